@@ -1,0 +1,245 @@
+"""The `storybot` command: ask, quote, validate, export, console, run and sync.
+
+Everything but `run` and `sync` works offline with no token; the Discord side is imported only
+for those two.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.engine import Answer, Engine, KnowledgeError, QuoteResult, bundled_knowledge_dir, load_knowledge
+from bot.engine.answer import QuoteView, quote_result_json, to_json
+from bot.engine.evaluation import evaluate, load_cases
+from bot.engine.export import export_knowledge
+from bot.engine.loader import display_path
+from bot.settings import Settings, SettingsError
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_INVALID_KB, EXIT_USAGE = 0, 1, 2
+WIDTH = 100
+
+
+def _wrap(text: str, indent: str = "") -> str:
+    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
+
+
+def _quote_lines(view: QuoteView) -> list[str]:
+    who = view.speaker + (f", {view.role}" if view.role else "")
+    lines = [_wrap(f"“{view.quote.text}”", "  "), f"    — {who}"]
+    if view.quote.attribution_note:
+        lines.append(_wrap(f"({view.quote.attribution_note})", "      "))
+    return lines
+
+
+def format_answer(answer: Answer) -> str:
+    """A readable answer for a terminal: the answer, the article's own words, and the source."""
+    lines = [_wrap(answer.text)]
+    if answer.matched_question and answer.entry is not None:
+        lines += ["", f"Answering: {answer.matched_question}  (confidence {answer.confidence:.0%})"]
+    if answer.evidence:
+        lines += ["", "From the story:"]
+        for evidence in answer.evidence:
+            lines.append(_wrap(f"“{evidence.excerpt}”", "  > "))
+    if answer.quotes:
+        lines += ["", "Quotes:" if answer.entry else ""]
+        for view in answer.quotes:
+            lines += _quote_lines(view)
+    sources = {e.source.id: e.source for e in answer.evidence} | {q.source.id: q.source for q in answer.quotes}
+    for source in sources.values():
+        details = ", ".join(x for x in (source.outlet or "outlet not stated", source.date, source.url) if x)
+        lines += ["", f"Source: {source.title} ({details})"]
+    if answer.suggestions:
+        lines += ["", "You could ask:"] + [f"  - {s.question}" for s in answer.suggestions]
+    return "\n".join(line for line in lines).strip() + "\n"
+
+
+def format_quotes(result: QuoteResult) -> str:
+    lines = [result.message]
+    for view in result.quotes:
+        lines += [""] + _quote_lines(view)
+    sources = {q.source.id: q.source for q in result.quotes}
+    for source in sources.values():
+        lines += ["", f"Source: {source.title}"]
+    if result.suggestions:
+        lines += ["", "Quoted in the story: " + ", ".join(result.suggestions)]
+    return "\n".join(lines) + "\n"
+
+
+def _engine(args: argparse.Namespace, settings: Settings) -> Engine:
+    directory = args.kb or settings.knowledge_dir or bundled_knowledge_dir()
+    return Engine(load_knowledge(directory))
+
+
+def _json_line(data: dict[str, Any], out: TextIO) -> None:
+    out.write(json.dumps(data, ensure_ascii=False) + "\n")
+    out.flush()
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    engine = _engine(args, settings)
+    question = " ".join(args.question)
+    if question == "-":  # one question a line from standard input, one answer a line out
+        for line in sys.stdin:
+            answer = engine.ask(line.rstrip("\n"))
+            if args.json:
+                _json_line(to_json(answer), sys.stdout)
+            else:
+                sys.stdout.write(f"Q: {line.strip()}\n{format_answer(answer)}\n")
+                sys.stdout.flush()
+        return EXIT_OK
+    answer = engine.ask(question)
+    if args.json:
+        _json_line(to_json(answer), sys.stdout)
+    elif answer.outcome.value == "invalid":
+        print(answer.text, file=sys.stderr)
+        return EXIT_USAGE
+    else:
+        sys.stdout.write(format_answer(answer))
+    return EXIT_OK
+
+
+def cmd_quote(args: argparse.Namespace, settings: Settings) -> int:
+    engine = _engine(args, settings)
+    result = engine.quote(" ".join(args.name))
+    if args.json:
+        _json_line(quote_result_json(result), sys.stdout)
+    else:
+        sys.stdout.write(format_quotes(result))
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    directory = args.kb or settings.knowledge_dir or bundled_knowledge_dir()
+    kb = load_knowledge(directory)  # raises KnowledgeError, reported by main()
+    print(
+        f"{display_path(Path(directory))}: valid — {len(kb.sources)} sources, {len(kb.speakers)} people and "
+        f"organisations, {len(kb.quotes)} quotes, {len(kb.entries)} entries "
+        f"({sum(len(e.questions) for e in kb.entries.values())} phrasings); every quote and excerpt is verbatim."
+    )
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    engine = _engine(args, settings)
+    json.dump(export_knowledge(engine.kb), sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    return EXIT_OK
+
+
+def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
+    engine = _engine(args, settings)
+    print("StoryBot console — ask about the story. `/quote NAME` for someone's words, `/quit` to leave.")
+    while True:
+        try:
+            line = input("you> ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return EXIT_OK
+        if line.strip() in ("/quit", "/exit", ":q"):
+            return EXIT_OK
+        if line.strip().startswith("/quote"):
+            print(format_quotes(engine.quote(line.strip().removeprefix("/quote"))))
+            continue
+        if line.strip():
+            print(format_answer(engine.ask(line)))
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    engine = _engine(args, settings)
+    report = evaluate(engine, load_cases(args.questions))
+    for case, answer in report.failures if args.show_failures else ():
+        got = answer.entry.id if answer.entry else answer.speaker_id or answer.outcome.value
+        wanted = case.entries or case.speaker or case.mentions or case.expect
+        print(f"  MISS [{case.kind}] {case.question!r}: got {got} ({answer.confidence:.2f}), wanted {wanted}")
+    for kind, total in sorted(report.by_kind.items()):
+        print(f"  {kind:<12} {report.right_by_kind[kind]:>4}/{total}")
+    print(
+        f"answerable: {report.answered_right}/{report.answerable} right ({report.answer_accuracy:.1%}); "
+        f"unanswerable: {report.declined_right}/{report.unanswerable} declined ({report.decline_accuracy:.1%})"
+    )
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.discord_app.runner import run_bot  # only here: the offline commands never import discord
+
+    return run_bot(settings, _engine(args, settings))
+
+
+def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.discord_app.runner import sync_commands
+
+    return sync_commands(settings, _engine(args, settings), args.guild)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="storybot",
+        description="Answers questions about a news story from a curated, source-checked knowledge base.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log match scores (DEBUG) to stderr")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        command.add_argument("--kb", type=Path, help="knowledge directory (default: STORYBOT_KB or the bundled story)")
+        return command
+
+    ask = add("ask", "answer a question from the story")
+    ask.add_argument("question", nargs="+", help="the question, or - to read one question a line from stdin")
+    ask.add_argument("--json", action="store_true", help="print one JSON object (JSON Lines with -)")
+    ask.set_defaults(func=cmd_ask)
+
+    quote = add("quote", "show everything a person is quoted as saying")
+    quote.add_argument("name", nargs="+", help="a name, surname, alias or affiliation, e.g. greer")
+    quote.add_argument("--json", action="store_true", help="print one JSON object")
+    quote.set_defaults(func=cmd_quote)
+
+    evaluation = add("eval", "score the engine on a question set: answers right, and declines right")
+    evaluation.add_argument("questions", type=Path, help="a YAML question set, e.g. tests/eval/questions.yaml")
+    evaluation.add_argument("--show-failures", action="store_true", help="list every question it got wrong")
+    evaluation.set_defaults(func=cmd_eval)
+
+    add("validate", "check a knowledge directory; exit 1 on any problem").set_defaults(func=cmd_validate)
+    add("export", "print the knowledge base as normalised JSON").set_defaults(func=cmd_export)
+    add("console", "chat with the engine offline").set_defaults(func=cmd_console)
+    add("run", "start the Discord bot (needs DISCORD_TOKEN)").set_defaults(func=cmd_run)
+    sync = add("sync", "register the slash commands with Discord (globally, or to one guild)")
+    sync.add_argument("--guild", type=int, help="sync to this guild only (instant), instead of globally")
+    sync.set_defaults(func=cmd_sync)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.load()
+    except SettingsError as exc:
+        print(f"storybot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    # Offline commands keep the terminal for answers; the bot logs what it does.
+    default = "INFO" if args.command in ("run", "sync") else "WARNING"
+    level = "DEBUG" if args.verbose else settings.log_level or default
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return int(args.func(args, settings))
+    except KnowledgeError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INVALID_KB
+    except BrokenPipeError:  # `storybot export | head` is fine
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,123 @@
+"""What the engine hands to every front end: an `Answer` to a question, a `QuoteResult` for a name.
+
+Front ends (the CLI, the Discord adapter) only format these; they never decide anything.
+`to_json` is the stable JSON contract of `storybot ask --json` and `storybot quote --json`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from bot.engine.model import Entry, KnowledgeBase, Quote, Source
+
+
+class Outcome(StrEnum):
+    ANSWERED = "answered"  # an entry of the knowledge base answers the question
+    QUOTES = "quotes"  # the question asked what someone said; their quotes answer it
+    DECLINED = "declined"  # the story does not say, or the engine is not sure enough
+    SMALL_TALK = "small_talk"  # a greeting or thanks: a friendly reply, no answer
+    INVALID = "invalid"  # empty, unreadable or oversized input: a kind message
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteView:
+    """A quote ready to show: verbatim text, who said it (or that nobody knows), and where."""
+
+    quote: Quote
+    speaker: str  # display name, or the honest "unattributed" wording
+    role: str | None
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceView:
+    source: Source
+    excerpt: str
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A "did you mean" offer: a question the knowledge base can answer."""
+
+    entry_id: str
+    question: str
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    question: str
+    outcome: Outcome
+    text: str  # the curated answer, or a kind decline / small-talk / input message
+    confidence: float  # in [0, 1]
+    entry: Entry | None = None
+    matched_question: str | None = None  # the phrasing the engine understood the question as
+    evidence: tuple[EvidenceView, ...] = ()
+    quotes: tuple[QuoteView, ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()
+    speaker_id: str | None = None  # for QUOTES: whose quotes these are
+
+    @property
+    def answered(self) -> bool:
+        """True only when the reply carries an answer from the knowledge base."""
+        return self.outcome in (Outcome.ANSWERED, Outcome.QUOTES)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteResult:
+    """The answer to a look-up by name (`/quote greer`)."""
+
+    query: str
+    speaker_id: str | None
+    speaker: str | None  # display name of the speaker found
+    role: str | None
+    quotes: tuple[QuoteView, ...]
+    suggestions: tuple[str, ...]  # names to try when nobody matched
+    message: str  # a one-line summary or a kind "nobody by that name" note
+
+
+def quote_view(kb: KnowledgeBase, quote: Quote) -> QuoteView:
+    return QuoteView(
+        quote=quote,
+        speaker=kb.speaker_label(quote.speaker),
+        role=kb.speaker_role(quote.speaker),
+        source=kb.sources[quote.source],
+    )
+
+
+def quote_json(view: QuoteView) -> dict[str, Any]:
+    data: dict[str, Any] = {"speaker": view.speaker, "text": view.quote.text, "source": view.source.id}
+    if view.role:
+        data["role"] = view.role
+    if view.quote.attribution_note:
+        data["attribution_note"] = view.quote.attribution_note
+    return data
+
+
+def to_json(answer: Answer) -> dict[str, Any]:
+    """The `storybot ask --json` object. Keys and types are a contract other tools rely on."""
+    return {
+        "question": answer.question,
+        "answered": answer.answered,
+        "answer": answer.text,
+        "entry": answer.entry.id if answer.entry else None,
+        "confidence": round(answer.confidence, 3),
+        "quotes": [quote_json(q) for q in answer.quotes],
+        "sources": [{"id": e.source.id, "title": e.source.title, "excerpt": e.excerpt} for e in answer.evidence],
+        "suggestions": [s.question for s in answer.suggestions],
+        "matched_question": answer.matched_question,
+        "outcome": answer.outcome.value,
+    }
+
+
+def quote_result_json(result: QuoteResult) -> dict[str, Any]:
+    """The `storybot quote --json` object."""
+    return {
+        "query": result.query,
+        "speaker": result.speaker,
+        "role": result.role,
+        "quotes": [quote_json(q) for q in result.quotes],
+        "suggestions": list(result.suggestions),
+        "message": result.message,
+    }

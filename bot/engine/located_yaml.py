@@ -1,0 +1,132 @@
+"""YAML parsing that remembers where every value came from, so errors can say `file:line:column`.
+
+Only safe loading is used: the document is composed into nodes by PyYAML's (C, when available)
+safe loader and converted here into plain dicts, lists and scalars. Anchors and aliases are
+refused, which also makes "billion laughs" documents harmless.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+try:  # The C loader is many times faster; fall back to pure Python where it is not built.
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+Path_ = tuple[str | int, ...]  # ("entries", 3, "questions", 0)
+
+MAX_DEPTH = 64  # knowledge files are three or four levels deep; anything deeper is a mistake
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    line: int  # 1-based
+    column: int  # 1-based
+
+    @classmethod
+    def of(cls, mark: Any) -> Position:
+        return cls(mark.line + 1, mark.column + 1)
+
+
+class YamlProblem(Exception):
+    """The file is not YAML we can read; carries the position of the problem."""
+
+    def __init__(self, message: str, position: Position) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+
+
+@dataclass(slots=True)
+class LocatedDocument:
+    """A parsed document and the positions of its values (and of mapping keys)."""
+
+    data: Any
+    values: dict[Path_, Position]
+    keys: dict[Path_, Position]
+
+    def where(self, path: Path_) -> Position:
+        """The position of the value at `path`, or of its nearest enclosing value."""
+        while path:
+            if path in self.values:
+                return self.values[path]
+            path = path[:-1]
+        return self.values.get((), Position(1, 1))
+
+    def where_key(self, path: Path_) -> Position:
+        return self.keys.get(path) or self.where(path)
+
+
+def parse(text: str) -> LocatedDocument:
+    """Parse one YAML document, raising `YamlProblem` with a position on any problem."""
+    try:
+        node = yaml.compose(text, Loader=_SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        position = Position.of(mark) if mark is not None else Position(1, 1)
+        problem = exc.problem or "not valid YAML"
+        context = f" ({exc.context})" if exc.context else ""
+        raise YamlProblem(f"YAML syntax error: {problem}{context}", position) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"YAML error: {exc}", Position(1, 1)) from None
+    document = LocatedDocument(None, {}, {})
+    if node is None:
+        return document
+    document.data = _convert(node, (), document, set(), 0)
+    return document
+
+
+_BOOL = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    tag, value = node.tag, node.value
+    if tag.endswith(":null"):
+        return None
+    if tag.endswith(":bool"):
+        return _BOOL.get(value.lower(), value)
+    if tag.endswith(":int"):
+        try:
+            return int(value.replace("_", ""), 0)
+        except ValueError:
+            return value
+    if tag.endswith(":float"):
+        try:
+            return float(value.replace("_", ""))
+        except ValueError:
+            return value
+    # Strings, and dates kept as the text the curator wrote.
+    return value
+
+
+def _convert(node: yaml.Node, path: Path_, doc: LocatedDocument, seen: set[int], depth: int) -> Any:
+    here = Position.of(node.start_mark)
+    if depth > MAX_DEPTH:
+        raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep; knowledge files are flat lists", here)
+    if id(node) in seen:
+        raise YamlProblem("anchors and aliases (&name, *name) are not supported; write the value out", here)
+    doc.values[path] = here
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node)
+    seen.add(id(node))
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(item, (*path, i), doc, seen, depth + 1) for i, item in enumerate(node.value)]
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key_at = Position.of(key_node.start_mark)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlProblem("a key must be a plain name such as `id` or `answer`", key_at)
+            if key_node.tag.endswith(":merge"):
+                raise YamlProblem("merge keys (<<) are not supported; write the fields out", key_at)
+            key = str(key_node.value)
+            if key in result:
+                raise YamlProblem(f"the key {key!r} appears twice in this mapping; keep one", key_at)
+            doc.keys[(*path, key)] = key_at
+            result[key] = _convert(value_node, (*path, key), doc, seen, depth + 1)
+        return result
+    raise YamlProblem("unsupported YAML node", here)  # pragma: no cover - PyYAML has only three kinds

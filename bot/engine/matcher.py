@@ -1,0 +1,495 @@
+"""The answering engine: from a question to an answer, a set of quotes, or an honest decline.
+
+How a question is matched:
+1. It is cleaned and split into terms (`normalize`): case, accents, punctuation, filler words,
+   stems and synonyms are folded away; names and aliases of people and organisations become one
+   term per speaker ("Evan Greer", "greer" → `@evan-greer`); misspelt words are corrected to the
+   nearest word the knowledge base knows.
+2. Candidate entries come from an inverted index over their phrasings and keywords.
+3. Each candidate phrasing is scored by word rarity (IDF weights, as in BM25): how much of the
+   question's weight it explains, and how much of its own weight the question covers. Words the
+   knowledge base has never seen weigh as much as its rarest words, so a question about a
+   company or person the story never names ("did Google pause...") is mostly unexplained.
+4. The best score is the confidence. Below a threshold, or when the two best entries are too
+   close to call, the engine declines and offers up to three suggestions instead of guessing.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from bot.engine.answer import (
+    Answer,
+    EvidenceView,
+    Outcome,
+    QuoteResult,
+    QuoteView,
+    Suggestion,
+    quote_view,
+)
+from bot.engine.model import Entry, Kind, KnowledgeBase, Quote, Speaker
+from bot.engine.normalize import clean, is_filler, rewrite_phrases, term
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 500  # a question, not an essay; longer input gets a kind message
+ANSWER_THRESHOLD = 0.55  # below this confidence the engine declines
+CLOSE_CALL_MARGIN = 0.04  # two different entries this close: too close to call
+CLOSE_CALL_CEILING = 0.8  # ...unless both are this sure, when the better one is still right
+SUGGESTION_FLOOR = 0.12
+MAX_SUGGESTIONS = 3
+QUOTE_LOOKUP_THRESHOLD = 80.0
+
+SAY = term("say")
+THINK = term("think")
+_QUOTE_INTENT = {SAY, THINK}
+_SMALL_TALK = frozenset(
+    "hi hello hey hiya howdy yo sup hola thanks thank thx ty cheers bye goodbye morning evening afternoon good "
+    "night great cool nice awesome ok okay you there bot storybot how are doing whats up please".split()
+)
+_QUESTION_WORDS = frozenset(term(w) for w in "what who whom whose which when where why how".split())
+_HELP_WORDS = frozenset({"help", "commands", "usage"})
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Doc:
+    """A phrasing (or keyword set) of an entry, as weighted terms."""
+
+    entry_id: str
+    text: str
+    terms: frozenset[str]
+    weight: float  # sum of its terms' weights
+    is_keyword: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What the engine understood of a question."""
+
+    cleaned: str  # the question as cleaned and spell-corrected words
+    terms: tuple[str, ...]
+    speakers: tuple[str, ...]  # speaker ids named in it
+    unknown: tuple[str, ...]  # words the knowledge base never uses
+    corrections: tuple[tuple[str, str], ...]  # (typed, understood as)
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    entry_id: str
+    score: float
+    phrasing: str
+
+
+class Engine:
+    """Answers questions from one knowledge base. Build once per knowledge base; share freely."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self._aliases = self._alias_table(kb)
+        self._alias_re = self._alias_pattern(self._aliases)
+        self._docs: list[_Doc] = []
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        self._entry_speakers: dict[str, frozenset[str]] = {}
+        self._first_phrasing = {entry.id: entry.questions[0] for entry in kb.entries.values()}
+        self._build_index()
+
+    # ------------------------------------------------------------------ index
+
+    @staticmethod
+    def _alias_table(kb: KnowledgeBase) -> dict[str, str]:
+        """Cleaned name or alias → speaker id; a name shared by two speakers is left out."""
+        table: dict[str, str] = {}
+        clashes: set[str] = set()
+        for speaker in kb.speakers.values():
+            for name in speaker.names:
+                key = rewrite_phrases(clean(name))
+                if key.startswith("an ") or key.startswith("a "):
+                    key = key.split(" ", 1)[1]
+                if not key or key in clashes:
+                    continue
+                if key in table and table[key] != speaker.id:
+                    clashes.add(key)
+                    del table[key]
+                    continue
+                table[key] = speaker.id
+        return table
+
+    @staticmethod
+    def _alias_pattern(aliases: dict[str, str]) -> re.Pattern[str] | None:
+        if not aliases:
+            return None
+        ordered = sorted(aliases, key=len, reverse=True)  # longest first: "evan greer" before "greer"
+        return re.compile(r"\b(" + "|".join(re.escape(a) for a in ordered) + r")\b")
+
+    def _build_index(self) -> None:
+        kb = self.kb
+        raw_docs: list[tuple[str, str, list[str], bool]] = []
+        entry_terms: dict[str, set[str]] = {}
+        vocabulary: Counter[str] = Counter()
+        for entry in kb.entries.values():
+            bag: set[str] = set()
+            speakers: set[str] = set(entry.about)
+            for phrasing in entry.questions:
+                terms, named = self._terms_and_speakers(phrasing)
+                speakers.update(named)
+                raw_docs.append((entry.id, phrasing, terms, False))
+                bag.update(terms)
+            if entry.keywords:
+                keyword_terms: list[str] = []
+                for keyword in entry.keywords:
+                    terms, named = self._terms_and_speakers(keyword)
+                    keyword_terms.extend(terms)
+                raw_docs.append((entry.id, "; ".join(entry.keywords), keyword_terms, True))
+                bag.update(keyword_terms)
+            answer_terms, named = self._terms_and_speakers(entry.answer)
+            speakers.update(named)
+            bag.update(answer_terms)
+            entry_terms[entry.id] = bag
+            self._entry_speakers[entry.id] = frozenset(speakers)
+
+        # Word rarity over entries (BM25's idf, which stays positive).
+        n = max(len(entry_terms), 1)
+        df: Counter[str] = Counter(t for bag in entry_terms.values() for t in bag)
+        self._idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        self._unknown_weight = math.log(1 + (n + 0.5) / 0.5)
+
+        for entry_id, text, terms, is_keyword in raw_docs:
+            unique = frozenset(terms)
+            if not unique:
+                continue
+            index = len(self._docs)
+            self._docs.append(_Doc(entry_id, text, unique, self._weight(unique), is_keyword))
+            for t in unique:
+                self._postings[t].append(index)
+
+        # Every word the knowledge base uses anywhere, for telling a typo from a word it never uses.
+        texts: list[str] = [s.text for s in kb.sources.values()]
+        texts += [q.text for q in kb.quotes.values()]
+        texts += [" ".join((*e.questions, *e.keywords, e.answer)) for e in kb.entries.values()]
+        texts += [" ".join((*s.names, s.role or "", s.description or "")) for s in kb.speakers.values()]
+        for text in texts:
+            vocabulary.update(w for w in rewrite_phrases(clean(text)).split() if not w.isdigit())
+        self._vocabulary = vocabulary
+        self._known_terms = {term(w) for w in vocabulary} | set(self._idf)
+        self._spellable = [w for w in vocabulary if len(w) >= 4]
+
+    def _weight(self, terms: Iterable[str]) -> float:
+        return sum(self._idf.get(t, self._unknown_weight) for t in terms)
+
+    # --------------------------------------------------------------- analysis
+
+    def _terms_and_speakers(self, text: str) -> tuple[list[str], list[str]]:
+        """Terms of a knowledge-base text (no spelling correction: it is curated)."""
+        cleaned = rewrite_phrases(clean(text))
+        speakers: list[str] = []
+        if self._alias_re is not None:
+
+            def replace(match: re.Match[str]) -> str:
+                speakers.append(self._aliases[match.group(1)])
+                return f" @{self._aliases[match.group(1)]} "
+
+            cleaned = self._alias_re.sub(replace, cleaned)
+        terms = [w if w.startswith("@") else term(w) for w in cleaned.split() if not is_filler(w)]
+        return terms, speakers
+
+    def _correct(self, word: str) -> str | None:
+        """The knowledge-base word a misspelt word most likely means, if one is close enough."""
+        if len(word) < 4 or word.isdigit() or not self._spellable:
+            return None
+        allowed = 1 if len(word) <= 7 else 2
+        best = process.extract(word, self._spellable, scorer=OSA.distance, score_cutoff=allowed, limit=5)
+        if not best:
+            return None
+        # Fewest edits first, then the word the knowledge base uses most.
+        best.sort(key=lambda hit: (hit[1], -self._vocabulary[hit[0]]))
+        return str(best[0][0])
+
+    def analyse(self, question: str) -> Analysis:
+        cleaned = rewrite_phrases(clean(question))
+        words = cleaned.split()
+        corrections: list[tuple[str, str]] = []
+        fixed: list[str] = []
+        for word in words:
+            if word in self._vocabulary or is_filler(word) or term(word) in self._known_terms:
+                fixed.append(word)
+                continue
+            better = self._correct(word)
+            if better is not None:
+                corrections.append((word, better))
+                fixed.append(better)
+            else:
+                fixed.append(word)
+        text = " ".join(fixed)
+        corrected = text
+        speakers: list[str] = []
+        if self._alias_re is not None:
+
+            def replace(match: re.Match[str]) -> str:
+                speakers.append(self._aliases[match.group(1)])
+                return f" @{self._aliases[match.group(1)]} "
+
+            text = self._alias_re.sub(replace, text)
+        terms: list[str] = []
+        unknown: list[str] = []
+        for word in text.split():
+            if is_filler(word):
+                continue
+            t = word if word.startswith("@") else term(word)
+            terms.append(t)
+            if t not in self._idf and not word.startswith("@") and word not in self._vocabulary:
+                unknown.append(word)
+        return Analysis(corrected, tuple(dict.fromkeys(terms)), tuple(dict.fromkeys(speakers)), tuple(unknown), tuple(corrections))
+
+    # ---------------------------------------------------------------- scoring
+
+    def _score_doc(self, terms: frozenset[str], weight: float, doc: _Doc) -> float:
+        shared = self._weight(terms & doc.terms)
+        if shared == 0.0:
+            return 0.0
+        covered = shared / weight  # how much of the question the phrasing explains
+        explained = shared / doc.weight  # how much of the phrasing the question asks
+        if doc.is_keyword:  # keywords are hints, not questions: only coverage of the question counts
+            return 0.9 * covered
+        return 0.6 * covered + 0.4 * explained
+
+    def rank(self, analysis: Analysis) -> list[Scored]:
+        """Entries by score, best first (one line per entry: its best phrasing)."""
+        terms = frozenset(analysis.terms)
+        if not terms:
+            return []
+        weight = self._weight(terms)
+        candidates = {i for t in terms for i in self._postings.get(t, ())}
+        best: dict[str, Scored] = {}
+        for i in candidates:
+            doc = self._docs[i]
+            score = self._score_doc(terms, weight, doc)
+            if score > 0.0 and (doc.entry_id not in best or score > best[doc.entry_id].score):
+                phrasing = doc.text if not doc.is_keyword else self._first_phrasing[doc.entry_id]
+                best[doc.entry_id] = Scored(doc.entry_id, score, phrasing)
+        ranked = []
+        for scored in best.values():
+            score = scored.score
+            # Naming someone the entry is not about makes it a worse fit ("what did Microsoft do" is
+            # not answered by an entry about Amazon alone).
+            named = set(analysis.speakers)
+            if named and not named & self._entry_speakers[scored.entry_id]:
+                score *= 0.7
+            # Blend in a character-level view of the two strings, which forgives what terms missed.
+            fuzzy = fuzz.token_sort_ratio(analysis.cleaned, clean(scored.phrasing))
+            score = 0.85 * score + 0.15 * (fuzzy / 100.0) * min(score / 0.5, 1.0)
+            ranked.append(Scored(scored.entry_id, min(score, 1.0), scored.phrasing))
+        ranked.sort(key=lambda s: (-s.score, s.entry_id))
+        return ranked
+
+    # ---------------------------------------------------------------- answers
+
+    def ask(self, question: str) -> Answer:
+        """Answer a question, quote someone, or decline honestly. Never raises on any string."""
+        text = " ".join(question.split()) if isinstance(question, str) else ""
+        if not clean(text):
+            return Answer(text, Outcome.INVALID, "Please ask a question about the story, in words.", 0.0)
+        if len(text) > MAX_QUESTION_CHARS:
+            return Answer(
+                text[:MAX_QUESTION_CHARS],
+                Outcome.INVALID,
+                f"That is a long question: please ask in fewer than {MAX_QUESTION_CHARS} characters.",
+                0.0,
+            )
+        words = set(clean(text).split())
+        if words <= _SMALL_TALK | _HELP_WORDS:
+            return self._small_talk(text, words)
+
+        analysis = self.analyse(text)
+        ranked = self.rank(analysis)
+        self._log_scores(text, analysis, ranked)
+
+        quoted = self._quote_intent(analysis)
+        if quoted is not None:
+            return self._quotes_answer(text, quoted, analysis, ranked)
+
+        if not ranked:
+            return self._decline(text, ranked, 0.0)
+        top = ranked[0]
+        runner_up = ranked[1] if len(ranked) > 1 else None
+        if top.score < ANSWER_THRESHOLD:
+            return self._decline(text, ranked, top.score)
+        if runner_up and top.score - runner_up.score < CLOSE_CALL_MARGIN and top.score < CLOSE_CALL_CEILING:
+            return self._decline(text, ranked, top.score, close_call=True)
+        return self._entry_answer(text, self.kb.entries[top.entry_id], top.score, top.phrasing)
+
+    def answer_entry(self, entry_id: str, question: str | None = None) -> Answer:
+        """The answer of one entry (a pressed suggestion, or `/kb` previews)."""
+        entry = self.kb.entries[entry_id]
+        return self._entry_answer(question or entry.questions[0], entry, 1.0, entry.questions[0])
+
+    def _entry_answer(self, question: str, entry: Entry, confidence: float, phrasing: str) -> Answer:
+        kb = self.kb
+        evidence = tuple(EvidenceView(kb.sources[e.source], e.excerpt) for e in entry.evidence)
+        quotes = tuple(quote_view(kb, kb.quotes[q]) for q in entry.quotes)
+        return Answer(question, Outcome.ANSWERED, entry.answer, confidence, entry, phrasing, evidence, quotes)
+
+    def _decline(self, question: str, ranked: list[Scored], confidence: float, close_call: bool = False) -> Answer:
+        suggestions = self.suggest(ranked)
+        if close_call:
+            text = "I'm not sure which of these you mean: the story covers more than one thing like that."
+        else:
+            text = "The story doesn't say, as far as I can tell."
+        if suggestions:
+            text += " Did you mean one of these?"
+        return Answer(question, Outcome.DECLINED, text, confidence, suggestions=suggestions)
+
+    def suggest(self, ranked: list[Scored]) -> tuple[Suggestion, ...]:
+        picked = [s for s in ranked if s.score >= SUGGESTION_FLOOR][:MAX_SUGGESTIONS]
+        if not picked:  # nothing close: offer where the story starts, in the curators' order
+            return tuple(Suggestion(e, q) for e, q in list(self._first_phrasing.items())[:MAX_SUGGESTIONS])
+        return tuple(Suggestion(s.entry_id, self._first_phrasing[s.entry_id]) for s in picked)
+
+    def _small_talk(self, question: str, words: set[str]) -> Answer:
+        if words & _HELP_WORDS:
+            text = "Ask me anything about the story, e.g. \"which companies paused facial recognition?\", " \
+                   "or ask what someone said, e.g. \"what did Greer say?\"."  # fmt: skip
+        else:
+            text = "Hello! Ask me a question about the story and I'll answer from the article, with its own words."
+        return Answer(question, Outcome.SMALL_TALK, text, 0.0, suggestions=self.suggest([]))
+
+    # ----------------------------------------------------------------- quotes
+
+    def _speaker_quotes(self, speaker_id: str) -> tuple[str, tuple[Quote, ...]]:
+        """A speaker's quotes; for an organisation with none, those of its people (IBM → its spokesperson)."""
+        own = self.kb.quotes_by_speaker.get(speaker_id, ())
+        if own:
+            return speaker_id, own
+        members = [s for s in self.kb.speakers.values() if s.affiliation == speaker_id]
+        quoted = [s for s in members if self.kb.quotes_by_speaker.get(s.id)]
+        if len(quoted) == 1:
+            return quoted[0].id, self.kb.quotes_by_speaker[quoted[0].id]
+        return speaker_id, ()
+
+    def _quote_intent(self, analysis: Analysis) -> str | None:
+        """The speaker whose words are asked for ("what did Greer say?"), if that is the question."""
+        if not analysis.speakers or not _QUOTE_INTENT & set(analysis.terms):
+            return None
+        speaker_id, quotes = self._speaker_quotes(analysis.speakers[0])
+        return speaker_id if quotes else None
+
+    def _quotes_answer(self, question: str, speaker_id: str, analysis: Analysis, ranked: list[Scored]) -> Answer:
+        # "What did Gonzalez say about police contracts?" may be an entry about her; prefer it when it is
+        # a confident match that carries her words.
+        topic = set(analysis.terms) - _QUOTE_INTENT - _QUESTION_WORDS - {f"@{s}" for s in analysis.speakers}
+        if topic and ranked and ranked[0].score >= ANSWER_THRESHOLD + 0.15:
+            entry = self.kb.entries[ranked[0].entry_id]
+            if any(self.kb.quotes[q].speaker == speaker_id for q in entry.quotes):
+                return self._entry_answer(question, entry, ranked[0].score, ranked[0].phrasing)
+        _, quotes = self._speaker_quotes(speaker_id)
+        views = tuple(quote_view(self.kb, q) for q in quotes)
+        speaker = self.kb.speakers[speaker_id]
+        role = self.kb.speaker_role(speaker_id)
+        who = f"{speaker.name} ({role})" if role else speaker.name
+        count = "once" if len(views) == 1 else f"{len(views)} times"
+        return Answer(
+            question, Outcome.QUOTES, f"{who} is quoted {count} in the story:", 1.0,
+            matched_question=f"What did {speaker.name} say?", quotes=views, speaker_id=speaker_id,
+        )  # fmt: skip
+
+    def _speaker_keys(self) -> list[tuple[str, str]]:
+        """(cleaned name, speaker id) for every name, alias, first/last name and affiliation."""
+        keys: list[tuple[str, str]] = []
+        for speaker in self.kb.speakers.values():
+            for name in speaker.names:
+                cleaned = clean(name)
+                keys.append((cleaned, speaker.id))
+                parts = [p for p in cleaned.split() if p not in ("a", "an", "the")]
+                if speaker.kind == Kind.PERSON and len(parts) > 1:
+                    keys.extend((p, speaker.id) for p in parts if len(p) > 2)
+        return keys
+
+    def find_speaker(self, name: str) -> tuple[Speaker | None, list[str]]:
+        """The speaker a name most likely means, or None and the names closest to it."""
+        words = [w for w in clean(name).split() if not is_filler(w)]
+        query = " ".join(w for w in words if w not in ("said", "say", "says", "quote", "quotes", "the", "what"))
+        if not query:
+            return None, []
+        keys = self._speaker_keys()
+        # An affiliation named with a role ("the Mijente organizer") means that organisation's quoted person.
+        scored: dict[str, float] = {}
+        for key, speaker_id in keys:
+            score = max(fuzz.ratio(query, key), fuzz.token_set_ratio(query, key) if len(key) > 3 else 0.0)
+            for word in query.split():
+                if len(word) > 3:
+                    score = max(score, fuzz.ratio(word, key) - 5)
+            scored[speaker_id] = max(scored.get(speaker_id, 0.0), score)
+        ranked = sorted(scored.items(), key=lambda kv: -kv[1])
+        best_id, best = ranked[0]
+        if best < QUOTE_LOOKUP_THRESHOLD:
+            return None, [self.kb.speakers[s].name for s, sc in ranked[:3] if sc >= 50]
+        return self.kb.speakers[best_id], []
+
+    def quote(self, name: str) -> QuoteResult:
+        """Every quote of the person a name (or alias, surname, typo, affiliation) means."""
+        query = " ".join(name.split()) if isinstance(name, str) else ""
+        if not clean(query) or len(query) > MAX_QUESTION_CHARS:
+            return QuoteResult(query[:MAX_QUESTION_CHARS], None, None, None, (), (), "Please give a name, e.g. Greer.")
+        speaker, suggestions = self.find_speaker(query)
+        if speaker is None:
+            names = self.quoted_names()
+            offer = suggestions or names[:3]
+            message = "The story quotes nobody by that name."
+            return QuoteResult(query, None, None, None, (), tuple(offer), message)
+        speaker_id, quotes = self._speaker_quotes(speaker.id)
+        found = self.kb.speakers[speaker_id]
+        views: tuple[QuoteView, ...] = tuple(quote_view(self.kb, q) for q in quotes)
+        role = self.kb.speaker_role(speaker_id)
+        if not views:
+            message = f"The story names {found.name} but does not quote them."
+        else:
+            count = "one quote" if len(views) == 1 else f"{len(views)} quotes"
+            message = f"{found.name}: {count} in the story."
+        log.debug("quote lookup %r -> %s (%d quotes)", query, speaker_id, len(views))
+        return QuoteResult(query, speaker_id, found.name, role, views, (), message)
+
+    def quoted_names(self) -> list[str]:
+        return [self.kb.speakers[s].name for s in self.kb.quotes_by_speaker if s is not None]
+
+    def complete_speakers(self, partial: str, limit: int = 25) -> list[tuple[str, str]]:
+        """(label, speaker id) choices for autocomplete; speakers with quotes, best match first."""
+        quoted = [s for s in self.kb.speakers.values() if self.kb.quotes_by_speaker.get(s.id)]
+        query = clean(partial)
+        choices: list[tuple[float, str, str]] = []
+        for speaker in quoted:
+            label = speaker.name
+            role = self.kb.speaker_role(speaker.id)
+            if role:
+                label = f"{speaker.name} — {role}"
+            if not query:
+                score = 100.0
+            else:
+                score = max(
+                    max(fuzz.partial_ratio(query, clean(n)), fuzz.WRatio(query, clean(n))) for n in speaker.names
+                )
+                if role:
+                    score = max(score, fuzz.partial_ratio(query, clean(role)) - 10)
+            if score >= 60:
+                choices.append((score, label[:100], speaker.id))
+        choices.sort(key=lambda c: (-c[0], c[1]))
+        return [(label, sid) for _, label, sid in choices[:limit]]
+
+    # ---------------------------------------------------------------- logging
+
+    def _log_scores(self, question: str, analysis: Analysis, ranked: list[Scored]) -> None:
+        if not log.isEnabledFor(logging.DEBUG):
+            return
+        log.debug(
+            "question %r -> terms %s, speakers %s, unknown %s, corrections %s",
+            question, analysis.terms, analysis.speakers, analysis.unknown, analysis.corrections,
+        )  # fmt: skip
+        for scored in ranked[:5]:
+            log.debug("  %.3f %s (%r)", scored.score, scored.entry_id, scored.phrasing)
