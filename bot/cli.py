@@ -65,7 +65,7 @@ def format_answer(answer: Answer) -> str:
 def format_quotes(result: QuoteResult) -> str:
     lines = [result.message]
     for view in result.quotes:
-        lines += [""] + _quote_lines(view)
+        lines += ["", *_quote_lines(view)]
     sources = {q.source.id: q.source for q in result.quotes}
     for source in sources.values():
         lines += ["", f"Source: {source.title}"]

@@ -63,10 +63,14 @@ def load_cases(path: Path) -> list[Case]:
         entries = tuple(entry) if isinstance(entry, list) else (entry,) if entry else ()
         cases.append(
             Case(
-                question=str(item["q"]), expect=str(item["expect"]), kind=str(item.get("kind", item["expect"])),
-                entries=entries, mentions=tuple(str(m) for m in item.get("mentions") or ()),
-                speaker=item.get("speaker"), honest_entry=item.get("honest_entry"),
-            )  # fmt: skip
+                question=str(item["q"]),
+                expect=str(item["expect"]),
+                kind=str(item.get("kind", item["expect"])),
+                entries=entries,
+                mentions=tuple(str(m) for m in item.get("mentions") or ()),
+                speaker=item.get("speaker"),
+                honest_entry=item.get("honest_entry"),
+            )
         )
     return cases
 

@@ -11,31 +11,50 @@ def export_knowledge(kb: KnowledgeBase) -> dict[str, Any]:
     return {
         "sources": [
             {
-                "id": s.id, "title": s.title, "outlet": s.outlet, "author": s.author, "date": s.date,
-                "url": s.url, "note": s.note, "text": s.text,
-            }  # fmt: skip
+                "id": s.id,
+                "title": s.title,
+                "outlet": s.outlet,
+                "author": s.author,
+                "date": s.date,
+                "url": s.url,
+                "note": s.note,
+                "text": s.text,
+            }
             for s in kb.sources.values()
         ],
         "people": [
             {
-                "id": p.id, "name": p.name, "kind": p.kind.value, "aliases": list(p.aliases), "role": p.role,
-                "affiliation": p.affiliation, "description": p.description,
-            }  # fmt: skip
+                "id": p.id,
+                "name": p.name,
+                "kind": p.kind.value,
+                "aliases": list(p.aliases),
+                "role": p.role,
+                "affiliation": p.affiliation,
+                "description": p.description,
+            }
             for p in kb.speakers.values()
         ],
         "quotes": [
             {
-                "id": q.id, "speaker": q.speaker, "speaker_name": kb.speaker_label(q.speaker), "text": q.text,
-                "source": q.source, "attribution_note": q.attribution_note,
-            }  # fmt: skip
+                "id": q.id,
+                "speaker": q.speaker,
+                "speaker_name": kb.speaker_label(q.speaker),
+                "text": q.text,
+                "source": q.source,
+                "attribution_note": q.attribution_note,
+            }
             for q in kb.quotes.values()
         ],
         "entries": [
             {
-                "id": e.id, "questions": list(e.questions), "answer": e.answer,
+                "id": e.id,
+                "questions": list(e.questions),
+                "answer": e.answer,
                 "evidence": [{"source": ev.source, "excerpt": ev.excerpt} for ev in e.evidence],
-                "keywords": list(e.keywords), "quotes": list(e.quotes), "about": list(e.about),
-            }  # fmt: skip
+                "keywords": list(e.keywords),
+                "quotes": list(e.quotes),
+                "about": list(e.about),
+            }
             for e in kb.entries.values()
         ],
     }

@@ -144,8 +144,11 @@ def _check_field(v: _Validation, rec: _Record, spec: FieldSpec, value: Any, sub:
         for i, item in enumerate(value):
             # Numbers are fine where text is expected (`keywords: [400, partnerships]`).
             if isinstance(item, bool) or not isinstance(item, str | int | float) or not str(item).strip():
-                v.report(rec.file, rec.doc.where((*rec.path, *sub, name, i)), f"each item of `{name}` must be "
-                         f"text, not {_describe(item)}.")
+                v.report(
+                    rec.file,
+                    rec.doc.where((*rec.path, *sub, name, i)),
+                    f"each item of `{name}` must be text, not {_describe(item)}.",
+                )
         if spec.required and not value:
             v.report(rec.file, at, f"`{name}` is empty; add at least one item.")
     elif spec.type == FieldType.KIND:
@@ -231,8 +234,9 @@ def _collect(v: _Validation, file: Path, doc: LocatedDocument) -> None:
     for section, items in data.items():
         if section not in SECTIONS:
             hint = _did_you_mean(section, SECTIONS)
-            v.report(file, doc.where_key((section,)), f"unknown section `{section}`.{hint} Sections: "
-                     f"{', '.join(SECTIONS)}.")
+            v.report(
+                file, doc.where_key((section,)), f"unknown section `{section}`.{hint} Sections: {', '.join(SECTIONS)}."
+            )
             continue
         if items is None:
             continue
@@ -269,12 +273,17 @@ def _unique_ids(v: _Validation) -> dict[str, dict[str, _Record]]:
     return by_id
 
 
-def _check_ref(v: _Validation, rec: _Record, value: Any, section: str, known: dict[str, _Record], *sub: str | int) -> bool:
+def _check_ref(
+    v: _Validation, rec: _Record, value: Any, section: str, known: dict[str, _Record], *sub: str | int
+) -> bool:
     if value is None or not isinstance(value, str) or value in known:
         return True
     hint = _did_you_mean(value, known)
-    v.report(rec.file, rec.at(*sub), f"no {SINGULAR[section]} has the id `{value}`.{hint} Add it to `{section}` "
-             f"or correct the id.")
+    v.report(
+        rec.file,
+        rec.at(*sub),
+        f"no {SINGULAR[section]} has the id `{value}`.{hint} Add it to `{section}` or correct the id.",
+    )
     return False
 
 
@@ -283,8 +292,12 @@ def _source_texts(v: _Validation, sources: dict[str, _Record]) -> dict[str, Sour
     for ident, rec in sources.items():
         inline, file_name = rec.data.get("text"), rec.data.get("text_file")
         if (inline is None) == (file_name is None):
-            v.report(rec.file, rec.at(), "a source needs exactly one of `text` (the text itself) or `text_file` "
-                     "(a path to it, relative to this YAML file).")
+            v.report(
+                rec.file,
+                rec.at(),
+                "a source needs exactly one of `text` (the text itself) or `text_file` "
+                "(a path to it, relative to this YAML file).",
+            )
             continue
         if isinstance(inline, str):
             texts[ident] = SourceText.of(inline)
@@ -296,8 +309,11 @@ def _source_texts(v: _Validation, sources: dict[str, _Record]) -> dict[str, Sour
             texts[ident] = SourceText.of(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
-            v.report(rec.file, rec.at("text_file"), f"cannot read `{file_name}` ({reason}); the path is relative "
-                     f"to this YAML file.")
+            v.report(
+                rec.file,
+                rec.at("text_file"),
+                f"cannot read `{file_name}` ({reason}); the path is relative to this YAML file.",
+            )
     return texts
 
 
@@ -308,8 +324,12 @@ def _check_verbatim(v: _Validation, rec: _Record, words: str, text: SourceText, 
     difference = first_difference(words, passage) if passage else None
     detail = f" First difference: {difference}." if difference else ""
     closest = f" The closest passage is: {passage!r}." if passage else ""
-    v.report(rec.file, rec.at(*sub), f"{what} is not word for word in the source.{detail}{closest} Copy the words "
-             f"exactly from the source (only spacing and curly/straight quotes may differ).")
+    v.report(
+        rec.file,
+        rec.at(*sub),
+        f"{what} is not word for word in the source.{detail}{closest} Copy the words "
+        f"exactly from the source (only spacing and curly/straight quotes may differ).",
+    )
 
 
 def _cross_check(v: _Validation) -> None:
@@ -322,16 +342,23 @@ def _cross_check(v: _Validation) -> None:
 
     for rec in valid(people):
         affiliation = rec.data.get("affiliation")
-        if _check_ref(v, rec, affiliation, "people", people, "affiliation") and affiliation in people:
-            if people[affiliation].data.get("kind") == "person":
-                v.report(rec.file, rec.at("affiliation"), f"`affiliation` must name an organisation; "
-                         f"`{affiliation}` is a person.")
+        resolved = _check_ref(v, rec, affiliation, "people", people, "affiliation")
+        if resolved and isinstance(affiliation, str) and people[affiliation].data.get("kind") == "person":
+            v.report(
+                rec.file,
+                rec.at("affiliation"),
+                f"`affiliation` must name an organisation; `{affiliation}` is a person.",
+            )
 
     for rec in valid(quotes):
         _check_ref(v, rec, rec.data["speaker"], "people", people, "speaker")
         if rec.data["speaker"] is None and not rec.data.get("attribution_note"):
-            v.report(rec.file, rec.at("speaker"), "an unattributed quote needs an `attribution_note` saying what the "
-                     "source does say about who spoke (e.g. 'the story says only \"he said\"').")
+            v.report(
+                rec.file,
+                rec.at("speaker"),
+                "an unattributed quote needs an `attribution_note` saying what the "
+                "source does say about who spoke (e.g. 'the story says only \"he said\"').",
+            )
         source = rec.data["source"]
         if _check_ref(v, rec, source, "sources", sources, "source") and source in texts:
             _check_verbatim(v, rec, str(rec.data["text"]), texts[source], "this quote", "text")
@@ -344,8 +371,9 @@ def _cross_check(v: _Validation) -> None:
                 continue
             source = item.get("source")
             if _check_ref(v, rec, source, "sources", sources, "evidence", i, "source") and source in texts:
-                _check_verbatim(v, rec, str(item.get("excerpt", "")), texts[source], "this excerpt",
-                                "evidence", i, "excerpt")
+                _check_verbatim(
+                    v, rec, str(item.get("excerpt", "")), texts[source], "this excerpt", "evidence", i, "excerpt"
+                )
         for i, ref in enumerate(rec.data.get("quotes") or []):
             _check_ref(v, rec, ref, "quotes", quotes, "quotes", i)
         for i, ref in enumerate(rec.data.get("about") or []):
@@ -358,8 +386,12 @@ def _cross_check(v: _Validation) -> None:
             if key in phrasing_owner:
                 owner, first, j = phrasing_owner[key]
                 same = "this entry" if owner == entry_id else f"entry `{owner}`"
-                v.report(rec.file, rec.at("questions", i), f"the phrasing {question!r} already belongs to {same} "
-                         f"({display_path(first.file)}:{first.at('questions', j).line}); keep it in one entry only.")
+                v.report(
+                    rec.file,
+                    rec.at("questions", i),
+                    f"the phrasing {question!r} already belongs to {same} "
+                    f"({display_path(first.file)}:{first.at('questions', j).line}); keep it in one entry only.",
+                )
                 continue
             phrasing_owner[key] = (entry_id, rec, i)
 
@@ -376,30 +408,47 @@ def _build(v: _Validation, directory: Path, fingerprint: str) -> KnowledgeBase:
         if text is None:
             text = (rec.file.parent / d["text_file"]).read_text(encoding="utf-8")
         sources[d["id"]] = Source(
-            id=d["id"], title=" ".join(d["title"].split()), text=text, outlet=_text(d.get("outlet")),
-            author=_text(d.get("author")), date=_text(d.get("date")), url=_text(d.get("url")), note=_text(d.get("note")),
-        )  # fmt: skip
+            id=d["id"],
+            title=" ".join(d["title"].split()),
+            text=text,
+            outlet=_text(d.get("outlet")),
+            author=_text(d.get("author")),
+            date=_text(d.get("date")),
+            url=_text(d.get("url")),
+            note=_text(d.get("note")),
+        )
     speakers = {
         d["id"]: Speaker(
-            id=d["id"], name=d["name"].strip(), kind=Kind.PERSON if d["kind"] == "person" else Kind.ORGANISATION,
-            aliases=tuple(str(a).strip() for a in d.get("aliases") or ()), role=_text(d.get("role")),
-            affiliation=d.get("affiliation"), description=_text(d.get("description")),
-        )  # fmt: skip
+            id=d["id"],
+            name=d["name"].strip(),
+            kind=Kind.PERSON if d["kind"] == "person" else Kind.ORGANISATION,
+            aliases=tuple(str(a).strip() for a in d.get("aliases") or ()),
+            role=_text(d.get("role")),
+            affiliation=d.get("affiliation"),
+            description=_text(d.get("description")),
+        )
         for d in (rec.data for rec in v.records["people"])
     }
     quotes = {
         d["id"]: Quote(
-            id=d["id"], text=" ".join(d["text"].split()), source=d["source"], speaker=d["speaker"],
+            id=d["id"],
+            text=" ".join(d["text"].split()),
+            source=d["source"],
+            speaker=d["speaker"],
             attribution_note=_text(d.get("attribution_note")),
-        )  # fmt: skip
+        )
         for d in (rec.data for rec in v.records["quotes"])
     }
     entries = {
         d["id"]: Entry(
-            id=d["id"], questions=tuple(" ".join(str(q).split()) for q in d["questions"]), answer=" ".join(d["answer"].split()),
+            id=d["id"],
+            questions=tuple(" ".join(str(q).split()) for q in d["questions"]),
+            answer=" ".join(d["answer"].split()),
             evidence=tuple(Evidence(e["source"], " ".join(str(e["excerpt"]).split())) for e in d["evidence"]),
-            keywords=tuple(str(k) for k in d.get("keywords") or ()), quotes=tuple(d.get("quotes") or ()), about=tuple(d.get("about") or ()),
-        )  # fmt: skip
+            keywords=tuple(str(k) for k in d.get("keywords") or ()),
+            quotes=tuple(d.get("quotes") or ()),
+            about=tuple(d.get("about") or ()),
+        )
         for d in (rec.data for rec in v.records["entries"])
     }
     return KnowledgeBase(sources, speakers, quotes, entries, directory=str(directory), fingerprint=fingerprint)
@@ -436,8 +485,12 @@ def validate_knowledge(directory: Path) -> tuple[KnowledgeBase | None, list[Prob
     kb = _build(v, directory, digest.hexdigest())
     log.info(
         "loaded %s: %d sources, %d people, %d quotes, %d entries",
-        display_path(directory), len(kb.sources), len(kb.speakers), len(kb.quotes), len(kb.entries),
-    )  # fmt: skip
+        display_path(directory),
+        len(kb.sources),
+        len(kb.speakers),
+        len(kb.quotes),
+        len(kb.entries),
+    )
     return kb, []
 
 

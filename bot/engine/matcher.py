@@ -46,16 +46,60 @@ CLOSE_CALL_MARGIN = 0.04  # two different entries this close: too close to call
 CLOSE_CALL_CEILING = 0.8  # ...unless both are this sure, when the better one is still right
 SUGGESTION_FLOOR = 0.12
 MAX_SUGGESTIONS = 3
+UNKNOWN_WEIGHT = 1.0  # a word the knowledge base never uses weighs this much of its rarest word
 QUOTE_LOOKUP_THRESHOLD = 80.0
 
 SAY = term("say")
 THINK = term("think")
 _QUOTE_INTENT = {SAY, THINK}
 _SMALL_TALK = frozenset(
-    "hi hello hey hiya howdy yo sup hola thanks thank thx ty cheers bye goodbye morning evening afternoon good "
-    "night great cool nice awesome ok okay you there bot storybot how are doing whats up please".split()
+    [
+        "hi",
+        "hello",
+        "hey",
+        "hiya",
+        "howdy",
+        "yo",
+        "sup",
+        "hola",
+        "thanks",
+        "thank",
+        "thx",
+        "ty",
+        "cheers",
+        "bye",
+        "goodbye",
+        "morning",
+        "evening",
+        "afternoon",
+        "good",
+        "night",
+        "great",
+        "cool",
+        "nice",
+        "awesome",
+        "ok",
+        "okay",
+        "you",
+        "there",
+        "bot",
+        "storybot",
+        "how",
+        "are",
+        "doing",
+        "whats",
+        "up",
+        "please",
+        "what",
+        "who",
+        "can",
+        "do",
+        "is",
+        "your",
+        "name",
+    ]
 )
-_QUESTION_WORDS = frozenset(term(w) for w in "what who whom whose which when where why how".split())
+_QUESTION_WORDS = frozenset(term(w) for w in ["what", "who", "whom", "whose", "which", "when", "where", "why", "how"])
 _HELP_WORDS = frozenset({"help", "commands", "usage"})
 _WORD = re.compile(r"\w+")
 
@@ -150,9 +194,14 @@ class Engine:
                     keyword_terms.extend(terms)
                 raw_docs.append((entry.id, "; ".join(entry.keywords), keyword_terms, True))
                 bag.update(keyword_terms)
-            answer_terms, named = self._terms_and_speakers(entry.answer)
-            speakers.update(named)
-            bag.update(answer_terms)
+            # Everything the entry says, for "does it mention what was asked at all?".
+            said = [entry.answer, *(e.excerpt for e in entry.evidence), *(kb.quotes[q].text for q in entry.quotes)]
+            said += [name for s in entry.about for name in kb.speakers[s].names]
+            for text in said:
+                terms, named = self._terms_and_speakers(text, keep_words=True)
+                speakers.update(named)
+                bag.update(terms)
+            bag.update(f"@{s}" for s in entry.about)
             entry_terms[entry.id] = bag
             self._entry_speakers[entry.id] = frozenset(speakers)
 
@@ -160,7 +209,8 @@ class Engine:
         n = max(len(entry_terms), 1)
         df: Counter[str] = Counter(t for bag in entry_terms.values() for t in bag)
         self._idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
-        self._unknown_weight = math.log(1 + (n + 0.5) / 0.5)
+        self._unknown_weight = UNKNOWN_WEIGHT * math.log(1 + (n + 0.5) / 0.5)
+        self._entry_bag = {entry_id: frozenset(bag) for entry_id, bag in entry_terms.items()}
 
         for entry_id, text, terms, is_keyword in raw_docs:
             unique = frozenset(terms)
@@ -187,15 +237,20 @@ class Engine:
 
     # --------------------------------------------------------------- analysis
 
-    def _terms_and_speakers(self, text: str) -> tuple[list[str], list[str]]:
-        """Terms of a knowledge-base text (no spelling correction: it is curated)."""
+    def _terms_and_speakers(self, text: str, keep_words: bool = False) -> tuple[list[str], list[str]]:
+        """Terms of a knowledge-base text (no spelling correction: it is curated).
+
+        Names become one term per speaker; with `keep_words`, their words are kept as terms too
+        ("University of South Carolina" also yields "univers"), so a question can meet them either way.
+        """
         cleaned = rewrite_phrases(clean(text))
         speakers: list[str] = []
         if self._alias_re is not None:
 
             def replace(match: re.Match[str]) -> str:
                 speakers.append(self._aliases[match.group(1)])
-                return f" @{self._aliases[match.group(1)]} "
+                words = f" {match.group(1)}" if keep_words else ""
+                return f" @{self._aliases[match.group(1)]}{words} "
 
             cleaned = self._alias_re.sub(replace, cleaned)
         terms = [w if w.startswith("@") else term(w) for w in cleaned.split() if not is_filler(w)]
@@ -247,7 +302,9 @@ class Engine:
             terms.append(t)
             if t not in self._idf and not word.startswith("@") and word not in self._vocabulary:
                 unknown.append(word)
-        return Analysis(corrected, tuple(dict.fromkeys(terms)), tuple(dict.fromkeys(speakers)), tuple(unknown), tuple(corrections))
+        return Analysis(
+            corrected, tuple(dict.fromkeys(terms)), tuple(dict.fromkeys(speakers)), tuple(unknown), tuple(corrections)
+        )
 
     # ---------------------------------------------------------------- scoring
 
@@ -276,13 +333,26 @@ class Engine:
                 phrasing = doc.text if not doc.is_keyword else self._first_phrasing[doc.entry_id]
                 best[doc.entry_id] = Scored(doc.entry_id, score, phrasing)
         ranked = []
+        named = set(analysis.speakers)
+        rarest = max(terms, key=lambda t: (self._idf.get(t, self._unknown_weight), t))
         for scored in best.values():
-            score = scored.score
+            bag = self._entry_bag[scored.entry_id]
+            mentioned = self._weight(terms & bag) / weight  # how much of the question the entry speaks of
+            score = 0.8 * scored.score + 0.2 * mentioned
+            entry_speakers = self._entry_speakers[scored.entry_id]
             # Naming someone the entry is not about makes it a worse fit ("what did Microsoft do" is
             # not answered by an entry about Amazon alone).
-            named = set(analysis.speakers)
-            if named and not named & self._entry_speakers[scored.entry_id]:
+            if named and not named & entry_speakers:
                 score *= 0.7
+            elif named - entry_speakers:  # some of those named are not what the entry is about
+                score *= 0.85
+            # A word the story never uses, asked about an entry on someone the question doesn't name, is
+            # most likely another company or person in their place ("has Apple stopped selling...").
+            elif analysis.unknown and entry_speakers and not named:
+                score *= 0.75
+            # The most telling word of the question should be something the entry speaks of.
+            if rarest not in bag:
+                score *= 0.85
             # Blend in a character-level view of the two strings, which forgives what terms missed.
             fuzzy = fuzz.token_sort_ratio(analysis.cleaned, clean(scored.phrasing))
             score = 0.85 * score + 0.15 * (fuzzy / 100.0) * min(score / 0.5, 1.0)
@@ -355,8 +425,10 @@ class Engine:
 
     def _small_talk(self, question: str, words: set[str]) -> Answer:
         if words & _HELP_WORDS:
-            text = "Ask me anything about the story, e.g. \"which companies paused facial recognition?\", " \
-                   "or ask what someone said, e.g. \"what did Greer say?\"."  # fmt: skip
+            text = (
+                'Ask me anything about the story, e.g. "which companies paused facial recognition?", '
+                'or ask what someone said, e.g. "what did Greer say?".'
+            )
         else:
             text = "Hello! Ask me a question about the story and I'll answer from the article, with its own words."
         return Answer(question, Outcome.SMALL_TALK, text, 0.0, suggestions=self.suggest([]))
@@ -378,17 +450,20 @@ class Engine:
         """The speaker whose words are asked for ("what did Greer say?"), if that is the question."""
         if not analysis.speakers or not _QUOTE_INTENT & set(analysis.terms):
             return None
+        # Several words the story never uses ("Microsoft president Brad Smith") mean someone else.
+        if len(analysis.unknown) > 1:
+            return None
         speaker_id, quotes = self._speaker_quotes(analysis.speakers[0])
         return speaker_id if quotes else None
 
     def _quotes_answer(self, question: str, speaker_id: str, analysis: Analysis, ranked: list[Scored]) -> Answer:
         # "What did Gonzalez say about police contracts?" may be an entry about her; prefer it when it is
         # a confident match that carries her words.
-        topic = set(analysis.terms) - _QUOTE_INTENT - _QUESTION_WORDS - {f"@{s}" for s in analysis.speakers}
-        if topic and ranked and ranked[0].score >= ANSWER_THRESHOLD + 0.15:
+        topic = {t for t in analysis.terms if t in self._idf} - _QUOTE_INTENT - _QUESTION_WORDS
+        topic -= {f"@{s}" for s in analysis.speakers}
+        if topic and ranked and ranked[0].score >= ANSWER_THRESHOLD:
             entry = self.kb.entries[ranked[0].entry_id]
-            if any(self.kb.quotes[q].speaker == speaker_id for q in entry.quotes):
-                return self._entry_answer(question, entry, ranked[0].score, ranked[0].phrasing)
+            return self._entry_answer(question, entry, ranked[0].score, ranked[0].phrasing)
         _, quotes = self._speaker_quotes(speaker_id)
         views = tuple(quote_view(self.kb, q) for q in quotes)
         speaker = self.kb.speakers[speaker_id]
@@ -396,9 +471,14 @@ class Engine:
         who = f"{speaker.name} ({role})" if role else speaker.name
         count = "once" if len(views) == 1 else f"{len(views)} times"
         return Answer(
-            question, Outcome.QUOTES, f"{who} is quoted {count} in the story:", 1.0,
-            matched_question=f"What did {speaker.name} say?", quotes=views, speaker_id=speaker_id,
-        )  # fmt: skip
+            question,
+            Outcome.QUOTES,
+            f"{who} is quoted {count} in the story:",
+            1.0,
+            matched_question=f"What did {speaker.name} say?",
+            quotes=views,
+            speaker_id=speaker_id,
+        )
 
     def _speaker_keys(self) -> list[tuple[str, str]]:
         """(cleaned name, speaker id) for every name, alias, first/last name and affiliation."""
@@ -489,7 +569,11 @@ class Engine:
             return
         log.debug(
             "question %r -> terms %s, speakers %s, unknown %s, corrections %s",
-            question, analysis.terms, analysis.speakers, analysis.unknown, analysis.corrections,
-        )  # fmt: skip
+            question,
+            analysis.terms,
+            analysis.speakers,
+            analysis.unknown,
+            analysis.corrections,
+        )
         for scored in ranked[:5]:
             log.debug("  %.3f %s (%r)", scored.score, scored.entry_id, scored.phrasing)

@@ -7,6 +7,7 @@ the JSON Schema shipped in `knowledge/schema/` for editors, so the two never dri
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -58,7 +59,9 @@ SECTIONS: dict[str, tuple[FieldSpec, ...]] = {
     ),
     "quotes": (
         FieldSpec("id", FieldType.ID, True, "Unique id, e.g. `greer-both-ways`."),
-        FieldSpec("speaker", FieldType.OPTIONAL_REF, True, "Id in `people`, or null if the source doesn't say.", "people"),
+        FieldSpec(
+            "speaker", FieldType.OPTIONAL_REF, True, "Id in `people`, or null if the source doesn't say.", "people"
+        ),
         FieldSpec("text", FieldType.TEXT, True, "The words, copied verbatim from the source."),
         FieldSpec("source", FieldType.REF, True, "Id of the source the words are in.", "sources"),
         FieldSpec("attribution_note", FieldType.OPTIONAL_TEXT, False, "What the source says about who spoke."),
@@ -84,21 +87,23 @@ KINDS = ("person", "organisation", "organization")
 
 
 def _field_schema(spec: FieldSpec) -> dict[str, Any]:
-    text = {"type": "string", "minLength": 1}
-    nullable = {"type": ["string", "null"]}
-    ident = {"type": "string", "pattern": ID_PATTERN}
-    by_type: dict[FieldType, dict[str, Any]] = {
-        FieldType.ID: ident,
-        FieldType.TEXT: text,
-        FieldType.OPTIONAL_TEXT: nullable,
-        FieldType.TEXT_LIST: {"type": "array", "items": {"type": ["string", "number"], "minLength": 1}},
-        FieldType.REF: ident,
-        FieldType.OPTIONAL_REF: {"type": ["string", "null"], "pattern": ID_PATTERN},
-        FieldType.REF_LIST: {"type": "array", "items": ident},
-        FieldType.KIND: {"enum": list(KINDS)},
-        FieldType.EVIDENCE_LIST: {"type": "array", "minItems": 1, "items": _object_schema(EVIDENCE_FIELDS)},
-    }
-    return {"description": spec.description, **by_type[spec.type]}
+    text: dict[str, Any] = {"type": "string", "minLength": 1}
+    nullable: dict[str, Any] = {"type": ["string", "null"]}
+    ident: dict[str, Any] = {"type": "string", "pattern": ID_PATTERN}
+    if spec.type == FieldType.EVIDENCE_LIST:
+        shape: dict[str, Any] = {"type": "array", "minItems": 1, "items": _object_schema(EVIDENCE_FIELDS)}
+    else:
+        shape = {
+            FieldType.ID: ident,
+            FieldType.REF: ident,
+            FieldType.TEXT: text,
+            FieldType.OPTIONAL_TEXT: nullable,
+            FieldType.TEXT_LIST: {"type": "array", "items": {"type": ["string", "number"], "minLength": 1}},
+            FieldType.OPTIONAL_REF: {"type": ["string", "null"], "pattern": ID_PATTERN},
+            FieldType.REF_LIST: {"type": "array", "items": ident},
+            FieldType.KIND: {"enum": list(KINDS)},
+        }[spec.type]
+    return {"description": spec.description, **shape}
 
 
 def _object_schema(fields: tuple[FieldSpec, ...]) -> dict[str, Any]:
@@ -118,7 +123,10 @@ def json_schema() -> dict[str, Any]:
         "description": "One YAML file of a StoryBot knowledge directory. Every section is optional.",
         "type": "object",
         "additionalProperties": False,
-        "properties": {
-            name: {"type": "array", "items": _object_schema(fields)} for name, fields in SECTIONS.items()
-        },
+        "properties": {name: {"type": "array", "items": _object_schema(fields)} for name, fields in SECTIONS.items()},
     }
+
+
+def json_schema_text() -> str:
+    """The shipped `knowledge/schema/knowledge.schema.json`, byte for byte."""
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"

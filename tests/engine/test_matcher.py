@@ -1,0 +1,175 @@
+"""The answering engine on the shipped story: what a reader gets for what they type."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from bot.engine import Engine, Outcome, bundled_knowledge_dir, load_knowledge
+from bot.engine.answer import to_json
+from bot.engine.model import UNATTRIBUTED
+from bot.engine.verbatim import SourceText
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(load_knowledge(bundled_knowledge_dir()))
+
+
+# (question, the entry that must answer it)
+ANSWERS = [
+    ("which companies paused facial recognition?", "which-companies-paused"),
+    ("WHICH COMPANIES PAUSED FACIAL RECOGNITION!!!", "which-companies-paused"),
+    ("facial recognition paused which companies", "which-companies-paused"),
+    ("which compnaies pasued facial recogntion", "which-companies-paused"),
+    ("who is evan greer?", "who-is-evan-greer"),
+    ("How many police departments does Ring have partnerships with?", "ring-police-partnerships"),
+    ("how much public money has amazon won in contracts", "amazon-public-contracts"),
+    ("what is mijente", "what-is-mijente"),
+]
+
+
+@pytest.mark.parametrize(("question", "entry"), ANSWERS)
+def test_answers_the_entry_that_matches(engine: Engine, question: str, entry: str) -> None:
+    answer = engine.ask(question)
+    assert answer.outcome is Outcome.ANSWERED, answer.text
+    assert answer.entry is not None and answer.entry.id == entry
+    assert 0.0 < answer.confidence <= 1.0
+    assert answer.evidence, "every answer carries the article's own words"
+
+
+def test_the_headline_question_names_ibm_and_amazon_with_evidence(engine: Engine) -> None:
+    answer = engine.ask("which companies paused facial recognition?")
+    assert "IBM" in answer.text and "Amazon" in answer.text
+    texts = {source.id: SourceText.of(source.text) for source in engine.kb.sources.values()}
+    for evidence in answer.evidence:
+        assert texts[evidence.source.id].contains(evidence.excerpt)
+
+
+# Questions the story does not answer, including ones that swap in a company or person it never names.
+DECLINES = [
+    "what's the weather like in Paris tomorrow?",
+    "who won the world cup in 2018",
+    "how do I bake sourdough bread",
+    "did Google pause facial recognition?",
+    "what did Tim Cook say about police?",
+    "how many police departments partner with Nest?",
+    "asdfghjkl qwerty",
+]
+
+
+@pytest.mark.parametrize("question", DECLINES)
+def test_declines_what_the_story_does_not_say(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.outcome is Outcome.DECLINED, f"answered with {answer.entry and answer.entry.id}"
+    assert not answer.answered
+    assert "doesn't say" in answer.text or "not sure" in answer.text
+    assert 1 <= len(answer.suggestions) <= 3
+    assert all(s.entry_id in engine.kb.entries for s in answer.suggestions)
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        ("what did Greer say?", "evan-greer"),
+        ("what did gilliard say", "chris-gilliard"),
+        ("quotes from alpert", "geoffrey-alpert"),
+        ("what did the Mijente organizer say?", "gonzalez"),
+        ("what did gillard say", "chris-gilliard"),
+    ],
+)
+def test_asking_what_someone_said_returns_their_quotes(engine: Engine, question: str, speaker: str) -> None:
+    answer = engine.ask(question)
+    assert answer.answered
+    assert answer.quotes
+    name = engine.kb.speakers[speaker].name
+    assert {view.speaker for view in answer.quotes} == {name}
+
+
+@pytest.mark.parametrize(
+    ("name", "speaker"),
+    [
+        ("greer", "evan-greer"),
+        ("Evan Greer", "evan-greer"),
+        ("grear", "evan-greer"),
+        ("Chris", "chris-gilliard"),
+        ("the Mijente organizer", "gonzalez"),
+        ("nadella", "satya-nadella"),
+        ("IBM", "ibm-spokesperson"),
+    ],
+)
+def test_quote_lookup_by_name_alias_typo_or_affiliation(engine: Engine, name: str, speaker: str) -> None:
+    result = engine.quote(name)
+    assert result.speaker_id == speaker
+    wanted = engine.kb.quotes_by_speaker[speaker]
+    assert [view.quote for view in result.quotes] == list(wanted)
+    assert all(view.speaker == engine.kb.speakers[speaker].name for view in result.quotes)
+
+
+def test_unknown_name_gets_suggestions_not_someone_elses_quotes(engine: Engine) -> None:
+    result = engine.quote("Tim Cook")
+    assert result.speaker is None
+    assert result.quotes == ()
+    assert result.suggestions
+
+
+def test_unattributed_quotes_say_so(engine: Engine) -> None:
+    answer = engine.ask("who said someone's going to sell it to the police to make money?")
+    unattributed = [view for view in answer.quotes if view.quote.speaker is None]
+    assert unattributed, "the entry about this quote links it"
+    assert all(view.speaker == UNATTRIBUTED and view.quote.attribution_note for view in unattributed)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["", "   ", "\u200b\u200d\u202e", "?!?!", "x" * 100_000, "\x00\x07\x1b[31m", "🙂🙂🙂"],
+)
+def test_bad_input_gets_a_kind_message_not_an_answer(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert not answer.answered
+    assert answer.text
+    assert len(answer.question) <= 500
+
+
+def test_other_scripts_are_declined_not_matched(engine: Engine) -> None:
+    assert not engine.ask("Какие компании приостановили распознавание лиц?").answered
+    assert not engine.ask("哪些公司暂停了面部识别").answered
+
+
+def test_greetings_are_friendly_and_not_answers(engine: Engine) -> None:
+    answer = engine.ask("hi there!")
+    assert answer.outcome is Outcome.SMALL_TALK
+    assert not to_json(answer)["answered"]
+
+
+def test_a_suggestion_can_be_answered_directly(engine: Engine) -> None:
+    declined = engine.ask("did Google pause facial recognition?")
+    answer = engine.answer_entry(declined.suggestions[0].entry_id)
+    assert answer.answered and answer.entry is not None
+    assert answer.entry.id == declined.suggestions[0].entry_id
+
+
+def test_autocomplete_finds_speakers_from_a_misspelt_partial_name(engine: Engine) -> None:
+    choices = engine.complete_speakers("gilard")
+    assert choices and choices[0][1] == "chris-gilliard"
+    assert len(engine.complete_speakers("")) <= 25
+    assert all(len(label) <= 100 for label, _ in engine.complete_speakers(""))
+
+
+def test_match_scores_are_logged_at_debug(engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("DEBUG", logger="bot.engine.matcher"):
+        engine.ask("which companies paused facial recognition?")
+    assert "which-companies-paused" in caplog.text
+
+
+def test_the_engine_never_imports_discord() -> None:
+    code = (
+        "import sys, bot.engine, bot.cli\n"
+        "from bot.engine import Engine, load_knowledge, bundled_knowledge_dir\n"
+        "Engine(load_knowledge(bundled_knowledge_dir())).ask('which companies paused facial recognition?')\n"
+        "print(sorted(m for m in sys.modules if m == 'discord' or m.startswith('discord.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
