@@ -170,14 +170,20 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.discord_app.runner import run_bot  # only here: the offline commands never import discord
+    from bot.discord_app.runner import SETUP_HELP, run_bot  # only here: offline commands never import discord
 
+    if not settings.discord_token:  # say so before anything else happens
+        print(SETUP_HELP, file=sys.stderr)
+        return EXIT_USAGE
     return run_bot(settings, _engine(args, settings))
 
 
 def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.discord_app.runner import sync_commands
+    from bot.discord_app.runner import SETUP_HELP, sync_commands
 
+    if not settings.discord_token:
+        print(SETUP_HELP, file=sys.stderr)
+        return EXIT_USAGE
     return sync_commands(settings, _engine(args, settings), args.guild)
 
 

@@ -1,0 +1,150 @@
+"""The Discord client: one `StoryBot` per process, built by `runner.create_bot` with its dependencies."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_app.cooldown import Cooldown
+from bot.discord_app.embeds import APOLOGY, GUILD_ONLY, NOT_MODERATOR, cooldown_text
+from bot.discord_app.endpoints import configure_endpoints, use_gateway
+from bot.discord_app.holder import EngineHolder
+from bot.discord_app.permissions import NotModerator
+from bot.discord_app.unanswered import JsonlUnansweredLog, UnansweredLog, unanswered_path
+from bot.discord_app.views import DYNAMIC_ITEMS, respond_privately
+from bot.engine import Engine
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = (
+    "bot.discord_app.cogs.ask",
+    "bot.discord_app.cogs.quotes",
+    "bot.discord_app.cogs.info",
+    "bot.discord_app.cogs.moderation",
+)
+
+
+def bot_intents() -> discord.Intents:
+    """Only what StoryBot uses. No message content (mentions and DMs carry their text anyway), no members."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.dm_messages = True
+    return intents
+
+
+def shard_count(shards: int | None) -> int | None:
+    """The `shard_count` for discord.py's AutoShardedBot from the `shards` setting.
+
+    None (unset) runs one shard; 0 lets Discord recommend a count (GET /gateway/bot); N runs N shards.
+    Always using the auto-sharded client keeps one code path from a single server to thousands.
+    """
+    if shards is None:
+        return 1
+    return None if shards == 0 else shards
+
+
+class StoryTree(app_commands.CommandTree["StoryBot"]):
+    async def on_error(
+        self, interaction: discord.Interaction[StoryBot], error: app_commands.AppCommandError, /
+    ) -> None:
+        await report_command_error(interaction, error)
+
+
+async def report_command_error(interaction: discord.Interaction[Any], error: app_commands.AppCommandError) -> None:
+    """Tell the person what went wrong, privately; log a traceback for anything unexpected."""
+    if isinstance(error, app_commands.CommandOnCooldown):
+        text = cooldown_text(error.retry_after)
+    elif isinstance(error, NotModerator):
+        text = NOT_MODERATOR
+    elif isinstance(error, app_commands.NoPrivateMessage):
+        text = GUILD_ONLY
+    elif isinstance(error, app_commands.CheckFailure):
+        text = "You can't use that here."
+    else:
+        name = interaction.command.qualified_name if interaction.command else "?"
+        log.error("command %r failed", name, exc_info=error)
+        text = APOLOGY
+    if interaction.type is discord.InteractionType.autocomplete:
+        return  # an autocomplete cannot be answered with a message; the person just sees no choices
+    await respond_privately(interaction, text)
+
+
+class StoryBot(commands.AutoShardedBot):
+    """StoryBot on Discord: slash commands, a message menu command, mentions and buttons over one engine."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        *,
+        unanswered: UnansweredLog | None = None,
+        cooldown: Cooldown | None = None,
+        sync_on_start: bool = True,
+    ) -> None:
+        configure_endpoints(settings)
+        super().__init__(
+            # No prefix commands: mentions are questions, answered by the Ask cog (see on_message below).
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=bot_intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            shard_count=shard_count(settings.shards),
+            tree_cls=StoryTree,
+            max_messages=None,  # nothing here reads old messages; no need to cache them
+            chunk_guilds_at_startup=False,
+        )
+        self.settings = settings
+        self.holder = EngineHolder(engine, settings.knowledge_dir)
+        self.unanswered: UnansweredLog = (
+            unanswered if unanswered is not None else JsonlUnansweredLog(unanswered_path(settings.data_dir))
+        )
+        self.cooldown = cooldown if cooldown is not None else Cooldown(settings.ask_cooldown_seconds)
+        self.sync_on_start = sync_on_start
+        if settings.gateway_url:
+            use_gateway(self.http, settings.gateway_url)
+
+    @property
+    def engine(self) -> Engine:
+        return self.holder.engine
+
+    async def setup_hook(self) -> None:
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        # Never a global sync on start (slow to propagate, rate limited): only to the development server.
+        if self.sync_on_start and self.settings.dev_guild_id is not None:
+            try:
+                synced = await self.sync_commands(self.settings.dev_guild_id)
+            except discord.HTTPException:
+                log.exception(
+                    "could not register commands in development server %s; was the bot invited with the "
+                    "applications.commands scope?",
+                    self.settings.dev_guild_id,
+                )
+            else:
+                log.info("registered %d commands in development server %s", len(synced), self.settings.dev_guild_id)
+
+    async def sync_commands(self, guild_id: int | None) -> list[app_commands.AppCommand]:
+        """Register the commands with Discord: in one server (at once), or globally (None; slower to show)."""
+        if guild_id is None:
+            return await self.tree.sync()
+        guild = discord.Object(id=guild_id)
+        self.tree.copy_global_to(guild=guild)
+        return await self.tree.sync(guild=guild)
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """Replaces the prefix-command processing of `commands.Bot`; the Ask cog listens for mentions."""
+
+    async def on_ready(self) -> None:
+        user = self.user
+        log.info("connected as %s (%s) to %d servers", user, user.id if user else "?", len(self.guilds))
+
+    async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
+        # An exception in an event handler must not stop the bot: log it whole and carry on.
+        log.exception("unhandled error in %s", event_method)

@@ -1,0 +1,43 @@
+"""Making text safe to show in Discord: no pings, no markdown surprises, no broken code blocks.
+
+Replies are also sent with `AllowedMentions.none()`, so escaping here is the second lock on the door:
+it also keeps a reader from seeing `@everyone` rendered as if the bot had shouted it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import discord
+
+_FENCE = "```"
+_BROKEN_FENCE = "`\u200b`\u200b`"
+_EVERYONE = re.compile(r"@(everyone|here)\b", re.IGNORECASE)
+
+
+def neutralise_fences(text: str) -> str:
+    """Break up triple backticks so text shown inside a code block cannot close it."""
+    return text.replace(_FENCE, _BROKEN_FENCE)
+
+
+def escape_user_text(text: str) -> str:
+    """Someone's words echoed back: shown literally, pinging nobody."""
+    text = discord.utils.escape_markdown(text)
+    text = discord.utils.escape_mentions(text)
+    # escape_mentions only knows the lower-case spellings; Discord is not fussy about case.
+    return _EVERYONE.sub("@\u200b\\1", text)
+
+
+def escape_knowledge_text(text: str) -> str:
+    """Curated text (answers, verbatim quotes): shown exactly as written, so markdown characters are escaped."""
+    return _EVERYONE.sub("@\u200b\\1", discord.utils.escape_markdown(text))
+
+
+def mention_pattern(user_id: int) -> re.Pattern[str]:
+    """Both spellings Discord uses for a mention of one user: `<@id>` and the older `<@!id>`."""
+    return re.compile(rf"<@!?{user_id}>")
+
+
+def strip_mention(content: str, user_id: int) -> str:
+    """The text of a message with every mention of `user_id` removed and the spacing tidied."""
+    return " ".join(mention_pattern(user_id).sub(" ", content).split())

@@ -1,0 +1,131 @@
+import shutil
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+from unittest.mock import MagicMock
+
+import discord
+import pytest
+
+from bot.discord_app.bot import StoryBot
+from bot.discord_app.cogs.moderation import Moderation
+from bot.discord_app.holder import EngineHolder
+from bot.discord_app.permissions import NotModerator, is_moderator
+from bot.discord_app.runner import create_bot
+from bot.engine import Engine, KnowledgeError, bundled_knowledge_dir, load_knowledge
+from bot.settings import Settings
+
+from .conftest import fake_interaction, run_command, sent_kwargs, sent_text
+
+
+@pytest.fixture
+def knowledge_copy(tmp_path: Path) -> Path:
+    directory = tmp_path / "knowledge"
+    shutil.copytree(bundled_knowledge_dir(), directory)
+    return directory
+
+
+def member(*role_ids: int) -> MagicMock:
+    user = MagicMock(spec_set=discord.Member)
+    roles = []
+    for role_id in role_ids:
+        role = MagicMock(spec_set=discord.Role)
+        role.id = role_id
+        roles.append(role)
+    user.roles = roles
+    return user
+
+
+def test_manage_server_makes_a_moderator() -> None:
+    assert is_moderator(member(), discord.Permissions(manage_guild=True), frozenset())
+
+
+def test_a_configured_role_makes_a_moderator() -> None:
+    assert is_moderator(member(7, 42), discord.Permissions.none(), frozenset({42}))
+
+
+def test_everyone_else_is_not_a_moderator() -> None:
+    assert not is_moderator(member(7), discord.Permissions(send_messages=True), frozenset({42}))
+    dm_user = MagicMock(spec_set=discord.User)
+    assert not is_moderator(dm_user, discord.Permissions.all(), frozenset({42}))
+
+
+async def test_the_reload_command_refuses_non_moderators(story_bot: StoryBot) -> None:
+    cog = Moderation(story_bot)
+    (predicate,) = cog.reload.checks
+    check: Any = predicate  # an async check, though typed to allow plain ones too
+    interaction = fake_interaction(story_bot)
+    interaction.user.roles = []
+    interaction.permissions = discord.Permissions.none()
+    with pytest.raises(NotModerator):
+        await check(interaction)
+    interaction.user.roles = [MagicMock(spec_set=discord.Role, id=42)]
+    assert await check(interaction)
+
+
+def test_kb_is_for_servers_and_hidden_from_members_without_manage_server(story_bot: StoryBot) -> None:
+    data = Moderation.kb.to_dict(story_bot.tree)
+    assert data["contexts"] == [0]
+    assert int(data["default_member_permissions"]) == discord.Permissions(manage_guild=True).value
+
+
+async def test_a_valid_reload_swaps_the_engine(story_bot: StoryBot, knowledge_copy: Path) -> None:
+    story_bot.holder = EngineHolder(story_bot.engine, knowledge_copy)
+    before = story_bot.engine
+    cog = Moderation(story_bot)
+    interaction = fake_interaction(story_bot)
+    await run_command(cog.reload, cog, interaction)
+    assert story_bot.engine is not before
+    text = sent_text(interaction.followup.send)
+    assert text.startswith("Knowledge base reloaded:")
+    assert sent_kwargs(interaction.followup.send)["ephemeral"] is True
+
+
+async def test_an_invalid_reload_keeps_the_old_engine_and_lists_the_problems(
+    story_bot: StoryBot, knowledge_copy: Path
+) -> None:
+    (knowledge_copy / "extra.yaml").write_text("nonsense: 1\n", encoding="utf-8")
+    story_bot.holder = EngineHolder(story_bot.engine, knowledge_copy)
+    before = story_bot.engine
+    cog = Moderation(story_bot)
+    interaction = fake_interaction(story_bot)
+    await run_command(cog.reload, cog, interaction)
+    assert story_bot.engine is before
+    text = sent_text(interaction.followup.send)
+    assert text.startswith("**Not reloaded:**")
+    assert "1 problem," in text
+    assert "\nextra.yaml:1:1: unknown section `nonsense`" in text  # named as moderators see it in the folder
+    assert len(text) <= 2000
+    assert sent_kwargs(interaction.followup.send)["ephemeral"] is True
+
+
+async def test_holder_reload_raises_and_keeps_the_engine_when_invalid(tmp_path: Path) -> None:
+    engine = Engine(load_knowledge(bundled_knowledge_dir()))
+    holder = EngineHolder(engine, tmp_path / "missing")
+    with pytest.raises(KnowledgeError):
+        await holder.reload()
+    assert holder.engine is engine
+
+
+async def test_holder_reload_of_unchanged_files_reports_no_change(knowledge_copy: Path) -> None:
+    holder = EngineHolder(Engine(load_knowledge(knowledge_copy)), knowledge_copy)
+    reloaded = await holder.reload()
+    assert not reloaded.changed
+    (knowledge_copy / "sources.yaml").write_text(
+        (knowledge_copy / "sources.yaml").read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8"
+    )
+    assert (await holder.reload()).changed
+
+
+async def test_a_reload_is_announced_in_the_moderators_log_channel(
+    settings: Settings, story_engine: Engine, knowledge_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = create_bot(replace(settings, mod_log_channel_id=99, knowledge_dir=knowledge_copy), story_engine)
+    channel = MagicMock(spec_set=discord.TextChannel)
+    monkeypatch.setattr(bot, "get_channel", lambda channel_id: channel if channel_id == 99 else None)
+    cog = Moderation(bot)
+    await run_command(cog.reload, cog, fake_interaction(bot))
+    announcement = sent_text(channel.send)
+    assert announcement.startswith("Knowledge base reloaded:")
+    assert "Requested by" in announcement
+    assert channel.send.await_args.kwargs["allowed_mentions"].everyone is False

@@ -1,0 +1,102 @@
+"""Discord's size limits on what a bot sends, checked the way Discord's API would reject a request.
+
+The double answers a request that breaks one of these with 400 "Invalid Form Body" (code 50035), as Discord
+does, so a bot that sends an over-long embed fails in tests the way it would fail in production.
+Limits from Discord's documentation of messages, embeds, components and autocomplete.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+CONTENT_MAX = 2000
+EMBEDS_MAX = 10
+EMBED_TITLE_MAX = 256
+EMBED_DESCRIPTION_MAX = 4096
+EMBED_FIELDS_MAX = 25
+EMBED_FIELD_NAME_MAX = 256
+EMBED_FIELD_VALUE_MAX = 1024
+EMBED_FOOTER_MAX = 2048
+EMBED_AUTHOR_MAX = 256
+EMBED_TOTAL_MAX = 6000  # summed over every embed in one message
+ACTION_ROWS_MAX = 5
+BUTTONS_PER_ROW_MAX = 5
+BUTTON_LABEL_MAX = 80
+CUSTOM_ID_MAX = 100
+CHOICES_MAX = 25
+CHOICE_NAME_MAX = 100
+CHOICE_STRING_VALUE_MAX = 100
+
+
+def embed_length(embed: dict[str, Any]) -> int:
+    """The characters Discord counts towards the 6000 total for one embed."""
+    total = len(embed.get("title") or "") + len(embed.get("description") or "")
+    total += len((embed.get("footer") or {}).get("text") or "")
+    total += len((embed.get("author") or {}).get("name") or "")
+    for embed_field in embed.get("fields") or []:
+        total += len(embed_field.get("name") or "") + len(embed_field.get("value") or "")
+    return total
+
+
+def message_problems(body: dict[str, Any], *, partial: bool = False) -> list[str]:
+    """Why Discord would refuse this message body; empty when it would accept it.
+
+    `partial` is for edits, which may leave out every field.
+    """
+    problems: list[str] = []
+
+    def over(path: str, value: str | None, limit: int) -> None:
+        if value is not None and len(value) > limit:
+            problems.append(f"{path}: {len(value)} characters, the limit is {limit}")
+
+    over("content", body.get("content"), CONTENT_MAX)
+    embeds = body.get("embeds") or []
+    if len(embeds) > EMBEDS_MAX:
+        problems.append(f"embeds: {len(embeds)} embeds, the limit is {EMBEDS_MAX}")
+    for i, embed in enumerate(embeds):
+        over(f"embeds.{i}.title", embed.get("title"), EMBED_TITLE_MAX)
+        over(f"embeds.{i}.description", embed.get("description"), EMBED_DESCRIPTION_MAX)
+        over(f"embeds.{i}.footer.text", (embed.get("footer") or {}).get("text"), EMBED_FOOTER_MAX)
+        over(f"embeds.{i}.author.name", (embed.get("author") or {}).get("name"), EMBED_AUTHOR_MAX)
+        fields = embed.get("fields") or []
+        if len(fields) > EMBED_FIELDS_MAX:
+            problems.append(f"embeds.{i}.fields: {len(fields)} fields, the limit is {EMBED_FIELDS_MAX}")
+        for j, embed_field in enumerate(fields):
+            over(f"embeds.{i}.fields.{j}.name", embed_field.get("name"), EMBED_FIELD_NAME_MAX)
+            over(f"embeds.{i}.fields.{j}.value", embed_field.get("value"), EMBED_FIELD_VALUE_MAX)
+            if not embed_field.get("name") or not embed_field.get("value"):
+                problems.append(f"embeds.{i}.fields.{j}: a field needs a name and a value")
+    total = sum(embed_length(embed) for embed in embeds)
+    if total > EMBED_TOTAL_MAX:
+        problems.append(f"embeds: {total} characters in all, the limit is {EMBED_TOTAL_MAX}")
+
+    rows = body.get("components") or []
+    if len(rows) > ACTION_ROWS_MAX:
+        problems.append(f"components: {len(rows)} rows, the limit is {ACTION_ROWS_MAX}")
+    for i, row in enumerate(rows):
+        buttons = row.get("components") or []
+        if len(buttons) > BUTTONS_PER_ROW_MAX:
+            problems.append(f"components.{i}: {len(buttons)} buttons, the limit is {BUTTONS_PER_ROW_MAX}")
+        for j, button in enumerate(buttons):
+            over(f"components.{i}.components.{j}.label", button.get("label"), BUTTON_LABEL_MAX)
+            over(f"components.{i}.components.{j}.custom_id", button.get("custom_id"), CUSTOM_ID_MAX)
+
+    sends_something = any(body.get(key) for key in ("content", "embeds", "components", "attachments", "poll"))
+    if not partial and not sends_something:
+        problems.append("Cannot send an empty message")
+    return problems
+
+
+def autocomplete_problems(data: dict[str, Any]) -> list[str]:
+    choices = data.get("choices") or []
+    problems: list[str] = []
+    if len(choices) > CHOICES_MAX:
+        problems.append(f"choices: {len(choices)} choices, the limit is {CHOICES_MAX}")
+    for i, choice in enumerate(choices):
+        name = choice.get("name") or ""
+        if not 1 <= len(name) <= CHOICE_NAME_MAX:
+            problems.append(f"choices.{i}.name: {len(name)} characters, it must be 1 to {CHOICE_NAME_MAX}")
+        value = choice.get("value")
+        if isinstance(value, str) and len(value) > CHOICE_STRING_VALUE_MAX:
+            problems.append(f"choices.{i}.value: {len(value)} characters, the limit is {CHOICE_STRING_VALUE_MAX}")
+    return problems
