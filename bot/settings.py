@@ -47,6 +47,7 @@ class Settings:
     api_base: str | None = None  # None: Discord's own
     gateway_url: str | None = None  # None: the one Discord's API gives
     shards: int | None = None  # None: one shard; 0: automatic sharding
+    shard_ids: tuple[int, ...] = ()  # the shards this process runs; empty: all of them
     data_dir: Path = Path(".storybot")
     ask_cooldown_seconds: float = 5.0
 
@@ -81,6 +82,11 @@ class Settings:
             api_base=get("DISCORD_API_BASE"),
             gateway_url=get("DISCORD_GATEWAY_URL"),
             shards=0 if shards == "auto" else _int(shards, "STORYBOT_SHARDS"),
+            shard_ids=tuple(
+                _int(part.strip(), "STORYBOT_SHARD_IDS") or 0
+                for part in (get("STORYBOT_SHARD_IDS") or "").split(",")
+                if part.strip()
+            ),
             data_dir=Path(get("STORYBOT_DATA_DIR") or ".storybot").expanduser(),
             ask_cooldown_seconds=float(get("STORYBOT_ASK_COOLDOWN") or 5.0),
         )

@@ -99,6 +99,8 @@ class StoryBot(commands.AutoShardedBot):
             max_messages=None,  # nothing here reads old messages; no need to cache them
             chunk_guilds_at_startup=False,
         )
+        if settings.shard_ids:  # several processes share one bot, each running some of the shards
+            self.shard_ids = list(settings.shard_ids)
         self.settings = settings
         self.holder = EngineHolder(engine, settings.knowledge_dir)
         self.unanswered: UnansweredLog = (

@@ -42,6 +42,12 @@ def test_shards_setting() -> None:
     assert shard_count(4) == 4
 
 
+def test_a_process_runs_only_its_own_shards(settings: Settings, story_engine: Engine) -> None:
+    bot = create_bot(replace(settings, shards=4, shard_ids=(2, 3)), story_engine)
+    assert (bot.shard_count, bot.shard_ids) == (4, [2, 3])
+    assert create_bot(replace(settings, shards=4), story_engine).shard_ids is None  # all of them
+
+
 def test_api_base_points_rest_and_interaction_webhooks_at_the_double(settings: Settings, story_engine: Engine) -> None:
     try:
         create_bot(replace(settings, api_base="http://127.0.0.1:9/api/v10/"), story_engine)
