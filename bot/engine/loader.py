@@ -105,6 +105,9 @@ class _Record:
 class _Validation:
     problems: list[Problem] = field(default_factory=list)
     records: dict[str, list[_Record]] = field(default_factory=lambda: {name: [] for name in SECTIONS})
+    # Some file or section could not be read, so the ids it holds are unknown: reporting every
+    # reference to them would bury the one real problem under dozens of false ones.
+    incomplete: bool = False
 
     def report(self, file: Path, where: Position, message: str) -> None:
         self.problems.append(Problem(display_path(file), where.line, where.column, message))
@@ -210,17 +213,25 @@ def _read_file(v: _Validation, file: Path) -> LocatedDocument | None:
         if file.stat().st_size > MAX_FILE_BYTES:
             v.report(file, start, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; split it into several files.")
             return None
-        text = file.read_text(encoding="utf-8")
+        raw = file.read_bytes()
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        v.report(file, start, f"file is not UTF-8 text (byte {exc.start}); save it as UTF-8.")
+        # Point at the offending character: its line, and its column counted in characters.
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+        where = Position(raw.count(b"\n", 0, exc.start) + 1, column)
+        v.report(file, where, f"file is not UTF-8 text (byte {exc.start}); save it as UTF-8.")
+        v.incomplete = True
         return None
     except OSError as exc:
         v.report(file, start, f"cannot read the file: {exc.strerror}.")
+        v.incomplete = True
         return None
     try:
         return parse(text)
     except YamlProblem as exc:
         v.report(file, exc.position, f"{exc.message}. Fix the YAML here; the rest of the file was not read.")
+        v.incomplete = True
         return None
 
 
@@ -230,6 +241,7 @@ def _collect(v: _Validation, file: Path, doc: LocatedDocument) -> None:
         return  # an empty file is allowed: a place to put things later
     if not isinstance(data, dict):
         v.report(file, doc.where(()), f"a knowledge file is a mapping with the sections {', '.join(SECTIONS)}.")
+        v.incomplete = True
         return
     for section, items in data.items():
         if section not in SECTIONS:
@@ -237,6 +249,7 @@ def _collect(v: _Validation, file: Path, doc: LocatedDocument) -> None:
             v.report(
                 file, doc.where_key((section,)), f"unknown section `{section}`.{hint} Sections: {', '.join(SECTIONS)}."
             )
+            v.incomplete = True
             continue
         if items is None:
             continue
@@ -278,6 +291,8 @@ def _check_ref(
 ) -> bool:
     if value is None or not isinstance(value, str) or value in known:
         return True
+    if v.incomplete:
+        return False  # it may be defined in what could not be read, which is reported already
     hint = _did_you_mean(value, known)
     v.report(
         rec.file,

@@ -20,6 +20,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 Path_ = tuple[str | int, ...]  # ("entries", 3, "questions", 0)
 
 MAX_DEPTH = 64  # knowledge files are three or four levels deep; anything deeper is a mistake
+_NO_ANCHORS = "anchors and aliases (&name, *name) are not supported; write the value out"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,16 +62,37 @@ class LocatedDocument:
         return self.keys.get(path) or self.where(path)
 
 
+def _at_end(text: str, mark: Any) -> bool:
+    last_line = text.count("\n")
+    return (mark.line, mark.column) >= (last_line, len(text) - (text.rfind("\n") + 1))
+
+
+def _refuse_anchors(text: str) -> None:
+    """Refuse every anchor and alias where it is written (composing would hide where a `*name` was)."""
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise YamlProblem(_NO_ANCHORS, Position.of(event.start_mark))
+
+
 def parse(text: str) -> LocatedDocument:
     """Parse one YAML document, raising `YamlProblem` with a position on any problem."""
     try:
+        _refuse_anchors(text)
         node = yaml.compose(text, Loader=_SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        position = Position.of(mark) if mark is not None else Position(1, 1)
         problem = exc.problem or "not valid YAML"
         context = f" ({exc.context})" if exc.context else ""
-        raise YamlProblem(f"YAML syntax error: {problem}{context}", position) from None
+        message = f"YAML syntax error: {problem}{context}"
+        if exc.problem_mark is not None and exc.context_mark is not None and _at_end(text, exc.problem_mark):
+            # An unclosed quote or bracket fails only at the end of the file: point at where it was opened.
+            mark = exc.context_mark
+            message = (
+                f"YAML syntax error: this is never closed, the file ends first{context}; "
+                "add the closing quote or bracket"
+            )
+        position = Position.of(mark) if mark is not None else Position(1, 1)
+        raise YamlProblem(message, position) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"YAML error: {exc}", Position(1, 1)) from None
     document = LocatedDocument(None, {}, {})
@@ -107,12 +129,12 @@ def _convert(node: yaml.Node, path: Path_, doc: LocatedDocument, seen: set[int],
     here = Position.of(node.start_mark)
     if depth > MAX_DEPTH:
         raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep; knowledge files are flat lists", here)
-    if id(node) in seen:
-        raise YamlProblem("anchors and aliases (&name, *name) are not supported; write the value out", here)
+    if id(node) in seen:  # an alias; `_refuse_anchors` reports it first, this is a second guard
+        raise YamlProblem(_NO_ANCHORS, here)
+    seen.add(id(node))
     doc.values[path] = here
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node)
-    seen.add(id(node))
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, (*path, i), doc, seen, depth + 1) for i, item in enumerate(node.value)]
     if isinstance(node, yaml.MappingNode):

@@ -46,6 +46,9 @@ CLOSE_CALL_MARGIN = 0.04  # two different entries this close: too close to call
 CLOSE_CALL_CEILING = 0.8  # ...unless both are this sure, when the better one is still right
 SUGGESTION_FLOOR = 0.12
 MAX_SUGGESTIONS = 3
+RAREST_MISSING = 0.85
+COVERED_SHARE = 0.6  # of a phrasing's score: how much of the question it explains (the rest: how much of it is asked)
+KNOWN_MISSING = 0.9
 UNKNOWN_WEIGHT = 1.0  # a word the knowledge base never uses weighs this much of its rarest word
 QUOTE_LOOKUP_THRESHOLD = 80.0
 
@@ -316,7 +319,7 @@ class Engine:
         explained = shared / doc.weight  # how much of the phrasing the question asks
         if doc.is_keyword:  # keywords are hints, not questions: only coverage of the question counts
             return 0.9 * covered
-        return 0.6 * covered + 0.4 * explained
+        return COVERED_SHARE * covered + (1 - COVERED_SHARE) * explained
 
     def rank(self, analysis: Analysis) -> list[Scored]:
         """Entries by score, best first (one line per entry: its best phrasing)."""
@@ -335,6 +338,7 @@ class Engine:
         ranked = []
         named = set(analysis.speakers)
         rarest = max(terms, key=lambda t: (self._idf.get(t, self._unknown_weight), t))
+        known = [t for t in terms if t in self._idf and t not in _QUESTION_WORDS]
         for scored in best.values():
             bag = self._entry_bag[scored.entry_id]
             mentioned = self._weight(terms & bag) / weight  # how much of the question the entry speaks of
@@ -352,7 +356,10 @@ class Engine:
                 score *= 0.75
             # The most telling word of the question should be something the entry speaks of.
             if rarest not in bag:
-                score *= 0.85
+                score *= RAREST_MISSING
+            # Words the knowledge base knows, but not in this entry: the question asks about something else.
+            missing = sum(1 for t in known if t not in bag)
+            score *= KNOWN_MISSING ** min(missing, 3)
             # Blend in a character-level view of the two strings, which forgives what terms missed.
             fuzzy = fuzz.token_sort_ratio(analysis.cleaned, clean(scored.phrasing))
             score = 0.85 * score + 0.15 * (fuzzy / 100.0) * min(score / 0.5, 1.0)
@@ -464,6 +471,10 @@ class Engine:
         if topic and ranked and ranked[0].score >= ANSWER_THRESHOLD:
             entry = self.kb.entries[ranked[0].entry_id]
             return self._entry_answer(question, entry, ranked[0].score, ranked[0].phrasing)
+        # "What did the Microsoft spokesperson tell Protocol?" is not about Nadella's words: asked about
+        # something the speaker's entries never touch, their quotes would be a guess.
+        if topic and self._weight(topic & self._speaker_bag(speaker_id)) < 0.5 * self._weight(topic):
+            return self._decline(question, ranked, ranked[0].score if ranked else 0.0)
         _, quotes = self._speaker_quotes(speaker_id)
         views = tuple(quote_view(self.kb, q) for q in quotes)
         speaker = self.kb.speakers[speaker_id]
@@ -479,6 +490,15 @@ class Engine:
             quotes=views,
             speaker_id=speaker_id,
         )
+
+    def _speaker_bag(self, speaker_id: str) -> frozenset[str]:
+        """Every term of the entries about a speaker or carrying their quotes."""
+        bag: set[str] = set()
+        for entry in self.kb.entries.values():
+            quoted = any(self.kb.quotes[q].speaker == speaker_id for q in entry.quotes)
+            if quoted or speaker_id in entry.about:
+                bag |= self._entry_bag[entry.id]
+        return frozenset(bag)
 
     def _speaker_keys(self) -> list[tuple[str, str]]:
         """(cleaned name, speaker id) for every name, alias, first/last name and affiliation."""

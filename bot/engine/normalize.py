@@ -22,423 +22,135 @@ _APOSTROPHE = re.compile(r"(\w)'(\w)")
 # Function words carry no meaning for matching. Question words (who, how, why...) are kept:
 # word rarity makes them count for little, but they still tell "who" from "how many".
 STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "nor",
-        "so",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "from",
-        "with",
-        "without",
-        "about",
-        "into",
-        "onto",
-        "over",
-        "under",
-        "as",
-        "than",
-        "then",
-        "that",
-        "this",
-        "these",
-        "those",
-        "there",
-        "here",
-        "it",
-        "its",
-        "it's",
-        "itself",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "am",
-        "do",
-        "does",
-        "did",
-        "doing",
-        "done",
-        "have",
-        "has",
-        "had",
-        "having",
-        "i",
-        "me",
-        "my",
-        "mine",
-        "we",
-        "us",
-        "our",
-        "you",
-        "your",
-        "he",
-        "him",
-        "his",
-        "she",
-        "her",
-        "they",
-        "them",
-        "their",
-        "theirs",
-        "one",
-        "ones",
-        "any",
-        "some",
-        "such",
-        "very",
-        "really",
-        "just",
-        "also",
-        "too",
-        "more",
-        "most",
-        "much",
-        "many",
-        "can",
-        "could",
-        "would",
-        "should",
-        "shall",
-        "will",
-        "may",
-        "might",
-        "must",
-        "ok",
-        "okay",
-        "please",
-        "pls",
-        "plz",
-        "hey",
-        "yo",
-        "whether",
-        "if",
-        "know",
-        "explain",
-        "let",
-        "lets",
-        "like",
-        "kind",
-        "sort",
-        "get",
-        "got",
-        "thing",
-        "things",
-        "stuff",
-        "lol",
-        "lmao",
-        "haha",
-        "tho",
-        "btw",
-        "gonna",
-        "wanna",
-        "ngl",
-        "fr",
-        "nah",
-        "tf",
-        "wtf",
-        "omg",
-        "idk",
-        "imo",
-        "tbh",
-        "smh",
-        "bruh",
-        "rn",
-        "yall",
-        "lowkey",
-        "literally",
-        "actually",
-        "basically",
-        "exactly",
-        "up",
-        "down",
-        "out",
-        "off",
-        "again",
-        "ever",
-        "even",
-        "still",
-        "yet",
-        "now",
-        "ya",
-        "u",
-        "ur",
-        "r",
-        "im",
-        "dont",
-        "doesnt",
-        "didnt",
-        "isnt",
-        "arent",
-        "wasnt",
-    ]
+    """
+    a about actually again also am an and any anybody anyone anything are arent as at basically be been being
+    bruh btw but by can could did didnt do does doesnt doing done dont down even ever everything exactly explain
+    for fr from get gimme gonna got guy guys had haha has have having he her here hey him his i idk if im imo in
+    into is isnt it it's its itself just kind know let lets like literally lmao lol lowkey many may me might
+    mine more most much must my nah ngl nor nothing now of off ok okay omg on one ones onto or our out over
+    person please pls plz r really rn shall she should smh so some somebody someone something sort still stuff
+    such tbh tf than that the their theirs them then there these they thing things this tho those to too u under
+    up ur us very wanna was wasnt we were whether will with without would wtf ya yall yet yo you your
+    """.split()  # noqa: SIM905 - a word list is easier to curate as text
 )
 # "how many" is a question of number; keep "many" apart from the filler sense above.
 _HOW_MANY = re.compile(r"\bhow many\b|\bhow much\b|\bnumber of\b|\bcount of\b")
 
-# Groups of words that mean the same in questions about news; every word maps to the group's first.
-SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
-    (
-        "company",
-        "companies",
-        "firm",
-        "firms",
-        "business",
-        "businesses",
-        "corporation",
-        "corporations",
-        "corp",
-        "giant",
-        "giants",
-        "enterprise",
-        "enterprises",
-        "brand",
-        "brands",
-        "bigtech",
-        "co",
-        "cos",
-    ),
-    (
-        "pause",
-        "paused",
-        "halt",
-        "halted",
-        "suspend",
-        "suspended",
-        "suspension",
-        "freeze",
-        "froze",
-        "frozen",
-        "moratorium",
-        "moratoriums",
-        "stop",
-        "stopped",
-        "quit",
-        "quits",
-        "cease",
-        "ceased",
-        "abandon",
-        "abandoned",
-        "ban",
-        "banned",
-        "drop",
-        "dropped",
-        "exit",
-        "exited",
-        "end",
-        "ended",
-        "shelve",
-        "shelved",
-        "withdraw",
-        "withdrew",
-    ),
-    (
-        "police",
-        "policing",
-        "cop",
-        "cops",
-        "officer",
-        "officers",
-        "enforcement",
-        "sheriff",
-        "sheriffs",
-        "constabulary",
-        "5-0",
-        "feds",
-    ),
-    ("recognition", "recognize", "recognise", "identification", "identify", "recognising", "recognizing"),
-    (
-        "say",
-        "said",
-        "says",
-        "saying",
-        "tell",
-        "tells",
-        "told",
-        "quote",
-        "quotes",
-        "quoted",
-        "word",
-        "words",
-        "statement",
-        "statements",
-        "comment",
-        "comments",
-        "remark",
-        "remarks",
-        "stated",
-    ),
-    (
-        "think",
-        "thinks",
-        "thought",
-        "believe",
-        "believes",
-        "belief",
-        "feel",
-        "feels",
-        "opinion",
-        "view",
-        "views",
-        "reckon",
-        "reckons",
-        "stance",
-    ),
-    (
-        "partnership",
-        "partnerships",
-        "partner",
-        "partners",
-        "partnered",
-        "collaboration",
-        "collaborations",
-        "relationship",
-        "relationships",
-        "tie",
-        "ties",
-        "alliance",
-        "alliances",
-        "link",
-        "links",
-    ),
-    ("contract", "contracts", "deal", "deals", "agreement", "agreements"),
-    ("camera", "cameras", "cam", "cams", "webcam", "webcams", "cctv"),
-    (
-        "protest",
-        "protests",
-        "protester",
-        "protesters",
-        "protestor",
-        "protestors",
-        "demonstration",
-        "demonstrations",
-        "demonstrator",
-        "demonstrators",
-        "rally",
-        "rallies",
-        "march",
-        "marches",
-        "unrest",
-    ),
-    ("money", "cash", "revenue", "revenues", "profit", "profits", "funds"),
-    ("employee", "employees", "staff", "staffer", "staffers", "worker", "workers", "workforce"),
-    ("tech", "technology", "technologies", "technological"),
-    (
-        "professor",
-        "prof",
-        "academic",
-        "academics",
-        "researcher",
-        "researchers",
-        "scholar",
-        "scholars",
-        "lecturer",
-        "expert",
-        "experts",
-    ),
-    (
-        "group",
-        "groups",
-        "organisation",
-        "organisations",
-        "nonprofit",
-        "nonprofits",
-        "charity",
-        "charities",
-        "ngo",
-        "ngos",
-        "activists",
-        "activist",
-    ),
-    ("kill", "killing", "killed", "death", "murder", "murdered", "died", "die"),
-    ("ceo", "boss", "chief-executive"),
-    ("role", "job", "title", "occupation", "profession", "position"),
-    ("people", "ppl", "persons", "folks", "residents", "citizens"),
-    (
-        "department",
-        "departments",
-        "dept",
-        "depts",
-        "agency",
-        "agencies",
-        "force",
-        "forces",
-        "precinct",
-        "precincts",
-        "pd",
-        "pds",
-    ),
-    ("spokesperson", "spokesman", "spokeswoman", "spokespeople", "representative", "rep"),
-    ("many", "number", "count", "how-many"),
-    ("concern", "concerns", "worry", "worries", "fear", "fears", "worried", "concerned"),
-    ("sell", "sells", "selling", "sold", "sale", "sales"),
-    ("public", "taxpayer", "taxpayers"),
-    ("government", "governments", "govt", "gov", "authorities", "authority"),
-    ("reform", "reforms", "change", "changes"),
-    ("doubtful", "skeptical", "sceptical", "doubt", "doubts", "unconvinced"),
-    ("predict", "predicted", "predicts", "expect", "expects", "expected", "forecast"),
-    ("vendor", "vendors", "supplier", "suppliers", "seller", "sellers", "provider", "providers"),
-    ("surveillance", "surveil", "monitoring", "spying", "snooping", "tracking"),
+
+def _groups(text: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(group.split()) for group in text.split(";") if group.strip())
+
+
+# Groups of words that mean the same in questions about news, separated by ";"; every word maps to
+# the group's first.
+SYNONYM_GROUPS = _groups(
+    """
+    company companies firm firms business businesses corporation corporations corp giant giants enterprise
+        enterprises brand brands bigtech co cos;
+    pause paused halt halted suspend suspended suspension freeze froze frozen moratorium moratoriums stop
+        stopped quit quits cease ceased abandon abandoned ban banned drop dropped exit exited end ended shelve
+        shelved withdraw withdrew ditch ditched bail bailed scrap scrapped dump dumped axe axed nix nixed;
+    police policing cop cops officer officers enforcement sheriff sheriffs constabulary 5-0 feds;
+    recognition recognize recognise identification identify recognising recognizing;
+    say said says saying tell tells told quote quotes quoted word words statement statements comment comments
+        remark remarks stated;
+    think thinks thought believe believes belief feel feels opinion view views reckon reckons stance;
+    partnership partnerships partner partners partnered collaboration collaborations relationship relationships
+        tie ties alliance alliances link links;
+    contract contracts deal deals agreement agreements;
+    camera cameras cam cams webcam webcams cctv;
+    protest protests protester protesters protestor protestors demonstration demonstrations demonstrator
+        demonstrators rally rallies march marches unrest;
+    money cash revenue revenues profit profits funds;
+    employee employees staff staffer staffers worker workers workforce;
+    tech technology technologies technological;
+    professor prof academic academics researcher researchers scholar scholars lecturer expert experts;
+    group groups organisation organisations nonprofit nonprofits charity charities ngo ngos activists activist;
+    kill killing killed death murder murdered died die;
+    ceo boss chief-executive;
+    role job title occupation profession position;
+    people ppl persons folks residents citizens;
+    department departments dept depts agency agencies force forces precinct precincts pd pds;
+    spokesperson spokesman spokeswoman spokespeople representative rep;
+    many number count how-many;
+    concern concerns worry worries fear fears worried concerned;
+    sell sells selling sold sale sales;
+    public taxpayer taxpayers;
+    government governments govt gov authorities authority;
+    reform reforms change changes;
+    pressure pressures pressured heat flak backlash criticism scrutiny pushback;
+    react reacted reaction respond responded response responses reply replied;
+    goal goals aim aims achieve objective objectives want wants agenda;
+    learn learned learnt discover discovered uncover uncovered reveal revealed find-out found-out;
+    member members membership sit-on sits-on;
+    doubtful skeptical sceptical doubt doubts unconvinced;
+    predict predicted predicts expect expects expected forecast;
+    vendor vendors supplier suppliers seller sellers provider providers;
+    surveillance surveil monitoring spying snooping tracking;
+    """
 )
 
-# Multi-word expressions rewritten before splitting, so they become one meaning.
-PHRASES: tuple[tuple[str, str], ...] = (
-    # "tell me about X" asks about X; "what did X tell Y" asks for X's words.
-    ("tell me about", "about"),
-    ("tell me", ""),
-    ("tell us", ""),
-    ("can you", ""),
-    ("do you know", ""),
-    ("for a living", ""),
-    ("wat", "what"),
-    ("wut", "what"),
-    ("jan", "january"),
-    ("feb", "february"),
-    ("mar", "march"),
-    ("apr", "april"),
-    ("jun", "june"),
-    ("jul", "july"),
-    ("aug", "august"),
-    ("sep", "september"),
-    ("sept", "september"),
-    ("oct", "october"),
-    ("nov", "november"),
-    ("dec", "december"),
-    ("law enforcement", "police"),
-    ("facial rec", "facial recognition"),
-    ("face rec", "facial recognition"),
-    ("face recognition", "facial recognition"),
-    ("face scanning", "facial recognition"),
-    ("face id", "facial recognition"),
-    ("chief executive", "chief-executive"),
-    ("big tech", "bigtech"),
-    ("walk away", "quit"),
-    ("walked away", "quit"),
-    ("walks away", "quit"),
-    ("walking away", "quit"),
-    ("pull out", "quit"),
-    ("pulled out", "quit"),
-    ("get out", "quit"),
-    ("got out", "quit"),
-    ("back out", "quit"),
-    ("backed out", "quit"),
-    ("step back", "quit"),
-    ("stepped back", "quit"),
-    ("put on hold", "pause"),
-    ("on hold", "pause"),
+# Multi-word expressions rewritten before splitting, so they become one meaning: "phrase => rewrite".
+PHRASES = tuple(
+    (phrase.strip(), rewrite.strip())
+    for phrase, _, rewrite in (
+        line.partition("=>")
+        for line in """
+    tell me about => about
+    tell me =>
+    tell us =>
+    can you =>
+    do you know =>
+    for a living =>
+    find out => find-out
+    found out => found-out
+    sit on => sit-on
+    sits on => sits-on
+    hooked up with => partnered with
+    hooked up => partnered
+    teamed up with => partnered with
+    cop shops => police departments
+    cop shop => police department
+    big guys => big companies
+    big players => big companies
+    wat => what
+    wut => what
+    jan => january
+    feb => february
+    mar => march
+    apr => april
+    jun => june
+    jul => july
+    aug => august
+    sep => september
+    sept => september
+    oct => october
+    nov => november
+    dec => december
+    law enforcement => police
+    facial rec => facial recognition
+    face rec => facial recognition
+    face recognition => facial recognition
+    face scanning => facial recognition
+    face id => facial recognition
+    chief executive => chief-executive
+    big tech => bigtech
+    walk away => quit
+    walked away => quit
+    walks away => quit
+    walking away => quit
+    pull out => quit
+    pulled out => quit
+    get out => quit
+    got out => quit
+    back out => quit
+    backed out => quit
+    step back => quit
+    stepped back => quit
+    put on hold => pause
+    on hold => pause
+    """.strip().splitlines()
+    )
 )
 _PHRASE_RE = re.compile(r"\b(" + "|".join(re.escape(p) for p, _ in PHRASES) + r")\b")
 _PHRASE_MAP = dict(PHRASES)
