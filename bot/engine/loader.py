@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -108,6 +108,15 @@ class _Validation:
     # Some file or section could not be read, so the ids it holds are unknown: reporting every
     # reference to them would bury the one real problem under dozens of false ones.
     incomplete: bool = False
+
+    overrides: dict[Path, bytes] = field(default_factory=dict)  # planned contents of files, by resolved path
+    read: dict[Path, bytes] = field(default_factory=dict)  # what was read, so nothing is read twice
+
+    def read_bytes(self, file: Path) -> bytes:
+        key = file.resolve()
+        if key not in self.read:
+            self.read[key] = self.overrides[key] if key in self.overrides else file.read_bytes()
+        return self.read[key]
 
     def report(self, file: Path, where: Position, message: str) -> None:
         self.problems.append(Problem(display_path(file), where.line, where.column, message))
@@ -210,10 +219,10 @@ def _check_mapping(
 def _read_file(v: _Validation, file: Path) -> LocatedDocument | None:
     start = Position(1, 1)
     try:
-        if file.stat().st_size > MAX_FILE_BYTES:
+        if file.resolve() not in v.overrides and file.stat().st_size > MAX_FILE_BYTES:
             v.report(file, start, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; split it into several files.")
             return None
-        raw = file.read_bytes()
+        raw = v.read_bytes(file)
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         # Point at the offending character: its line, and its column counted in characters.
@@ -321,7 +330,7 @@ def _source_texts(v: _Validation, sources: dict[str, _Record]) -> dict[str, Sour
             continue
         path = (rec.file.parent / file_name).resolve()
         try:
-            texts[ident] = SourceText.of(path.read_text(encoding="utf-8"))
+            texts[ident] = SourceText.of(v.read_bytes(path).decode("utf-8"))
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
             v.report(
@@ -421,7 +430,7 @@ def _build(v: _Validation, directory: Path, fingerprint: str) -> KnowledgeBase:
         d = rec.data
         text = d.get("text")
         if text is None:
-            text = (rec.file.parent / d["text_file"]).read_text(encoding="utf-8")
+            text = v.read_bytes(rec.file.parent / d["text_file"]).decode("utf-8")
         sources[d["id"]] = Source(
             id=d["id"],
             title=" ".join(d["title"].split()),
@@ -469,23 +478,39 @@ def _build(v: _Validation, directory: Path, fingerprint: str) -> KnowledgeBase:
     return KnowledgeBase(sources, speakers, quotes, entries, directory=str(directory), fingerprint=fingerprint)
 
 
-def _fingerprint(files: Iterable[Path], directory: Path) -> Iterator[bytes]:
-    for file in files:
-        yield str(file.relative_to(directory)).encode()
-        yield file.read_bytes()
+def _fingerprint(v: _Validation, directory: Path) -> str:
+    """A digest of every file the knowledge base was built from (YAML and source texts)."""
+    digest = hashlib.sha256()
+    root = directory.resolve()
+    for path in sorted(v.read):
+        digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
+        digest.update(len(v.read[path]).to_bytes(8, "big"))
+        digest.update(v.read[path])
+    return digest.hexdigest()
 
 
-def validate_knowledge(directory: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
-    """Check a knowledge directory; return the knowledge base, or None and every problem found."""
-    v = _Validation()
+def validate_knowledge(
+    directory: Path, overrides: Mapping[Path, str] | None = None
+) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """Check a knowledge directory; return the knowledge base, or None and every problem found.
+
+    `overrides` checks planned edits before they are written: file path → the text it would have
+    (a new YAML file is included too).
+    """
+    v = _Validation(overrides={p.resolve(): t.encode("utf-8") for p, t in (overrides or {}).items()})
     if not directory.is_dir():
         v.report(directory, Position(1, 1), "no such knowledge directory; pass --kb with a folder of YAML files.")
         return None, v.problems
     files = knowledge_files(directory)
+    planned = [
+        p
+        for p in (overrides or {})
+        if p.suffix in (".yaml", ".yml") and p.resolve() not in {f.resolve() for f in files}
+    ]
+    files = sorted([*files, *planned])
     if not files:
         v.report(directory, Position(1, 1), "the folder has no .yaml files; it is not a knowledge directory.")
         return None, v.problems
-    digest = hashlib.sha256()
     for file in files:
         doc = _read_file(v, file)
         if doc is not None:
@@ -495,9 +520,7 @@ def validate_knowledge(directory: Path) -> tuple[KnowledgeBase | None, list[Prob
         v.report(files[0], Position(1, 1), "no `sources` found; add at least one source with its text.")
     if v.problems:
         return None, sorted(v.problems)
-    for chunk in _fingerprint(files, directory):
-        digest.update(chunk)
-    kb = _build(v, directory, digest.hexdigest())
+    kb = _build(v, directory, _fingerprint(v, directory))
     log.info(
         "loaded %s: %d sources, %d people, %d quotes, %d entries",
         display_path(directory),
