@@ -69,6 +69,8 @@ def _at_end(text: str, mark: Any) -> bool:
 
 def _refuse_anchors(text: str) -> None:
     """Refuse every anchor and alias where it is written (composing would hide where a `*name` was)."""
+    if "&" not in text and "*" not in text:  # neither can be written without one of these
+        return
     for event in yaml.parse(text, Loader=_SafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise YamlProblem(_NO_ANCHORS, Position.of(event.start_mark))

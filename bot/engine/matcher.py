@@ -41,12 +41,15 @@ from bot.engine.normalize import clean, is_filler, rewrite_phrases, term
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 500  # a question, not an essay; longer input gets a kind message
-ANSWER_THRESHOLD = 0.55  # below this confidence the engine declines
+ANSWER_THRESHOLD = 0.45  # below this confidence the engine declines
+CLEAR_THRESHOLD = 0.6  # between the two thresholds an answer must stand clear of the next entry...
+CLEAR_GAP = 0.2  # ...by this much
 CLOSE_CALL_MARGIN = 0.04  # two different entries this close: too close to call
 CLOSE_CALL_CEILING = 0.8  # ...unless both are this sure, when the better one is still right
 SUGGESTION_FLOOR = 0.12
 MAX_SUGGESTIONS = 3
 RAREST_MISSING = 0.85
+EVIDENCE_SHARE = 0.7
 COVERED_SHARE = 0.6  # of a phrasing's score: how much of the question it explains (the rest: how much of it is asked)
 KNOWN_MISSING = 0.9
 UNKNOWN_WEIGHT = 1.0  # a word the knowledge base never uses weighs this much of its rarest word
@@ -56,51 +59,11 @@ SAY = term("say")
 THINK = term("think")
 _QUOTE_INTENT = {SAY, THINK}
 _SMALL_TALK = frozenset(
-    [
-        "hi",
-        "hello",
-        "hey",
-        "hiya",
-        "howdy",
-        "yo",
-        "sup",
-        "hola",
-        "thanks",
-        "thank",
-        "thx",
-        "ty",
-        "cheers",
-        "bye",
-        "goodbye",
-        "morning",
-        "evening",
-        "afternoon",
-        "good",
-        "night",
-        "great",
-        "cool",
-        "nice",
-        "awesome",
-        "ok",
-        "okay",
-        "you",
-        "there",
-        "bot",
-        "storybot",
-        "how",
-        "are",
-        "doing",
-        "whats",
-        "up",
-        "please",
-        "what",
-        "who",
-        "can",
-        "do",
-        "is",
-        "your",
-        "name",
-    ]
+    """
+    afternoon appreciate appreciated are awesome bot built bye can cheers cool created creator do doing
+    evening good goodbye great hello helped helpful hey hi hiya hola how howdy is made morning name nice
+    night ok okay owner please storybot sup thank thanks there thx ty up what whats who yo you your
+    """.split()  # noqa: SIM905 - a word list is easier to curate as text
 )
 _QUESTION_WORDS = frozenset(term(w) for w in ["what", "who", "whom", "whose", "which", "when", "where", "why", "how"])
 _HELP_WORDS = frozenset({"help", "commands", "usage"})
@@ -234,6 +197,7 @@ class Engine:
         self._vocabulary = vocabulary
         self._known_terms = {term(w) for w in vocabulary} | set(self._idf)
         self._spellable = [w for w in vocabulary if len(w) >= 4]
+        self._name_words = sorted({w for alias in self._aliases for w in alias.split() if len(w) >= 4})
 
     def _weight(self, terms: Iterable[str]) -> float:
         return sum(self._idf.get(t, self._unknown_weight) for t in terms)
@@ -263,8 +227,10 @@ class Engine:
         """The knowledge-base word a misspelt word most likely means, if one is close enough."""
         if len(word) < 4 or word.isdigit() or not self._spellable:
             return None
+        # Short words have too many neighbours; only names are worth correcting at four letters ("grer").
+        choices = self._name_words if len(word) < 5 else self._spellable
         allowed = 1 if len(word) <= 7 else 2
-        best = process.extract(word, self._spellable, scorer=OSA.distance, score_cutoff=allowed, limit=5)
+        best = process.extract(word, choices, scorer=OSA.distance, score_cutoff=allowed, limit=5)
         if not best:
             return None
         # Fewest edits first, then the word the knowledge base uses most.
@@ -342,12 +308,13 @@ class Engine:
         for scored in best.values():
             bag = self._entry_bag[scored.entry_id]
             mentioned = self._weight(terms & bag) / weight  # how much of the question the entry speaks of
-            score = 0.8 * scored.score + 0.2 * mentioned
+            # A question in the article's own words may match what the entry says better than how it is asked.
+            score = max(0.8 * scored.score + 0.2 * mentioned, EVIDENCE_SHARE * mentioned)
             entry_speakers = self._entry_speakers[scored.entry_id]
             # Naming someone the entry is not about makes it a worse fit ("what did Microsoft do" is
             # not answered by an entry about Amazon alone).
             if named and not named & entry_speakers:
-                score *= 0.7
+                score *= 0.6
             elif named - entry_speakers:  # some of those named are not what the entry is about
                 score *= 0.85
             # A word the story never uses, asked about an entry on someone the question doesn't name, is
@@ -381,7 +348,7 @@ class Engine:
                 f"That is a long question: please ask in fewer than {MAX_QUESTION_CHARS} characters.",
                 0.0,
             )
-        words = set(clean(text).split())
+        words = {w for w in clean(text).split() if not is_filler(w)}
         if words <= _SMALL_TALK | _HELP_WORDS:
             return self._small_talk(text, words)
 
@@ -397,9 +364,14 @@ class Engine:
             return self._decline(text, ranked, 0.0)
         top = ranked[0]
         runner_up = ranked[1] if len(ranked) > 1 else None
+        gap = top.score - (runner_up.score if runner_up else 0.0)
         if top.score < ANSWER_THRESHOLD:
             return self._decline(text, ranked, top.score)
-        if runner_up and top.score - runner_up.score < CLOSE_CALL_MARGIN and top.score < CLOSE_CALL_CEILING:
+        # A middling score is trusted only when it stands clear of the rest: a question that matches many
+        # entries about as well (facial recognition, Ring, Amazon...) is usually about something else.
+        if top.score < CLEAR_THRESHOLD and gap < CLEAR_GAP:
+            return self._decline(text, ranked, top.score, close_call=gap < CLOSE_CALL_MARGIN)
+        if gap < CLOSE_CALL_MARGIN and top.score < CLOSE_CALL_CEILING:
             return self._decline(text, ranked, top.score, close_call=True)
         return self._entry_answer(text, self.kb.entries[top.entry_id], top.score, top.phrasing)
 

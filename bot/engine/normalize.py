@@ -23,6 +23,7 @@ _APOSTROPHE = re.compile(r"(\w)'(\w)")
 # word rarity makes them count for little, but they still tell "who" from "how many".
 STOPWORDS = frozenset(
     """
+    w b4 bc cuz tho
     a about actually again also am an and any anybody anyone anything are arent as at basically be been being
     bruh btw but by can could did didnt do does doesnt doing done dont down even ever everything exactly explain
     for fr from get gimme gonna got guy guys had haha has have having he her here hey him his i idk if im imo in
@@ -59,6 +60,7 @@ SYNONYM_GROUPS = _groups(
         tie ties alliance alliances link links;
     contract contracts deal deals agreement agreements;
     camera cameras cam cams webcam webcams cctv;
+    video videos footage recording recordings clip clips;
     protest protests protester protesters protestor protestors demonstration demonstrations demonstrator
         demonstrators rally rallies march marches unrest;
     money cash revenue revenues profit profits funds;
@@ -97,6 +99,15 @@ PHRASES = tuple(
         line.partition("=>")
         for line in """
     tell me about => about
+    whats => what is
+    whos => who is
+    wheres => where is
+    hows => how is
+    whens => when is
+    whats the deal with => about
+    whats the deal w => about
+    what is the deal with => about
+    whats up with => about
     tell me =>
     tell us =>
     can you =>
@@ -183,8 +194,11 @@ def _keep(char: str) -> bool:
 
 def clean(text: str) -> str:
     """Lower-case, accent-free, punctuation-free text with single spaces."""
-    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
-    text = "".join(char for char in text if _keep(char))
+    if not text.isascii():  # most text is ASCII, which has no look-alikes, accents or format characters
+        text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
+        text = "".join(char for char in text if _keep(char))
+    elif not text.isprintable():
+        text = "".join(char for char in text if char.isprintable() or char.isspace())
     text = text.translate(_QUOTES).casefold()
     text = _POSSESSIVE.sub(r"\1", text)
     text = _APOSTROPHE.sub(r"\1\2", text)  # don't -> dont, we're -> were
@@ -197,8 +211,8 @@ _WHAT_DOES_DO = re.compile(r"\bwhat (?:does|do|did) (.+?) do\b")
 
 def rewrite_phrases(cleaned: str) -> str:
     cleaned = _HOW_MANY.sub("how-many", cleaned)
-    cleaned = _WHAT_DOES_DO.sub(r"what is \1 role", cleaned)
-    return " ".join(_PHRASE_RE.sub(lambda m: _PHRASE_MAP[m.group(1)], cleaned).split())
+    cleaned = " ".join(_PHRASE_RE.sub(lambda m: _PHRASE_MAP[m.group(1)], cleaned).split())
+    return _WHAT_DOES_DO.sub(r"what is \1 role", cleaned)
 
 
 def words(text: str) -> list[str]:

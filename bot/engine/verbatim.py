@@ -19,15 +19,14 @@ _QUOTE_MARKS = "\"'"  # after curly quotes are made straight
 _SHOWN_WORDS = 8  # words of a difference worth showing; more is noise
 
 
-def _squeeze(text: str) -> tuple[str, list[int]]:
-    """Text without whitespace and with straight quotes, and where each character came from."""
-    kept: list[str] = []
-    origin: list[int] = []
-    for i, char in enumerate(text.translate(_QUOTES)):
-        if not char.isspace():
-            kept.append(char)
-            origin.append(i)
-    return "".join(kept), origin
+def _squeeze(text: str) -> str:
+    """Text without whitespace and with straight quotes."""
+    return _SPACE.sub("", text.translate(_QUOTES))
+
+
+def _origins(text: str) -> list[int]:
+    """For each character of `_squeeze(text)`, where it came from in `text` (only needed to show a passage)."""
+    return [i for i, char in enumerate(text) if not char.isspace()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,26 +35,29 @@ class SourceText:
 
     text: str
     squeezed: str
-    origin: list[int]
 
     @classmethod
     def of(cls, text: str) -> SourceText:
-        squeezed, origin = _squeeze(text)
-        return cls(text, squeezed, origin)
+        return cls(text, _squeeze(text))
+
+    @property
+    def origin(self) -> list[int]:
+        return _origins(self.text)
 
     def contains(self, excerpt: str) -> bool:
-        needle, _ = _squeeze(excerpt)
+        needle = _squeeze(excerpt)
         return bool(needle) and needle in self.squeezed
 
     def closest_passage(self, excerpt: str) -> str:
         """The passage of the source most like `excerpt`, to show a curator what to copy."""
-        needle, _ = _squeeze(excerpt)
+        needle = _squeeze(excerpt)
         if not needle or not self.squeezed:
             return ""
         found = fuzz.partial_ratio_alignment(needle, self.squeezed)
         if found is None or found.dest_end <= found.dest_start:
             return ""
-        start, stop = self.origin[found.dest_start], self.origin[found.dest_end - 1] + 1
+        origin = self.origin
+        start, stop = origin[found.dest_start], origin[found.dest_end - 1] + 1
         # The character alignment can slip by a letter or a word, so widen it and line the words up.
         margin = len(needle) // 2 + 1
         low, high = max(0, found.dest_start - margin), min(len(self.squeezed), found.dest_end + margin)
