@@ -169,6 +169,60 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.engine.extract import extract, source_id_for, write_draft
+    from bot.engine.loader import validate_knowledge
+
+    try:
+        raw = args.article.read_bytes()
+        text = raw.decode("utf-8")
+    except OSError as exc:
+        print(f"storybot: cannot read {args.article}: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    except UnicodeDecodeError as exc:
+        print(f"storybot: {args.article} is not UTF-8 text (byte {exc.start}); save it as UTF-8.", file=sys.stderr)
+        return EXIT_USAGE
+    if not text.strip():
+        print(f"storybot: {args.article} is empty; there is nothing to draft from.", file=sys.stderr)
+        return EXIT_USAGE
+    meta = {key: getattr(args, key) for key in ("title", "outlet", "author", "date", "url")}
+    draft = extract(text, source_id=args.id or source_id_for(args.article), **meta)
+    try:
+        write_draft(draft, args.out, source_bytes=raw, overwrite=args.force)
+    except FileExistsError as exc:
+        print(f"storybot: not overwriting {exc}; choose another --out or pass --force.", file=sys.stderr)
+        return EXIT_USAGE
+    _, problems = validate_knowledge(args.out)  # a draft that does not validate is a bug here, not the curator's
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    attributed = sum(1 for q in draft.quotes if q.speaker)
+    print(
+        f"{display_path(args.out)}: DRAFT — {len(draft.people)} people and organisations, {len(draft.quotes)} quotes "
+        f"({attributed} with a speaker), {len(draft.entries)} candidate entries. Check every item "
+        f"(`# check:` lines first), then run `storybot validate --kb {display_path(args.out)}`."
+    )
+    return EXIT_INVALID_KB if problems else EXIT_OK
+
+
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.benchmark import bench, format_table
+
+    try:
+        sizes = [int(part) for part in args.sizes.split(",") if part.strip()]
+    except ValueError:
+        print("storybot: --sizes takes whole numbers separated by commas, e.g. 1000,10000", file=sys.stderr)
+        return EXIT_USAGE
+    if not sizes or min(sizes) < 1:
+        print("storybot: --sizes needs at least one size of 1 or more", file=sys.stderr)
+        return EXIT_USAGE
+    results = bench(sizes, keep=args.keep)
+    print(format_table(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        print(f"figures written to {display_path(args.json)}")
+    return EXIT_OK
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.discord_app.runner import SETUP_HELP, run_bot  # only here: offline commands never import discord
 
@@ -214,6 +268,27 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("questions", type=Path, help="a YAML question set, e.g. tests/eval/questions.yaml")
     evaluation.add_argument("--show-failures", action="store_true", help="list every question it got wrong")
     evaluation.set_defaults(func=cmd_eval)
+
+    extract_ = add("extract", "draft a knowledge directory from an article's plain text, for curation")
+    extract_.add_argument("article", type=Path, help="the article as a UTF-8 text file")
+    extract_.add_argument("--out", type=Path, required=True, help="directory to write the draft into")
+    extract_.add_argument("--id", help="source id (default: from the file name)")
+    for field in ("title", "outlet", "author", "date", "url"):
+        extract_.add_argument(
+            f"--{field}", help=f"the article's {field} (default: {'first line' if field == 'title' else 'null'})"
+        )
+    extract_.add_argument("--force", action="store_true", help="replace draft files already in --out")
+    extract_.set_defaults(func=cmd_extract)
+
+    benchmark = sub.add_parser("bench", help="measure speed, memory and accuracy on synthetic knowledge bases")
+    benchmark.add_argument(
+        "--sizes", default="1000,10000,100000", help="entries per knowledge base (default: %(default)s)"
+    )
+    benchmark.add_argument(
+        "--keep", type=Path, help="leave each knowledge base in DIR/<size>/ and its questions beside it"
+    )
+    benchmark.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    benchmark.set_defaults(func=cmd_bench)
 
     add("validate", "check a knowledge directory; exit 1 on any problem").set_defaults(func=cmd_validate)
     add("export", "print the knowledge base as normalised JSON").set_defaults(func=cmd_export)

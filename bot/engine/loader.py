@@ -19,7 +19,7 @@ from typing import Any
 
 from rapidfuzz import process
 
-from bot.engine.located_yaml import LocatedDocument, Path_, Position, YamlProblem, parse
+from bot.engine.located_yaml import Document, Path_, Position, YamlProblem, load_document
 from bot.engine.model import Entry, Evidence, Kind, KnowledgeBase, Quote, Source, Speaker
 from bot.engine.normalize import clean
 from bot.engine.schema import EVIDENCE_FIELDS, ID_PATTERN, KINDS, SECTIONS, SINGULAR, FieldSpec, FieldType
@@ -90,7 +90,7 @@ class _Record:
     section: str
     data: dict[str, Any]
     file: Path
-    doc: LocatedDocument
+    doc: Document
     path: Path_
     valid: bool = True  # False: its own fields have problems, so only its id is used
 
@@ -129,17 +129,19 @@ def _did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 def _check_field(v: _Validation, rec: _Record, spec: FieldSpec, value: Any, sub: Path_ = ()) -> None:
     """Check one field's value against its type; report in words a curator understands."""
-    at = rec.doc.where((*rec.path, *sub, spec.name))
     name = spec.name
 
+    def at() -> Position:  # positions are worked out only for problems
+        return rec.doc.where((*rec.path, *sub, name))
+
     def wrong(expected: str) -> None:
-        v.report(rec.file, at, f"`{name}` must be {expected}, not {_describe(value)}.")
+        v.report(rec.file, at(), f"`{name}` must be {expected}, not {_describe(value)}.")
 
     if spec.type in (FieldType.ID, FieldType.REF):
         if not isinstance(value, str) or not value:
             wrong("an id such as `evan-greer`")
         elif not set(value) <= _ID_CHARS or value.startswith("-"):
-            v.report(rec.file, at, f"`{name}` {value!r} must use only a-z, 0-9 and '-' ({ID_PATTERN}).")
+            v.report(rec.file, at(), f"`{name}` {value!r} must use only a-z, 0-9 and '-' ({ID_PATTERN}).")
     elif spec.type == FieldType.OPTIONAL_REF:
         if value is not None and (not isinstance(value, str) or not set(value) <= _ID_CHARS):
             wrong("an id such as `evan-greer`, or null")
@@ -162,10 +164,10 @@ def _check_field(v: _Validation, rec: _Record, spec: FieldSpec, value: Any, sub:
                     f"each item of `{name}` must be text, not {_describe(item)}.",
                 )
         if spec.required and not value:
-            v.report(rec.file, at, f"`{name}` is empty; add at least one item.")
+            v.report(rec.file, at(), f"`{name}` is empty; add at least one item.")
     elif spec.type == FieldType.KIND:
         if value not in KINDS:
-            v.report(rec.file, at, f"`kind` must be `person` or `organisation`, not {_describe(value)}.")
+            v.report(rec.file, at(), f"`kind` must be `person` or `organisation`, not {_describe(value)}.")
     elif spec.type == FieldType.EVIDENCE_LIST:
         if not isinstance(value, list) or not value:
             wrong("a list of `- source: ...` / `excerpt: ...` items")
@@ -216,7 +218,7 @@ def _check_mapping(
     return ok
 
 
-def _read_file(v: _Validation, file: Path) -> LocatedDocument | None:
+def _read_file(v: _Validation, file: Path) -> Document | None:
     start = Position(1, 1)
     try:
         if file.resolve() not in v.overrides and file.stat().st_size > MAX_FILE_BYTES:
@@ -237,14 +239,14 @@ def _read_file(v: _Validation, file: Path) -> LocatedDocument | None:
         v.incomplete = True
         return None
     try:
-        return parse(text)
+        return load_document(text)
     except YamlProblem as exc:
         v.report(file, exc.position, f"{exc.message}. Fix the YAML here; the rest of the file was not read.")
         v.incomplete = True
         return None
 
 
-def _collect(v: _Validation, file: Path, doc: LocatedDocument) -> None:
+def _collect(v: _Validation, file: Path, doc: Document) -> None:
     data = doc.data
     if data is None:
         return  # an empty file is allowed: a place to put things later

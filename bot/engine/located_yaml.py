@@ -1,8 +1,10 @@
-"""YAML parsing that remembers where every value came from, so errors can say `file:line:column`.
+"""YAML parsing that can say where every value came from, so errors name `file:line:column`.
 
-Only safe loading is used: the document is composed into nodes by PyYAML's (C, when available)
-safe loader and converted here into plain dicts, lists and scalars. Anchors and aliases are
-refused, which also makes "billion laughs" documents harmless.
+Only safe loading is used. A document is first loaded plainly by PyYAML's (C, when available)
+safe loader, which is as fast as YAML gets; where each value came from is worked out only when a
+problem needs a position, by composing the document into nodes and converting them here. Anything
+unusual (anchors, aliases, duplicate keys, merge keys, odd tags) goes straight to that careful path,
+which refuses anchors and aliases and so makes "billion laughs" documents harmless.
 """
 
 from __future__ import annotations
@@ -40,6 +42,87 @@ class YamlProblem(Exception):
         super().__init__(message)
         self.message = message
         self.position = position
+
+
+class _Unusual(Exception):
+    """The plain loader met something only the careful path can judge."""
+
+
+def _refuse(loader: Any, node: Any) -> Any:
+    raise _Unusual
+
+
+def _plain_mapping(loader: Any, node: Any) -> dict[str, Any]:
+    if not isinstance(node, yaml.MappingNode):
+        raise _Unusual
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge") or key_node.value in result:
+            raise _Unusual
+        result[key_node.value] = loader.construct_object(value_node, deep=True)
+    return result
+
+
+class _PlainLoader(_SafeLoader):
+    """Plain values exactly as `_convert` makes them, without positions."""
+
+
+def _plain_scalar(loader: Any, node: Any) -> Any:
+    return _scalar(node)
+
+
+for _tag in ("null", "bool", "int", "float", "timestamp"):
+    _PlainLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _plain_scalar)
+_PlainLoader.add_constructor("tag:yaml.org,2002:map", _plain_mapping)
+for _tag in ("binary", "set", "omap", "pairs", "merge"):
+    _PlainLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse)
+_PlainLoader.add_constructor(None, _refuse)  # any tag of the curator's own
+
+
+class Document:
+    """A parsed document; the positions of its values are worked out when first asked for."""
+
+    def __init__(self, text: str, data: Any, located: LocatedDocument | None = None) -> None:
+        self.text = text
+        self.data = data
+        self._located = located
+
+    def _positions(self) -> LocatedDocument:
+        if self._located is None:
+            self._located = parse(self.text)
+        return self._located
+
+    def where(self, path: Path_) -> Position:
+        return self._positions().where(path)
+
+    def where_key(self, path: Path_) -> Position:
+        return self._positions().where_key(path)
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values() if isinstance(item, dict | list))
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value if isinstance(item, dict | list))
+    return False
+
+
+def load_document(text: str) -> Document:
+    """Parse one YAML document, raising `YamlProblem` with a position on any problem."""
+    if "&" not in text and "*" not in text:  # no anchor or alias can be written without these
+        try:
+            data = yaml.load(text, Loader=_PlainLoader)  # noqa: S506 - a safe loader
+            if not _deeper_than(data, MAX_DEPTH):
+                return Document(text, data)
+        except (yaml.YAMLError, _Unusual, RecursionError):
+            pass  # the careful path says precisely what is wrong, or accepts what was merely unusual
+    located = parse(text)
+    return Document(text, located.data, located)
 
 
 @dataclass(slots=True)

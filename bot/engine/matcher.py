@@ -19,9 +19,11 @@ from __future__ import annotations
 import logging
 import math
 import re
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -36,7 +38,7 @@ from bot.engine.answer import (
     quote_view,
 )
 from bot.engine.model import Entry, Kind, KnowledgeBase, Quote, Speaker
-from bot.engine.normalize import clean, is_filler, rewrite_phrases, term
+from bot.engine.normalize import PhraseTable, clean, is_filler, rewrite_phrases, term
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +50,10 @@ CLOSE_CALL_MARGIN = 0.04  # two different entries this close: too close to call
 CLOSE_CALL_CEILING = 0.8  # ...unless both are this sure, when the better one is still right
 SUGGESTION_FLOOR = 0.12
 MAX_SUGGESTIONS = 3
+SHORTLIST = 200  # entries given the full, slower scoring
+MIN_POSTINGS = 2000  # a term in fewer phrasings than this always gathers candidates
 RAREST_MISSING = 0.85
+UNNAMED_SUBJECT = 0.65
 EVIDENCE_SHARE = 0.7
 COVERED_SHARE = 0.6  # of a phrasing's score: how much of the question it explains (the rest: how much of it is asked)
 KNOWN_MISSING = 0.9
@@ -76,7 +81,7 @@ class _Doc:
 
     entry_id: str
     text: str
-    terms: frozenset[str]
+    terms: tuple[str, ...]  # distinct
     weight: float  # sum of its terms' weights
     is_keyword: bool = False
 
@@ -97,6 +102,7 @@ class Scored:
     entry_id: str
     score: float
     phrasing: str
+    names: tuple[str, ...] = ()  # the speaker terms of that phrasing
 
 
 class Engine:
@@ -105,9 +111,9 @@ class Engine:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self._aliases = self._alias_table(kb)
-        self._alias_re = self._alias_pattern(self._aliases)
+        self._alias_table_ = PhraseTable(self._aliases)
         self._docs: list[_Doc] = []
-        self._postings: dict[str, list[int]] = defaultdict(list)
+        self._postings: dict[str, array[int]] = {}
         self._entry_speakers: dict[str, frozenset[str]] = {}
         self._first_phrasing = {entry.id: entry.questions[0] for entry in kb.entries.values()}
         self._build_index()
@@ -133,30 +139,23 @@ class Engine:
                 table[key] = speaker.id
         return table
 
-    @staticmethod
-    def _alias_pattern(aliases: dict[str, str]) -> re.Pattern[str] | None:
-        if not aliases:
-            return None
-        ordered = sorted(aliases, key=len, reverse=True)  # longest first: "evan greer" before "greer"
-        return re.compile(r"\b(" + "|".join(re.escape(a) for a in ordered) + r")\b")
-
     def _build_index(self) -> None:
         kb = self.kb
         raw_docs: list[tuple[str, str, list[str], bool]] = []
         entry_terms: dict[str, set[str]] = {}
-        vocabulary: Counter[str] = Counter()
+        vocabulary: Counter[str] = Counter()  # every word the knowledge base uses: a typo is near one of these
         for entry in kb.entries.values():
             bag: set[str] = set()
             speakers: set[str] = set(entry.about)
             for phrasing in entry.questions:
-                terms, named = self._terms_and_speakers(phrasing)
+                terms, named = self._terms_and_speakers(phrasing, vocabulary=vocabulary)
                 speakers.update(named)
                 raw_docs.append((entry.id, phrasing, terms, False))
                 bag.update(terms)
             if entry.keywords:
                 keyword_terms: list[str] = []
                 for keyword in entry.keywords:
-                    terms, named = self._terms_and_speakers(keyword)
+                    terms, named = self._terms_and_speakers(keyword, vocabulary=vocabulary)
                     keyword_terms.extend(terms)
                 raw_docs.append((entry.id, "; ".join(entry.keywords), keyword_terms, True))
                 bag.update(keyword_terms)
@@ -164,7 +163,7 @@ class Engine:
             said = [entry.answer, *(e.excerpt for e in entry.evidence), *(kb.quotes[q].text for q in entry.quotes)]
             said += [name for s in entry.about for name in kb.speakers[s].names]
             for text in said:
-                terms, named = self._terms_and_speakers(text, keep_words=True)
+                terms, named = self._terms_and_speakers(text, keep_words=True, vocabulary=vocabulary)
                 speakers.update(named)
                 bag.update(terms)
             bag.update(f"@{s}" for s in entry.about)
@@ -176,27 +175,35 @@ class Engine:
         df: Counter[str] = Counter(t for bag in entry_terms.values() for t in bag)
         self._idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
         self._unknown_weight = UNKNOWN_WEIGHT * math.log(1 + (n + 0.5) / 0.5)
-        self._entry_bag = {entry_id: frozenset(bag) for entry_id, bag in entry_terms.items()}
+        # Tuples, not sets: a few dozen terms are searched as fast, in a fraction of the memory.
+        self._entry_bag = {entry_id: tuple(bag) for entry_id, bag in entry_terms.items()}
 
+        postings: dict[str, list[int]] = defaultdict(list)
         for entry_id, text, terms, is_keyword in raw_docs:
-            unique = frozenset(terms)
+            unique = tuple(dict.fromkeys(terms))
             if not unique:
                 continue
             index = len(self._docs)
             self._docs.append(_Doc(entry_id, text, unique, self._weight(unique), is_keyword))
             for t in unique:
-                self._postings[t].append(index)
+                postings[t].append(index)
+        self._postings = {t: array("I", docs) for t, docs in postings.items()}
 
-        # Every word the knowledge base uses anywhere, for telling a typo from a word it never uses.
+        # Words used only in sources, quotes and people are known words too.
         texts: list[str] = [s.text for s in kb.sources.values()]
         texts += [q.text for q in kb.quotes.values()]
-        texts += [" ".join((*e.questions, *e.keywords, e.answer)) for e in kb.entries.values()]
         texts += [" ".join((*s.names, s.role or "", s.description or "")) for s in kb.speakers.values()]
         for text in texts:
-            vocabulary.update(w for w in rewrite_phrases(clean(text)).split() if not w.isdigit())
+            vocabulary.update(rewrite_phrases(clean(text)).split())
+        for number in [w for w in vocabulary if w.isdigit()]:
+            del vocabulary[number]
         self._vocabulary = vocabulary
         self._known_terms = {term(w) for w in vocabulary} | set(self._idf)
-        self._spellable = [w for w in vocabulary if len(w) >= 4]
+        self._spell_buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for word in vocabulary:
+            if len(word) >= 4:
+                self._spell_buckets[word[0], len(word)].append(word)
+        self._spell_buckets = dict(self._spell_buckets)
         self._name_words = sorted({w for alias in self._aliases for w in alias.split() if len(w) >= 4})
 
     def _weight(self, terms: Iterable[str]) -> float:
@@ -204,32 +211,44 @@ class Engine:
 
     # --------------------------------------------------------------- analysis
 
-    def _terms_and_speakers(self, text: str, keep_words: bool = False) -> tuple[list[str], list[str]]:
+    def _terms_and_speakers(
+        self, text: str, keep_words: bool = False, vocabulary: Counter[str] | None = None
+    ) -> tuple[list[str], list[str]]:
         """Terms of a knowledge-base text (no spelling correction: it is curated).
 
         Names become one term per speaker; with `keep_words`, their words are kept as terms too
         ("University of South Carolina" also yields "univers"), so a question can meet them either way.
         """
-        cleaned = rewrite_phrases(clean(text))
         speakers: list[str] = []
-        if self._alias_re is not None:
 
-            def replace(match: re.Match[str]) -> str:
-                speakers.append(self._aliases[match.group(1)])
-                words = f" {match.group(1)}" if keep_words else ""
-                return f" @{self._aliases[match.group(1)]}{words} "
+        def name(speaker_id: str, words: Sequence[str]) -> list[str]:
+            speakers.append(speaker_id)
+            return [f"@{speaker_id}", *words] if keep_words else [f"@{speaker_id}"]
 
-            cleaned = self._alias_re.sub(replace, cleaned)
-        terms = [w if w.startswith("@") else term(w) for w in cleaned.split() if not is_filler(w)]
+        plain = rewrite_phrases(clean(text)).split()
+        if vocabulary is not None:
+            vocabulary.update(plain)
+        words = self._alias_table_.replace(plain, name)
+        terms = [w if w.startswith("@") else term(w) for w in words if not is_filler(w)]
         return terms, speakers
 
     def _correct(self, word: str) -> str | None:
         """The knowledge-base word a misspelt word most likely means, if one is close enough."""
-        if len(word) < 4 or word.isdigit() or not self._spellable:
+        if len(word) < 4 or word.isdigit():
             return None
-        # Short words have too many neighbours; only names are worth correcting at four letters ("grer").
-        choices = self._name_words if len(word) < 5 else self._spellable
         allowed = 1 if len(word) <= 7 else 2
+        # Short words have too many neighbours; only names are worth correcting at four letters ("grer").
+        if len(word) < 5:
+            choices = self._name_words
+        else:
+            # A misspelling keeps its length within the edits allowed, and nearly always its first letter
+            # (or its second, when the first two are swapped): look only there, however large the vocabulary.
+            choices = [
+                w
+                for first in {word[0], word[1]}
+                for length in range(len(word) - allowed, len(word) + allowed + 1)
+                for w in self._spell_buckets.get((first, length), ())
+            ]
         best = process.extract(word, choices, scorer=OSA.distance, score_cutoff=allowed, limit=5)
         if not best:
             return None
@@ -252,19 +271,16 @@ class Engine:
                 fixed.append(better)
             else:
                 fixed.append(word)
-        text = " ".join(fixed)
-        corrected = text
+        corrected = " ".join(fixed)
         speakers: list[str] = []
-        if self._alias_re is not None:
 
-            def replace(match: re.Match[str]) -> str:
-                speakers.append(self._aliases[match.group(1)])
-                return f" @{self._aliases[match.group(1)]} "
+        def name(speaker_id: str, _: Sequence[str]) -> list[str]:
+            speakers.append(speaker_id)
+            return [f"@{speaker_id}"]
 
-            text = self._alias_re.sub(replace, text)
         terms: list[str] = []
         unknown: list[str] = []
-        for word in text.split():
+        for word in self._alias_table_.replace(fixed, name):
             if is_filler(word):
                 continue
             t = word if word.startswith("@") else term(word)
@@ -278,7 +294,8 @@ class Engine:
     # ---------------------------------------------------------------- scoring
 
     def _score_doc(self, terms: frozenset[str], weight: float, doc: _Doc) -> float:
-        shared = self._weight(terms & doc.terms)
+        idf, unknown = self._idf, self._unknown_weight
+        shared = sum(idf.get(t, unknown) for t in doc.terms if t in terms)
         if shared == 0.0:
             return 0.0
         covered = shared / weight  # how much of the question the phrasing explains
@@ -287,27 +304,43 @@ class Engine:
             return 0.9 * covered
         return COVERED_SHARE * covered + (1 - COVERED_SHARE) * explained
 
+    def _candidates(self, terms: frozenset[str]) -> set[int]:
+        """Phrasings sharing a telling term with the question.
+
+        Terms found in a large share of phrasings ("what", "police" in a police story) would each
+        bring in thousands of candidates for little information, so only the rarer terms gather
+        candidates; all terms still count when the candidates are scored.
+        """
+        known = sorted((len(self._postings[t]), t) for t in terms if t in self._postings)
+        if not known:
+            return set()
+        limit = max(MIN_POSTINGS, len(self._docs) // 20)
+        # A question made only of such common words is not specific enough to answer from a large base.
+        return {i for count, t in known if count <= limit for i in self._postings[t]}
+
     def rank(self, analysis: Analysis) -> list[Scored]:
         """Entries by score, best first (one line per entry: its best phrasing)."""
         terms = frozenset(analysis.terms)
         if not terms:
             return []
         weight = self._weight(terms)
-        candidates = {i for t in terms for i in self._postings.get(t, ())}
         best: dict[str, Scored] = {}
-        for i in candidates:
+        for i in self._candidates(terms):
             doc = self._docs[i]
             score = self._score_doc(terms, weight, doc)
             if score > 0.0 and (doc.entry_id not in best or score > best[doc.entry_id].score):
                 phrasing = doc.text if not doc.is_keyword else self._first_phrasing[doc.entry_id]
-                best[doc.entry_id] = Scored(doc.entry_id, score, phrasing)
+                names = tuple(t for t in doc.terms if t.startswith("@"))
+                best[doc.entry_id] = Scored(doc.entry_id, score, phrasing, names)
+        # Only the best few hundred are worth the finer (and slower) look below.
+        shortlist = sorted(best.values(), key=lambda s: -s.score)[:SHORTLIST]
         ranked = []
         named = set(analysis.speakers)
         rarest = max(terms, key=lambda t: (self._idf.get(t, self._unknown_weight), t))
         known = [t for t in terms if t in self._idf and t not in _QUESTION_WORDS]
-        for scored in best.values():
+        for scored in shortlist:
             bag = self._entry_bag[scored.entry_id]
-            mentioned = self._weight(terms & bag) / weight  # how much of the question the entry speaks of
+            mentioned = self._weight(t for t in bag if t in terms) / weight  # how much of the question it speaks of
             # A question in the article's own words may match what the entry says better than how it is asked.
             score = max(0.8 * scored.score + 0.2 * mentioned, EVIDENCE_SHARE * mentioned)
             entry_speakers = self._entry_speakers[scored.entry_id]
@@ -320,7 +353,11 @@ class Engine:
             # A word the story never uses, asked about an entry on someone the question doesn't name, is
             # most likely another company or person in their place ("has Apple stopped selling...").
             elif analysis.unknown and entry_speakers and not named:
-                score *= 0.75
+                score *= UNNAMED_SUBJECT
+            # The phrasing it matched names someone the question leaves out, and the question has a word the
+            # story never uses: the signature of a name swapped for one the story never mentions.
+            if analysis.unknown and set(scored.names) - terms:
+                score *= 0.65
             # The most telling word of the question should be something the entry speaks of.
             if rarest not in bag:
                 score *= RAREST_MISSING
@@ -399,7 +436,8 @@ class Engine:
     def suggest(self, ranked: list[Scored]) -> tuple[Suggestion, ...]:
         picked = [s for s in ranked if s.score >= SUGGESTION_FLOOR][:MAX_SUGGESTIONS]
         if not picked:  # nothing close: offer where the story starts, in the curators' order
-            return tuple(Suggestion(e, q) for e, q in list(self._first_phrasing.items())[:MAX_SUGGESTIONS])
+            starters = islice(self._first_phrasing.items(), MAX_SUGGESTIONS)
+            return tuple(Suggestion(e, q) for e, q in starters)
         return tuple(Suggestion(s.entry_id, self._first_phrasing[s.entry_id]) for s in picked)
 
     def _small_talk(self, question: str, words: set[str]) -> Answer:
@@ -469,7 +507,7 @@ class Engine:
         for entry in self.kb.entries.values():
             quoted = any(self.kb.quotes[q].speaker == speaker_id for q in entry.quotes)
             if quoted or speaker_id in entry.about:
-                bag |= self._entry_bag[entry.id]
+                bag.update(self._entry_bag[entry.id])
         return frozenset(bag)
 
     def _speaker_keys(self) -> list[tuple[str, str]]:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
+from typing import Generic, TypeVar
 
 import snowballstemmer
 
@@ -35,7 +37,7 @@ STOPWORDS = frozenset(
     """.split()  # noqa: SIM905 - a word list is easier to curate as text
 )
 # "how many" is a question of number; keep "many" apart from the filler sense above.
-_HOW_MANY = re.compile(r"\bhow many\b|\bhow much\b|\bnumber of\b|\bcount of\b")
+HOW_MANY_PHRASES = ("how many", "how much", "number of", "count of")
 
 
 def _groups(text: str) -> tuple[tuple[str, ...], ...]:
@@ -163,8 +165,6 @@ PHRASES = tuple(
     """.strip().splitlines()
     )
 )
-_PHRASE_RE = re.compile(r"\b(" + "|".join(re.escape(p) for p, _ in PHRASES) + r")\b")
-_PHRASE_MAP = dict(PHRASES)
 
 _stemmer = snowballstemmer.stemmer("english")
 
@@ -197,22 +197,77 @@ def clean(text: str) -> str:
     if not text.isascii():  # most text is ASCII, which has no look-alikes, accents or format characters
         text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
         text = "".join(char for char in text if _keep(char))
-    elif not text.isprintable():
-        text = "".join(char for char in text if char.isprintable() or char.isspace())
+    # ASCII control characters need nothing: they are not word characters, so they become spaces below.
     text = text.translate(_QUOTES).casefold()
-    text = _POSSESSIVE.sub(r"\1", text)
-    text = _APOSTROPHE.sub(r"\1\2", text)  # don't -> dont, we're -> were
+    if "'" in text:
+        text = _POSSESSIVE.sub(r"\1", text)
+        text = _APOSTROPHE.sub(r"\1\2", text)  # don't -> dont, we're -> were
     text = _NON_WORD.sub(" ", text).replace("_", " ")
     return " ".join(text.split())
 
 
 _WHAT_DOES_DO = re.compile(r"\bwhat (?:does|do|did) (.+?) do\b")
 
+T = TypeVar("T")
+
+
+class PhraseTable(Generic[T]):
+    """Multi-word phrases found in a list of words, longest first, by dictionary look-ups.
+
+    One pass over the words with a look-up per possible phrase length, so the cost does not grow with
+    the number of phrases (a regular expression alternation of thousands of names would).
+    """
+
+    def __init__(self, phrases: Mapping[str, T]) -> None:
+        by_first: dict[str, list[tuple[tuple[str, ...], T]]] = {}
+        for phrase, value in phrases.items():
+            key = tuple(phrase.split())
+            if key:
+                by_first.setdefault(key[0], []).append((key, value))
+        # Most words start no phrase: one look-up each. Those that do try their phrases longest first.
+        self._by_first = {first: sorted(found, key=lambda kv: -len(kv[0])) for first, found in by_first.items()}
+
+    def find(self, words: Sequence[str]) -> list[tuple[int, int, T]]:
+        """(start, end, value) of each phrase in `words`, left to right, never overlapping."""
+        found: list[tuple[int, int, T]] = []
+        i, n = 0, len(words)
+        while i < n:
+            candidates = self._by_first.get(words[i])
+            if candidates:
+                for key, value in candidates:
+                    end = i + len(key)
+                    if end <= n and tuple(words[i:end]) == key:
+                        found.append((i, end, value))
+                        i = end
+                        break
+                else:
+                    i += 1
+            else:
+                i += 1
+        return found
+
+    def replace(self, words: Sequence[str], with_: Callable[[T, Sequence[str]], Sequence[str]]) -> list[str]:
+        out: list[str] = []
+        last = 0
+        for start, end, value in self.find(words):
+            out.extend(words[last:start])
+            out.extend(with_(value, words[start:end]))
+            last = end
+        out.extend(words[last:])
+        return out
+
+
+_PHRASE_TABLE = PhraseTable(
+    {**{phrase: rewrite for phrase, rewrite in PHRASES}, **{p: "how-many" for p in HOW_MANY_PHRASES}}
+)
+
 
 def rewrite_phrases(cleaned: str) -> str:
-    cleaned = _HOW_MANY.sub("how-many", cleaned)
-    cleaned = " ".join(_PHRASE_RE.sub(lambda m: _PHRASE_MAP[m.group(1)], cleaned).split())
-    return _WHAT_DOES_DO.sub(r"what is \1 role", cleaned)
+    words = _PHRASE_TABLE.replace(cleaned.split(), lambda rewrite, _: rewrite.split())
+    text = " ".join(words)
+    if "what" in words and "do" in words:
+        text = _WHAT_DOES_DO.sub(r"what is \1 role", text)
+    return text
 
 
 def words(text: str) -> list[str]:
@@ -220,10 +275,18 @@ def words(text: str) -> list[str]:
     return rewrite_phrases(clean(text)).split()
 
 
+_TERMS: dict[str, str] = {}  # word -> term; a plain dict is the cheapest cache for the hottest function
+
+
 def term(word: str) -> str:
     """The matching term for one cleaned word: stemmed, then mapped to its synonym group."""
-    stemmed = stem(word)
-    return SYNONYMS.get(stemmed, stemmed)
+    found = _TERMS.get(word)
+    if found is None:
+        stemmed = stem(word)
+        found = _TERMS[word] = SYNONYMS.get(stemmed, stemmed)
+        if len(_TERMS) > 500_000:  # bounded: questions bring endless new words
+            _TERMS.clear()
+    return found
 
 
 def is_filler(word: str) -> bool:
