@@ -13,6 +13,13 @@ import discord
 _FENCE = "```"
 _BROKEN_FENCE = "`\u200b`\u200b`"
 _EVERYONE = re.compile(r"@(everyone|here)\b", re.IGNORECASE)
+# <@123>, <@!123>, <@&123> (users and roles) and <#123> (channels): escape_mentions leaves these alone.
+_MENTION = re.compile(r"<(@[!&]?|#)(\d+)>")
+
+
+def _inert(text: str) -> str:
+    text = _MENTION.sub("<\\1\u200b\\2>", text)
+    return _EVERYONE.sub("@\u200b\\1", text)
 
 
 def neutralise_fences(text: str) -> str:
@@ -24,13 +31,18 @@ def escape_user_text(text: str) -> str:
     """Someone's words echoed back: shown literally, pinging nobody."""
     text = discord.utils.escape_markdown(text)
     text = discord.utils.escape_mentions(text)
-    # escape_mentions only knows the lower-case spellings; Discord is not fussy about case.
-    return _EVERYONE.sub("@\u200b\\1", text)
+    # escape_mentions only knows the lower-case spellings and no user or role mentions.
+    return _inert(text)
 
 
 def escape_knowledge_text(text: str) -> str:
     """Curated text (answers, verbatim quotes): shown exactly as written, so markdown characters are escaped."""
-    return _EVERYONE.sub("@\u200b\\1", discord.utils.escape_markdown(text))
+    return _inert(discord.utils.escape_markdown(text))
+
+
+def quiet_mentions(text: str) -> str:
+    """Text whose markdown is meant (the editor's messages quote ids in `code`), with mentions made inert."""
+    return _inert(discord.utils.escape_mentions(text))
 
 
 def mention_pattern(user_id: int) -> re.Pattern[str]:

@@ -54,6 +54,7 @@ SHORTLIST = 200  # entries given the full, slower scoring
 MIN_POSTINGS = 2000  # a term in fewer phrasings than this always gathers candidates
 RAREST_MISSING = 0.85
 UNNAMED_SUBJECT = 0.65
+SWAPPED_NAME = 0.5
 EVIDENCE_SHARE = 0.7
 COVERED_SHARE = 0.6  # of a phrasing's score: how much of the question it explains (the rest: how much of it is asked)
 KNOWN_MISSING = 0.9
@@ -357,7 +358,7 @@ class Engine:
             # The phrasing it matched names someone the question leaves out, and the question has a word the
             # story never uses: the signature of a name swapped for one the story never mentions.
             if analysis.unknown and set(scored.names) - terms:
-                score *= 0.65
+                score *= SWAPPED_NAME
             # The most telling word of the question should be something the entry speaks of.
             if rarest not in bag:
                 score *= RAREST_MISSING
