@@ -92,11 +92,13 @@ KNOWLEDGE_SHAPED = st.fixed_dictionaries(
         for section in ("sources", "people", "quotes", "entries")
     },
 )  # fmt: skip
+# Each level refers to the one before nine times: a billion "lol"s if aliases were expanded. They are refused.
+BILLION_LAUGHS = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(9)
+)
 HOSTILE_TEXTS = st.sampled_from(
     [
-        # billion laughs: anchors and aliases are refused outright, so nothing expands
-        'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
-        + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]\n" for i in range(9)),
+        BILLION_LAUGHS,
         "entries: " + "[" * 5000 + "]" * 5000,
         "entries:\n" + "  - " * 300 + "x\n",
         "!!python/object/apply:os.system ['echo hacked']\n",
