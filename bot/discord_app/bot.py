@@ -9,17 +9,23 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discord_app import limits
 from bot.discord_app.cooldown import Cooldown
+from bot.discord_app.curator import Curator
 from bot.discord_app.embeds import APOLOGY, GUILD_ONLY, NOT_MODERATOR, cooldown_text
 from bot.discord_app.endpoints import configure_endpoints, use_gateway
 from bot.discord_app.holder import EngineHolder
 from bot.discord_app.permissions import NotModerator
-from bot.discord_app.unanswered import JsonlUnansweredLog, UnansweredLog, unanswered_path
-from bot.discord_app.views import DYNAMIC_ITEMS, respond_privately
+from bot.discord_app.questions import QuestionLog, StoreQuestionLog
+from bot.discord_app.views import DYNAMIC_ITEMS, NO_MENTIONS, respond_privately
+from bot.discord_app.watcher import DEFAULT_QUIET
 from bot.engine import Engine
+from bot.engine.store import Store
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+
+STORE_FILE = "storybot.sqlite3"  # in the data directory: the audit trail and the questions asked
 
 EXTENSIONS = (
     "bot.discord_app.cogs.ask",
@@ -83,10 +89,14 @@ class StoryBot(commands.AutoShardedBot):
         settings: Settings,
         engine: Engine,
         *,
-        unanswered: UnansweredLog | None = None,
+        questions: QuestionLog | None = None,
+        store: Store | None = None,
         cooldown: Cooldown | None = None,
         sync_on_start: bool = True,
+        watch_quiet: float | None = DEFAULT_QUIET,
     ) -> None:
+        """`watch_quiet`: seconds the knowledge folder must stay still after a change before a reload;
+        None does not watch it (a reload then needs `/kb reload`)."""
         configure_endpoints(settings)
         super().__init__(
             # No prefix commands: mentions are questions, answered by the Ask cog (see on_message below).
@@ -103,9 +113,10 @@ class StoryBot(commands.AutoShardedBot):
             self.shard_ids = list(settings.shard_ids)
         self.settings = settings
         self.holder = EngineHolder(engine, settings.knowledge_dir)
-        self.unanswered: UnansweredLog = (
-            unanswered if unanswered is not None else JsonlUnansweredLog(unanswered_path(settings.data_dir))
-        )
+        self._store = store
+        self._questions = questions
+        self.curator = Curator(self)
+        self.watch_quiet = watch_quiet
         self.cooldown = cooldown if cooldown is not None else Cooldown(settings.ask_cooldown_seconds)
         self.sync_on_start = sync_on_start
         if settings.gateway_url:
@@ -115,10 +126,29 @@ class StoryBot(commands.AutoShardedBot):
     def engine(self) -> Engine:
         return self.holder.engine
 
+    @property
+    def store(self) -> Store:
+        """The audit trail and the questions asked, opened on first use (a bot that only syncs never needs it)."""
+        if self._store is None:
+            self._store = Store(self.settings.data_dir / STORE_FILE)
+        return self._store
+
+    @property
+    def questions(self) -> QuestionLog:
+        if self._questions is None:
+            self._questions = StoreQuestionLog(self.store)
+        return self._questions
+
+    @questions.setter
+    def questions(self, log: QuestionLog) -> None:
+        self._questions = log
+
     async def setup_hook(self) -> None:
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.add_dynamic_items(*DYNAMIC_ITEMS)
+        if self.watch_quiet is not None:
+            await self.curator.start_watching(self.watch_quiet)
         # Never a global sync on start (slow to propagate, rate limited): only to the development server.
         if self.sync_on_start and self.settings.dev_guild_id is not None:
             try:
@@ -146,6 +176,28 @@ class StoryBot(commands.AutoShardedBot):
     async def on_ready(self) -> None:
         user = self.user
         log.info("connected as %s (%s) to %d servers", user, user.id if user else "?", len(self.guilds))
+
+    async def close(self) -> None:
+        await self.curator.close()  # first: no reload or edit may start while the connection goes away
+        await super().close()
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    async def tell_moderators(self, text: str) -> None:
+        """Post to the moderators' log channel when one is configured; never fails the caller."""
+        channel_id = self.settings.mod_log_channel_id
+        if channel_id is None:
+            return
+        try:
+            channel = self.get_channel(channel_id) or await self.fetch_channel(channel_id)
+            if isinstance(channel, discord.abc.Messageable):
+                await channel.send(limits.trim(text, limits.CONTENT), allowed_mentions=NO_MENTIONS)
+            else:
+                log.warning("the moderators' log channel %s is not a text channel", channel_id)
+        except Exception:
+            # A note for moderators is worth less than the command that made it: log it, carry on.
+            log.warning("could not post to the moderators' log channel %s", channel_id, exc_info=True)
 
     async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
         # An exception in an event handler must not stop the bot: log it whole and carry on.

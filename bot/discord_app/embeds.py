@@ -279,7 +279,11 @@ def help_embed() -> discord.Embed:
         ("/sources", "The sources I answer from."),
         ("@StoryBot question", "Mention me with a question, and I'll reply."),
         ("Apps → Ask StoryBot", "Right-click (or long-press) a message to ask its text as a question."),
-        ("/kb reload", "Moderators: reload the knowledge base from disk after checking it."),
+        (
+            "/kb …",
+            "Moderators: /kb teach, /kb add, /kb quote, /kb edit, /kb remove, /kb undo and /kb history keep the "
+            "knowledge base; /kb unanswered and /kb stats show what readers asked; /kb reload reloads it from disk.",
+        ),
     ]
     for name, value in commands:
         embed.add_field(name=name, value=value, inline=False)

@@ -10,6 +10,7 @@ import aiohttp
 import discord
 
 from bot.discord_app.bot import StoryBot
+from bot.discord_app.watcher import DEFAULT_QUIET
 from bot.engine import Engine
 from bot.settings import Settings
 
@@ -27,12 +28,16 @@ def unreachable(settings: Settings) -> str:
     return f"Cannot reach {where}; check the network, or DISCORD_API_BASE if you set it"
 
 
-def create_bot(settings: Settings, engine: Engine, *, sync_on_start: bool = True) -> StoryBot:
+def create_bot(
+    settings: Settings, engine: Engine, *, sync_on_start: bool = True, watch_quiet: float | None = DEFAULT_QUIET
+) -> StoryBot:
     """A ready-to-start bot answering from `engine`; it connects only when started.
 
     Building it points discord.py at `settings.api_base` / `settings.gateway_url` when set (see `endpoints`).
+    Once started it watches the knowledge folder and reloads `watch_quiet` seconds after the files stop
+    changing (None: only on `/kb reload`).
     """
-    return StoryBot(settings, engine, sync_on_start=sync_on_start)
+    return StoryBot(settings, engine, sync_on_start=sync_on_start, watch_quiet=watch_quiet)
 
 
 def run_bot(settings: Settings, engine: Engine) -> int:
@@ -68,7 +73,7 @@ def sync_commands(settings: Settings, engine: Engine, guild_id: int | None) -> i
     if not settings.discord_token:
         sys.stderr.write(SETUP_HELP + "\n")
         return 2
-    bot = create_bot(settings, engine, sync_on_start=False)
+    bot = create_bot(settings, engine, sync_on_start=False, watch_quiet=None)
     try:
         synced = asyncio.run(_sync(bot, settings.discord_token.reveal(), guild_id))
     except discord.LoginFailure:

@@ -18,8 +18,8 @@ from discord.ext import commands
 from bot.discord_app import limits
 from bot.discord_app.bot import StoryBot
 from bot.discord_app.endpoints import DISCORD_API_BASE, DISCORD_GATEWAY
+from bot.discord_app.questions import MemoryQuestionLog
 from bot.discord_app.runner import create_bot
-from bot.discord_app.unanswered import MemoryUnansweredLog
 from bot.engine import Engine, bundled_knowledge_dir, load_knowledge
 from bot.engine.answer import Answer, EvidenceView, Outcome, QuoteResult, QuoteView, Suggestion
 from bot.engine.model import Entry, Evidence, Quote, Source
@@ -139,7 +139,7 @@ def settings(tmp_path: Path) -> Settings:
 def story_bot(settings: Settings, story_engine: Engine) -> Iterator[StoryBot]:
     """A real, unconnected StoryBot that believes it is logged in as BOT_ID."""
     bot = create_bot(settings, story_engine)
-    bot.unanswered = MemoryUnansweredLog()
+    bot.questions = MemoryQuestionLog()
     bot._connection.user = discord.ClientUser(
         state=bot._connection,
         data={
@@ -166,6 +166,7 @@ def fake_interaction(client: Any, *, user_id: int = USER_ID, guild_id: int | Non
     interaction.command = None
     interaction.user = MagicMock(spec_set=discord.Member if guild_id else discord.User)
     interaction.user.id = user_id
+    interaction.user.name = "someone"
     interaction.user.bot = False
     interaction.response = MagicMock(spec_set=discord.InteractionResponse)
     interaction.response.is_done.return_value = False
@@ -174,9 +175,9 @@ def fake_interaction(client: Any, *, user_id: int = USER_ID, guild_id: int | Non
 
 
 @pytest.fixture
-def unanswered(story_bot: StoryBot) -> MemoryUnansweredLog:
-    assert isinstance(story_bot.unanswered, MemoryUnansweredLog)
-    return story_bot.unanswered
+def questions(story_bot: StoryBot) -> MemoryQuestionLog:
+    assert isinstance(story_bot.questions, MemoryQuestionLog)
+    return story_bot.questions
 
 
 async def run_command(command: Any, cog: commands.Cog, interaction: Any, *args: Any) -> None:

@@ -5,8 +5,8 @@ import pytest
 from bot.discord_app.bot import StoryBot
 from bot.discord_app.cogs.ask import EMPTY_MENTION, NO_TEXT, Ask, is_for_me
 from bot.discord_app.cooldown import Cooldown
-from bot.discord_app.unanswered import MemoryUnansweredLog
-from bot.engine import Engine
+from bot.discord_app.questions import MemoryQuestionLog
+from bot.engine import Engine, Outcome
 
 from .conftest import (
     BOT_ID,
@@ -62,7 +62,7 @@ async def test_ask_answers_publicly_without_pinging(cog: Ask, engine: MagicMock,
 
 
 async def test_a_declined_question_is_recorded_and_offers_buttons(
-    cog: Ask, engine: MagicMock, clock: Clock, unanswered: MemoryUnansweredLog
+    cog: Ask, engine: MagicMock, clock: Clock, questions: MemoryQuestionLog
 ) -> None:
     engine.ask.return_value = make_decline("what is the weather on mars?")
     interaction = fake_interaction(cog.bot)
@@ -73,17 +73,27 @@ async def test_a_declined_question_is_recorded_and_offers_buttons(
         "storybot:answer:entry-1",
         "storybot:answer:entry-2",
     ]
-    (noted,) = unanswered.items
+    (noted,) = questions.items
     assert noted.question == "what is the weather on mars?"
+    assert noted.outcome is Outcome.DECLINED
     assert (noted.user_id, noted.guild_id) == (USER_ID, GUILD_ID)
-    assert noted.suggested[:3] == ("entry-0", "entry-1", "entry-2")
+    assert noted.suggestions[:3] == ("entry-0", "entry-1", "entry-2")
+    assert "noted" in sent["embeds"][0].footer.text
 
 
-async def test_answered_questions_are_not_recorded(
-    cog: Ask, engine: MagicMock, clock: Clock, unanswered: MemoryUnansweredLog
+async def test_answered_questions_are_recorded_with_their_entry(
+    cog: Ask, engine: MagicMock, clock: Clock, questions: MemoryQuestionLog
 ) -> None:
-    await run_command(cog.ask, cog, fake_interaction(cog.bot), "did ibm stop?")
-    assert unanswered.items == []
+    interaction = fake_interaction(cog.bot)
+    await run_command(cog.ask, cog, interaction, "did ibm stop?")
+    (noted,) = questions.items
+    assert (noted.outcome, noted.entry_id, noted.confidence) == (Outcome.ANSWERED, "ibm-walks-away", 0.92)
+    assert sent_kwargs(interaction.response.send_message)["embeds"][0].footer.text.startswith("Confidence")
+
+
+async def test_greetings_are_not_recorded(cog: Ask, clock: Clock, questions: MemoryQuestionLog) -> None:
+    await run_command(cog.ask, cog, fake_interaction(cog.bot), "hello!")
+    assert questions.items == []
 
 
 async def test_a_failing_recorder_still_answers_and_says_nothing_was_noted(
@@ -92,7 +102,7 @@ async def test_a_failing_recorder_still_answers_and_says_nothing_was_noted(
     engine.ask.return_value = make_decline()
     broken = MagicMock()
     broken.record.side_effect = OSError("disk full")
-    cog.bot.unanswered = broken
+    cog.bot.questions = broken
     interaction = fake_interaction(cog.bot)
     await run_command(cog.ask, cog, interaction, "anything")
     sent = sent_kwargs(interaction.response.send_message)
@@ -164,14 +174,14 @@ async def test_messages_not_for_the_bot_are_ignored(cog: Ask, engine: MagicMock,
 
 
 async def test_a_direct_message_is_answered_without_a_mention(
-    cog: Ask, engine: MagicMock, clock: Clock, unanswered: MemoryUnansweredLog
+    cog: Ask, engine: MagicMock, clock: Clock, questions: MemoryQuestionLog
 ) -> None:
     engine.ask.return_value = make_decline("who is the mayor?")
     message = fake_message("who is the mayor?", guild=False)
     await cog.on_message(message)
     engine.ask.assert_called_once_with("who is the mayor?")
     assert sent_kwargs(message.reply)["embeds"]
-    (noted,) = unanswered.items
+    (noted,) = questions.items
     assert noted.guild_id is None
 
 

@@ -1,7 +1,6 @@
 import shutil
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 from unittest.mock import MagicMock
 
 import discord
@@ -50,17 +49,29 @@ def test_everyone_else_is_not_a_moderator() -> None:
     assert not is_moderator(dm_user, discord.Permissions.all(), frozenset({42}))
 
 
-async def test_the_reload_command_refuses_non_moderators(story_bot: StoryBot) -> None:
+async def test_every_kb_command_refuses_non_moderators(story_bot: StoryBot) -> None:
     cog = Moderation(story_bot)
-    (predicate,) = cog.reload.checks
-    check: Any = predicate  # an async check, though typed to allow plain ones too
     interaction = fake_interaction(story_bot)
     interaction.user.roles = []
     interaction.permissions = discord.Permissions.none()
     with pytest.raises(NotModerator):
-        await check(interaction)
+        await cog.interaction_check(interaction)
     interaction.user.roles = [MagicMock(spec_set=discord.Role, id=42)]
-    assert await check(interaction)
+    assert await cog.interaction_check(interaction)
+    # The check is the cog's, so it covers every subcommand, including ones added later.
+    assert {command.name for command in cog.kb.commands} >= {
+        "reload",
+        "teach",
+        "add",
+        "quote",
+        "edit",
+        "remove",
+        "history",
+        "undo",
+        "unanswered",
+        "stats",
+    }
+    assert all(command.binding is cog for command in cog.walk_app_commands() if hasattr(command, "binding"))
 
 
 def test_kb_is_for_servers_and_hidden_from_members_without_manage_server(story_bot: StoryBot) -> None:
@@ -72,10 +83,13 @@ def test_kb_is_for_servers_and_hidden_from_members_without_manage_server(story_b
 async def test_a_valid_reload_swaps_the_engine(story_bot: StoryBot, knowledge_copy: Path) -> None:
     story_bot.holder = EngineHolder(story_bot.engine, knowledge_copy)
     before = story_bot.engine
+    sources = knowledge_copy / "sources.yaml"
+    sources.write_text(sources.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
     cog = Moderation(story_bot)
     interaction = fake_interaction(story_bot)
     await run_command(cog.reload, cog, interaction)
     assert story_bot.engine is not before
+    assert story_bot.holder.version == 1
     text = sent_text(interaction.followup.send)
     assert text.startswith("Knowledge base reloaded:")
     assert sent_kwargs(interaction.followup.send)["ephemeral"] is True

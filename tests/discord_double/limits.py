@@ -100,3 +100,52 @@ def autocomplete_problems(data: dict[str, Any]) -> list[str]:
         if isinstance(value, str) and len(value) > CHOICE_STRING_VALUE_MAX:
             problems.append(f"choices.{i}.value: {len(value)} characters, the limit is {CHOICE_STRING_VALUE_MAX}")
     return problems
+
+
+MODAL_TITLE_MAX = 45
+MODAL_COMPONENTS_MAX = 5
+LABEL_MAX = 45
+LABEL_DESCRIPTION_MAX = 100
+TEXT_INPUT_VALUE_MAX = 4000
+TEXT_INPUT_PLACEHOLDER_MAX = 100
+
+
+def modal_problems(data: dict[str, Any]) -> list[str]:
+    """Why Discord would refuse to open this modal (callback type 9); empty when it would open it."""
+    problems: list[str] = []
+    title = data.get("title") or ""
+    if not 1 <= len(title) <= MODAL_TITLE_MAX:
+        problems.append(f"title: {len(title)} characters, it must be 1 to {MODAL_TITLE_MAX}")
+    custom_id = data.get("custom_id") or ""
+    if not 1 <= len(custom_id) <= CUSTOM_ID_MAX:
+        problems.append(f"custom_id: {len(custom_id)} characters, it must be 1 to {CUSTOM_ID_MAX}")
+    rows = data.get("components") or []
+    if not 1 <= len(rows) <= MODAL_COMPONENTS_MAX:
+        problems.append(f"components: {len(rows)}, a modal holds 1 to {MODAL_COMPONENTS_MAX}")
+    for i, row in enumerate(rows):
+        if row.get("type") == 18:  # a Label around one component: the current way
+            label, description, inner = row.get("label") or "", row.get("description"), row.get("component") or {}
+            if description is not None and len(description) > LABEL_DESCRIPTION_MAX:
+                problems.append(f"components.{i}.description: longer than {LABEL_DESCRIPTION_MAX} characters")
+        elif row.get("type") == 1 and len(row.get("components") or []) == 1:  # an action row: the older way
+            inner = row["components"][0]
+            label = inner.get("label") or ""
+        else:
+            problems.append(f"components.{i}: a modal row is a Label (18) or an action row with one text input")
+            continue
+        if not 1 <= len(label) <= LABEL_MAX:
+            problems.append(f"components.{i}: label of {len(label)} characters, it must be 1 to {LABEL_MAX}")
+        if inner.get("type") != 4:
+            problems.append(f"components.{i}: the double only knows text inputs (type 4) in modals")
+            continue
+        if not 1 <= len(inner.get("custom_id") or "") <= CUSTOM_ID_MAX:
+            problems.append(f"components.{i}.custom_id: it must be 1 to {CUSTOM_ID_MAX} characters")
+        value, placeholder = inner.get("value"), inner.get("placeholder")
+        if value is not None and len(value) > TEXT_INPUT_VALUE_MAX:
+            problems.append(f"components.{i}.value: {len(value)} characters, the limit is {TEXT_INPUT_VALUE_MAX}")
+        if placeholder is not None and len(placeholder) > TEXT_INPUT_PLACEHOLDER_MAX:
+            problems.append(f"components.{i}.placeholder: longer than {TEXT_INPUT_PLACEHOLDER_MAX} characters")
+        max_length = inner.get("max_length")
+        if value is not None and max_length is not None and len(value) > max_length:
+            problems.append(f"components.{i}.value: longer than its own max_length {max_length}")
+    return problems

@@ -5,13 +5,14 @@ exercise the real library: login, IDENTIFY/READY, RESUME after a dropped connect
 commands, buttons and replies. The double records every REST request and every gateway frame the bot sends;
 tests drive it by dispatching gateway events and then wait, event-driven, for what the bot sent back.
 
-Only what the bot uses is implemented. Any other route is logged as an error, answered 404 and listed in
-`problems`, so a test notices a call the double (and so the test) did not expect. So is a message Discord
-would refuse for its size (see `limits`) and an interaction answered twice.
+Only what the bot uses is implemented (modals included: the bot opens them, tests submit them). Any other
+route is logged as an error, answered 404 and listed in `problems`, so a test notices a call the double (and
+so the test) did not expect. So is a message Discord would refuse for its size (see `limits`) and an
+interaction answered twice.
 
-Deliberate simplifications: one guild with one text channel; JSON encoding only. discord.py asks for
-`compress=zlib-stream` (or zstd) in the gateway URL; the double ignores it and sends text frames, which the
-client reads uncompressed (it only decompresses binary frames).
+Deliberate simplifications: one guild with two text channels (talk and a moderators' log); JSON encoding only.
+discord.py asks for `compress=zlib-stream` (or zstd) in the gateway URL; the double ignores it and sends text
+frames, which the client reads uncompressed (it only decompresses binary frames).
 """
 
 from __future__ import annotations
@@ -71,6 +72,8 @@ DEFERRED_CHANNEL_MESSAGE = 5
 DEFERRED_UPDATE_MESSAGE = 6
 UPDATE_MESSAGE = 7
 AUTOCOMPLETE_RESULT = 8
+MODAL_SUBMIT = 5  # an interaction type
+MODAL = 9  # a callback type: open a modal (a pop-up form)
 
 # Privileged intents need approval in the developer portal; without it Discord closes the gateway with 4014.
 PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | MESSAGE_CONTENT_INTENT
@@ -109,6 +112,7 @@ class SentInteraction:
     dispatched_at: float  # event-loop time when INTERACTION_CREATE went out
     callback_type: int | None = None
     original_message_id: int | None = None
+    modal: JSON | None = None  # the form the bot opened in answer (callback type 9)
     followup_message_ids: list[int] = field(default_factory=list)
 
     def concerns(self, request: RecordedRequest) -> bool:
@@ -179,6 +183,7 @@ class DiscordDouble:
         self.application_id = self.snowflakes.next()
         self.guild_id = self.snowflakes.next()
         self.channel_id = self.snowflakes.next()
+        self.mod_log_channel_id = self.snowflakes.next()  # a second text channel, e.g. for moderators' notes
         self.mod_role_id = self.snowflakes.next()
         self.bot_role_id = self.snowflakes.next()
         # The bot may ping everyone, so only its allowed_mentions stand between a question and a mass ping.
@@ -236,6 +241,10 @@ class DiscordDouble:
                 await connection.ws.close(code=1001, message=b"double stopping")
         if self._runner is not None:
             await self._runner.cleanup()
+
+    @property
+    def guild_channel_ids(self) -> tuple[int, int]:
+        return (self.channel_id, self.mod_log_channel_id)
 
     @property
     def api_base(self) -> str:
@@ -459,7 +468,7 @@ class DiscordDouble:
 
     async def _post_channel_message(self, request: web.Request, recorded: RecordedRequest) -> web.Response:
         channel_id = int(request.match_info["channel"])
-        if channel_id != self.channel_id and channel_id not in self.dm_channels.values():
+        if channel_id not in self.guild_channel_ids and channel_id not in self.dm_channels.values():
             recorded.problems.append("Unknown Channel")
             return error_response(404, 10003, "Unknown Channel")
         body: JSON = recorded.json or {}
@@ -497,7 +506,7 @@ class DiscordDouble:
         flags: int | None = None,
         extra: JSON | None = None,
     ) -> JSON:
-        in_guild = channel_id == self.channel_id
+        in_guild = channel_id in self.guild_channel_ids
         mentions, role_ids, everyone = self._resolve_mentions(
             self.bot, body.get("content") or "", body.get("allowed_mentions"), reference
         )
@@ -594,12 +603,20 @@ class DiscordDouble:
             recorded.problems = limits.message_problems(data, partial=True)
         elif kind == AUTOCOMPLETE_RESULT:
             recorded.problems = limits.autocomplete_problems(data)
+        elif kind == MODAL:
+            recorded.problems = limits.modal_problems(data)
+            if interaction.payload["type"] == MODAL_SUBMIT:
+                recorded.problems.append("a modal cannot be answered with another modal")
         elif kind not in (DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE_MESSAGE):
             recorded.problems = [f"callback type {kind} is not implemented by the double"]
+        if kind in (UPDATE_MESSAGE, DEFERRED_UPDATE_MESSAGE) and "message" not in interaction.payload:
+            recorded.problems.append("there is no message to update: the interaction did not come from one")
         if recorded.problems:
             return error_response(400, 50035, "Invalid Form Body", recorded.problems)
 
         interaction.callback_type = kind
+        if kind == MODAL:
+            interaction.modal = copy.deepcopy(data)
         message: JSON | None = None
         channel_id = int(interaction.payload["channel_id"])
         metadata = {
@@ -836,7 +853,10 @@ class DiscordDouble:
             name="Newsroom",
             owner_id=self.owner.id,
             roles=roles,
-            channels=[text_channel_payload(self.channel_id, self.guild_id, "story-talk")],
+            channels=[
+                text_channel_payload(self.channel_id, self.guild_id, "story-talk"),
+                text_channel_payload(self.mod_log_channel_id, self.guild_id, "mod-log"),
+            ],
             members=[member_payload(self.bot)],
         )
 
@@ -954,6 +974,50 @@ class DiscordDouble:
         data = {"custom_id": custom_id, "component_type": button["type"]}
         return await self.send_interaction(MESSAGE_COMPONENT, data, user=user, message=copy.deepcopy(current))
 
+    async def wait_for_modal(self, interaction: SentInteraction, *, timeout: float = 5.0) -> JSON:
+        """The form the bot opened in answer to `interaction` (callback type 9): custom_id, title, components."""
+        await self.wait_for_request(
+            lambda r: interaction.concerns(r) and r.path.endswith("/callback") and (r.json or {}).get("type") == MODAL,
+            timeout=timeout,
+        )
+        assert interaction.modal is not None
+        return interaction.modal
+
+    async def submit_modal(
+        self, opened_by: SentInteraction, values: dict[str, str], *, user: Person | None = None
+    ) -> SentInteraction:
+        """The user fills in the form the bot opened for `opened_by` and presses Submit.
+
+        `values` maps text inputs' custom ids to what the user typed; the others are sent with the value the
+        bot pre-filled (or empty). Like Discord, the double refuses to submit a required field left empty.
+        """
+        modal = opened_by.modal
+        if modal is None:
+            raise AssertionError("the bot opened no modal for that interaction")
+        inputs = {text_input["custom_id"]: text_input for text_input in _modal_text_inputs(modal)}
+        unknown = set(values) - set(inputs)
+        if unknown:
+            raise AssertionError(f"the modal has no text inputs {sorted(unknown)}; it has {sorted(inputs)}")
+        components: list[JSON] = []
+        for row in modal["components"]:
+            text_input = row["component"] if row["type"] == 18 else row["components"][0]
+            value = values.get(text_input["custom_id"], text_input.get("value") or "")
+            if text_input.get("required", True) and not value:
+                raise AssertionError(f"Discord would not submit the modal with {text_input['custom_id']!r} empty")
+            submitted = {"type": 4, "custom_id": text_input["custom_id"], "value": value}
+            components.append(
+                {"type": 18, "component": submitted} if row["type"] == 18 else {"type": 1, "components": [submitted]}
+            )
+        data: JSON = {"custom_id": modal["custom_id"], "components": components}
+        # A modal opened from a button belongs to that button's message, which the submission carries.
+        message = opened_by.payload.get("message")
+        return await self.send_interaction(
+            MODAL_SUBMIT,
+            data,
+            user=user or self.people.get(int(_interaction_user_id(opened_by.payload))),
+            message=copy.deepcopy(self.messages.get(int(message["id"]), message)) if message else None,
+        )
+
     async def send_interaction(
         self,
         kind: int,
@@ -1057,6 +1121,17 @@ class DiscordDouble:
             after=self._marks.get(int(message["id"]), 0),
         )
         return Reply(request, request.json or {}, request.message)
+
+
+def _modal_text_inputs(modal: JSON) -> list[JSON]:
+    """The text inputs of a modal, in a Label (type 18) or, the older way, alone in an action row."""
+    return [row["component"] if row["type"] == 18 else row["components"][0] for row in modal["components"]]
+
+
+def _interaction_user_id(payload: JSON) -> str:
+    """Who sent an interaction: a member in a server, a user in a DM."""
+    user: JSON = (payload.get("member") or {}).get("user") or payload.get("user") or {}
+    return str(user.get("id"))
 
 
 async def _read_body(request: web.Request) -> tuple[Any, list[str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -10,10 +11,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_app.embeds import Reply, answer_reply, cooldown_text
+from bot.discord_app.questions import AskedQuestion, worth_recording
 from bot.discord_app.safety import mention_pattern, strip_mention
-from bot.discord_app.unanswered import UnansweredQuestion
 from bot.discord_app.views import reply_to_message, respond_privately, send_reply
-from bot.engine import Outcome
 
 if TYPE_CHECKING:
     from bot.discord_app.bot import StoryBot
@@ -44,28 +44,21 @@ class Ask(commands.Cog):
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
 
-    def answer(self, question: str, user_id: int, guild_id: int | None) -> Reply:
-        """Ask the engine; a question the story cannot answer is noted for moderators."""
+    async def answer(self, question: str, user_id: int, guild_id: int | None) -> Reply:
+        """Ask the engine; the question and what became of it are noted for moderators."""
         answer = self.bot.engine.ask(question)
         recorded = False
-        if answer.outcome is Outcome.DECLINED:
-            recorded = self.record_unanswered(
-                UnansweredQuestion.now(
-                    answer.question,
-                    user_id,
-                    guild_id,
-                    tuple(s.entry_id for s in answer.suggestions),
-                    answer.confidence,
-                )
-            )
+        if worth_recording(answer):
+            recorded = await self.record(AskedQuestion.of(answer, user_id, guild_id))
         return answer_reply(answer, recorded=recorded)
 
-    def record_unanswered(self, item: UnansweredQuestion) -> bool:
+    async def record(self, item: AskedQuestion) -> bool:
         try:
-            self.bot.unanswered.record(item)
+            # A database write: off the event loop, so a busy disk never delays anyone's answer.
+            await asyncio.to_thread(self.bot.questions.record, item)
         except Exception:
             # Losing the note must not cost the reader their reply; the log still has it.
-            log.exception("could not record an unanswered question: %r", item.question)
+            log.exception("could not record a question: %r", item.question)
             return False
         return True
 
@@ -78,7 +71,7 @@ class Ask(commands.Cog):
         if wait:
             await respond_privately(interaction, cooldown_text(wait))
             return
-        await send_reply(interaction, self.answer(question, interaction.user.id, interaction.guild_id))
+        await send_reply(interaction, await self.answer(question, interaction.user.id, interaction.guild_id))
 
     async def ask_message(self, interaction: discord.Interaction[StoryBot], message: discord.Message) -> None:
         """The message menu command: the selected message's text, asked as a question."""
@@ -91,7 +84,7 @@ class Ask(commands.Cog):
         if wait:
             await respond_privately(interaction, cooldown_text(wait))
             return
-        await send_reply(interaction, self.answer(question, interaction.user.id, interaction.guild_id))
+        await send_reply(interaction, await self.answer(question, interaction.user.id, interaction.guild_id))
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -126,7 +119,7 @@ class Ask(commands.Cog):
             await reply_to_message(message, Reply(content=cooldown_text(wait)), delete_after=wait + 5)
             return
         guild_id = message.guild.id if message.guild else None
-        await reply_to_message(message, self.answer(question, message.author.id, guild_id))
+        await reply_to_message(message, await self.answer(question, message.author.id, guild_id))
 
 
 def is_for_me(message: discord.Message, my_id: int) -> bool:

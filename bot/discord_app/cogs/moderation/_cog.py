@@ -1,0 +1,280 @@
+"""/kb: the moderators' commands. Every reply is private; every change goes through the `Curator`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_app import limits
+from bot.discord_app.cogs.moderation._views import EditEntryModal, EntryFormModal, UnansweredView
+from bot.discord_app.cogs.quotes import speaker_choices
+from bot.discord_app.curator import author_of, split_phrasings
+from bot.discord_app.kb_text import history_embed, since, stats_embed, unanswered_embed
+from bot.discord_app.lookup import closest_entry_ids, find_entries, find_phrasings
+from bot.discord_app.permissions import NotModerator, is_moderator
+from bot.discord_app.safety import quiet_mentions
+from bot.discord_app.views import NO_MENTIONS, respond_privately
+from bot.engine import Engine
+
+if TYPE_CHECKING:
+    from bot.discord_app.bot import StoryBot
+
+log = logging.getLogger(__name__)
+
+Period = Literal["day", "week", "month", "all"]
+UNATTRIBUTED = "unattributed"  # the speaker choice for words the story does not attribute
+UNANSWERED_SHOWN = 5  # one row of buttons per question, and a message holds five rows
+QUESTION_OPTION_MAX = 300  # a phrasing longer than this is not a question readers type
+HISTORY_DEFAULT = 10
+
+
+def unknown_entry_text(entry_id: str, engine: Engine) -> str:
+    close = closest_entry_ids(engine, entry_id)
+    hint = f" Did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
+    return limits.trim(
+        f"No entry has the id `{quiet_mentions(entry_id[:100])}`.{hint} Pick one from the list as you type.",
+        limits.CONTENT,
+    )
+
+
+def entry_label(entry_id: str, answer: str) -> str:
+    """'which-companies-paused — IBM, Amazon and Microsoft…': what a moderator sees in the entry picker."""
+    return limits.trim(f"{entry_id} — {answer}", limits.CHOICE_NAME)
+
+
+class Moderation(commands.Cog):
+    kb = app_commands.Group(
+        name="kb",
+        description="Moderators: manage the knowledge base.",
+        guild_only=True,
+        allowed_contexts=app_commands.AppCommandContext(guild=True),
+        # Hidden from members without Manage Server unless a server admin allows more; checked again below,
+        # because admins can change who sees a command and because moderator roles come from the settings.
+        default_permissions=discord.Permissions(manage_guild=True),
+        allowed_installs=app_commands.AppInstallationType(guild=True),
+    )
+
+    def __init__(self, bot: StoryBot) -> None:
+        self.bot = bot
+
+    def moderates(self, interaction: discord.Interaction[StoryBot]) -> bool:
+        return is_moderator(interaction.user, interaction.permissions, self.bot.settings.mod_role_ids)
+
+    async def interaction_check(self, interaction: discord.Interaction[StoryBot], /) -> bool:  # type: ignore[override]
+        """Runs before every /kb command: one place, so a new subcommand cannot forget it."""
+        if self.moderates(interaction):
+            return True
+        raise NotModerator("moderators only")
+
+    # ------------------------------------------------------------------ reload
+
+    @kb.command(name="reload", description="Reload the knowledge base from disk, checking it first.")
+    async def reload(self, interaction: discord.Interaction[StoryBot]) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self.bot.curator.reload_for(interaction)
+
+    # ------------------------------------------------------------------ teaching and editing
+
+    @kb.command(name="teach", description="Teach a new way of asking: add a phrasing to an entry.")
+    @app_commands.describe(
+        question="The question as readers ask it, e.g. how many police forces work with Ring?",
+        entry="The entry that answers it; type part of its id or answer.",
+    )
+    async def teach(
+        self,
+        interaction: discord.Interaction[StoryBot],
+        question: app_commands.Range[str, 1, QUESTION_OPTION_MAX],
+        entry: str,
+    ) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        who = author_of(interaction)
+        await self.bot.curator.change(interaction, lambda editor: editor.teach(entry, question, **who))
+
+    @kb.command(name="add", description="Add an entry: phrasings, answer and the article's own words as evidence.")
+    @app_commands.describe(source="The source the evidence is quoted from (when there is more than one).")
+    async def add(self, interaction: discord.Interaction[StoryBot], source: str | None = None) -> None:
+        await interaction.response.send_modal(EntryFormModal(self.bot, source=source))
+
+    @kb.command(name="quote", description="Add a quote, word for word from the source.")
+    @app_commands.describe(
+        speaker=f"Who said it (pick a name), or '{UNATTRIBUTED}' when the story does not say.",
+        text="The quote exactly as the source has it, without the quotation marks.",
+        note="What the source says about who spoke, e.g. for an unattributed quote.",
+        source="The source it is quoted from (when there is more than one).",
+    )
+    async def quote(
+        self,
+        interaction: discord.Interaction[StoryBot],
+        speaker: str,
+        text: app_commands.Range[str, 1, 4000],
+        note: str | None = None,
+        source: str | None = None,
+    ) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        who = author_of(interaction)
+        speaker_id = None if speaker.strip().lower() == UNATTRIBUTED else speaker.strip()
+        await self.bot.curator.change(
+            interaction,
+            lambda editor: editor.add_quote(
+                speaker=speaker_id, text=text, source=source, attribution_note=note or None, **who
+            ),
+        )
+
+    @kb.command(name="edit", description="Change an entry's answer or add phrasings (a form opens without options).")
+    @app_commands.describe(
+        entry="The entry to change; type part of its id or answer.",
+        answer="The new answer (it must still be backed by the entry's evidence).",
+        phrasings="New phrasings to add, separated by |",
+    )
+    async def edit(
+        self,
+        interaction: discord.Interaction[StoryBot],
+        entry: str,
+        answer: str | None = None,
+        phrasings: str | None = None,
+    ) -> None:
+        if not answer and not phrasings:
+            current = self.bot.engine.kb.entries.get(entry)
+            if current is None:
+                await respond_privately(interaction, unknown_entry_text(entry, self.bot.engine))
+                return
+            await interaction.response.send_modal(EditEntryModal(self.bot, entry, current.answer))
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        who = author_of(interaction)
+        added = split_phrasings(phrasings or "")
+        await self.bot.curator.change(
+            interaction, lambda editor: editor.edit_entry(entry, answer=answer or None, add_questions=added, **who)
+        )
+
+    @kb.command(name="remove", description="Remove an entry, or one phrasing of it.")
+    @app_commands.describe(entry="The entry; type part of its id or answer.", phrasing="Only this phrasing of it.")
+    async def remove(self, interaction: discord.Interaction[StoryBot], entry: str, phrasing: str | None = None) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        who = author_of(interaction)
+        if phrasing:
+            await self.bot.curator.change(interaction, lambda editor: editor.remove_phrasing(entry, phrasing, **who))
+        else:
+            await self.bot.curator.change(interaction, lambda editor: editor.remove_entry(entry, **who))
+
+    @kb.command(name="history", description="Recent changes to the knowledge base: who, when, what.")
+    @app_commands.describe(count="How many changes to show (newest first).")
+    async def history(
+        self, interaction: discord.Interaction[StoryBot], count: app_commands.Range[int, 1, 25] = HISTORY_DEFAULT
+    ) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        changes = await asyncio.to_thread(self.bot.store.changes, count)
+        await interaction.followup.send(embed=history_embed(changes), ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @kb.command(name="undo", description="Revert the last change, or the one you name.")
+    @app_commands.describe(change="The change to revert (see /kb history); empty: the last one.")
+    async def undo(self, interaction: discord.Interaction[StoryBot], change: int | None = None) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        who = author_of(interaction)
+        await self.bot.curator.change(interaction, lambda editor: editor.undo(change, **who))
+
+    # ------------------------------------------------------------------ what readers asked
+
+    @kb.command(name="unanswered", description="Questions I declined, most asked first, to teach or dismiss.")
+    @app_commands.describe(period="Questions asked in this period.")
+    async def unanswered(self, interaction: discord.Interaction[StoryBot], period: Period = "all") -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        engine = self.bot.engine
+        groups = await asyncio.to_thread(
+            self.bot.store.unanswered_groups, engine, since=since(period), limit=UNANSWERED_SHOWN + 1
+        )
+        more = len(groups) > UNANSWERED_SHOWN
+        groups = groups[:UNANSWERED_SHOWN]
+        view = UnansweredView(self.bot, groups, period, more=more) if groups else None
+        embed = view.embed() if view is not None else unanswered_embed(groups, period, {})
+        if view is None:
+            await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.followup.send(embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @kb.command(name="stats", description="Questions asked, answered and declined, and the top entries.")
+    @app_commands.describe(period="The period to count.")
+    async def stats(self, interaction: discord.Interaction[StoryBot], period: Period = "week") -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        counted = await asyncio.to_thread(self.bot.store.stats, since=since(period))
+        labels = {entry.id: entry.questions[0] for entry in self.bot.engine.kb.entries.values()}
+        embed = stats_embed(counted, period, labels)
+        await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    # ------------------------------------------------------------------ autocomplete
+
+    @teach.autocomplete("entry")
+    @edit.autocomplete("entry")
+    @remove.autocomplete("entry")
+    async def entry_autocomplete(
+        self, interaction: discord.Interaction[StoryBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        if not self.moderates(interaction):
+            return []
+        return [
+            app_commands.Choice(name=entry_label(entry.id, entry.answer), value=entry.id)
+            for entry in find_entries(self.bot.engine, current[: limits.CHOICE_NAME], limits.CHOICES)
+            if len(entry.id) <= limits.CHOICE_VALUE
+        ]
+
+    @remove.autocomplete("phrasing")
+    async def phrasing_autocomplete(
+        self, interaction: discord.Interaction[StoryBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        entry_id = getattr(interaction.namespace, "entry", None)
+        if not self.moderates(interaction) or not isinstance(entry_id, str):
+            return []
+        return [
+            app_commands.Choice(name=limits.trim(phrasing, limits.CHOICE_NAME), value=phrasing)
+            for phrasing in find_phrasings(self.bot.engine, entry_id, current, limits.CHOICES)
+            if len(phrasing) <= limits.CHOICE_VALUE  # a longer one cannot travel as a value; remove it by hand
+        ]
+
+    @quote.autocomplete("speaker")
+    async def speaker_autocomplete(
+        self, interaction: discord.Interaction[StoryBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        if not self.moderates(interaction):
+            return []
+        unattributed = app_commands.Choice(name="Unattributed (the story does not say who)", value=UNATTRIBUTED)
+        choices = speaker_choices(self.bot.engine, current)
+        if not current.strip() or UNATTRIBUTED.startswith(current.strip().lower()):
+            choices = [unattributed, *choices]
+        return choices[: limits.CHOICES]
+
+    @add.autocomplete("source")
+    @quote.autocomplete("source")
+    async def source_autocomplete(
+        self, interaction: discord.Interaction[StoryBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        if not self.moderates(interaction):
+            return []
+        typed = current.strip().lower()
+        return [
+            app_commands.Choice(name=limits.trim(f"{source.id} — {source.title}", limits.CHOICE_NAME), value=source.id)
+            for source in self.bot.engine.kb.sources.values()
+            if (typed in source.id or typed in source.title.lower()) and len(source.id) <= limits.CHOICE_VALUE
+        ][: limits.CHOICES]
+
+    @undo.autocomplete("change")
+    async def change_autocomplete(
+        self, interaction: discord.Interaction[StoryBot], current: str
+    ) -> list[app_commands.Choice[int]]:
+        if not self.moderates(interaction):
+            return []
+        recent = await asyncio.to_thread(self.bot.store.changes, limits.CHOICES * 4)
+        typed = current.strip().lower()
+        choices = []
+        for change in recent:
+            if change.undone_by is not None or change.action == "undo":
+                continue
+            label = f"{change.id}: {change.summary}"
+            if typed and typed not in label.lower():
+                continue
+            choices.append(app_commands.Choice(name=limits.trim(label, limits.CHOICE_NAME), value=change.id))
+        return choices[: limits.CHOICES]

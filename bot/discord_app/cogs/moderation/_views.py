@@ -1,0 +1,239 @@
+"""The moderators' forms (modals) and the unanswered list's buttons.
+
+These live in memory, tied to one private message or form: a moderator opens them and uses them within
+minutes. After a restart `/kb unanswered` shows the list again; nothing is lost, because the questions and
+every change are in the store and the files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.discord_app import limits
+from bot.discord_app.curator import author_of, split_lines
+from bot.discord_app.embeds import APOLOGY, NOT_MODERATOR
+from bot.discord_app.kb_text import unanswered_embed
+from bot.discord_app.permissions import is_moderator
+from bot.discord_app.views import NO_MENTIONS, respond_privately
+from bot.engine.store import UnansweredGroup
+
+if TYPE_CHECKING:
+    from bot.discord_app.bot import StoryBot
+
+log = logging.getLogger(__name__)
+
+FORM_TIMEOUT = 15 * 60  # how long Discord keeps an interaction's token; a form left open longer cannot reply
+TEXT_MAX = 4000  # Discord's limit for a text input
+
+
+def text_input(
+    custom_id: str,
+    *,
+    paragraph: bool = False,
+    required: bool = True,
+    default: str | None = None,
+    placeholder: str | None = None,
+    max_length: int = TEXT_MAX,
+) -> discord.ui.TextInput[Any]:
+    return discord.ui.TextInput(
+        custom_id=custom_id,
+        style=discord.TextStyle.paragraph if paragraph else discord.TextStyle.short,
+        required=required,
+        default=limits.trim(default, max_length) if default else None,
+        placeholder=limits.trim(placeholder, 100) if placeholder else None,
+        max_length=max_length,
+    )
+
+
+async def moderator_check(interaction: discord.Interaction[Any]) -> bool:
+    """Forms and buttons check again: a role can be taken away while a form is open."""
+    bot: StoryBot = interaction.client
+    if is_moderator(interaction.user, interaction.permissions, bot.settings.mod_role_ids):
+        return True
+    await respond_privately(interaction, NOT_MODERATOR)
+    return False
+
+
+class _Form(discord.ui.Modal):
+    def __init__(self, bot: StoryBot, *, title: str) -> None:
+        super().__init__(title=limits.trim(title, 45), timeout=FORM_TIMEOUT)
+        self.bot = bot
+
+    def field(self, label: str, text_input: discord.ui.TextInput[Any], description: str | None = None) -> None:
+        self.add_item(discord.ui.Label(text=label, component=text_input, description=description))
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        return await moderator_check(interaction)
+
+    # A modal's on_error takes no item (discord.py types it like a view's).
+    async def on_error(self, interaction: discord.Interaction[Any], error: Exception, /) -> None:  # type: ignore[override]
+        log.error("form %s failed", type(self).__name__, exc_info=error)
+        await respond_privately(interaction, APOLOGY)
+
+
+class EntryFormModal(_Form):
+    """/kb add: a new entry. Evidence must be the article's own words; the editor checks it."""
+
+    def __init__(self, bot: StoryBot, *, source: str | None = None) -> None:
+        super().__init__(bot, title="Add an entry")
+        self.source = source
+        self.questions = text_input("phrasings", paragraph=True, placeholder="How many police forces work with Ring?")
+        self.answer = text_input("answer", paragraph=True, placeholder="The answer, in a sentence or two.")
+        self.evidence = text_input("evidence", paragraph=True, placeholder="Copy sentences from the article exactly.")
+        self.entry_id = text_input("entry-id", required=False, max_length=80, placeholder="e.g. ring-police-deals")
+        self.field("Phrasings", self.questions, "Questions readers ask, one a line.")
+        self.field("Answer", self.answer, "Only what the story says.")
+        self.field("Evidence", self.evidence, "Excerpts word for word from the source, one a line.")
+        self.field(
+            "Entry id (optional)", self.entry_id, "Lower case and hyphens; made from the first phrasing if empty."
+        )
+
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        who = author_of(interaction)
+        questions = split_lines(self.questions.value)
+        answer = self.answer.value.strip()
+        evidence = split_lines(self.evidence.value)
+        entry_id = self.entry_id.value.strip() or None
+        await self.bot.curator.change(
+            interaction,
+            lambda editor: editor.add_entry(
+                questions=questions, answer=answer, evidence=evidence, source=self.source, entry_id=entry_id, **who
+            ),
+        )
+
+
+class EditEntryModal(_Form):
+    """/kb edit without options: the current answer to change, and room for new phrasings."""
+
+    def __init__(self, bot: StoryBot, entry_id: str, current_answer: str) -> None:
+        super().__init__(bot, title=f"Edit {entry_id}")
+        self.entry_id = entry_id
+        self.current_answer = current_answer
+        self.answer = text_input("answer", paragraph=True, default=current_answer)
+        self.questions = text_input("phrasings", paragraph=True, required=False, placeholder="One new phrasing a line.")
+        self.field("Answer", self.answer, "Change it here; it must stay backed by the evidence.")
+        self.field("New phrasings (optional)", self.questions, "Questions to add, one a line.")
+
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        who = author_of(interaction)
+        answer = self.answer.value.strip()
+        new_answer = answer if answer != self.current_answer.strip() else None
+        added = split_lines(self.questions.value)
+        await self.bot.curator.change(
+            interaction,
+            lambda editor: editor.edit_entry(self.entry_id, answer=new_answer, add_questions=added, **who),
+        )
+
+
+# ---------------------------------------------------------------------- the unanswered list
+
+
+class UnansweredView(discord.ui.View):
+    """One row of buttons per group of declined questions: teach to the nearest entry, choose one, dismiss."""
+
+    def __init__(self, bot: StoryBot, groups: Sequence[UnansweredGroup], period: str, *, more: bool = False) -> None:
+        super().__init__(timeout=FORM_TIMEOUT)
+        self.bot = bot
+        self.groups = list(groups)
+        self.period = period
+        self.more = more  # more groups are waiting than one message can offer buttons for
+        self.done: dict[int, str] = {}  # group index -> what was done with it
+        for index, group in enumerate(self.groups[:5]):
+            number = index + 1
+            if group.nearest:
+                nearest = group.nearest[0].entry_id
+                self.add_item(
+                    GroupButton(index, "teach", f"{number} · Teach to {nearest}", discord.ButtonStyle.primary)
+                )
+            self.add_item(GroupButton(index, "choose", f"{number} · Teach to…", discord.ButtonStyle.secondary))
+            self.add_item(GroupButton(index, "dismiss", f"{number} · Dismiss", discord.ButtonStyle.secondary))
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        return await moderator_check(interaction)
+
+    async def on_error(self, interaction: discord.Interaction[Any], error: Exception, item: Any, /) -> None:
+        log.error("unanswered list: %s failed", getattr(item, "custom_id", item), exc_info=error)
+        await respond_privately(interaction, APOLOGY)
+
+    def embed(self) -> discord.Embed:
+        embed = unanswered_embed(self.groups, self.period, self.done)
+        if self.more:
+            embed.set_footer(text="More questions are waiting; teach or dismiss these, then run /kb unanswered again.")
+        return embed
+
+    def mark(self, index: int, note: str) -> None:
+        """Record what was done with a group and retire its buttons."""
+        self.done[index] = note
+        for item in self.children:
+            if isinstance(item, GroupButton) and item.index == index:
+                item.disabled = True
+
+    async def teach(
+        self, interaction: discord.Interaction[Any], index: int, entry_id: str, question: str | None = None
+    ) -> None:
+        """Teach a group's question to `entry_id`, take the group off the list, update the message.
+
+        `interaction` must have been deferred as an update of the list's message.
+        """
+        group = self.groups[index]
+        phrasing = (question or group.question).strip()
+        who = author_of(interaction)
+        change = await self.bot.curator.change(interaction, lambda editor: editor.teach(entry_id, phrasing, **who))
+        if change is None:
+            return
+        await asyncio.to_thread(self.bot.store.resolve, group.question_ids, change.target)
+        self.mark(index, f"taught to `{change.target}` (change {change.id})")
+        await interaction.edit_original_response(embed=self.embed(), view=self, allowed_mentions=NO_MENTIONS)
+
+    async def dismiss(self, interaction: discord.Interaction[Any], index: int) -> None:
+        group = self.groups[index]
+        await asyncio.to_thread(self.bot.store.dismiss, group.question_ids)
+        self.mark(index, "dismissed")
+        await interaction.edit_original_response(embed=self.embed(), view=self, allowed_mentions=NO_MENTIONS)
+
+
+class GroupButton(discord.ui.Button[UnansweredView]):
+    def __init__(self, index: int, action: str, label: str, style: discord.ButtonStyle) -> None:
+        super().__init__(label=limits.trim(label, limits.BUTTON_LABEL), style=style, row=index)
+        self.index = index
+        self.action = action
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        view = self.view
+        if view is None:
+            return
+        group = view.groups[self.index]
+        if self.action == "choose":
+            nearest = group.nearest[0].entry_id if group.nearest else ""
+            await interaction.response.send_modal(TeachModal(view, self.index, nearest))
+            return
+        await interaction.response.defer()  # an update of the list's message, which follows below
+        if self.action == "dismiss":
+            await view.dismiss(interaction, self.index)
+        else:
+            await view.teach(interaction, self.index, group.nearest[0].entry_id)
+
+
+class TeachModal(_Form):
+    """Teach an unanswered question to an entry of the moderator's choice, with the wording adjustable."""
+
+    def __init__(self, view: UnansweredView, index: int, entry_id: str) -> None:
+        super().__init__(view.bot, title="Teach this question")
+        self.view = view
+        self.index = index
+        group = view.groups[index]
+        self.question = text_input("question", default=group.question, max_length=300)
+        self.entry_id = text_input("entry", default=entry_id or None, max_length=100, placeholder="an entry id")
+        self.field("Question", self.question, "As readers ask it; tidy it if you like.")
+        self.field("Entry", self.entry_id, "The id of the entry that answers it (see /kb teach's list).")
+
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        await interaction.response.defer()  # the form came from the list's button: this updates the list
+        await self.view.teach(interaction, self.index, self.entry_id.value.strip(), self.question.value)

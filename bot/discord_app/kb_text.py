@@ -1,0 +1,187 @@
+"""What moderators read: changes, history, refusals, statistics and the unanswered list, fitted to Discord.
+
+Pure: no client, no network. The moderators' counterpart of `embeds`; everything returned fits Discord's limits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import discord
+
+from bot.discord_app import limits
+from bot.discord_app.embeds import COLOUR_ANSWER, COLOUR_DECLINE, block_quote, percent
+from bot.discord_app.limits import trim
+from bot.discord_app.safety import escape_knowledge_text, escape_user_text, neutralise_fences, quiet_mentions
+from bot.engine.loader import Problem
+from bot.engine.store import Change, Stats, UnansweredGroup
+
+PERIODS: dict[str, timedelta | None] = {
+    "day": timedelta(days=1),
+    "week": timedelta(days=7),
+    "month": timedelta(days=30),
+    "all": None,
+}
+PERIOD_NAMES = {"day": "the last 24 hours", "week": "the last 7 days", "month": "the last 30 days", "all": "all time"}
+PROBLEM_ROOM = 300  # characters of one problem line
+UNDO_HINT = "`/kb undo` reverts it"
+
+
+def since(period: str, now: datetime | None = None) -> datetime | None:
+    """The start of a named period ("day", "week", "month"; "all": None), in UTC."""
+    length = PERIODS[period]
+    return None if length is None else (now or datetime.now(UTC)) - length
+
+
+def problem_line(problem: Problem, directory: Path) -> str:
+    """'entries/companies.yaml:12:5: …': a file named inside the knowledge folder, which is what moderators edit."""
+    try:
+        file = Path(problem.file).resolve().relative_to(directory.resolve()).as_posix()
+    except ValueError:
+        file = problem.file
+    return f"{file}:{problem.line}:{problem.column}: {problem.message}"
+
+
+def problems_block(lines: Sequence[str], room: int) -> str:
+    """Problems in a code block, as many as fit in `room` characters, then how many more there are."""
+    shown: list[str] = []
+    used = len("```\n\n```") + 40  # 40: the "… and N more" line
+    for line in lines:
+        line = trim(neutralise_fences(line), PROBLEM_ROOM)
+        if used + len(line) + 1 > room:
+            break
+        shown.append(line)
+        used += len(line) + 1
+    hidden = len(lines) - len(shown)
+    if hidden:
+        shown.append(f"… and {hidden} more")
+    return "```\n" + "\n".join(shown) + "\n```"
+
+
+def problems_text(head: str, lines: Sequence[str]) -> str:
+    """A heading and the problems under it, within one message."""
+    head = trim(head, limits.CONTENT // 2)
+    return head + "\n" + problems_block(lines, limits.CONTENT - len(head) - 1)
+
+
+def moment(at: datetime) -> str:
+    """A time every reader sees in their own time zone and language, e.g. "3 minutes ago"."""
+    return f"<t:{int(at.timestamp())}:R>"
+
+
+def author(change: Change) -> str:
+    name = escape_user_text(change.user_name) if change.user_name else "someone"
+    return f"{name} (<@{change.user_id}>)" if change.user_id else name
+
+
+def change_line(change: Change) -> str:
+    """One line of /kb history: id, when, who, what."""
+    undone = f" *(undone by change {change.undone_by})*" if change.undone_by else ""
+    summary = quiet_mentions(trim(change.summary, 300))
+    return f"`{change.id}` · {moment(change.at)} · {author(change)}: {summary}{undone}"
+
+
+def change_note(change: Change) -> str:
+    """The moderators' log line for a change (mentions render as names and ping nobody)."""
+    return trim(
+        f"📝 {author(change)} — {quiet_mentions(change.summary)} (change {change.id}; "
+        f"`/kb undo change:{change.id}` reverts it)",
+        limits.CONTENT,
+    )
+
+
+def done_text(change: Change, *, live: bool = True, problems: Sequence[str] = ()) -> str:
+    """What the moderator who made a change reads."""
+    text = f"**Saved:** {quiet_mentions(trim(change.summary, 1000))} (change {change.id}; {UNDO_HINT})."
+    if live:
+        return text + " It is live now."
+    return problems_text(
+        text + "\nIt is **not live yet**: other files in the knowledge folder have problems, so I keep answering "
+        "from the previous version until they are fixed:",
+        problems,
+    )
+
+
+def rejected_text(message: str, problems: Sequence[str], closest: str | None) -> str:
+    """Why an edit was refused, with the closest passage of the source when words were not verbatim."""
+    parts = [f"**Not saved:** {quiet_mentions(trim(message, 1200))}"]
+    if closest and " ".join(closest.split()) not in " ".join(message.split()):
+        parts.append(
+            "The closest passage in the source is:\n"
+            + block_quote(escape_knowledge_text(trim(closest, 500)))
+            + "\nCopy the words exactly (only spacing and straight or curly quotes may differ), then try again."
+        )
+    text = "\n".join(parts)
+    if problems:
+        text = problems_text(trim(text, limits.CONTENT // 2), problems)
+    return trim(text, limits.CONTENT)
+
+
+def history_embed(changes: Sequence[Change]) -> discord.Embed:
+    embed = discord.Embed(title="Recent changes to the knowledge base", colour=COLOUR_ANSWER)
+    if not changes:
+        embed.description = "No changes yet. Edits from `/kb` commands are listed here."
+        return embed
+    lines: list[str] = []
+    for change in changes:
+        line = change_line(change)
+        if sum(len(s) + 1 for s in lines) + len(line) + 60 > limits.EMBED_DESCRIPTION:
+            lines.append(f"… and {len(changes) - len(lines)} older")
+            break
+        lines.append(line)
+    embed.description = "\n".join(lines)
+    embed.set_footer(text="Newest first. /kb undo reverts the last change, or one by its number.")
+    return embed
+
+
+def stats_embed(stats: Stats, period: str, entry_labels: dict[str, str]) -> discord.Embed:
+    """Questions asked, answered and declined over a period, and the entries that answered most."""
+    embed = discord.Embed(title=f"Questions in {PERIOD_NAMES[period]}", colour=COLOUR_ANSWER)
+    if stats.asked:
+        share = percent(stats.answered / stats.asked)
+        embed.description = (
+            f"**{stats.asked}** asked · **{stats.answered}** answered ({share}) · **{stats.declined}** declined"
+        )
+    else:
+        embed.description = "No questions in this period."
+    if stats.top_entries:
+        lines = []
+        for entry_id, count in stats.top_entries:
+            label = entry_labels.get(entry_id)
+            shown = f"`{entry_id}`" + (f" — {escape_knowledge_text(trim(label, 80))}" if label else " *(removed)*")
+            lines.append(f"**{count}×** {shown}")
+        embed.add_field(name="Answered most often", value=trim("\n".join(lines), limits.FIELD_VALUE), inline=False)
+    if stats.declined:
+        embed.set_footer(text="/kb unanswered lists the declined questions, to teach or dismiss.")
+    return embed
+
+
+def unanswered_embed(groups: Sequence[UnansweredGroup], period: str, done: dict[int, str]) -> discord.Embed:
+    """The declined questions, most asked first, with their nearest entries; `done` marks handled groups."""
+    embed = discord.Embed(title=f"Unanswered questions ({PERIOD_NAMES[period]})", colour=COLOUR_DECLINE)
+    if not groups:
+        embed.description = "Nothing waiting: every question was answered, taught or dismissed."
+        return embed
+    embed.description = (
+        "Questions I declined, grouped when they ask the same thing. **Teach** adds the question as a phrasing "
+        "of an entry (the nearest, or one you choose); **Dismiss** takes it off this list."
+    )
+    for number, group in enumerate(groups, start=1):
+        times = "once" if group.count == 1 else f"{group.count} times"
+        name = trim(f"{number}. “{escape_user_text(group.question)}” — asked {times}", limits.FIELD_NAME)
+        lines = []
+        if number - 1 in done:
+            lines.append(f"✅ {done[number - 1]}")
+        if group.examples:
+            wordings = "; ".join(f"“{escape_user_text(trim(e, 120))}”" for e in group.examples)
+            lines.append(f"Also asked as: {wordings}")
+        if group.nearest:
+            nearest = ", ".join(f"`{s.entry_id}`" for s in group.nearest)
+            lines.append(f"Nearest entries: {nearest}")
+        else:
+            lines.append("No entry comes close: `/kb add` makes a new one.")
+        lines.append(f"Last asked {moment(group.last_asked)}")
+        embed.add_field(name=name, value=trim("\n".join(lines), limits.FIELD_VALUE), inline=False)
+    return embed

@@ -1,0 +1,424 @@
+"""What StoryBot keeps about itself: the moderators' audit trail, and the questions people asked.
+
+One SQLite file in the data directory (`STORYBOT_DATA_DIR`), in WAL mode so the bot can record a
+question while a moderator reads the history, and several processes can share it. Both tables are
+bounded: past `max_questions` / `max_changes` rows the oldest are pruned, so the file stops growing.
+Personal data is minimal: a question's text, the asker's user id and server id, never the
+conversation around it; a change's moderator id and display name.
+
+The YAML files stay the source of truth for the knowledge itself; the audit trail only remembers
+who changed them, when and how (whole file texts before and after, compressed), for history and undo.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+import zlib
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from bot.engine.answer import Outcome, Suggestion
+from bot.engine.matcher import Engine
+from bot.engine.normalize import clean
+
+log = logging.getLogger(__name__)
+
+QUESTION_ROOM = 1000  # characters of a question kept; a longer one is cut
+GROUP_SIMILARITY = 80.0  # token_set_ratio at or above which two declined questions are "the same question"
+GROUPING_WINDOW = 1000  # the most recent open declined questions are grouped (at worst ~0.6 s); older ones wait
+NEAREST_ENTRIES = 3
+_ANSWERED = (Outcome.ANSWERED.value, Outcome.QUOTES.value)
+_SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS questions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,               -- ISO 8601, UTC
+    question TEXT NOT NULL,
+    cleaned TEXT NOT NULL,          -- the question as the engine compares it
+    outcome TEXT NOT NULL,          -- answered | quotes | declined | ...
+    entry_id TEXT,                  -- the entry that answered it
+    confidence REAL NOT NULL,
+    user_id INTEGER,
+    guild_id INTEGER,               -- NULL: a direct message
+    suggestions TEXT NOT NULL,      -- JSON list of the entry ids offered instead
+    status TEXT NOT NULL DEFAULT 'open',  -- open | dismissed | taught (declined questions only)
+    resolved_entry TEXT             -- for taught: the entry the question was added to
+);
+CREATE INDEX IF NOT EXISTS questions_at ON questions (at);
+CREATE INDEX IF NOT EXISTS questions_open ON questions (outcome, status, id);
+CREATE TABLE IF NOT EXISTS changes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, so "undo #12" always means the same change
+    at TEXT NOT NULL,
+    user_id INTEGER,
+    user_name TEXT,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    file TEXT NOT NULL,             -- relative to the knowledge directory
+    before BLOB NOT NULL,           -- zlib-compressed UTF-8 text of the whole file
+    after BLOB NOT NULL,
+    undone_by INTEGER,              -- the id of the change that undid this one
+    reverts INTEGER,                -- for an undo: the id of the change it undid
+    state TEXT NOT NULL DEFAULT 'done'  -- pending: recorded, its file not yet written (see record_change)
+);
+CREATE INDEX IF NOT EXISTS changes_file ON changes (file, id);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One edit of the knowledge base, as the audit trail keeps it."""
+
+    id: int
+    at: datetime  # UTC
+    user_id: int | None
+    user_name: str | None
+    action: str  # teach | add_entry | add_quote | edit_entry | remove_entry | remove_phrasing | undo
+    target: str  # the entry or quote id
+    summary: str  # one line a moderator reads: "added phrasing 'x' to ring-police-partnerships"
+    file: str  # path relative to the knowledge directory
+    before: str  # the whole file before the change ("" when it did not exist)
+    after: str  # the whole file after it ("" when the change removed it)
+    undone_by: int | None = None  # the id of the change that undid this one
+    reverts: int | None = None  # for an undo: the id of the change it undid
+
+
+@dataclass(frozen=True, slots=True)
+class UnansweredGroup:
+    """Declined questions that ask the same thing, for a moderator to teach or dismiss at once."""
+
+    question: str  # the representative: the most often asked wording
+    count: int  # how many times it was asked, in any of the wordings
+    question_ids: tuple[int, ...]
+    nearest: tuple[Suggestion, ...]  # the entries closest to it, best first
+    examples: tuple[str, ...]  # other wordings, most frequent first
+    last_asked: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    since: datetime | None
+    asked: int  # questions answered or declined (greetings and empty input are not recorded)
+    answered: int  # by an entry or with someone's quotes
+    declined: int
+    top_entries: tuple[tuple[str, int], ...]  # (entry id, times it answered), most first
+
+
+def _iso(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("times must be timezone-aware (UTC)")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _pack(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8"), 6)
+
+
+def _unpack(blob: bytes) -> str:
+    return zlib.decompress(blob).decode("utf-8")
+
+
+class Store:
+    """The SQLite store. Thread-safe; every process may open its own on the same file."""
+
+    def __init__(self, path: Path, *, max_questions: int = 50_000, max_changes: int = 10_000) -> None:
+        if max_questions < 1 or max_changes < 1:
+            raise ValueError("the store must keep at least one row of each kind")
+        self.path = path
+        self.max_questions = max_questions
+        self.max_changes = max_changes
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        # Autocommit mode: transactions are opened explicitly (BEGIN IMMEDIATE) where rows must agree.
+        self._db = sqlite3.connect(path, timeout=30.0, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # In WAL mode NORMAL loses nothing when a process dies, only the last commits on a power cut;
+        # audit rows are written with FULL (see `record_change`).
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.row_factory = sqlite3.Row
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        if version > _SCHEMA_VERSION:
+            raise RuntimeError(f"{path} was written by a newer StoryBot (schema {version}); upgrade StoryBot to use it")
+        self._db.executescript(_SCHEMA)  # every statement is IF NOT EXISTS: safe on every start, in every process
+        self._db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+
+    @contextmanager
+    def _transaction(self, *, durable: bool = False) -> Iterator[sqlite3.Connection]:
+        """One write transaction; `durable` also survives a power cut (fsync on commit)."""
+        with self._lock:
+            if durable:
+                self._db.execute("PRAGMA synchronous=FULL")
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            finally:
+                if durable:
+                    self._db.execute("PRAGMA synchronous=NORMAL")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # ------------------------------------------------------------------ questions
+
+    def record_question(
+        self,
+        *,
+        question: str,
+        outcome: str,
+        entry_id: str | None,
+        confidence: float,
+        user_id: int | None,
+        guild_id: int | None,
+        suggestions: Sequence[str] = (),
+        at: datetime | None = None,
+    ) -> None:
+        """Remember one question and what became of it; the oldest are pruned past `max_questions`."""
+        text = " ".join(question.split())[:QUESTION_ROOM]
+        when = _iso(at or datetime.now(UTC))
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO questions (at, question, cleaned, outcome, entry_id, confidence, user_id, guild_id,"
+                " suggestions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (when, text, clean(text), outcome, entry_id, confidence, user_id, guild_id, json.dumps(suggestions)),
+            )
+            # Ids only grow and rows leave only from the oldest end, so this keeps the newest `max_questions`.
+            db.execute("DELETE FROM questions WHERE id <= ?", ((cursor.lastrowid or 0) - self.max_questions,))
+
+    def unanswered_groups(
+        self, engine: Engine, *, since: datetime | None = None, limit: int = 10
+    ) -> list[UnansweredGroup]:
+        """Open declined questions grouped by similarity, most frequent first, each with its nearest entries."""
+        query = "SELECT id, at, question, cleaned FROM questions WHERE outcome = ? AND status = 'open'"
+        params: list[object] = [Outcome.DECLINED.value]
+        if since is not None:
+            query += " AND at >= ?"
+            params.append(_iso(since))
+        query += " ORDER BY id DESC LIMIT ?"
+        params.append(GROUPING_WINDOW)
+        with self._lock:
+            rows = self._db.execute(query, params).fetchall()
+        # The same cleaned text is one wording; wordings are grouped greedily, the most asked first,
+        # each joining the most similar group already formed (if similar enough).
+        wordings: dict[str, list[tuple[int, str, str]]] = {}
+        for ident, at, question, cleaned in rows:
+            wordings.setdefault(cleaned, []).append((ident, at, question))
+        order = sorted(wordings, key=lambda c: (-len(wordings[c]), -max(i for i, _, _ in wordings[c])))
+        groups: list[list[str]] = []
+        heads: list[str] = []
+        for cleaned in order:
+            found = process.extractOne(cleaned, heads, scorer=fuzz.token_set_ratio, score_cutoff=GROUP_SIMILARITY)
+            if found is None:
+                heads.append(cleaned)
+                groups.append([cleaned])
+            else:
+                groups[found[2]].append(cleaned)
+
+        result: list[UnansweredGroup] = []
+        for members in groups:
+            asked = [row for cleaned in members for row in wordings[cleaned]]
+            # The representative is the most asked wording, as someone typed it most recently.
+            texts = [
+                Counter(question for _, _, question in wordings[cleaned]).most_common(1)[0][0] for cleaned in members
+            ]
+            result.append(
+                UnansweredGroup(
+                    question=texts[0],
+                    count=len(asked),
+                    question_ids=tuple(sorted(ident for ident, _, _ in asked)),
+                    nearest=(),
+                    examples=tuple(texts[1:4]),
+                    last_asked=datetime.fromisoformat(max(at for _, at, _ in asked)),
+                )
+            )
+        result.sort(key=lambda g: (-g.count, -g.last_asked.timestamp()))
+        return [
+            UnansweredGroup(g.question, g.count, g.question_ids, _nearest(engine, g.question), g.examples, g.last_asked)
+            for g in result[:limit]
+        ]
+
+    def _set_status(self, question_ids: Sequence[int], status: str, entry_id: str | None) -> int:
+        if not question_ids:
+            return 0
+        marks = ",".join("?" * len(question_ids))
+        with self._transaction() as db:
+            cursor = db.execute(
+                f"UPDATE questions SET status = ?, resolved_entry = ? WHERE status = 'open' AND id IN ({marks})",  # noqa: S608 - only placeholders are interpolated
+                (status, entry_id, *question_ids),
+            )
+            return cursor.rowcount
+
+    def dismiss(self, question_ids: Sequence[int]) -> int:
+        """Take questions off the unanswered list (nothing to teach); returns how many were open."""
+        return self._set_status(question_ids, "dismissed", None)
+
+    def resolve(self, question_ids: Sequence[int], entry_id: str) -> int:
+        """Take questions off the unanswered list because they were taught to `entry_id`."""
+        return self._set_status(question_ids, "taught", entry_id)
+
+    def stats(self, *, since: datetime | None = None) -> Stats:
+        where, params = ("WHERE at >= ?", [_iso(since)]) if since is not None else ("", [])
+        with self._lock:
+            by_outcome = dict(
+                self._db.execute(f"SELECT outcome, COUNT(*) FROM questions {where} GROUP BY outcome", params).fetchall()  # noqa: S608 - fixed text
+            )
+            marks = ",".join("?" * len(_ANSWERED))
+            top = self._db.execute(
+                f"SELECT entry_id, COUNT(*) AS n FROM questions {where} {'AND' if where else 'WHERE'} "  # noqa: S608 - fixed text
+                f"entry_id IS NOT NULL AND outcome IN ({marks}) GROUP BY entry_id ORDER BY n DESC, entry_id LIMIT 10",
+                [*params, *_ANSWERED],
+            ).fetchall()
+        answered = sum(by_outcome.get(outcome, 0) for outcome in _ANSWERED)
+        declined = by_outcome.get(Outcome.DECLINED.value, 0)
+        return Stats(
+            since=since,
+            asked=sum(by_outcome.values()),
+            answered=answered,
+            declined=declined,
+            top_entries=tuple((str(entry), int(n)) for entry, n in top),
+        )
+
+    # ------------------------------------------------------------------ audit trail
+
+    def record_change(
+        self,
+        *,
+        at: datetime,
+        user_id: int | None,
+        user_name: str | None,
+        action: str,
+        target: str,
+        summary: str,
+        file: str,
+        before: str,
+        after: str,
+        reverts: int | None = None,
+        pending: bool = False,
+    ) -> int:
+        """Add a change to the audit trail, durably (it is the only record of who did it); returns its id.
+
+        A `pending` change is about to be written: it is not listed until `finish_change` confirms
+        it, so a writer that dies between the two leaves a row `pending_changes` can settle.
+        """
+        with self._transaction(durable=True) as db:
+            cursor = db.execute(
+                "INSERT INTO changes (at, user_id, user_name, action, target, summary, file, before, after,"
+                " reverts, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    _iso(at),
+                    user_id,
+                    user_name,
+                    action,
+                    target,
+                    summary,
+                    file,
+                    _pack(before),
+                    _pack(after),
+                    reverts,
+                    "pending" if pending else "done",
+                ),
+            )
+            ident = int(cursor.lastrowid or 0)
+            db.execute("DELETE FROM changes WHERE id <= ?", (ident - self.max_changes,))
+        return ident
+
+    def finish_change(self, change_id: int) -> None:
+        """The pending change was written: list it from now on (and, for an undo, mark what it undid)."""
+        with self._transaction(durable=True) as db:
+            db.execute("UPDATE changes SET state = 'done' WHERE id = ?", (change_id,))
+            row = db.execute("SELECT reverts FROM changes WHERE id = ?", (change_id,)).fetchone()
+            reverted = row["reverts"] if row is not None else None
+            if reverted is not None:
+                db.execute("UPDATE changes SET undone_by = ? WHERE id = ?", (change_id, reverted))
+                # Undoing an undo makes that change again: it can be undone anew.
+                db.execute(
+                    "UPDATE changes SET undone_by = NULL WHERE id = (SELECT reverts FROM changes WHERE id = ?)",
+                    (reverted,),
+                )
+
+    def drop_change(self, change_id: int) -> None:
+        """The pending change was never written: forget it."""
+        with self._transaction(durable=True) as db:
+            db.execute("DELETE FROM changes WHERE id = ? AND state = 'pending'", (change_id,))
+
+    def pending_changes(self) -> list[Change]:
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM changes WHERE state = 'pending' ORDER BY id").fetchall()
+        return [_change(row) for row in rows]
+
+    def mark_undone(self, change_id: int, undone_by: int | None) -> None:
+        """Record that a change was undone (None: it was made again, by undoing its undo)."""
+        with self._transaction() as db:
+            db.execute("UPDATE changes SET undone_by = ? WHERE id = ?", (undone_by, change_id))
+
+    def changes(self, limit: int = 10, *, file: str | None = None, after_id: int = 0) -> list[Change]:
+        """The most recent changes, newest first (of one file, and newer than `after_id`, if given)."""
+        query = "SELECT * FROM changes WHERE state = 'done' AND id > ?"
+        params: list[object] = [after_id]
+        if file is not None:
+            query += " AND file = ?"
+            params.append(file)
+        query += " ORDER BY id DESC LIMIT ?"
+        params.append(limit)
+        with self._lock:
+            rows = self._db.execute(query, params).fetchall()
+        return [_change(row) for row in rows]
+
+    def change(self, change_id: int) -> Change | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM changes WHERE state = 'done' AND id = ?", (change_id,)).fetchone()
+        return _change(row) if row is not None else None
+
+    def last_undoable(self) -> Change | None:
+        """The newest change that is neither undone nor itself an undo: what a plain "undo" reverts."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT * FROM changes WHERE state = 'done' AND undone_by IS NULL AND action != 'undo'"
+                " ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+        return _change(row) if row is not None else None
+
+    def counts(self) -> tuple[int, int]:
+        """(questions, changes) kept: what the bounds apply to."""
+        with self._lock:
+            questions = self._db.execute("SELECT COUNT(*) FROM questions").fetchone()[0]
+            changes = self._db.execute("SELECT COUNT(*) FROM changes WHERE state = 'done'").fetchone()[0]
+        return int(questions), int(changes)
+
+
+def _change(row: sqlite3.Row) -> Change:
+    return Change(
+        id=row["id"],
+        at=datetime.fromisoformat(row["at"]),
+        user_id=row["user_id"],
+        user_name=row["user_name"],
+        action=row["action"],
+        target=row["target"],
+        summary=row["summary"],
+        file=row["file"],
+        before=_unpack(row["before"]),
+        after=_unpack(row["after"]),
+        undone_by=row["undone_by"],
+        reverts=row["reverts"],
+    )
+
+
+def _nearest(engine: Engine, question: str) -> tuple[Suggestion, ...]:
+    """The entries the engine ranks closest to a question (it declined them, but they are where to teach)."""
+    ranked = engine.rank(engine.analyse(question))
+    picked = [s for s in ranked if s.entry_id in engine.kb.entries][:NEAREST_ENTRIES]
+    return tuple(Suggestion(s.entry_id, engine.kb.entries[s.entry_id].questions[0]) for s in picked)

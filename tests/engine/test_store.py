@@ -1,0 +1,197 @@
+"""The store moderators read: questions asked (stats, the unanswered list) and the audit trail."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine, bundled_knowledge_dir, load_knowledge
+from bot.engine.store import Store
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(load_knowledge(bundled_knowledge_dir()))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = Store(tmp_path / "data" / "storybot.db")
+    yield opened
+    opened.close()
+
+
+def ask(store: Store, question: str, outcome: str = "declined", entry: str | None = None, at: datetime = T0) -> None:
+    store.record_question(
+        question=question, outcome=outcome, entry_id=entry, confidence=0.3, user_id=42, guild_id=7, at=at
+    )
+
+
+def record_change(store: Store, n: int) -> int:
+    return store.record_change(
+        at=T0,
+        user_id=1,
+        user_name="mod",
+        action="teach",
+        target="what-is-ring",
+        summary=f"change {n}",
+        file="entries/ring.yaml",
+        before=f"before {n}",
+        after=f"after {n}",
+    )
+
+
+def test_stats_count_what_was_asked_answered_and_declined(store: Store) -> None:
+    for _ in range(3):
+        ask(store, "What is Ring?", "answered", "what-is-ring")
+    ask(store, "Who is Evan Greer?", "answered", "who-is-evan-greer")
+    ask(store, "What did Greer say?", "quotes")
+    ask(store, "Did Google pause facial recognition?")
+    ask(store, "an old question", "answered", "who-is-evan-greer", at=T0 - timedelta(days=30))
+
+    everything = store.stats()
+    assert (everything.asked, everything.answered, everything.declined) == (7, 6, 1)
+    assert everything.top_entries == (("what-is-ring", 3), ("who-is-evan-greer", 2))
+
+    recent = store.stats(since=T0 - timedelta(days=1))
+    assert (recent.asked, recent.answered, recent.declined) == (6, 5, 1)
+    assert recent.top_entries == (("what-is-ring", 3), ("who-is-evan-greer", 1))
+
+
+def test_a_period_needs_a_timezone(store: Store) -> None:
+    with pytest.raises(ValueError, match="timezone"):
+        store.stats(since=datetime(2026, 3, 1))  # noqa: DTZ001 - the mistake under test
+
+
+def test_questions_and_changes_are_bounded_keeping_the_newest(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.db", max_questions=5, max_changes=3)
+    for n in range(12):
+        ask(store, f"question number {n}", at=T0 + timedelta(minutes=n))
+    ids = [record_change(store, n) for n in range(7)]
+
+    assert store.counts() == (5, 3)
+    assert store.stats().asked == 5
+    assert [c.summary for c in store.changes(10)] == ["change 6", "change 5", "change 4"]
+    assert store.change(ids[0]) is None  # pruned
+    # Ids are never reused, so "undo #N" can never name a different change later.
+    assert record_change(store, 7) == ids[-1] + 1
+    store.close()
+
+
+def test_everything_survives_a_restart_in_wal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "data" / "storybot.db"
+    store = Store(path)
+    ask(store, "Is there a transcript?")
+    ident = record_change(store, 1)
+    store.close()
+
+    reopened = Store(path)
+    assert reopened.stats().declined == 1
+    change = reopened.change(ident)
+    assert change is not None
+    assert (change.before, change.after, change.user_name, change.at) == ("before 1", "after 1", "mod", T0)
+    reopened.close()
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_similar_declined_questions_group_most_frequent_first(store: Store, engine: Engine) -> None:
+    for question in [
+        "Did Google pause facial recognition?",
+        "did google pause facial recognition",
+        "Has Google paused its facial recognition?",
+        "Did Google pause facial recognition too?",
+    ]:
+        ask(store, question)
+    for question in ["Is there a transcript of the interview?", "is there a transcript of the interview"]:
+        ask(store, question)
+    ask(store, "Who wrote the article?")
+    ask(store, "What is Ring?", "answered", "what-is-ring")  # answered: never on the list
+
+    groups = store.unanswered_groups(engine)
+
+    assert [g.count for g in groups] == [4, 2, 1]
+    google, transcript, author = groups
+    # The representative is the most asked wording (the two spellings of it count as one).
+    assert google.question.lower().rstrip("?") == "did google pause facial recognition"
+    assert "Has Google paused its facial recognition?" in google.examples
+    assert transcript.question.lower().startswith("is there a transcript")
+    assert author.question == "Who wrote the article?"
+    assert len(google.question_ids) == 4
+    # The nearest entries are where a moderator would teach the question.
+    assert 1 <= len(google.nearest) <= 3
+    assert "which-companies-paused" in [s.entry_id for s in google.nearest]
+    assert all(s.question == engine.kb.entries[s.entry_id].questions[0] for s in google.nearest)
+
+
+def test_dismissed_and_taught_questions_leave_the_list(store: Store, engine: Engine) -> None:
+    for question in ["Who wrote the article?", "who wrote this article", "Is there a transcript?"]:
+        ask(store, question)
+    author, transcript = store.unanswered_groups(engine)
+
+    assert store.dismiss(author.question_ids) == 2
+    assert [g.question for g in store.unanswered_groups(engine)] == [transcript.question]
+    assert store.resolve(transcript.question_ids, "what-is-the-story") == 1
+    assert store.unanswered_groups(engine) == []
+    assert store.dismiss(author.question_ids) == 0  # already off the list
+
+
+def test_the_unanswered_list_can_be_limited_to_a_period(store: Store, engine: Engine) -> None:
+    ask(store, "Is there a transcript?", at=T0 - timedelta(days=10))
+    ask(store, "Who wrote the article?", at=T0)
+    groups = store.unanswered_groups(engine, since=T0 - timedelta(days=1))
+    assert [g.question for g in groups] == ["Who wrote the article?"]
+    assert groups[0].last_asked == T0
+
+
+def test_changes_newest_first_pending_ones_hidden_until_written(store: Store) -> None:
+    first, second = record_change(store, 1), record_change(store, 2)
+    undo = store.record_change(
+        at=T0,
+        user_id=2,
+        user_name="other mod",
+        action="undo",
+        target="what-is-ring",
+        summary="undid #2",
+        file="entries/ring.yaml",
+        before="after 2",
+        after="before 2",
+        reverts=second,
+        pending=True,
+    )
+    # Recorded before its file is written: not in the history yet.
+    assert [c.id for c in store.changes(10)] == [second, first]
+    assert [c.id for c in store.pending_changes()] == [undo]
+
+    store.finish_change(undo)
+
+    assert [c.id for c in store.changes(10)] == [undo, second, first]
+    assert store.changes(10)[1].undone_by == undo
+    # A plain "undo" next reverts the first change: undone ones and undos themselves are skipped.
+    last = store.last_undoable()
+    assert last is not None
+    assert last.id == first
+    assert [c.id for c in store.changes(10, file="entries/ring.yaml", after_id=first)] == [undo, second]
+
+
+def test_a_pending_change_that_was_never_written_is_dropped(store: Store) -> None:
+    ident = store.record_change(
+        at=T0,
+        user_id=1,
+        user_name="mod",
+        action="teach",
+        target="what-is-ring",
+        summary="never written",
+        file="entries/ring.yaml",
+        before="a",
+        after="b",
+        pending=True,
+    )
+    store.drop_change(ident)
+    assert store.pending_changes() == []
+    assert store.change(ident) is None
