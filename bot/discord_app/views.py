@@ -150,17 +150,23 @@ async def send_reply(
     """Answer an interaction with `reply` and its suggestion buttons (or `view`), pinging nobody."""
     view = view if view is not None else suggestion_view(reply.suggestions)
     ephemeral = reply.private if private is None else private
-    kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS, "ephemeral": ephemeral}
-    if reply.content:
-        kwargs["content"] = reply.content
-    if reply.embeds:
-        kwargs["embeds"] = list(reply.embeds)
-    if view is not None:
-        kwargs["view"] = view
+    kwargs = _message_parts(reply, view, ephemeral=ephemeral)
     if interaction.response.is_done():
         await interaction.followup.send(**kwargs)
     else:
         await interaction.response.send_message(**kwargs)
+
+
+def _message_parts(reply: Reply, view: discord.ui.View | None, **extra: Any) -> dict[str, Any]:
+    """The keyword arguments of a send: what the reply holds, and never a ping."""
+    parts: dict[str, Any] = {"allowed_mentions": NO_MENTIONS, **extra}
+    if reply.content:
+        parts["content"] = reply.content
+    if reply.embeds:
+        parts["embeds"] = list(reply.embeds)
+    if view is not None:
+        parts["view"] = view
+    return parts
 
 
 async def respond_privately(interaction: discord.Interaction[Any], text: str) -> None:
@@ -177,14 +183,7 @@ async def respond_privately(interaction: discord.Interaction[Any], text: str) ->
 
 async def reply_to_message(message: discord.Message, reply: Reply, *, delete_after: float | None = None) -> None:
     """Reply to a message with `reply` and its suggestion buttons, pinging nobody (not even the author)."""
-    view = suggestion_view(reply.suggestions)
-    kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS, "mention_author": False}
-    if reply.content:
-        kwargs["content"] = reply.content
-    if reply.embeds:
-        kwargs["embeds"] = list(reply.embeds)
-    if view is not None:
-        kwargs["view"] = view
+    kwargs = _message_parts(reply, suggestion_view(reply.suggestions), mention_author=False)
     if delete_after is not None:
         kwargs["delete_after"] = delete_after
     await message.reply(**kwargs)
