@@ -1,10 +1,12 @@
 """YAML parsing that can say where every value came from, so errors name `file:line:column`.
 
-Only safe loading is used. A document is first loaded plainly by PyYAML's (C, when available)
-safe loader, which is as fast as YAML gets; where each value came from is worked out only when a
-problem needs a position, by composing the document into nodes and converting them here. Anything
-unusual (anchors, aliases, duplicate keys, merge keys, odd tags) goes straight to that careful path,
-which refuses anchors and aliases and so makes "billion laughs" documents harmless.
+Only safe loading is used. A document is first loaded plainly (`load_data`): values are built
+straight from the events of PyYAML's (C, when available) safe parser, which is faster and holds
+less than PyYAML's own composer and constructor. Where each value came from is worked out only
+when a problem needs a position (`parse`), by composing the document into nodes and converting
+them with positions. Anything unusual (anchors, aliases, duplicate keys, merge keys, deep nesting)
+goes straight to that careful path, which refuses anchors and aliases and so makes "billion
+laughs" documents harmless.
 """
 
 from __future__ import annotations
@@ -45,84 +47,90 @@ class YamlProblem(Exception):
 
 
 class _Unusual(Exception):
-    """The plain loader met something only the careful path can judge."""
+    """The plain path met something only the careful path can judge."""
 
 
-def _refuse(loader: Any, node: Any) -> Any:
-    raise _Unusual
+_STR = "tag:yaml.org,2002:str"
+_NO_KEY: Any = object()  # a mapping waiting for its next key
+
+# First characters the implicit resolvers look at (`true`, `null`, `12`, `~`...): a plain scalar
+# starting with any other character is text, without asking. A wildcard (None) resolver would
+# claim every scalar, and path resolvers need the composer, so with either the plain path is off.
+_CLAIMED: frozenset[str | None] = frozenset(_SafeLoader.yaml_implicit_resolvers)
+_PLAIN_PATH = None not in _CLAIMED and not _SafeLoader.yaml_path_resolvers
 
 
-def _plain_mapping(loader: Any, node: Any) -> dict[str, Any]:
-    if not isinstance(node, yaml.MappingNode):
-        raise _Unusual
-    result: dict[str, Any] = {}
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge") or key_node.value in result:
-            raise _Unusual
-        result[key_node.value] = loader.construct_object(value_node, deep=True)
-    return result
+def _plain(loader: Any) -> Any:
+    """The document's values from the parser's events, as `_convert` makes them, without positions.
+
+    Events come one at a time, so nothing but the values is held (composing nodes first would hold
+    several times the file's size). Raises `_Unusual` for anything the careful path must judge:
+    anchors, aliases, odd keys, deep nesting, a second document.
+    """
+    get_event = loader.get_event
+    get_event()  # the stream's start
+    if isinstance(get_event(), yaml.StreamEndEvent):
+        return None
+    stack: list[list[Any]] = []  # [the list or dict being filled, the key waiting for its value]
+    value: Any = None
+    while True:
+        event = get_event()
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            if event.anchor is not None:
+                raise _Unusual
+            value = text = event.value
+            tag = event.tag
+            if tag is None or tag == "!":
+                if event.implicit[0] and text and text[0] not in _CLAIMED:
+                    tag = _STR
+                else:
+                    tag = loader.resolve(yaml.ScalarNode, text, event.implicit)
+            if tag != _STR:
+                value = _scalar_value(tag, text)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if event.anchor is not None or len(stack) > MAX_DEPTH:
+                raise _Unusual  # (text may sit one level deeper than the deepest list or mapping)
+            stack.append([{} if kind is yaml.MappingStartEvent else [], _NO_KEY])
+            continue
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            value = stack.pop()[0]
+        elif kind is yaml.DocumentEndEvent:
+            if not isinstance(get_event(), yaml.StreamEndEvent):
+                raise _Unusual  # a second document; the careful path says so
+            return value
+        else:
+            raise _Unusual  # an alias
+        if not stack:
+            continue  # the document's root; it ends next
+        top = stack[-1]
+        container = top[0]
+        if type(container) is list:
+            container.append(value)
+        elif top[1] is _NO_KEY:
+            if kind is not yaml.ScalarEvent or tag.endswith(":merge") or text in container:
+                raise _Unusual
+            top[1] = text
+        else:
+            container[top[1]] = value
+            top[1] = _NO_KEY
 
 
-class _PlainLoader(_SafeLoader):
-    """Plain values exactly as `_convert` makes them, without positions."""
+def load_data(text: str, raw: bytes | None = None) -> Any:
+    """Parse one YAML document into plain values, raising `YamlProblem` with a position on any problem.
 
-
-def _plain_scalar(loader: Any, node: Any) -> Any:
-    return _scalar(node)
-
-
-for _tag in ("null", "bool", "int", "float", "timestamp"):
-    _PlainLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _plain_scalar)
-_PlainLoader.add_constructor("tag:yaml.org,2002:map", _plain_mapping)
-for _tag in ("binary", "set", "omap", "pairs", "merge"):
-    _PlainLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse)
-_PlainLoader.add_constructor(None, _refuse)  # any tag of the curator's own
-
-
-class Document:
-    """A parsed document; the positions of its values are worked out when first asked for."""
-
-    def __init__(self, text: str, data: Any, located: LocatedDocument | None = None) -> None:
-        self.text = text
-        self.data = data
-        self._located = located
-
-    def _positions(self) -> LocatedDocument:
-        if self._located is None:
-            self._located = parse(self.text)
-        return self._located
-
-    def where(self, path: Path_) -> Position:
-        return self._positions().where(path)
-
-    def where_key(self, path: Path_) -> Position:
-        return self._positions().where_key(path)
-
-
-def _deeper_than(data: Any, limit: int) -> bool:
-    stack = [(data, 0)]
-    while stack:
-        value, depth = stack.pop()
-        if depth > limit:
-            return True
-        if isinstance(value, dict):
-            stack.extend((item, depth + 1) for item in value.values() if isinstance(item, dict | list))
-        elif isinstance(value, list):
-            stack.extend((item, depth + 1) for item in value if isinstance(item, dict | list))
-    return False
-
-
-def load_document(text: str) -> Document:
-    """Parse one YAML document, raising `YamlProblem` with a position on any problem."""
-    if "&" not in text and "*" not in text:  # no anchor or alias can be written without these
+    `raw` is the same document as UTF-8 bytes, when the caller has them: the C parser reads them
+    without the copy it would make of `text`.
+    """
+    if _PLAIN_PATH:
+        loader = _SafeLoader(raw if raw is not None else text)
         try:
-            data = yaml.load(text, Loader=_PlainLoader)  # noqa: S506 - a safe loader
-            if not _deeper_than(data, MAX_DEPTH):
-                return Document(text, data)
-        except (yaml.YAMLError, _Unusual, RecursionError):
+            return _plain(loader)
+        except (yaml.YAMLError, _Unusual):
             pass  # the careful path says precisely what is wrong, or accepts what was merely unusual
-    located = parse(text)
-    return Document(text, located.data, located)
+        finally:
+            loader.dispose()
+    return parse(text).data
 
 
 @dataclass(slots=True)
@@ -191,7 +199,10 @@ _BOOL = {"true": True, "yes": True, "on": True, "false": False, "no": False, "of
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
-    tag, value = node.tag, node.value
+    return _scalar_value(node.tag, node.value)
+
+
+def _scalar_value(tag: str, value: str) -> Any:
     if tag.endswith(":null"):
         return None
     if tag.endswith(":bool"):

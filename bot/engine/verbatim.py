@@ -21,7 +21,9 @@ _SHOWN_WORDS = 8  # words of a difference worth showing; more is noise
 
 def _squeeze(text: str) -> str:
     """Text without whitespace and with straight quotes."""
-    return _SPACE.sub("", text.translate(_QUOTES))
+    if not text.isascii():  # every quote made straight is outside ASCII
+        text = text.translate(_QUOTES)
+    return "".join(text.split())  # the same whitespace as `\s`, several times faster than a regex
 
 
 def _origins(text: str) -> list[int]:
