@@ -16,14 +16,14 @@ How a question is matched:
 
 from __future__ import annotations
 
+import heapq
 import logging
 import math
-import re
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import islice
+from itertools import compress, islice, repeat
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -52,6 +52,10 @@ SUGGESTION_FLOOR = 0.12
 MAX_SUGGESTIONS = 3
 SHORTLIST = 200  # entries given the full, slower scoring
 MIN_POSTINGS = 2000  # a term in fewer phrasings than this always gathers candidates
+FULL_SCORING = 3000  # candidates up to this many are all scored; beyond, those that cannot matter are skipped
+MAX_CANDIDATES = 30_000  # phrasings gathered at most (rarest terms first): bounds the time of any question
+_MASK_BITS = 64  # the most widely used terms get a bit in each phrasing's mask
+_MASKED_QUESTION_TERMS = 8  # a question with more common words than this has its phrasings read in full
 RAREST_MISSING = 0.85
 UNNAMED_SUBJECT = 0.65
 SWAPPED_NAME = 0.5
@@ -73,18 +77,13 @@ _SMALL_TALK = frozenset(
 )
 _QUESTION_WORDS = frozenset(term(w) for w in ["what", "who", "whom", "whose", "which", "when", "where", "why", "how"])
 _HELP_WORDS = frozenset({"help", "commands", "usage"})
-_WORD = re.compile(r"\w+")
 
 
-@dataclass(frozen=True, slots=True)
-class _Doc:
-    """A phrasing (or keyword set) of an entry, as weighted terms."""
-
-    entry_id: str
-    text: str
-    terms: tuple[str, ...]  # distinct
-    weight: float  # sum of its terms' weights
-    is_keyword: bool = False
+_FILLER = -1  # the term id of a filler word, which no term list keeps
+_KEYWORDS = -1  # the phrasing number of an entry's keyword document
+_NEW = -2  # a word not looked up yet
+# Rebuilt when an engine is unpickled: quicker to rebuild than to store and load.
+_REBUILT = ("_term_id", "_entry_ids", "_alias_phrases", "_alias_firsts", "_spell_buckets", "_name_words")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,18 +105,210 @@ class Scored:
     names: tuple[str, ...] = ()  # the speaker terms of that phrasing
 
 
+class _IndexBuilder:
+    """Collects an index in flat arrays, one text at a time.
+
+    Each distinct word is stemmed and looked up once; after that a text costs a few look-ups done in C
+    (`map`, `dict.fromkeys`) rather than Python work per word, which is most of indexing 100,000 entries.
+    """
+
+    def __init__(self, alias_phrases: PhraseTable[str], alias_firsts: frozenset[str]) -> None:
+        self.alias_phrases = alias_phrases
+        self.alias_firsts = alias_firsts
+        self.term_id: dict[str, int] = {}
+        self.word_id: dict[str, int] = {}  # cleaned word (or "@speaker") -> term id, or _FILLER
+        self.vocabulary: Counter[str] = Counter()  # every word the knowledge base uses: a typo is near one of these
+        self.pending: list[str] = []  # words of the entry being indexed, counted at its end in one call
+        self.doc_entry: array[int] = array("I")
+        self.doc_phrasing: array[int] = array("i")
+        self.doc_offsets: array[int] = array("I", [0])
+        self.doc_terms: array[int] = array("I")
+
+    def _word(self, word: str) -> int:
+        found = _FILLER
+        if not is_filler(word):
+            t = word if word.startswith("@") or term(word) == word else term(word)  # one string, not two
+            found = self.term_id.get(t, _NEW)
+            if found == _NEW:
+                found = self.term_id[t] = len(self.term_id)
+        self.word_id[word] = found
+        return found
+
+    def words(self, text: str) -> list[str]:
+        """The cleaned words of a text, to be counted into the vocabulary."""
+        plain = rewrite_phrases(clean(text)).split()
+        self.pending += plain
+        return plain
+
+    def count_words(self) -> None:
+        self.vocabulary.update(self.pending)
+        self.pending.clear()
+
+    def terms(self, plain: list[str], speakers: list[str], keep_words: bool = False) -> list[int]:
+        """Distinct term ids of a text's words, in order (no spelling correction: the text is curated).
+
+        Names become one term per speaker, whose id goes to `speakers`; with `keep_words`, their words are
+        kept as terms too ("University of South Carolina" also yields "univers"), so a question can meet
+        them either way.
+        """
+        if not self.alias_firsts.isdisjoint(plain):
+
+            def name(speaker_id: str, words: Sequence[str]) -> list[str]:
+                speakers.append(speaker_id)
+                return [f"@{speaker_id}", *words] if keep_words else [f"@{speaker_id}"]
+
+            plain = self.alias_phrases.replace(plain, name)
+        word_id = self.word_id
+        found = dict.fromkeys(map(word_id.get, plain, repeat(_NEW)))
+        if _NEW in found:
+            found = dict.fromkeys(word_id[w] if w in word_id else self._word(w) for w in plain)
+        found.pop(_FILLER, None)
+        return list(found)
+
+    def speaker_term(self, speaker_id: str) -> int:
+        word = f"@{speaker_id}"
+        found = self.word_id.get(word)
+        return self._word(word) if found is None else found
+
+    def add_doc(self, entry: int, phrasing: int, terms: list[int]) -> None:
+        self.doc_entry.append(entry)
+        self.doc_phrasing.append(phrasing)
+        self.doc_terms.extend(terms)
+        self.doc_offsets.append(len(self.doc_terms))
+
+
+class _PhrasingScores:
+    """The best phrasing score of each entry, as phrasings (docs) are scored against one question.
+
+    A phrasing's score is how much of the question's weight it explains and how much of its own weight
+    the question covers (keywords, which are hints rather than questions: only the first). Each entry
+    keeps its best phrasing; the first of equal ones stays.
+    """
+
+    def __init__(self, engine: Engine, weights: dict[int, float], weight: float) -> None:
+        self.engine = engine
+        self.weights = weights  # of the question's terms, by term id
+        self.weight = weight  # of the whole question, unknown words included
+        self.best: dict[int, float] = {}  # entry -> score of its best phrasing
+        self.best_doc: dict[int, int] = {}
+        # The first scores of the best SHORTLIST entries: each is at most that entry's best, so the lowest
+        # is a floor an entry must reach to make the shortlist, cheap to keep as scores come in.
+        self.firsts: list[float] = []
+
+    def floor(self) -> float:
+        return self.firsts[0] if len(self.firsts) >= SHORTLIST else 0.0
+
+    def _first(self, score: float) -> None:
+        if len(self.firsts) < SHORTLIST:
+            heapq.heappush(self.firsts, score)
+        elif score > self.firsts[0]:
+            heapq.heapreplace(self.firsts, score)
+
+    def add(self, docs: Iterable[int]) -> None:
+        """Score docs, reading the terms of each."""
+        engine = self.engine
+        get, zero, weight = self.weights.get, repeat(0.0), self.weight
+        offsets, flat, doc_weight = engine._doc_offsets, engine._doc_terms, engine._doc_weight
+        doc_entry, doc_phrasing = engine._doc_entry, engine._doc_phrasing
+        covered_share, explained_share = COVERED_SHARE, 1 - COVERED_SHARE
+        best, best_doc = self.best, self.best_doc
+        # The hottest loop of a question: kept to a few calls into C per phrasing.
+        for doc in docs:
+            shared = sum(map(get, flat[offsets[doc] : offsets[doc + 1]], zero))
+            if shared == 0.0:
+                continue
+            covered = shared / weight  # how much of the question the phrasing explains
+            if doc_phrasing[doc] == _KEYWORDS:
+                score = 0.9 * covered
+            else:  # ...and how much of the phrasing the question asks
+                score = covered_share * covered + explained_share * (shared / doc_weight[doc])
+            entry = doc_entry[doc]
+            known = best.get(entry)
+            if known is None:
+                self._first(score)
+            elif score <= known:
+                continue
+            best[entry] = score
+            best_doc[entry] = doc
+
+    def add_lightest(self, docs: Iterable[int], shared: float) -> None:
+        """Score phrasings that share the same weight with the question, lightest first, while they can
+        still make the shortlist: each scores less than the one before."""
+        engine = self.engine
+        doc_weight, doc_entry = engine._doc_weight, engine._doc_entry
+        covered = shared / self.weight
+        base, explained_share = COVERED_SHARE * covered, 1 - COVERED_SHARE
+        best, best_doc = self.best, self.best_doc
+        floor = self.floor()
+        for count, doc in enumerate(docs):
+            score = base + explained_share * (shared / doc_weight[doc])
+            if score < floor:
+                break
+            entry = doc_entry[doc]
+            known = best.get(entry)
+            if known is None:
+                self._first(score)
+            elif score <= known:
+                continue
+            best[entry] = score
+            best_doc[entry] = doc
+            if count % 256 == 255:
+                floor = self.floor()
+
+    def add_keywords(self, docs: Iterable[int], shared: float) -> None:
+        """Score keyword docs that share the same weight with the question (so all score the same)."""
+        score = 0.9 * (shared / self.weight)
+        if score < self.floor():
+            return
+        doc_entry, best, best_doc = self.engine._doc_entry, self.best, self.best_doc
+        for doc in docs:
+            entry = doc_entry[doc]
+            known = best.get(entry)
+            if known is None:
+                self._first(score)
+            elif score <= known:
+                continue
+            best[entry] = score
+            best_doc[entry] = doc
+
+    def shortlist(self) -> list[tuple[int, float, int]]:
+        """(entry, score, doc) of the best few hundred entries, best first: only those are worth the
+        finer (and slower) look, and sorting only those is what is quick."""
+        best = self.best
+        kept = list(best.items())
+        if len(kept) > SHORTLIST:
+            floor = sorted(best.values(), reverse=True)[SHORTLIST - 1]
+            kept = [(entry, score) for entry, score in kept if score >= floor]
+        kept.sort(key=lambda hit: -hit[1])  # stable: ties keep the order they were found in
+        return [(entry, score, self.best_doc[entry]) for entry, score in kept[:SHORTLIST]]
+
+
 class Engine:
-    """Answers questions from one knowledge base. Build once per knowledge base; share freely."""
+    """Answers questions from one knowledge base. Build once per knowledge base; share freely.
+
+    The index lives in flat arrays of integer ids (CSR style: the values of every row in one array, and
+    where each row starts in another) rather than in objects per phrasing: a 100,000-entry base indexes
+    in tens of megabytes rather than hundreds, and pickles as a few byte strings that load at once.
+    Phrasings themselves are not copied: a doc is (entry number, phrasing number) in the knowledge base.
+    """
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self._aliases = self._alias_table(kb)
-        self._alias_table_ = PhraseTable(self._aliases)
-        self._docs: list[_Doc] = []
-        self._postings: dict[str, array[int]] = {}
-        self._entry_speakers: dict[str, frozenset[str]] = {}
-        self._first_phrasing = {entry.id: entry.questions[0] for entry in kb.entries.values()}
+        self._build_alias_lookups()
         self._build_index()
+        self._build_lookups()
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        for name in _REBUILT:
+            del state[name]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._build_alias_lookups()
+        self._build_lookups()
 
     # ------------------------------------------------------------------ index
 
@@ -140,98 +331,157 @@ class Engine:
                 table[key] = speaker.id
         return table
 
+    def _build_alias_lookups(self) -> None:
+        self._alias_phrases = PhraseTable(self._aliases)
+        # A text none of whose words starts a name needs no search for names: most texts, at scale.
+        self._alias_firsts = frozenset(alias.split()[0] for alias in self._aliases)
+        self._name_words = sorted({w for alias in self._aliases for w in alias.split() if len(w) >= 4})
+
+    def _build_lookups(self) -> None:
+        self._term_id = {t: i for i, t in enumerate(self._term_text)}
+        self._entry_ids = list(self.kb.entries)
+        buckets: defaultdict[tuple[str, int], list[str]] = defaultdict(list)
+        for word in self._vocabulary:
+            if len(word) >= 4:
+                buckets[word[0], len(word)].append(word)
+        self._spell_buckets = dict(buckets)
+
     def _build_index(self) -> None:
         kb = self.kb
-        raw_docs: list[tuple[str, str, list[str], bool]] = []
-        entry_terms: dict[str, set[str]] = {}
-        vocabulary: Counter[str] = Counter()  # every word the knowledge base uses: a typo is near one of these
-        for entry in kb.entries.values():
-            bag: set[str] = set()
-            speakers: set[str] = set(entry.about)
-            for phrasing in entry.questions:
-                terms, named = self._terms_and_speakers(phrasing, vocabulary=vocabulary)
-                speakers.update(named)
-                raw_docs.append((entry.id, phrasing, terms, False))
-                bag.update(terms)
+        build = _IndexBuilder(self._alias_phrases, self._alias_firsts)
+        bag_offsets: array[int] = array("I", [0])
+        bag_terms: array[int] = array("I")
+        df: Counter[int] = Counter()
+        entry_speakers: list[frozenset[str]] = []
+        shared_speakers: dict[frozenset[str], frozenset[str]] = {}
+        speaker_entries: defaultdict[str, array[int]] = defaultdict(lambda: array("I"))
+        # Quotes and names recur across entries: their words and terms are worked out once.
+        seen: dict[tuple[str, ...], tuple[list[str], list[int], list[str]]] = {}
+
+        def said(key: tuple[str, ...], text: str) -> tuple[list[int], list[str]]:
+            known = seen.get(key)
+            if known is None:
+                plain = build.words(text)
+                named: list[str] = []
+                known = seen[key] = (plain, build.terms(plain, named, keep_words=True), named)
+            else:
+                build.pending += known[0]
+            return known[1], known[2]
+
+        for index, entry in enumerate(kb.entries.values()):
+            bag: set[int] = set()
+            speakers: list[str] = list(entry.about)
+            for number, phrasing in enumerate(entry.questions):
+                terms = build.terms(build.words(phrasing), speakers)
+                if terms:
+                    bag.update(terms)
+                    build.add_doc(index, number, terms)
             if entry.keywords:
-                keyword_terms: list[str] = []
+                keyword_terms: dict[int, None] = {}
                 for keyword in entry.keywords:
-                    terms, named = self._terms_and_speakers(keyword, vocabulary=vocabulary)
-                    keyword_terms.extend(terms)
-                raw_docs.append((entry.id, "; ".join(entry.keywords), keyword_terms, True))
-                bag.update(keyword_terms)
+                    keyword_terms.update(dict.fromkeys(build.terms(build.words(keyword), [])))
+                if keyword_terms:
+                    bag.update(keyword_terms)
+                    build.add_doc(index, _KEYWORDS, list(keyword_terms))
             # Everything the entry says, for "does it mention what was asked at all?".
-            said = [entry.answer, *(e.excerpt for e in entry.evidence), *(kb.quotes[q].text for q in entry.quotes)]
-            said += [name for s in entry.about for name in kb.speakers[s].names]
-            for text in said:
-                terms, named = self._terms_and_speakers(text, keep_words=True, vocabulary=vocabulary)
-                speakers.update(named)
+            for text in (entry.answer, *(e.excerpt for e in entry.evidence)):
+                bag.update(build.terms(build.words(text), speakers, keep_words=True))
+            carried = set(entry.about)  # the speakers whose entries these are, for "what did X say about Y"
+            for quote_id in entry.quotes:
+                quote = kb.quotes[quote_id]
+                terms, named = said(("quote", quote_id), quote.text)
                 bag.update(terms)
-            bag.update(f"@{s}" for s in entry.about)
-            entry_terms[entry.id] = bag
-            self._entry_speakers[entry.id] = frozenset(speakers)
+                speakers += named
+                if quote.speaker is not None:
+                    carried.add(quote.speaker)
+            for speaker_id in entry.about:
+                for number, name in enumerate(kb.speakers[speaker_id].names):
+                    terms, named = said(("name", speaker_id, str(number)), name)
+                    bag.update(terms)
+                    speakers += named
+                bag.add(build.speaker_term(speaker_id))
+            build.count_words()
+            bag_terms.extend(bag)
+            bag_offsets.append(len(bag_terms))
+            df.update(bag)
+            frozen = frozenset(speakers)
+            entry_speakers.append(shared_speakers.setdefault(frozen, frozen))
+            for speaker_id in carried:
+                speaker_entries[speaker_id].append(index)
 
         # Word rarity over entries (BM25's idf, which stays positive).
-        n = max(len(entry_terms), 1)
-        df: Counter[str] = Counter(t for bag in entry_terms.values() for t in bag)
-        self._idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        n = max(len(kb.entries), 1)
+        self._term_text = list(build.term_id)
+        self._idf = array(
+            "d", [math.log(1 + (n - f + 0.5) / (f + 0.5)) for f in map(df.__getitem__, range(len(build.term_id)))]
+        )
         self._unknown_weight = UNKNOWN_WEIGHT * math.log(1 + (n + 0.5) / 0.5)
-        # Tuples, not sets: a few dozen terms are searched as fast, in a fraction of the memory.
-        self._entry_bag = {entry_id: tuple(bag) for entry_id, bag in entry_terms.items()}
+        self._bag_offsets, self._bag_terms = bag_offsets, bag_terms
+        self._entry_speakers = entry_speakers
+        self._speaker_entries = dict(speaker_entries)
 
-        postings: dict[str, list[int]] = defaultdict(list)
-        for entry_id, text, terms, is_keyword in raw_docs:
-            unique = tuple(dict.fromkeys(terms))
-            if not unique:
-                continue
-            index = len(self._docs)
-            self._docs.append(_Doc(entry_id, text, unique, self._weight(unique), is_keyword))
-            for t in unique:
-                postings[t].append(index)
-        self._postings = {t: array("I", docs) for t, docs in postings.items()}
+        offsets, flat, weigh = build.doc_offsets, build.doc_terms, self._idf.__getitem__
+        self._doc_entry, self._doc_phrasing = build.doc_entry, build.doc_phrasing
+        self._doc_offsets, self._doc_terms = offsets, flat
+        self._doc_weight = array(
+            "d", [sum(map(weigh, flat[offsets[d] : offsets[d + 1]])) for d in range(len(offsets) - 1)]
+        )
+        self._index_postings(len(self._term_text))
 
         # Words used only in sources, quotes and people are known words too.
+        vocabulary = build.vocabulary
         texts: list[str] = [s.text for s in kb.sources.values()]
         texts += [q.text for q in kb.quotes.values()]
         texts += [" ".join((*s.names, s.role or "", s.description or "")) for s in kb.speakers.values()]
         for text in texts:
             vocabulary.update(rewrite_phrases(clean(text)).split())
-        for number in [w for w in vocabulary if w.isdigit()]:
-            del vocabulary[number]
+        for digits in [w for w in vocabulary if w.isdigit()]:
+            del vocabulary[digits]
         self._vocabulary = vocabulary
-        self._known_terms = {term(w) for w in vocabulary} | set(self._idf)
-        self._spell_buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
-        for word in vocabulary:
-            if len(word) >= 4:
-                self._spell_buckets[word[0], len(word)].append(word)
-        self._spell_buckets = dict(self._spell_buckets)
-        self._name_words = sorted({w for alias in self._aliases for w in alias.split() if len(w) >= 4})
+        self._extra_terms = frozenset({term(w) for w in vocabulary} - build.term_id.keys())  # known, in no entry
+
+    def _index_postings(self, term_count: int) -> None:
+        """Term id -> the docs using it: phrasings from the lightest (most of them asked) to the heaviest,
+        then keyword docs, so that a question can stop early in the long lists of common words."""
+        offsets, flat, doc_weight = self._doc_offsets, self._doc_terms, self._doc_weight
+        phrasings = [d for d in range(len(doc_weight)) if self._doc_phrasing[d] != _KEYWORDS]
+        phrasings.sort(key=doc_weight.__getitem__)  # stable: equal weights stay in document order
+        keywords = [d for d in range(len(doc_weight)) if self._doc_phrasing[d] == _KEYWORDS]
+        postings = [array("I") for _ in range(term_count)]
+        for doc in phrasings:
+            for t in flat[offsets[doc] : offsets[doc + 1]]:
+                postings[t].append(doc)
+        phrasing_counts = [len(docs) for docs in postings]
+        for doc in keywords:
+            for t in flat[offsets[doc] : offsets[doc + 1]]:
+                postings[t].append(doc)
+        post_offsets: array[int] = array("I", [0])
+        keyword_starts: array[int] = array("I")
+        post_docs: array[int] = array("I")
+        for docs, count in zip(postings, phrasing_counts, strict=True):
+            keyword_starts.append(len(post_docs) + count)
+            post_docs += docs
+            post_offsets.append(len(post_docs))
+        self._post_offsets, self._post_docs, self._keyword_starts = post_offsets, post_docs, keyword_starts
+        # The most widely used terms get a bit each in a mask per doc, so that a long list can be scored
+        # without reading each phrasing's terms.
+        widest = sorted(range(term_count), key=lambda t: post_offsets[t] - post_offsets[t + 1])[:_MASK_BITS]
+        self._mask_bit = {t: 1 << i for i, t in enumerate(widest) if post_offsets[t + 1] > post_offsets[t]}
+        masks: array[int] = array("Q", bytes(8 * len(doc_weight)))
+        for t, bit in self._mask_bit.items():
+            for doc in post_docs[post_offsets[t] : post_offsets[t + 1]]:
+                masks[doc] |= bit
+        self._doc_mask = masks
 
     def _weight(self, terms: Iterable[str]) -> float:
-        return sum(self._idf.get(t, self._unknown_weight) for t in terms)
+        ids, idf, unknown = self._term_id, self._idf, self._unknown_weight
+        return sum(idf[ids[t]] if t in ids else unknown for t in terms)
+
+    def _idf_of(self, t: str) -> float:
+        i = self._term_id.get(t)
+        return self._unknown_weight if i is None else self._idf[i]
 
     # --------------------------------------------------------------- analysis
-
-    def _terms_and_speakers(
-        self, text: str, keep_words: bool = False, vocabulary: Counter[str] | None = None
-    ) -> tuple[list[str], list[str]]:
-        """Terms of a knowledge-base text (no spelling correction: it is curated).
-
-        Names become one term per speaker; with `keep_words`, their words are kept as terms too
-        ("University of South Carolina" also yields "univers"), so a question can meet them either way.
-        """
-        speakers: list[str] = []
-
-        def name(speaker_id: str, words: Sequence[str]) -> list[str]:
-            speakers.append(speaker_id)
-            return [f"@{speaker_id}", *words] if keep_words else [f"@{speaker_id}"]
-
-        plain = rewrite_phrases(clean(text)).split()
-        if vocabulary is not None:
-            vocabulary.update(plain)
-        words = self._alias_table_.replace(plain, name)
-        terms = [w if w.startswith("@") else term(w) for w in words if not is_filler(w)]
-        return terms, speakers
 
     def _correct(self, word: str) -> str | None:
         """The knowledge-base word a misspelt word most likely means, if one is close enough."""
@@ -262,8 +512,9 @@ class Engine:
         words = cleaned.split()
         corrections: list[tuple[str, str]] = []
         fixed: list[str] = []
+        ids, extra = self._term_id, self._extra_terms
         for word in words:
-            if word in self._vocabulary or is_filler(word) or term(word) in self._known_terms:
+            if word in self._vocabulary or is_filler(word) or term(word) in ids or term(word) in extra:
                 fixed.append(word)
                 continue
             better = self._correct(word)
@@ -281,12 +532,12 @@ class Engine:
 
         terms: list[str] = []
         unknown: list[str] = []
-        for word in self._alias_table_.replace(fixed, name):
+        for word in self._alias_phrases.replace(fixed, name):
             if is_filler(word):
                 continue
             t = word if word.startswith("@") else term(word)
             terms.append(t)
-            if t not in self._idf and not word.startswith("@") and word not in self._vocabulary:
+            if t not in ids and not word.startswith("@") and word not in self._vocabulary:
                 unknown.append(word)
         return Analysis(
             corrected, tuple(dict.fromkeys(terms)), tuple(dict.fromkeys(speakers)), tuple(unknown), tuple(corrections)
@@ -294,30 +545,100 @@ class Engine:
 
     # ---------------------------------------------------------------- scoring
 
-    def _score_doc(self, terms: frozenset[str], weight: float, doc: _Doc) -> float:
-        idf, unknown = self._idf, self._unknown_weight
-        shared = sum(idf.get(t, unknown) for t in doc.terms if t in terms)
-        if shared == 0.0:
-            return 0.0
-        covered = shared / weight  # how much of the question the phrasing explains
-        explained = shared / doc.weight  # how much of the phrasing the question asks
-        if doc.is_keyword:  # keywords are hints, not questions: only coverage of the question counts
-            return 0.9 * covered
-        return COVERED_SHARE * covered + (1 - COVERED_SHARE) * explained
-
-    def _candidates(self, terms: frozenset[str]) -> set[int]:
-        """Phrasings sharing a telling term with the question.
+    def _gathering_terms(self, query: Iterable[int]) -> list[int]:
+        """The question's terms that bring in candidate phrasings, rarest first.
 
         Terms found in a large share of phrasings ("what", "police" in a police story) would each
         bring in thousands of candidates for little information, so only the rarer terms gather
         candidates; all terms still count when the candidates are scored.
         """
-        known = sorted((len(self._postings[t]), t) for t in terms if t in self._postings)
-        if not known:
-            return set()
-        limit = max(MIN_POSTINGS, len(self._docs) // 20)
+        offsets = self._post_offsets
+        # Terms found only in answers and evidence lead to no phrasing.
+        known = sorted((n, self._term_text[t], t) for t in query if (n := offsets[t + 1] - offsets[t]))
+        limit = max(MIN_POSTINGS, len(self._doc_entry) // 20)
         # A question made only of such common words is not specific enough to answer from a large base.
-        return {i for count, t in known if count <= limit for i in self._postings[t]}
+        return [t for count, _, t in known if count <= limit]
+
+    def _best_phrasings(self, query: dict[int, str], weight: float) -> list[tuple[int, float, int]]:
+        """(entry, score, doc) of the entries best matched by one of their phrasings, best first."""
+        weights = {t: self._idf[t] for t in query}
+        scores = _PhrasingScores(self, weights, weight)
+        gathering = self._gathering_terms(query)
+        offsets = self._post_offsets
+        if sum(offsets[t + 1] - offsets[t] for t in gathering) <= FULL_SCORING:
+            docs = self._post_docs
+            candidates: set[int] = set()
+            for t in gathering:  # in document order, as always: equal scores fall to the same phrasing
+                candidates.update(sorted(docs[offsets[t] : offsets[t + 1]]))
+            scores.add(candidates)
+        else:
+            self._score_pruned(scores, gathering, weights)
+        return scores.shortlist()
+
+    def _score_pruned(self, scores: _PhrasingScores, gathering: list[int], weights: dict[int, float]) -> None:
+        """Score the candidates of a question whose terms list thousands of phrasings (a large base),
+        skipping only phrasings that cannot put their entry on the shortlist.
+
+        Phrasings with two or more gathering terms are all scored. The others, those of one gathering
+        term t, share with the question t and some of its remaining terms, which the phrasing's mask
+        tells; phrasings that share the same are scored lightest first (the order of the postings), so
+        each such run stops at the first that scores below the shortlist's floor.
+        """
+        offsets, docs, keyword_starts = self._post_offsets, self._post_docs, self._keyword_starts
+        seen: set[int] = set()
+        several: set[int] = set()
+        used: list[int] = []
+        for t in gathering:
+            if len(seen) >= MAX_CANDIDATES:  # rarest first: what is left says little
+                break
+            listed = docs[offsets[t] : offsets[t + 1]]
+            several.update(seen.intersection(listed))
+            seen.update(listed)
+            used.append(t)
+        others = [t for t in weights if t not in used and offsets[t + 1] > offsets[t]]
+        if len(others) > _MASKED_QUESTION_TERMS or not all(t in self._mask_bit for t in others):
+            scores.add(seen)  # rare: too many common words, or one without a bit; read every phrasing
+            return
+        scores.add(several)
+        mask = 0
+        shares = {0: 0.0}  # what the other terms a mask shows add up to: every combination
+        for t in others:
+            bit = self._mask_bit[t]
+            shares.update({sub | bit: share + weights[t] for sub, share in shares.items()})
+            mask |= bit
+        doc_mask, doc_weight = self._doc_mask, self._doc_weight
+        for t in sorted(used, key=lambda t: -weights[t]):
+            start, split, end = offsets[t], keyword_starts[t], offsets[t + 1]
+            phrasings, keywords = docs[start:split], docs[split:end]
+            phrasing_masks = list(map(mask.__and__, map(doc_mask.__getitem__, phrasings))) if mask else []
+            keyword_masks = list(map(mask.__and__, map(doc_mask.__getitem__, keywords))) if mask else []
+            lightest = doc_weight[phrasings[0]] if phrasings else 0.0
+            found = Counter(phrasing_masks) + Counter(keyword_masks) if mask else {0: 1}
+            for sub, share in sorted(shares.items(), key=lambda kv: -kv[1]):
+                if sub not in found:  # no phrasing of this list shares just that
+                    continue
+                shared = weights[t] + share
+                covered = shared / scores.weight
+                if phrasings:
+                    most = COVERED_SHARE * covered + (1 - COVERED_SHARE) * (shared / lightest)
+                    if most >= scores.floor():
+                        scores.add_lightest(
+                            compress(phrasings, map(sub.__eq__, phrasing_masks)) if mask else phrasings, shared
+                        )
+                if keywords:
+                    scores.add_keywords(
+                        compress(keywords, map(sub.__eq__, keyword_masks)) if mask else keywords, shared
+                    )
+
+    def _phrasing(self, doc: int) -> str:
+        """The text of a doc: its phrasing, or for keywords, the entry's first phrasing."""
+        entry = self.kb.entries[self._entry_ids[self._doc_entry[doc]]]
+        number = self._doc_phrasing[doc]
+        return entry.questions[number if number != _KEYWORDS else 0]
+
+    def _doc_names(self, doc: int) -> set[str]:
+        texts = (self._term_text[t] for t in self._doc_terms[self._doc_offsets[doc] : self._doc_offsets[doc + 1]])
+        return {t for t in texts if t.startswith("@")}
 
     def rank(self, analysis: Analysis) -> list[Scored]:
         """Entries by score, best first (one line per entry: its best phrasing)."""
@@ -325,26 +646,22 @@ class Engine:
         if not terms:
             return []
         weight = self._weight(terms)
-        best: dict[str, Scored] = {}
-        for i in self._candidates(terms):
-            doc = self._docs[i]
-            score = self._score_doc(terms, weight, doc)
-            if score > 0.0 and (doc.entry_id not in best or score > best[doc.entry_id].score):
-                phrasing = doc.text if not doc.is_keyword else self._first_phrasing[doc.entry_id]
-                names = tuple(t for t in doc.terms if t.startswith("@"))
-                best[doc.entry_id] = Scored(doc.entry_id, score, phrasing, names)
-        # Only the best few hundred are worth the finer (and slower) look below.
-        shortlist = sorted(best.values(), key=lambda s: -s.score)[:SHORTLIST]
+        ids, idf = self._term_id, self._idf
+        query = {ids[t]: t for t in terms if t in ids}
+        shortlist = self._best_phrasings(query, weight)
         ranked = []
         named = set(analysis.speakers)
-        rarest = max(terms, key=lambda t: (self._idf.get(t, self._unknown_weight), t))
-        known = [t for t in terms if t in self._idf and t not in _QUESTION_WORDS]
-        for scored in shortlist:
-            bag = self._entry_bag[scored.entry_id]
-            mentioned = self._weight(t for t in bag if t in terms) / weight  # how much of the question it speaks of
+        rarest = ids.get(max(terms, key=lambda t: (self._idf_of(t), t)), _FILLER)
+        known = {i for i, t in query.items() if t not in _QUESTION_WORDS}
+        get, zero = {t: idf[t] for t in query}.get, repeat(0.0)
+        bag_offsets, bag_terms = self._bag_offsets, self._bag_terms
+        for entry, first_score, doc in shortlist:
+            bag = bag_terms[bag_offsets[entry] : bag_offsets[entry + 1]]
+            asked = query.keys() & bag
+            mentioned = sum(map(get, bag, zero)) / weight  # how much of the question it speaks of
             # A question in the article's own words may match what the entry says better than how it is asked.
-            score = max(0.8 * scored.score + 0.2 * mentioned, EVIDENCE_SHARE * mentioned)
-            entry_speakers = self._entry_speakers[scored.entry_id]
+            score = max(0.8 * first_score + 0.2 * mentioned, EVIDENCE_SHARE * mentioned)
+            entry_speakers = self._entry_speakers[entry]
             # Naming someone the entry is not about makes it a worse fit ("what did Microsoft do" is
             # not answered by an entry about Amazon alone).
             if named and not named & entry_speakers:
@@ -357,18 +674,19 @@ class Engine:
                 score *= UNNAMED_SUBJECT
             # The phrasing it matched names someone the question leaves out, and the question has a word the
             # story never uses: the signature of a name swapped for one the story never mentions.
-            if analysis.unknown and set(scored.names) - terms:
+            if analysis.unknown and self._doc_names(doc) - terms:
                 score *= SWAPPED_NAME
             # The most telling word of the question should be something the entry speaks of.
-            if rarest not in bag:
+            if rarest not in asked:
                 score *= RAREST_MISSING
             # Words the knowledge base knows, but not in this entry: the question asks about something else.
-            missing = sum(1 for t in known if t not in bag)
+            missing = len(known - asked)
             score *= KNOWN_MISSING ** min(missing, 3)
             # Blend in a character-level view of the two strings, which forgives what terms missed.
-            fuzzy = fuzz.token_sort_ratio(analysis.cleaned, clean(scored.phrasing))
+            phrasing = self._phrasing(doc)
+            fuzzy = fuzz.token_sort_ratio(analysis.cleaned, clean(phrasing))
             score = 0.85 * score + 0.15 * (fuzzy / 100.0) * min(score / 0.5, 1.0)
-            ranked.append(Scored(scored.entry_id, min(score, 1.0), scored.phrasing))
+            ranked.append(Scored(self._entry_ids[entry], min(score, 1.0), phrasing))
         ranked.sort(key=lambda s: (-s.score, s.entry_id))
         return ranked
 
@@ -437,9 +755,9 @@ class Engine:
     def suggest(self, ranked: list[Scored]) -> tuple[Suggestion, ...]:
         picked = [s for s in ranked if s.score >= SUGGESTION_FLOOR][:MAX_SUGGESTIONS]
         if not picked:  # nothing close: offer where the story starts, in the curators' order
-            starters = islice(self._first_phrasing.items(), MAX_SUGGESTIONS)
-            return tuple(Suggestion(e, q) for e, q in starters)
-        return tuple(Suggestion(s.entry_id, self._first_phrasing[s.entry_id]) for s in picked)
+            starters = islice(self.kb.entries.values(), MAX_SUGGESTIONS)
+            return tuple(Suggestion(e.id, e.questions[0]) for e in starters)
+        return tuple(Suggestion(s.entry_id, self.kb.entries[s.entry_id].questions[0]) for s in picked)
 
     def _small_talk(self, question: str, words: set[str]) -> Answer:
         if words & _HELP_WORDS:
@@ -477,7 +795,7 @@ class Engine:
     def _quotes_answer(self, question: str, speaker_id: str, analysis: Analysis, ranked: list[Scored]) -> Answer:
         # "What did Gonzalez say about police contracts?" may be an entry about her; prefer it when it is
         # a confident match that carries her words.
-        topic = {t for t in analysis.terms if t in self._idf} - _QUOTE_INTENT - _QUESTION_WORDS
+        topic = {t for t in analysis.terms if t in self._term_id} - _QUOTE_INTENT - _QUESTION_WORDS
         topic -= {f"@{s}" for s in analysis.speakers}
         if topic and ranked and ranked[0].score >= ANSWER_THRESHOLD:
             entry = self.kb.entries[ranked[0].entry_id]
@@ -504,12 +822,11 @@ class Engine:
 
     def _speaker_bag(self, speaker_id: str) -> frozenset[str]:
         """Every term of the entries about a speaker or carrying their quotes."""
-        bag: set[str] = set()
-        for entry in self.kb.entries.values():
-            quoted = any(self.kb.quotes[q].speaker == speaker_id for q in entry.quotes)
-            if quoted or speaker_id in entry.about:
-                bag.update(self._entry_bag[entry.id])
-        return frozenset(bag)
+        bag: set[int] = set()
+        offsets, terms = self._bag_offsets, self._bag_terms
+        for entry in self._speaker_entries.get(speaker_id, ()):
+            bag.update(terms[offsets[entry] : offsets[entry + 1]])
+        return frozenset(self._term_text[t] for t in bag)
 
     def _speaker_keys(self) -> list[tuple[str, str]]:
         """(cleaned name, speaker id) for every name, alias, first/last name and affiliation."""
