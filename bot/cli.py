@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from bot.engine import Answer, Engine, KnowledgeError, QuoteResult, bundled_knowledge_dir, load_knowledge
 from bot.engine.answer import QuoteView, quote_result_json, to_json
+from bot.engine.cache import load_engine
 from bot.engine.evaluation import evaluate, load_cases
 from bot.engine.export import export_knowledge
 from bot.engine.loader import display_path
@@ -74,8 +75,12 @@ def format_quotes(result: QuoteResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _engine(args: argparse.Namespace, settings: Settings) -> Engine:
+def _engine(args: argparse.Namespace, settings: Settings, *, cached: bool = False) -> Engine:
+    """The engine for the chosen knowledge directory; `cached` keeps a built engine in the data directory
+    for a warm start next time (the bot, whose knowledge base may be large)."""
     directory = args.kb or settings.knowledge_dir or bundled_knowledge_dir()
+    if cached:
+        return load_engine(Path(directory), settings.data_dir / "engine-cache")[0]
     return Engine(load_knowledge(directory))
 
 
@@ -229,7 +234,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.discord_token:  # say so before anything else happens
         print(SETUP_HELP, file=sys.stderr)
         return EXIT_USAGE
-    return run_bot(settings, _engine(args, settings))
+    return run_bot(settings, _engine(args, settings, cached=True))
 
 
 def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:

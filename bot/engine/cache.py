@@ -114,6 +114,28 @@ def load_engine(directory: Path, cache_dir: Path | None) -> tuple[Engine, bool]:
 
 
 def _store(engine: Engine, cache_dir: Path, target: Path) -> None:
+    """Write the cache, in a forked child where the platform has fork.
+
+    Pickling a large engine keeps a table of every object it has written; in a child that table, and
+    the pages the pickler touches, never count against the running process's memory.
+    """
+    if not hasattr(os, "fork"):
+        _write(engine, cache_dir, target)
+        return
+    pid = os.fork()
+    if pid == 0:  # the child: write, and leave without running the parent's exit handlers
+        code = 1
+        try:
+            gc.disable()
+            code = 0 if _write(engine, cache_dir, target) else 1
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        log.warning("could not write the engine cache in %s", cache_dir)
+
+
+def _write(engine: Engine, cache_dir: Path, target: Path) -> bool:
     temporary: Path | None = None
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
@@ -123,7 +145,8 @@ def _store(engine: Engine, cache_dir: Path, target: Path) -> None:
             temporary = Path(handle.name)
             dump(engine, handle)
         os.replace(temporary, target)
-    except (OSError, pickle.PicklingError) as exc:  # a cache is an optimisation; never fail a start for it
-        log.warning("could not write the engine cache in %s: %s", cache_dir, exc)
+    except (OSError, pickle.PicklingError):  # a cache is an optimisation; never fail a start for it
         if temporary is not None:
             temporary.unlink(missing_ok=True)
+        return False
+    return True

@@ -102,7 +102,6 @@ class Scored:
     entry_id: str
     score: float
     phrasing: str
-    names: tuple[str, ...] = ()  # the speaker terms of that phrasing
 
 
 class _IndexBuilder:
