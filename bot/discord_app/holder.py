@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import hashlib
 import logging
 import threading
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.engine import Engine, KnowledgeBase, bundled_knowledge_dir, load_knowledge
+from bot.engine.cache import folder_digest
 
 log = logging.getLogger(__name__)
 
@@ -101,28 +101,6 @@ class EngineHolder:
             self.version += 1
             log.info("knowledge base reloaded from %s (%s)", directory, kb.fingerprint[:12])
         return Reloaded(previous=previous, current=kb)
-
-
-def folder_digest(directory: Path) -> str | None:
-    """A digest of every file in the folder that the loader might read (hidden ones are skipped, as it does).
-
-    Reading some hundred kilobytes costs about a millisecond; validating them costs tens.
-    """
-    if not directory.is_dir():
-        return None
-    digest = hashlib.sha256()
-    for path in sorted(directory.rglob("*")):
-        relative = path.relative_to(directory)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        try:
-            content = path.read_bytes() if path.is_file() else None
-        except OSError:
-            return None  # unreadable right now (being replaced?): validate in full rather than guess
-        if content is not None:
-            digest.update(f"{relative.as_posix()}\0{len(content)}\0".encode())
-            digest.update(content)
-    return digest.hexdigest()
 
 
 def _load(directory: Path, live_fingerprint: str) -> tuple[KnowledgeBase, Engine | None]:

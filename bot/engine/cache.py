@@ -75,6 +75,20 @@ def content_key(directory: Path) -> str:
     return digest.hexdigest()
 
 
+def folder_digest(directory: Path) -> str | None:
+    """A digest of every file the loader might read (names and bytes), or None when the folder cannot be
+    read right now (missing, or a file being replaced): then the caller should validate in full."""
+    if not directory.is_dir():
+        return None
+    digest = hashlib.sha256()
+    try:
+        for chunk in _files(directory, "*"):
+            digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
 def dump(engine: Engine, handle: IO[bytes]) -> None:
     _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(engine)
 
