@@ -75,9 +75,10 @@ class Question:
 def _topic_words(rng: random.Random, vocab: list[str], synonyms: list[tuple[str, ...]]) -> list[str]:
     # Zipf-like: a few common words, mostly rare ones; one word from a synonym group so that a
     # "synonym" perturbation has something to swap.
-    picked = {vocab[min(int(rng.paretovariate(0.6)) - 1, len(vocab) - 1)] for _ in range(2)}
+    # A dict, not a set: its order does not depend on string hashing, so every run generates the same data.
+    picked = dict.fromkeys(vocab[min(int(rng.paretovariate(0.6)) - 1, len(vocab) - 1)] for _ in range(2))
     while len(picked) < 4:
-        picked.add(rng.choice(vocab))
+        picked[rng.choice(vocab)] = None
     return [*picked, rng.choice(rng.choice(synonyms))]
 
 
