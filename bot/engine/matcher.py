@@ -683,11 +683,14 @@ class Engine:
             score *= KNOWN_MISSING ** min(missing, 3)
             # Blend in a character-level view of the two strings, which forgives what terms missed.
             phrasing = self._phrasing(doc)
-            fuzzy = fuzz.token_sort_ratio(analysis.cleaned, clean(phrasing))
+            cleaned = clean(phrasing)
+            fuzzy = fuzz.token_sort_ratio(analysis.cleaned, cleaned)
             score = 0.85 * score + 0.15 * (fuzzy / 100.0) * min(score / 0.5, 1.0)
-            ranked.append(Scored(self._entry_ids[entry], min(score, 1.0), phrasing))
-        ranked.sort(key=lambda s: (-s.score, s.entry_id))
-        return ranked
+            # Equal scores (the same words, in another order) go to the phrasing in the question's own order.
+            in_order = fuzz.ratio(analysis.cleaned, cleaned)
+            ranked.append((Scored(self._entry_ids[entry], min(score, 1.0), phrasing), in_order))
+        ranked.sort(key=lambda pair: (-pair[0].score, -pair[1], pair[0].entry_id))
+        return [scored for scored, _ in ranked]
 
     # ---------------------------------------------------------------- answers
 
