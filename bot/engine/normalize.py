@@ -1,9 +1,9 @@
 """Turning what people type into comparable tokens.
 
-`clean` folds case, Unicode look-alikes, accents, quotes and punctuation; `words` splits the
-result; `Lexicon.terms` goes on to drop filler words, stem ("paused" → "paus") and map common
-synonyms onto one term ("halted" and "suspended" meet "paused"), so that a question and a
-phrasing that say the same thing in other words share terms.
+`clean` folds case, Unicode look-alikes, accents, quotes and punctuation; `rewrite_phrases` joins
+multi-word expressions ("law enforcement" → "police"); `is_filler` marks words to drop, and `term`
+stems ("paused" → "paus") and maps common synonyms onto one term ("halted" and "suspended" meet
+"paused"), so that a question and a phrasing that say the same thing in other words share terms.
 """
 
 from __future__ import annotations
@@ -268,11 +268,6 @@ def rewrite_phrases(cleaned: str) -> str:
     if "what" in words and "do" in words:
         text = _WHAT_DOES_DO.sub(r"what is \1 role", text)
     return text
-
-
-def words(text: str) -> list[str]:
-    """Cleaned words of `text`, with multi-word expressions joined."""
-    return rewrite_phrases(clean(text)).split()
 
 
 _TERMS: dict[str, str] = {}  # word -> term; a plain dict is the cheapest cache for the hottest function
