@@ -21,8 +21,9 @@ if __package__ in (None, ""):
     # Run as a file: make the repository's top level importable, as `python -m` does.
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bot.answering import Engine
 from bot.discord_app.runner import create_bot
-from bot.engine import Engine, bundled_knowledge_dir, load_knowledge
+from bot.knowledge import bundled_knowledge_dir, load_knowledge
 from bot.settings import Secret, Settings
 from tests.discord_double import DiscordDouble
 from tests.discord_double.roundtrip import measure_roundtrips

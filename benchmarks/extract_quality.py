@@ -16,8 +16,8 @@ if __package__ in (None, ""):
     # Run as a file: make the repository's top level importable, as `python -m` does.
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.engine import bundled_knowledge_dir, load_knowledge
-from bot.engine.extract import extract, quote_quality, quotes_match
+from bot.curation.extract import extract, quote_quality, quotes_match
+from bot.knowledge import bundled_knowledge_dir, load_knowledge
 
 
 def main(argv: list[str] | None = None) -> int:

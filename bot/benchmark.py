@@ -30,7 +30,7 @@ from typing import Any
 
 import yaml
 
-from bot.engine.normalize import SYNONYM_GROUPS
+from bot.answering.normalize import SYNONYM_GROUPS
 
 SEED = 20200610
 QUESTIONS_PER_SIZE = 200
@@ -198,7 +198,7 @@ def _measure_bare_yaml(directory: Path) -> dict[str, Any]:
 
 
 def _measure_load(directory: Path, cache_dir: Path | None) -> dict[str, Any]:
-    from bot.engine.cache import load_engine
+    from bot.answering.cache import load_engine
 
     start = time.perf_counter()
     engine, warm = load_engine(directory, cache_dir)
@@ -214,7 +214,7 @@ def _percentile(values: list[float], share: float) -> float:
 def _measure_answers(directory: Path, questions_file: Path, cache_dir: Path | None) -> dict[str, Any]:
     from rapidfuzz import fuzz, process
 
-    from bot.engine.cache import load_engine
+    from bot.answering.cache import load_engine
 
     engine, _ = load_engine(directory, cache_dir)
     questions = [Question(**q) for q in json.loads(questions_file.read_text(encoding="utf-8"))]
@@ -257,7 +257,7 @@ def _answers_during_reload(engine: Any, directory: Path) -> dict[str, Any]:
     """Questions answered by the live engine while the bot's reload path rebuilds it in a worker thread."""
     import threading
 
-    from bot.discord_app.holder import build_engine
+    from bot.app.live_engine import build_engine
 
     questions = [q for e in list(engine.kb.entries.values())[:500] for q in e.questions[:1]]
     done = threading.Event()

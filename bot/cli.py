@@ -15,12 +15,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.engine import Answer, Engine, KnowledgeError, QuoteResult, bundled_knowledge_dir, load_knowledge
-from bot.engine.answer import QuoteView, quote_result_json, to_json
-from bot.engine.cache import load_engine
-from bot.engine.evaluation import evaluate, load_cases
-from bot.engine.export import export_knowledge
-from bot.engine.loader import display_path
+from bot.answering import Answer, Engine, QuoteResult
+from bot.answering.answer import QuoteView, quote_result_json, to_json
+from bot.answering.cache import load_engine
+from bot.answering.evaluation import evaluate, load_cases
+from bot.knowledge import KnowledgeError, bundled_knowledge_dir, load_knowledge
+from bot.knowledge.export import export_knowledge
+from bot.knowledge.loader import display_path
 from bot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
@@ -175,8 +176,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.engine.extract import extract, source_id_for, write_draft
-    from bot.engine.loader import validate_knowledge
+    from bot.curation.extract import extract, source_id_for, write_draft
+    from bot.knowledge.loader import validate_knowledge
 
     try:
         raw = args.article.read_bytes()

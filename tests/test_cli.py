@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 
 from bot import cli
-from bot.engine import Engine, KnowledgeBase, bundled_knowledge_dir, load_knowledge
-from bot.engine.answer import quote_result_json
+from bot.answering import Engine
+from bot.answering.answer import quote_result_json
+from bot.knowledge import KnowledgeBase, bundled_knowledge_dir, load_knowledge
 
 QUESTION = "which companies paused facial recognition?"
 _CURLY = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})

@@ -16,11 +16,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.answering import Engine
+from bot.answering.answer import to_json
 from bot.discord_app import limits
 from bot.discord_app.embeds import answer_reply
-from bot.engine import Engine, bundled_knowledge_dir, load_knowledge
-from bot.engine.answer import to_json
-from bot.engine.loader import validate_knowledge
+from bot.knowledge import bundled_knowledge_dir, load_knowledge
+from bot.knowledge.loader import validate_knowledge
 
 ENGINE = Engine(load_knowledge(bundled_knowledge_dir()))
 

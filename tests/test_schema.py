@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from bot.engine import bundled_knowledge_dir
-from bot.engine.loader import knowledge_files
-from bot.engine.located_yaml import parse
-from bot.engine.schema import json_schema, json_schema_text
+from bot.knowledge import bundled_knowledge_dir
+from bot.knowledge.loader import knowledge_files
+from bot.knowledge.schema import json_schema, json_schema_text
+from bot.knowledge.yaml_positions import parse
 
 KNOWLEDGE = bundled_knowledge_dir()
 SHIPPED_SCHEMA = KNOWLEDGE / "schema" / "knowledge.schema.json"

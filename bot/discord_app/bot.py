@@ -9,18 +9,18 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.answering import Engine
+from bot.app.live_engine import EngineHolder
+from bot.app.question_log import QuestionLog, StoreQuestionLog
+from bot.app.watcher import DEFAULT_QUIET
+from bot.curation.store import Store
 from bot.discord_app import limits
 from bot.discord_app.cooldown import Cooldown
 from bot.discord_app.curator import Curator
 from bot.discord_app.embeds import APOLOGY, GUILD_ONLY, NOT_MODERATOR, cooldown_text
 from bot.discord_app.endpoints import configure_endpoints, use_gateway
-from bot.discord_app.holder import EngineHolder
 from bot.discord_app.permissions import NotModerator
-from bot.discord_app.questions import QuestionLog, StoreQuestionLog
 from bot.discord_app.views import DYNAMIC_ITEMS, NO_MENTIONS, respond_privately
-from bot.discord_app.watcher import DEFAULT_QUIET
-from bot.engine import Engine
-from bot.engine.store import Store
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -20,16 +20,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 
+from bot.app.watcher import KnowledgeWatcher
+from bot.curation.editing import EditRejected, KnowledgeEditor
+from bot.curation.store import Change
 from bot.discord_app import limits
 from bot.discord_app.embeds import reload_done_text, reload_failed_text
 from bot.discord_app.kb_text import change_note, done_text, problem_line, problems_text, rejected_text
 from bot.discord_app.safety import escape_user_text
 from bot.discord_app.views import NO_MENTIONS
-from bot.discord_app.watcher import KnowledgeWatcher
-from bot.engine import KnowledgeError
-from bot.engine.editing import EditRejected, KnowledgeEditor
-from bot.engine.loader import Problem
-from bot.engine.store import Change
+from bot.knowledge import KnowledgeError
+from bot.knowledge.loader import Problem
 
 if TYPE_CHECKING:
     from bot.discord_app.bot import StoryBot

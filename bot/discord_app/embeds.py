@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 import discord
 
+from bot.answering.answer import Answer, Outcome, QuoteResult, QuoteView, Suggestion
 from bot.discord_app import limits
 from bot.discord_app.limits import trim
 from bot.discord_app.safety import escape_knowledge_text, escape_user_text, neutralise_fences
-from bot.engine.answer import Answer, Outcome, QuoteResult, QuoteView, Suggestion
-from bot.engine.model import KnowledgeBase, Source
+from bot.knowledge.model import KnowledgeBase, Source
 
 LOW_CONFIDENCE = 0.75  # below this an answer carries a visible caution
 MAX_SUGGESTIONS = 3

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import discord
 
+from bot.curation.store import Change, Stats, UnansweredGroup
 from bot.discord_app import limits
 from bot.discord_app.embeds import COLOUR_ANSWER, COLOUR_DECLINE, block_quote, percent
 from bot.discord_app.limits import trim
 from bot.discord_app.safety import escape_knowledge_text, escape_user_text, neutralise_fences, quiet_mentions
-from bot.engine.loader import Problem
-from bot.engine.store import Change, Stats, UnansweredGroup
+from bot.knowledge.loader import Problem
 
 PERIODS: dict[str, timedelta | None] = {
     "day": timedelta(days=1),

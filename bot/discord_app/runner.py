@@ -9,9 +9,9 @@ import sys
 import aiohttp
 import discord
 
+from bot.answering import Engine
+from bot.app.watcher import DEFAULT_QUIET
 from bot.discord_app.bot import StoryBot
-from bot.discord_app.watcher import DEFAULT_QUIET
-from bot.engine import Engine
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any, Self, cast
 
 import discord
 
+from bot.answering import Suggestion
+from bot.app.lookup import quotes_of_speaker
 from bot.discord_app import limits
 from bot.discord_app.embeds import APOLOGY, Reply, answer_reply, quote_pages
-from bot.discord_app.lookup import quotes_of_speaker
-from bot.engine import Suggestion
 
 if TYPE_CHECKING:
     from bot.discord_app.bot import StoryBot

@@ -15,14 +15,15 @@ import discord
 import pytest
 from discord.ext import commands
 
+from bot.answering import Engine
+from bot.answering.answer import Answer, EvidenceView, Outcome, QuoteResult, QuoteView, Suggestion
+from bot.app.question_log import MemoryQuestionLog
 from bot.discord_app import limits
 from bot.discord_app.bot import StoryBot
 from bot.discord_app.endpoints import DISCORD_API_BASE, DISCORD_GATEWAY
-from bot.discord_app.questions import MemoryQuestionLog
 from bot.discord_app.runner import create_bot
-from bot.engine import Engine, bundled_knowledge_dir, load_knowledge
-from bot.engine.answer import Answer, EvidenceView, Outcome, QuoteResult, QuoteView, Suggestion
-from bot.engine.model import Entry, Evidence, Quote, Source
+from bot.knowledge import bundled_knowledge_dir, load_knowledge
+from bot.knowledge.model import Entry, Evidence, Quote, Source
 from bot.settings import Settings
 
 BOT_ID = 555_000_000_000_000_001

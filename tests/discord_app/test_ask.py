@@ -2,11 +2,11 @@ from unittest.mock import MagicMock
 
 import pytest
 
+from bot.answering import Engine, Outcome
+from bot.app.question_log import MemoryQuestionLog
 from bot.discord_app.bot import StoryBot
 from bot.discord_app.cogs.ask import EMPTY_MENTION, NO_TEXT, Ask, is_for_me
 from bot.discord_app.cooldown import Cooldown
-from bot.discord_app.questions import MemoryQuestionLog
-from bot.engine import Engine, Outcome
 
 from .conftest import (
     BOT_ID,

@@ -7,12 +7,12 @@ import pytest
 import yarl
 from discord import app_commands
 
+from bot.answering import Engine
 from bot.discord_app.bot import StoryBot, report_command_error, shard_count
 from bot.discord_app.embeds import APOLOGY, NOT_MODERATOR
 from bot.discord_app.endpoints import DISCORD_API_BASE, use_gateway
 from bot.discord_app.permissions import NotModerator
 from bot.discord_app.runner import create_bot
-from bot.engine import Engine
 from bot.settings import Settings
 
 from .conftest import fake_interaction, sent_text

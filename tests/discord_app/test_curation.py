@@ -11,11 +11,14 @@ from unittest.mock import MagicMock
 import discord
 import pytest
 
-from bot.discord_app import holder as holder_module
+from bot.answering import Engine, Suggestion
+from bot.app import live_engine as holder_module
+from bot.app.live_engine import EngineHolder
+from bot.curation.editing import EditRejected
+from bot.curation.store import Change, Stats, UnansweredGroup
 from bot.discord_app import limits
 from bot.discord_app.bot import StoryBot
 from bot.discord_app.curator import BUSY, Curator, author_of, split_lines, split_phrasings
-from bot.discord_app.holder import EngineHolder
 from bot.discord_app.kb_text import (
     change_note,
     done_text,
@@ -26,10 +29,8 @@ from bot.discord_app.kb_text import (
     unanswered_embed,
 )
 from bot.discord_app.runner import create_bot
-from bot.engine import Engine, Suggestion, bundled_knowledge_dir, load_knowledge
-from bot.engine.editing import EditRejected
-from bot.engine.loader import Problem
-from bot.engine.store import Change, Stats, UnansweredGroup
+from bot.knowledge import bundled_knowledge_dir, load_knowledge
+from bot.knowledge.loader import Problem
 from bot.settings import Settings
 
 from .conftest import discord_problems, fake_interaction, sent_text

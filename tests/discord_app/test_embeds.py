@@ -2,6 +2,8 @@ import re
 
 import discord
 
+from bot.answering import Engine
+from bot.answering.answer import Answer, Outcome, QuoteResult
 from bot.discord_app import embeds, limits
 from bot.discord_app.embeds import (
     OUTLET_UNKNOWN,
@@ -11,9 +13,7 @@ from bot.discord_app.embeds import (
     reload_failed_text,
     sources_embed,
 )
-from bot.engine import Engine
-from bot.engine.answer import Answer, Outcome, QuoteResult
-from bot.engine.model import KnowledgeBase
+from bot.knowledge.model import KnowledgeBase
 
 from .conftest import (
     discord_problems,

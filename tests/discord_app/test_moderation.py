@@ -6,12 +6,13 @@ from unittest.mock import MagicMock
 import discord
 import pytest
 
+from bot.answering import Engine
+from bot.app.live_engine import EngineHolder
 from bot.discord_app.bot import StoryBot
 from bot.discord_app.cogs.moderation import Moderation
-from bot.discord_app.holder import EngineHolder
 from bot.discord_app.permissions import NotModerator, is_moderator
 from bot.discord_app.runner import create_bot
-from bot.engine import Engine, KnowledgeError, bundled_knowledge_dir, load_knowledge
+from bot.knowledge import KnowledgeError, bundled_knowledge_dir, load_knowledge
 from bot.settings import Settings
 
 from .conftest import fake_interaction, run_command, sent_kwargs, sent_text

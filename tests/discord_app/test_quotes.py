@@ -2,10 +2,10 @@ from unittest.mock import MagicMock
 
 import pytest
 
+from bot.answering import Engine
 from bot.discord_app import limits
 from bot.discord_app.bot import StoryBot
 from bot.discord_app.cogs.quotes import Quotes, speaker_choices
-from bot.engine import Engine
 
 from .conftest import fake_interaction, make_quote_result, run_command, sent_kwargs
 

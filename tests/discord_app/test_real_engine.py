@@ -6,9 +6,9 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.answering import Engine
 from bot.discord_app.embeds import answer_reply, quote_pages
 from bot.discord_app.views import suggestion_view
-from bot.engine import Engine
 
 from .conftest import discord_problems
 

@@ -3,8 +3,8 @@ from pathlib import Path
 import discord
 import pytest
 
+from bot.answering import Engine
 from bot.discord_app import runner
-from bot.engine import Engine
 from bot.settings import Secret, Settings
 
 

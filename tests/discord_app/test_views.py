@@ -3,6 +3,7 @@ from typing import Any
 import discord
 import pytest
 
+from bot.answering.answer import Suggestion
 from bot.discord_app import limits
 from bot.discord_app.bot import StoryBot
 from bot.discord_app.embeds import Reply
@@ -15,7 +16,6 @@ from bot.discord_app.views import (
     send_reply,
     suggestion_view,
 )
-from bot.engine.answer import Suggestion
 
 from .conftest import fake_interaction, sent_kwargs
 

@@ -16,9 +16,10 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord_double import DiscordDouble
 
+from bot.answering import Engine
 from bot.discord_app.bot import StoryBot
 from bot.discord_app.runner import create_bot
-from bot.engine import Engine, bundled_knowledge_dir, load_knowledge
+from bot.knowledge import bundled_knowledge_dir, load_knowledge
 from bot.settings import Secret, Settings
 
 RunClient = Callable[[discord.Client, str], Awaitable[None]]

@@ -15,9 +15,10 @@ import yaml
 from discord_double import DiscordDouble, Reply
 from discord_double.limits import message_problems
 
+from bot.answering import Engine
 from bot.discord_app.bot import StoryBot
 from bot.discord_app.runner import create_bot
-from bot.engine import Engine, load_knowledge
+from bot.knowledge import load_knowledge
 
 from .conftest import RunClient, settings_for
 

@@ -19,10 +19,11 @@ from typing import Any
 import pytest
 from discord_double import DiscordDouble, Person, RecordedRequest, Reply
 
+from bot.answering import Engine
 from bot.discord_app.bot import StoryBot
 from bot.discord_app.embeds import NOT_MODERATOR
 from bot.discord_app.runner import create_bot
-from bot.engine import Engine, bundled_knowledge_dir, load_knowledge
+from bot.knowledge import bundled_knowledge_dir, load_knowledge
 
 from .conftest import RunClient, settings_for
 from .test_storybot import everything_shown

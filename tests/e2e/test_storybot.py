@@ -15,8 +15,8 @@ import pytest
 from discord_double import MESSAGE_CONTENT_INTENT, DiscordDouble, Reply
 from discord_double.roundtrip import measure_roundtrips
 
+from bot.answering import Engine
 from bot.discord_app.bot import StoryBot
-from bot.engine import Engine
 
 ARTICLE = Path(__file__).resolve().parents[2] / "knowledge" / "sources" / "tech-police-surveillance-2020.txt"
 EPHEMERAL = 1 << 6

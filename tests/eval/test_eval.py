@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import Engine, bundled_knowledge_dir, load_knowledge
-from bot.engine.evaluation import evaluate, load_cases
+from bot.answering import Engine
+from bot.answering.evaluation import evaluate, load_cases
+from bot.knowledge import bundled_knowledge_dir, load_knowledge
 
 HERE = Path(__file__).parent
 

@@ -10,8 +10,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.question_log import AskedQuestion, worth_recording
 from bot.discord_app.embeds import Reply, answer_reply, cooldown_text
-from bot.discord_app.questions import AskedQuestion, worth_recording
 from bot.discord_app.safety import mention_pattern, strip_mention
 from bot.discord_app.views import reply_to_message, respond_privately, send_reply
 

@@ -8,11 +8,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.answering import Engine
+from bot.app.lookup import quotes_for
 from bot.discord_app import limits
 from bot.discord_app.embeds import Reply, quote_pages
-from bot.discord_app.lookup import quotes_for
 from bot.discord_app.views import pager_view, send_reply
-from bot.engine import Engine
 
 if TYPE_CHECKING:
     from bot.discord_app.bot import StoryBot

@@ -10,16 +10,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.answering import Engine
+from bot.app.lookup import closest_entry_ids, find_entries, find_phrasings
 from bot.discord_app import limits
 from bot.discord_app.cogs.moderation._views import EditEntryModal, EntryFormModal, UnansweredView
 from bot.discord_app.cogs.quotes import speaker_choices
 from bot.discord_app.curator import author_of, split_phrasings
 from bot.discord_app.kb_text import history_embed, since, stats_embed, unanswered_embed
-from bot.discord_app.lookup import closest_entry_ids, find_entries, find_phrasings
 from bot.discord_app.permissions import NotModerator, is_moderator
 from bot.discord_app.safety import quiet_mentions
 from bot.discord_app.views import NO_MENTIONS, respond_privately
-from bot.engine import Engine
 
 if TYPE_CHECKING:
     from bot.discord_app.bot import StoryBot

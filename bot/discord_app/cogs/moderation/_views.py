@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.curation.store import UnansweredGroup
 from bot.discord_app import limits
 from bot.discord_app.curator import author_of, split_lines
 from bot.discord_app.embeds import APOLOGY, NOT_MODERATOR
 from bot.discord_app.kb_text import unanswered_embed
 from bot.discord_app.permissions import is_moderator
 from bot.discord_app.views import NO_MENTIONS, respond_privately
-from bot.engine.store import UnansweredGroup
 
 if TYPE_CHECKING:
     from bot.discord_app.bot import StoryBot

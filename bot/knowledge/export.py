@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.engine.model import KnowledgeBase
+from bot.knowledge.model import KnowledgeBase
 
 
 def export_knowledge(kb: KnowledgeBase) -> dict[str, Any]:

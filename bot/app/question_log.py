@@ -11,10 +11,10 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from bot.engine import Answer, Outcome
+from bot.answering import Answer, Outcome
 
 if TYPE_CHECKING:
-    from bot.engine.store import Store
+    from bot.curation.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import Engine, bundled_knowledge_dir, load_knowledge
-from bot.engine.store import Store
+from bot.answering import Engine
+from bot.curation.store import Store
+from bot.knowledge import bundled_knowledge_dir, load_knowledge
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 

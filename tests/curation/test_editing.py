@@ -24,10 +24,11 @@ import yaml
 from editing_worker import phrasing, teach_many
 from filelock import FileLock
 
-from bot.engine import Engine, bundled_knowledge_dir, load_knowledge
-from bot.engine.editing import LOCK_NAME, EditRejected, KnowledgeEditor
-from bot.engine.loader import validate_knowledge
-from bot.engine.store import Store
+from bot.answering import Engine
+from bot.curation.editing import LOCK_NAME, EditRejected, KnowledgeEditor
+from bot.curation.store import Store
+from bot.knowledge import bundled_knowledge_dir, load_knowledge
+from bot.knowledge.loader import validate_knowledge
 
 SOURCE = "tech-police-surveillance-2020"
 EXCERPT = "The online giant has got 39 taxpayer-funded deals since 2015, GMB union research claims."

@@ -21,8 +21,8 @@ from typing import Any
 
 import yaml
 
-from bot.engine.answer import Answer
-from bot.engine.matcher import Engine
+from bot.answering.answer import Answer
+from bot.answering.matcher import Engine
 
 
 @dataclass(frozen=True, slots=True)

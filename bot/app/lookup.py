@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz, process
 
-from bot.engine import Engine, Entry, QuoteResult
+from bot.answering import Engine, QuoteResult
+from bot.knowledge import Entry
 
 MIN_ENTRY_SCORE = 60  # partial_ratio below this is a coincidence of letters, not a match
 

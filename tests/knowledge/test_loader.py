@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import KnowledgeError, bundled_knowledge_dir, load_knowledge
-from bot.engine.loader import Problem, validate_knowledge
+from bot.knowledge import KnowledgeError, bundled_knowledge_dir, load_knowledge
+from bot.knowledge.loader import Problem, validate_knowledge
 
 SOURCE_ID = "tech-police-surveillance-2020"
 # A sentence of the article, as printed (the article has a straight apostrophe in "That's").
@@ -413,7 +413,7 @@ def test_billion_laughs_is_refused_at_once(kb: Path) -> None:
     write(kb, "laughs.yaml", BILLION_LAUGHS)
     # In a child process, so that a regression fails on the timeout instead of hanging the suite.
     script = (
-        "import sys; from pathlib import Path; from bot.engine.loader import validate_knowledge; "
+        "import sys; from pathlib import Path; from bot.knowledge.loader import validate_knowledge; "
         "print(*validate_knowledge(Path(sys.argv[1]))[1], sep='\\n')"
     )
     started = time.perf_counter()

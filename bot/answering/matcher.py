@@ -28,7 +28,7 @@ from itertools import compress, islice, repeat
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from bot.engine.answer import (
+from bot.answering.answer import (
     Answer,
     EvidenceView,
     Outcome,
@@ -37,8 +37,8 @@ from bot.engine.answer import (
     Suggestion,
     quote_view,
 )
-from bot.engine.model import Entry, Kind, KnowledgeBase, Quote, Speaker
-from bot.engine.normalize import PhraseTable, clean, is_filler, rewrite_phrases, term
+from bot.answering.normalize import PhraseTable, clean, is_filler, rewrite_phrases, term
+from bot.knowledge.model import Entry, Kind, KnowledgeBase, Quote, Speaker
 
 log = logging.getLogger(__name__)
 

@@ -1,9 +1,9 @@
 from pathlib import Path
 
+from bot.answering import Engine
+from bot.app.question_log import AskedQuestion, StoreQuestionLog, worth_recording
+from bot.curation.store import Store
 from bot.discord_app.cooldown import Cooldown
-from bot.discord_app.questions import AskedQuestion, StoreQuestionLog, worth_recording
-from bot.engine import Engine
-from bot.engine.store import Store
 
 from .conftest import make_decline
 

@@ -26,9 +26,9 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from bot.engine.answer import Outcome, Suggestion
-from bot.engine.matcher import Engine
-from bot.engine.normalize import clean
+from bot.answering.answer import Outcome, Suggestion
+from bot.answering.matcher import Engine
+from bot.answering.normalize import clean
 
 log = logging.getLogger(__name__)
 

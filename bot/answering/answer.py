@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from bot.engine.model import Entry, KnowledgeBase, Quote, Source
+from bot.knowledge.model import Entry, KnowledgeBase, Quote, Source
 
 
 class Outcome(StrEnum):

@@ -31,8 +31,8 @@ from typing import Any
 
 import yaml
 
-from bot.engine.model import Kind, KnowledgeBase
-from bot.engine.normalize import clean
+from bot.answering.normalize import clean
+from bot.knowledge.model import Kind, KnowledgeBase
 
 log = logging.getLogger(__name__)
 

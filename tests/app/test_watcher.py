@@ -3,7 +3,7 @@ from pathlib import Path
 
 from watchfiles import Change
 
-from bot.discord_app.watcher import KnowledgeFilter, KnowledgeWatcher
+from bot.app.watcher import KnowledgeFilter, KnowledgeWatcher
 
 
 def test_the_filter_lets_knowledge_files_through_and_nothing_that_only_passes_through(tmp_path: Path) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.engine import bundled_knowledge_dir
-from bot.engine.cache import load_engine
+from bot.answering.cache import load_engine
+from bot.knowledge import bundled_knowledge_dir
 
 EVAL = Path(__file__).parents[1] / "eval"
 

@@ -16,8 +16,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.engine import Engine, KnowledgeBase, bundled_knowledge_dir, load_knowledge
-from bot.engine.cache import folder_digest
+from bot.answering import Engine
+from bot.answering.cache import folder_digest
+from bot.knowledge import KnowledgeBase, bundled_knowledge_dir, load_knowledge
 
 log = logging.getLogger(__name__)
 

@@ -31,11 +31,11 @@ from typing import Any
 
 from rapidfuzz import process
 
-from bot.engine.located_yaml import LocatedDocument, Path_, Position, YamlProblem, load_data, parse
-from bot.engine.model import Entry, Evidence, Kind, KnowledgeBase, Quote, Source, Speaker
-from bot.engine.normalize import clean
-from bot.engine.schema import EVIDENCE_FIELDS, ID_PATTERN, KINDS, SECTIONS, SINGULAR, FieldSpec, FieldType
-from bot.engine.verbatim import SourceText, first_difference
+from bot.answering.normalize import clean
+from bot.knowledge.model import Entry, Evidence, Kind, KnowledgeBase, Quote, Source, Speaker
+from bot.knowledge.schema import EVIDENCE_FIELDS, ID_PATTERN, KINDS, SECTIONS, SINGULAR, FieldSpec, FieldType
+from bot.knowledge.verbatim import SourceText, first_difference
+from bot.knowledge.yaml_positions import LocatedDocument, Path_, Position, YamlProblem, load_data, parse
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ class KnowledgeError(Exception):
 
 def bundled_knowledge_dir() -> Path:
     """The knowledge base that ships with StoryBot, wherever it was installed."""
-    installed = resources.files("bot") / "knowledge"
+    installed = resources.files("bot") / "bundled_knowledge"
     if installed.is_dir():
         return Path(str(installed))
     # Running from a source checkout: the curated directory at the top of the repository.

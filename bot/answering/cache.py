@@ -21,9 +21,9 @@ from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
-from bot.engine.loader import load_knowledge
-from bot.engine.matcher import Engine
-from bot.engine.model import Entry, Evidence, KnowledgeBase, Quote, Source, Speaker
+from bot.answering.matcher import Engine
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.model import Entry, Evidence, KnowledgeBase, Quote, Source, Speaker
 
 log = logging.getLogger(__name__)
 

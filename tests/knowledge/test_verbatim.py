@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.engine import bundled_knowledge_dir
-from bot.engine.verbatim import SourceText, first_difference
+from bot.knowledge import bundled_knowledge_dir
+from bot.knowledge.verbatim import SourceText, first_difference
 
 
 @pytest.fixture(scope="module")

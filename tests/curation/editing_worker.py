@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.engine.editing import KnowledgeEditor
-from bot.engine.store import Store
+from bot.curation.editing import KnowledgeEditor
+from bot.curation.store import Store
 
 
 def phrasing(n: int) -> str:

@@ -18,8 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.cli import main
-from bot.engine import bundled_knowledge_dir, load_knowledge
-from bot.engine.extract import (
+from bot.curation.extract import (
     DRAFT_HEADER,
     Draft,
     DraftPerson,
@@ -31,9 +30,10 @@ from bot.engine.extract import (
     slugify,
     write_draft,
 )
-from bot.engine.loader import validate_knowledge
-from bot.engine.model import Kind, KnowledgeBase
-from bot.engine.verbatim import SourceText
+from bot.knowledge import bundled_knowledge_dir, load_knowledge
+from bot.knowledge.loader import validate_knowledge
+from bot.knowledge.model import Kind, KnowledgeBase
+from bot.knowledge.verbatim import SourceText
 
 SHIPPED = bundled_knowledge_dir() / "sources" / "tech-police-surveillance-2020.txt"
 
@@ -524,7 +524,7 @@ def test_quotes_match_when_equal_or_one_nearly_covers_the_other() -> None:
 
 def test_extract_never_imports_discord() -> None:
     code = (
-        "import sys\nfrom bot.engine.extract import extract\n"
+        "import sys\nfrom bot.curation.extract import extract\n"
         "extract('\"Hi,\" said Ann Lee.', source_id='a')\n"
         "print(sorted(m for m in sys.modules if m == 'discord' or m.startswith('discord.')))"
     )

@@ -49,12 +49,12 @@ from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import FoldedScalarString, SingleQuotedScalarString
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from bot.engine.loader import Problem, knowledge_files, validate_knowledge
-from bot.engine.matcher import MAX_QUESTION_CHARS
-from bot.engine.model import Entry, KnowledgeBase
-from bot.engine.normalize import clean, is_filler
-from bot.engine.store import Change, Store
-from bot.engine.verbatim import SourceText, first_difference
+from bot.answering.matcher import MAX_QUESTION_CHARS
+from bot.answering.normalize import clean, is_filler
+from bot.curation.store import Change, Store
+from bot.knowledge.loader import Problem, knowledge_files, validate_knowledge
+from bot.knowledge.model import Entry, KnowledgeBase
+from bot.knowledge.verbatim import SourceText, first_difference
 
 try:  # PyYAML's C composer: the loader's own parser, and fast
     from yaml import CSafeLoader as _SafeLoader
