@@ -251,7 +251,8 @@ def test_ask_needs_a_question(capsys: pytest.CaptureFixture[str]) -> None:
     assert "the following arguments are required: question" in capsys.readouterr().err
 
 
-# (what was typed, what the reader gets: "invalid" (a message, exit 2), "declined" or "answered")
+# (what was typed, what the reader gets: "invalid" (a message, exit 2), "declined", "answered" or
+# "other_language" (a polite note that the bot answers in English, with nothing to press))
 ODD_INPUT = [
     pytest.param("x" * 100_000, "invalid", id="100,000 characters"),
     pytest.param("🙂🙂🙂", "invalid", id="only emoji"),
@@ -261,9 +262,9 @@ ODD_INPUT = [
     pytest.param("which com\u200bpanies paused facial recog\u00adnition?", "answered", id="zero-width inside words"),
     pytest.param("\u202ewhich companies paused facial recognition?\u202c", "answered", id="right-to-left override"),
     pytest.param(f"{QUESTION} 🙂", "answered", id="emoji after a question"),
-    pytest.param("Какие компании приостановили распознавание лиц?", "declined", id="Cyrillic"),
-    pytest.param("哪些公司暂停了人脸识别？", "declined", id="Chinese"),
-    pytest.param("ما هي الشركات التي أوقفت التعرف على الوجه؟", "declined", id="Arabic"),
+    pytest.param("Какие компании приостановили распознавание лиц?", "other_language", id="Cyrillic"),
+    pytest.param("哪些公司暂停了人脸识别？", "other_language", id="Chinese"),
+    pytest.param("ما هي الشركات التي أوقفت التعرف على الوجه؟", "other_language", id="Arabic"),
 ]
 
 
@@ -279,6 +280,7 @@ def test_odd_input_gets_a_message_or_an_honest_reply(
         assert (code, err) == (0, "")
         assert ("You could ask:" in out) == (outcome == "declined")
         assert ("IBM" in out) == (outcome == "answered")
+        assert ("only answer in English" in out) == (outcome == "other_language")
 
     code, out, err = run(capsys, "ask", "--json", question)
     assert (code, err) == (0, "")
