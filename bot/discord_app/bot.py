@@ -117,7 +117,7 @@ class StoryBot(commands.AutoShardedBot):
         self._questions = questions
         self.curator = Curator(self)
         self.watch_quiet = watch_quiet
-        self.cooldown = cooldown if cooldown is not None else Cooldown(settings.ask_cooldown_seconds)
+        self.cooldown = cooldown if cooldown is not None else Cooldown(settings.ask_rate, settings.ask_per)
         self.sync_on_start = sync_on_start
         if settings.gateway_url:
             use_gateway(self.http, settings.gateway_url)

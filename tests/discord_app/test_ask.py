@@ -33,7 +33,7 @@ class Clock:
 @pytest.fixture
 def clock(story_bot: StoryBot) -> Clock:
     clock = Clock()
-    story_bot.cooldown = Cooldown(5.0, clock=clock)
+    story_bot.cooldown = Cooldown(1, 5.0, clock=clock)
     return clock
 
 
