@@ -384,6 +384,19 @@ def test_console_answers_and_quotes_until_quit(
     assert out.count("you> ") == 4
 
 
+def test_console_keeps_the_conversation_for_follow_ups(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, shipped: Engine
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("who is geoffrey alpert?\nwhat did he say?\n/quit\n"))
+    code, out, _ = run(capsys, "console")
+    assert code == 0
+    first, follow_up = out.split("you> ")[1:3]
+    assert "Geoffrey Alpert" in first
+    assert "is quoted" in follow_up and "Geoffrey Alpert" in follow_up
+    quotes = shipped.kb.quotes_by_speaker["geoffrey-alpert"]
+    assert quotes and all(q.text in " ".join(follow_up.split()) for q in quotes)
+
+
 def test_console_ends_at_end_of_input(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO("who is evan greer?\n"))
     code, out, _ = run(capsys, "console")

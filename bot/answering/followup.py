@@ -2,7 +2,7 @@
 
 A `Context` is what the previous answer was about: its entry (if an entry answered it) and the people
 and organisations it concerns, the main one first. `resolve` rewrites a follow-up into a question that
-stands on its own ("what did he say?" → "what did Geoffrey Alpert say?"), which the engine then answers
+stands on its own ("what did he say?" → "what did <the person> say?"), which the engine then answers
 like any other. A question that is not a follow-up comes back unchanged, and so does one whose context
 has nobody it could refer to: it is then a fresh question.
 
@@ -63,7 +63,7 @@ def entry_people(kb: KnowledgeBase, entry_id: str) -> tuple[str, ...]:
 
 
 def display_name(speaker: Speaker) -> str:
-    """The name to write into a question: "An IBM spokesperson" reads as "IBM spokesperson"."""
+    """The name to write into a question, without a leading article ("An X spokesperson" → "X spokesperson")."""
     return _ARTICLE.sub("", speaker.name)
 
 
@@ -143,7 +143,7 @@ def _who_said(kb: KnowledgeBase, context: Context) -> str | None:
 
 
 def _what_about(kb: KnowledgeBase, context: Context, subject: str) -> str:
-    """ "and Greer?" after "who is Alpert?" → "Who is Greer?": the previous question, someone else in it."""
+    """ "and X?" after "who is Y?" → "Who is X?": the previous question, someone else in it."""
     subject = subject.strip()
     if context.entry_id is None:
         return f"What did {subject} say?"

@@ -1,9 +1,9 @@
 """Is a question in English? StoryBot answers only in English, and says so kindly in the reader's language.
 
 Detection compares how common the question's words are in English and in a few other languages, using
-wordfreq's frequency lists (Zipf scale: 7 is "the", 0 is unheard of). "¿Quién es Evan Greer?" scores
-about 18 in Spanish and 13 in English; names score about the same in every language, so they do not
-tip the balance. A dictionary of frequencies suits questions of three or four words, where statistical
+wordfreq's frequency lists (Zipf scale: 7 is "the", 0 is unheard of). "¿Quién es <a name>?" scores
+about 5 points higher in Spanish than in English; names score about the same in every language, so they
+do not tip the balance. A dictionary of frequencies suits questions of three or four words, where statistical
 detectors built for paragraphs (langdetect, langid) guess; wordfreq is maintained, pure Python and
 offline. Its small lists are loaded on first use, one per language.
 
@@ -27,7 +27,7 @@ UNKNOWN = "und"  # not English, but not a language we can name (e.g. another scr
 CANDIDATES = ("es", "fr", "de", "pt", "it", "nl")
 # A question is taken as another language when its words are this much more common there, in Zipf
 # points over the whole question. Of 946 English questions (the evaluation sets and every phrasing in
-# the knowledge base) none scores above 0.7; "Qui est Evan Greer ?" scores 3.1, most others 5 and more.
+# the knowledge base) none scores above 0.7; a short French "who is <name>?" scores 3.1, most others 5 and more.
 MARGIN = 2.0
 MIN_LETTERS_LATIN = 0.5  # below this share of Latin letters, the text is in another script
 WORDLIST = "small"  # the most common words of each language: enough for questions, quick to load

@@ -1,6 +1,6 @@
 """Who was talking about what: each person's last answer in each channel, for follow-up questions.
 
-A member who asks "who is Alpert?" and then "what did he say?" in the same channel means Alpert. The
+A member who asks "who is X?" and then "what did he say?" in the same channel means X. The
 map keeps, per (channel, person), the `Context` of the last answer they got, for `TTL` seconds; it is
 bounded (`MAX_CONVERSATIONS`, the oldest forgotten first) and holds ids only, never message text.
 Context never crosses from one person to another: the key includes who asked.

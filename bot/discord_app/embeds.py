@@ -419,6 +419,7 @@ def help_embed() -> discord.Embed:
     )
     commands = [
         ("/ask question", "Ask about the story. If the story doesn't say, I'll say so and suggest what I can answer."),
+        ("Follow-ups", 'Ask "what did she say?" or "tell me more" next, or reply to one of my answers.'),
         ("/quote person", "Everything someone in the story said, word for word. Names are suggested as you type."),
         ("/sources", "The sources I answer from."),
         ("@StoryBot question", "Mention me with a question, and I'll reply."),
@@ -426,7 +427,8 @@ def help_embed() -> discord.Embed:
         (
             "/kb …",
             "Moderators: /kb teach, /kb add, /kb quote, /kb edit, /kb remove, /kb undo and /kb history keep the "
-            "knowledge base; /kb unanswered and /kb stats show what readers asked; /kb reload reloads it from disk.",
+            "knowledge base; /kb unanswered, /kb review and /kb stats show what readers asked and what they "
+            "marked not right; /kb reload reloads it from disk.",
         ),
     ]
     for name, value in commands:
