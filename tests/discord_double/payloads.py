@@ -267,8 +267,11 @@ def interaction_payload(
     guild_id: int | None,
     app_permissions: int,
     message: JSON | None = None,
+    locale: str = "en-GB",
 ) -> JSON:
-    """An INTERACTION_CREATE payload; in a guild it carries `member`, in a DM `user` (as Discord does)."""
+    """An INTERACTION_CREATE payload; in a guild it carries `member`, in a DM `user` (as Discord does).
+
+    `locale` is the language the user chose in their Discord client."""
     payload: JSON = {
         "id": str(interaction_id),
         "application_id": str(application_id),
@@ -279,7 +282,7 @@ def interaction_payload(
         "channel_id": channel["id"],
         "channel": channel,
         "app_permissions": str(app_permissions),
-        "locale": "en-GB",
+        "locale": locale,
         "entitlements": [],
         "entitlement_sku_ids": [],
         "attachment_size_limit": 10 * 1024 * 1024,

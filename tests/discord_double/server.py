@@ -906,9 +906,10 @@ class DiscordDouble:
         *,
         user: Person | None = None,
         in_dm: bool = False,
+        locale: str = "en-GB",
     ) -> SentInteraction:
-        """A user runs a slash command; `name` may name a subcommand ("kb reload")."""
-        return await self._send_chat_input(name, options or {}, APPLICATION_COMMAND, None, user, in_dm)
+        """A user runs a slash command; `name` may name a subcommand ("kb reload"); `locale` is their client's."""
+        return await self._send_chat_input(name, options or {}, APPLICATION_COMMAND, None, user, in_dm, locale)
 
     async def send_autocomplete(
         self, name: str, options: dict[str, Any], *, focused: str, user: Person | None = None
@@ -917,7 +918,14 @@ class DiscordDouble:
         return await self._send_chat_input(name, options, AUTOCOMPLETE, focused, user, False)
 
     async def _send_chat_input(
-        self, name: str, options: dict[str, Any], kind: int, focused: str | None, user: Person | None, in_dm: bool
+        self,
+        name: str,
+        options: dict[str, Any],
+        kind: int,
+        focused: str | None,
+        user: Person | None,
+        in_dm: bool,
+        locale: str = "en-GB",
     ) -> SentInteraction:
         top, *path = name.split()
         command = self.registered_command(top, in_dm=in_dm)
@@ -947,7 +955,7 @@ class DiscordDouble:
             missing = [o["name"] for o in definitions if o.get("required") and o["name"] not in options]
             if missing:
                 raise AssertionError(f"Discord would not send /{name} without {missing}")
-        return await self.send_interaction(kind, data, user=user, in_dm=in_dm)
+        return await self.send_interaction(kind, data, user=user, in_dm=in_dm, locale=locale)
 
     async def send_message_command(self, name: str, target: JSON, *, user: Person | None = None) -> SentInteraction:
         """A user picks `name` from a message's Apps menu (a message context-menu command)."""
@@ -1026,6 +1034,7 @@ class DiscordDouble:
         user: Person | None = None,
         in_dm: bool = False,
         message: JSON | None = None,
+        locale: str = "en-GB",
     ) -> SentInteraction:
         """Dispatch INTERACTION_CREATE with a realistic payload; the other helpers build `data`."""
         user = user or self.alice
@@ -1046,6 +1055,7 @@ class DiscordDouble:
             guild_id=None if in_dm else self.guild_id,
             app_permissions=self.bot_permissions,
             message=message,
+            locale=locale,
         )
         sent = SentInteraction(interaction_id, token, payload, asyncio.get_running_loop().time())
         self.interactions[interaction_id] = sent
