@@ -201,9 +201,9 @@ class More:
 
 def first_view_sentences(answer: Answer) -> list[str]:
     if answer.outcome is Outcome.QUOTES:
-        return [answer.text, *(sentences(answer.quotes[0].quote.text) if answer.quotes else [])]
+        return [answer.text, *(sentences(answer.quotes[0].quote.text) if answer.quotes else [])]  # shown whole
     best = best_evidence(answer)
-    return [answer.text, *([best[0]] if best else [])]
+    return [trim(answer.text, FIRST_ANSWER_ROOM), *([best[0]] if best else [])]
 
 
 def more_of(answer: Answer) -> More:
@@ -285,9 +285,11 @@ def more_embed(answer: Answer) -> discord.Embed:
         room = EVIDENCE_ROOM // len(more.evidence)
         excerpts = [block_quote(trim(escape_knowledge_text(text), room - 8)) for text, _ in more.evidence]
         embed.description = trim("**What the story says:**\n" + "\n\n".join(excerpts), limits.EMBED_DESCRIPTION)
-    elif not more.quotes:
+    elif more.quotes:
+        embed.description = "**What was said, word for word:**"
+    else:
         embed.description = "The first answer already showed everything the story says about this."
-    embed.set_footer(text=f"Confidence {percent(answer.confidence)} · answers come only from the curated story")
+    embed.set_footer(text="Answers come only from the curated story, in its own words.")
 
     sources = _unique_sources([src for _, src in more.evidence] + [q.source for q in more.quotes])
     if not sources:

@@ -65,7 +65,7 @@ def test_an_answer_shows_what_was_understood_the_evidence_and_the_story_then_quo
     source = field(more, "Source")
     assert "Tech and police surveillance" in source
     assert OUTLET_UNKNOWN in source
-    assert "92%" in text(more.footer.text)
+    assert "curated story" in text(more.footer.text)
 
 
 def test_a_known_outlet_and_link_are_named() -> None:

@@ -54,7 +54,7 @@ def sentences_shown(text: str) -> list[str]:
 
 
 def custom_id(reply: Reply, prefix: str) -> str:
-    return next(b["custom_id"] for b in buttons(reply) if b["custom_id"].startswith(prefix))
+    return str(next(b["custom_id"] for b in buttons(reply) if b["custom_id"].startswith(prefix)))
 
 
 # ---------------------------------------------------------------------- follow-ups
