@@ -319,11 +319,6 @@ def more_embed(answer: Answer) -> discord.Embed:
     return embed
 
 
-def first_view_length(embed: discord.Embed) -> int:
-    """Characters a reader sees of an answer before expanding it (title, text, fields, footer)."""
-    return len(embed)
-
-
 def decline_reply(answer: Answer, *, recorded: bool = False) -> Reply:
     """A kind 'the story does not say', with up to three questions it can answer instead."""
     suggestions = answer.suggestions[:MAX_SUGGESTIONS]
