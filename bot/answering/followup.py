@@ -152,7 +152,7 @@ def _what_about(kb: KnowledgeBase, context: Context, subject: str) -> str:
         for name in sorted(kb.speakers[speaker_id].names, key=len, reverse=True):
             pattern = re.compile(rf"\b{re.escape(_ARTICLE.sub('', name))}\b", re.I)
             if pattern.search(wording):
-                return pattern.sub(subject, wording, count=1)
+                return pattern.sub(lambda _: subject, wording, count=1)  # the subject is text, not a template
     return f"What about {subject}?"
 
 

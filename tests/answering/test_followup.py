@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.answering import Answer, Engine, Outcome
 from bot.answering.followup import Context, context_of, is_follow_up, resolve
 from bot.knowledge import bundled_knowledge_dir, load_knowledge
 
+ENGINE = Engine(load_knowledge(bundled_knowledge_dir()))
+HEADLINE = "which companies paused facial recognition?"
+
 
 @pytest.fixture(scope="module")
 def engine() -> Engine:
-    return Engine(load_knowledge(bundled_knowledge_dir()))
+    return ENGINE
 
 
 def conversation(engine: Engine, *questions: str) -> list[Answer]:
@@ -103,3 +108,19 @@ def test_ordinary_questions_are_not_follow_ups() -> None:
     assert is_follow_up("what did she say?")
     assert is_follow_up("tell me more")
     assert is_follow_up("and amazon?")
+
+
+FOLLOW_UPS = st.one_of(
+    st.text(max_size=200),
+    st.tuples(
+        st.sampled_from(["and ", "what about ", "tell me more", "who said that?", "his ", "her "]), st.text()
+    ).map("".join),
+)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(FOLLOW_UPS, st.sampled_from(["who is geoffrey alpert?", "what did greer say?", HEADLINE]))
+def test_any_follow_up_to_any_answer_gets_an_answer_without_raising(question: str, first: str) -> None:
+    context = context_of(ENGINE.ask(first), ENGINE.kb)
+    answer = ENGINE.ask(question, context)
+    assert 0.0 <= answer.confidence <= 1.0
