@@ -80,6 +80,19 @@ async def test_a_reply_to_an_earlier_answer_follows_that_answer(double: DiscordD
     assert "Fight for Our Future" not in unescape(everything_shown(work.body))
 
 
+async def test_a_thread_started_from_an_answer_follows_that_answer(
+    double: DiscordDouble, storybot: StoryBot, story_engine: Engine
+) -> None:
+    alpert = await mention(double, "who is geoffrey alpert?")
+    assert alpert.message is not None
+    thread = await double.start_thread(alpert.message, by=double.moderator)
+    # Someone else, in the thread, with no conversation of their own: the thread's answer is the context.
+    question = await double.post_message(double.moderator, f"{double.bot.mention} what did he say?", in_thread=thread)
+    said = await double.wait_for_channel_reply(question)
+    [quote] = story_engine.kb.quotes_by_speaker["geoffrey-alpert"]
+    assert quote.text in unescape(everything_shown(said.body))
+
+
 async def test_another_members_follow_up_is_not_answered_from_the_first_members_conversation(
     double: DiscordDouble, storybot: StoryBot, story_engine: Engine
 ) -> None:
