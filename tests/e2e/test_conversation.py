@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shutil
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -20,6 +21,7 @@ from bot.answering.language import POLITE_REPLIES
 from bot.discord_app.bot import StoryBot
 from bot.discord_app.embeds import LOW_CONFIDENCE
 from bot.discord_app.runner import create_bot
+from bot.knowledge import bundled_knowledge_dir, load_knowledge
 from bot.settings import Settings
 
 from .conftest import RunClient, settings_for
@@ -171,6 +173,49 @@ async def test_not_right_reaches_kb_review_and_stats_count_it(double: DiscordDou
     assert review.message is not None
     fine = next(b for b in buttons(review) if b["label"].endswith("Fine"))
     await double.wait_for_reply(await double.press_button(review.message, fine["custom_id"], user=double.moderator))
+    again = await double.wait_for_reply(await double.send_command("kb review", user=double.moderator))
+    assert "Nothing to review" in again.body["embeds"][0]["description"]
+
+
+@pytest.fixture
+async def editable_bot(double: DiscordDouble, tmp_path: Path, run_client: RunClient) -> StoryBot:
+    """StoryBot on a private copy of the shipped knowledge base, which moderators may edit."""
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(bundled_knowledge_dir(), knowledge, ignore=shutil.ignore_patterns(".*"))
+    bot = create_bot(settings_for(double, tmp_path / "data", knowledge), Engine(load_knowledge(knowledge)))
+    await run_client(bot, double.token)
+    return bot
+
+
+async def test_a_reviewed_answer_is_taught_to_another_entry_in_one_form(
+    double: DiscordDouble, editable_bot: StoryBot
+) -> None:
+    question = "what did the mayor say?"
+    answer = await ask(double, question)
+    given = custom_id(answer, "storybot:fb:no:").rsplit(":e:", 1)[1]  # the entry that answered
+    assert answer.message is not None
+    pressed = await double.press_button(answer.message, custom_id(answer, "storybot:fb:no:"))
+    await double.wait_for_modal(pressed)  # the form is optional: the verdict is already recorded
+
+    review = await double.wait_for_reply(await double.send_command("kb review", user=double.moderator))
+    labels = [b["label"] for b in buttons(review)]
+    nearest = next(label for label in labels if label.startswith("1 · Teach to ") and not label.endswith("…"))
+    answered_with = next(iter(editable_bot.engine.kb.entries.values()))
+    assert nearest.removeprefix("1 · Teach to ") != given, "the one-click target is another entry"
+
+    assert review.message is not None
+    choose = next(b for b in buttons(review) if b["label"] == "1 · Teach to…")
+    opened = await double.press_button(review.message, choose["custom_id"], user=double.moderator)
+    form = await double.wait_for_modal(opened)
+    entry_input = next(
+        i["custom_id"] for row in form["components"] for i in [row["component"]] if i["custom_id"] == "entry"
+    )
+    result, updated = await double.wait_for_replies(
+        await double.submit_modal(opened, {entry_input: answered_with.id}), 2
+    )
+    assert unescape(result.body["content"]).startswith("**Saved:**")
+    assert f"taught to `{answered_with.id}`" in updated.body["embeds"][0]["fields"][0]["value"]
+    assert question in [q.lower() for q in editable_bot.engine.kb.entries[answered_with.id].questions]
     again = await double.wait_for_reply(await double.send_command("kb review", user=double.moderator))
     assert "Nothing to review" in again.body["embeds"][0]["description"]
 
