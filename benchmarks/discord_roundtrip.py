@@ -52,7 +52,7 @@ async def run(count: int) -> None:
                 api_base=double.api_base,
                 gateway_url=double.gateway_url,
                 dev_guild_id=double.guild_id,
-                ask_cooldown_seconds=0,
+                ask_rate=0,  # every question of the run is answered: no cooldown
                 data_dir=Path(data_dir),
             )
             bot = create_bot(settings, engine)

@@ -19,6 +19,7 @@ from bot.answering import Answer, Engine, QuoteResult
 from bot.answering.answer import QuoteView, quote_result_json, to_json
 from bot.answering.cache import load_engine
 from bot.answering.evaluation import evaluate, load_cases
+from bot.answering.followup import Context, context_of
 from bot.knowledge import KnowledgeError, bundled_knowledge_dir, load_knowledge
 from bot.knowledge.export import export_knowledge
 from bot.knowledge.loader import display_path
@@ -144,6 +145,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     engine = _engine(args, settings)
     print("StoryBot console — ask about the story. `/quote NAME` for someone's words, `/quit` to leave.")
+    context: Context | None = None  # what the last answer was about, for follow-ups ("what did he say?")
     while True:
         try:
             line = input("you> ")
@@ -156,7 +158,9 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
             print(format_quotes(engine.quote(line.strip().removeprefix("/quote"))))
             continue
         if line.strip():
-            print(format_answer(engine.ask(line)))
+            answer = engine.ask(line, context)
+            context = context_of(answer, engine.kb) or context
+            print(format_answer(answer))
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:

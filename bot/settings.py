@@ -49,7 +49,8 @@ class Settings:
     shards: int | None = None  # None: one shard; 0: automatic sharding
     shard_ids: tuple[int, ...] = ()  # the shards this process runs; empty: all of them
     data_dir: Path = Path(".storybot")
-    ask_cooldown_seconds: float = 5.0
+    ask_rate: int = 4  # questions a member may ask in a burst...
+    ask_per: float = 20.0  # ...within this many seconds (0 in either: no cooldown)
 
     @classmethod
     def load(cls, env: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")) -> Settings:
@@ -88,7 +89,8 @@ class Settings:
                 if part.strip()
             ),
             data_dir=Path(get("STORYBOT_DATA_DIR") or ".storybot").expanduser(),
-            ask_cooldown_seconds=float(get("STORYBOT_ASK_COOLDOWN") or 5.0),
+            ask_rate=int(_number(get("STORYBOT_ASK_RATE"), "STORYBOT_ASK_RATE", 4)),
+            ask_per=_number(get("STORYBOT_ASK_PER"), "STORYBOT_ASK_PER", 20.0),
         )
 
 
@@ -99,3 +101,16 @@ def _int(value: str | None, name: str) -> int | None:
         return int(value)
     except ValueError:
         raise SettingsError(f"{name} must be a number (a Discord id), not {value!r}.") from None
+
+
+def _number(value: str | None, name: str, default: float) -> float:
+    """A count or a number of seconds, not negative; `default` when unset."""
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, not {value!r}.") from None
+    if number < 0:
+        raise SettingsError(f"{name} cannot be negative ({value!r}).")
+    return number

@@ -251,7 +251,8 @@ def test_ask_needs_a_question(capsys: pytest.CaptureFixture[str]) -> None:
     assert "the following arguments are required: question" in capsys.readouterr().err
 
 
-# (what was typed, what the reader gets: "invalid" (a message, exit 2), "declined" or "answered")
+# (what was typed, what the reader gets: "invalid" (a message, exit 2), "declined", "answered" or
+# "other_language" (a polite note that the bot answers in English, with nothing to press))
 ODD_INPUT = [
     pytest.param("x" * 100_000, "invalid", id="100,000 characters"),
     pytest.param("🙂🙂🙂", "invalid", id="only emoji"),
@@ -261,9 +262,9 @@ ODD_INPUT = [
     pytest.param("which com\u200bpanies paused facial recog\u00adnition?", "answered", id="zero-width inside words"),
     pytest.param("\u202ewhich companies paused facial recognition?\u202c", "answered", id="right-to-left override"),
     pytest.param(f"{QUESTION} 🙂", "answered", id="emoji after a question"),
-    pytest.param("Какие компании приостановили распознавание лиц?", "declined", id="Cyrillic"),
-    pytest.param("哪些公司暂停了人脸识别？", "declined", id="Chinese"),
-    pytest.param("ما هي الشركات التي أوقفت التعرف على الوجه؟", "declined", id="Arabic"),
+    pytest.param("Какие компании приостановили распознавание лиц?", "other_language", id="Cyrillic"),
+    pytest.param("哪些公司暂停了人脸识别？", "other_language", id="Chinese"),
+    pytest.param("ما هي الشركات التي أوقفت التعرف على الوجه؟", "other_language", id="Arabic"),
 ]
 
 
@@ -279,6 +280,7 @@ def test_odd_input_gets_a_message_or_an_honest_reply(
         assert (code, err) == (0, "")
         assert ("You could ask:" in out) == (outcome == "declined")
         assert ("IBM" in out) == (outcome == "answered")
+        assert ("only answer in English" in out) == (outcome == "other_language")
 
     code, out, err = run(capsys, "ask", "--json", question)
     assert (code, err) == (0, "")
@@ -380,6 +382,19 @@ def test_console_answers_and_quotes_until_quit(
     assert "Evan Greer:" in out
     # One prompt for each line up to `/quit`; the line after it is never read.
     assert out.count("you> ") == 4
+
+
+def test_console_keeps_the_conversation_for_follow_ups(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, shipped: Engine
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("who is geoffrey alpert?\nwhat did he say?\n/quit\n"))
+    code, out, _ = run(capsys, "console")
+    assert code == 0
+    first, follow_up = out.split("you> ")[1:3]
+    assert "Geoffrey Alpert" in first
+    assert "is quoted" in follow_up and "Geoffrey Alpert" in follow_up
+    quotes = shipped.kb.quotes_by_speaker["geoffrey-alpert"]
+    assert quotes and all(q.text in " ".join(follow_up.split()) for q in quotes)
 
 
 def test_console_ends_at_end_of_input(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

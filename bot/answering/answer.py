@@ -19,6 +19,7 @@ class Outcome(StrEnum):
     DECLINED = "declined"  # the story does not say, or the engine is not sure enough
     SMALL_TALK = "small_talk"  # a greeting or thanks: a friendly reply, no answer
     INVALID = "invalid"  # empty, unreadable or oversized input: a kind message
+    OTHER_LANGUAGE = "other_language"  # not in English: a polite note that the bot answers in English
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,8 @@ class Answer:
     quotes: tuple[QuoteView, ...] = ()
     suggestions: tuple[Suggestion, ...] = ()
     speaker_id: str | None = None  # for QUOTES: whose quotes these are
+    language: str | None = None  # for OTHER_LANGUAGE: the language detected (see `language.detect`)
+    off_topic: bool = False  # for DECLINED: nothing in the story comes close; suggestions are starters
 
     @property
     def answered(self) -> bool:

@@ -37,6 +37,8 @@ from bot.answering.answer import (
     Suggestion,
     quote_view,
 )
+from bot.answering.followup import Context, leans_on_a_person, resolve
+from bot.answering.language import ENGLISH, detect, polite_reply
 from bot.answering.normalize import PhraseTable, clean, is_filler, rewrite_phrases, term
 from bot.knowledge.model import Entry, Kind, KnowledgeBase, Quote, Speaker
 
@@ -64,6 +66,9 @@ COVERED_SHARE = 0.6  # of a phrasing's score: how much of the question it explai
 KNOWN_MISSING = 0.9
 UNKNOWN_WEIGHT = 1.0  # a word the knowledge base never uses weighs this much of its rarest word
 QUOTE_LOOKUP_THRESHOLD = 80.0
+# A follow-up whose pronoun is only "it" or "they" may be a question of its own ("do tech companies want
+# it both ways?"): asked as it stands, an answer this sure wins over the one about the previous subject.
+STANDS_ALONE = 0.9
 
 SAY = term("say")
 THINK = term("think")
@@ -694,8 +699,14 @@ class Engine:
 
     # ---------------------------------------------------------------- answers
 
-    def ask(self, question: str) -> Answer:
-        """Answer a question, quote someone, or decline honestly. Never raises on any string."""
+    def ask(self, question: str, context: Context | None = None) -> Answer:
+        """Answer a question, quote someone, or decline honestly. Never raises on any string.
+
+        `context` is what the previous answer in the conversation was about: a follow-up such as "what did
+        he say?" is answered about that (see `followup`); without it, every question is a fresh one.
+        """
+        if context is not None and isinstance(question, str):
+            return self._follow_up(question, context)
         text = " ".join(question.split()) if isinstance(question, str) else ""
         if not clean(text):
             return Answer(text, Outcome.INVALID, "Please ask a question about the story, in words.", 0.0)
@@ -709,6 +720,10 @@ class Engine:
         words = {w for w in clean(text).split() if not is_filler(w)}
         if words <= _SMALL_TALK | _HELP_WORDS:
             return self._small_talk(text, words)
+
+        language = detect(text)
+        if language != ENGLISH:
+            return Answer(text, Outcome.OTHER_LANGUAGE, polite_reply(None), 0.0, language=language)
 
         analysis = self.analyse(text)
         ranked = self.rank(analysis)
@@ -733,6 +748,18 @@ class Engine:
             return self._decline(text, ranked, top.score, close_call=True)
         return self._entry_answer(text, self.kb.entries[top.entry_id], top.score, top.phrasing)
 
+    def _follow_up(self, question: str, context: Context) -> Answer:
+        resolved = resolve(question, context, self.kb)
+        if resolved == question:
+            return self.ask(question)
+        log.debug("follow-up %r read as %r", question, resolved)
+        answer = self.ask(resolved)
+        if not leans_on_a_person(question):
+            alone = self.ask(question)
+            if alone.answered and alone.confidence >= max(STANDS_ALONE, answer.confidence):
+                return alone
+        return answer
+
     def answer_entry(self, entry_id: str, question: str | None = None) -> Answer:
         """The answer of one entry (a pressed suggestion, or `/kb` previews)."""
         entry = self.kb.entries[entry_id]
@@ -746,13 +773,16 @@ class Engine:
 
     def _decline(self, question: str, ranked: list[Scored], confidence: float, close_call: bool = False) -> Answer:
         suggestions = self.suggest(ranked)
-        if close_call:
+        off_topic = not any(s.score >= SUGGESTION_FLOOR for s in ranked)
+        if off_topic:  # nothing comes close: say what the bot is for, and where the story starts
+            text = "That isn't something the story covers. Here are a few questions I can answer:"
+        elif close_call:
             text = "I'm not sure which of these you mean: the story covers more than one thing like that."
         else:
             text = "The story doesn't say, as far as I can tell."
-        if suggestions:
+        if suggestions and not off_topic:
             text += " Did you mean one of these?"
-        return Answer(question, Outcome.DECLINED, text, confidence, suggestions=suggestions)
+        return Answer(question, Outcome.DECLINED, text, confidence, suggestions=suggestions, off_topic=off_topic)
 
     def suggest(self, ranked: list[Scored]) -> tuple[Suggestion, ...]:
         picked = [s for s in ranked if s.score >= SUGGESTION_FLOOR][:MAX_SUGGESTIONS]

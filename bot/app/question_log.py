@@ -50,17 +50,20 @@ def worth_recording(answer: Answer) -> bool:
 
 
 class QuestionLog(Protocol):
-    """Where asked questions go. `record` may block briefly (a database write); call it from a thread."""
+    """Where asked questions go. `record` may block briefly (a database write); call it from a thread.
 
-    def record(self, item: AskedQuestion) -> None: ...
+    It returns the question's id, which an answer's feedback buttons carry, or None if it keeps no ids.
+    """
+
+    def record(self, item: AskedQuestion) -> int | None: ...
 
 
 class StoreQuestionLog:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def record(self, item: AskedQuestion) -> None:
-        self.store.record_question(
+    def record(self, item: AskedQuestion) -> int | None:
+        return self.store.record_question(
             question=item.question,
             outcome=item.outcome.value,
             entry_id=item.entry_id,
@@ -77,5 +80,6 @@ class MemoryQuestionLog:
     def __init__(self) -> None:
         self.items: list[AskedQuestion] = []
 
-    def record(self, item: AskedQuestion) -> None:
+    def record(self, item: AskedQuestion) -> int | None:
         self.items.append(item)
+        return len(self.items)

@@ -1,8 +1,9 @@
 """What StoryBot keeps about itself: the moderators' audit trail, and the questions people asked.
 
 One SQLite file in the data directory (`STORYBOT_DATA_DIR`), in WAL mode so the bot can record a
-question while a moderator reads the history, and several processes can share it. Both tables are
-bounded: past `max_questions` / `max_changes` rows the oldest are pruned, so the file stops growing.
+question while a moderator reads the history, and several processes can share it. Every table is
+bounded: past `max_questions` / `max_changes` rows the oldest are pruned, so the file stops growing
+(readers' feedback on answers shares the questions' bound).
 Personal data is minimal: a question's text, the asker's user id and server id, never the
 conversation around it; a change's moderator id and display name.
 
@@ -71,6 +72,24 @@ CREATE TABLE IF NOT EXISTS changes (
     state TEXT NOT NULL DEFAULT 'done'  -- pending: recorded, its file not yet written (see record_change)
 );
 CREATE INDEX IF NOT EXISTS changes_file ON changes (file, id);
+CREATE TABLE IF NOT EXISTS feedback (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    question_id INTEGER,            -- the questions row the answer was given to (NULL: it was not recorded)
+    question TEXT NOT NULL,         -- copied: the questions table is pruned sooner
+    entry_id TEXT,                  -- the entry that answered (NULL: someone's quotes answered)
+    speaker_id TEXT,                -- for quotes: whose
+    answer TEXT NOT NULL,           -- the answer the reader was given
+    confidence REAL NOT NULL,
+    helpful INTEGER NOT NULL,       -- 1: "Helpful", 0: "Not right"
+    wanted TEXT,                    -- what the reader wanted to know, if they said (the optional form)
+    user_id INTEGER,
+    guild_id INTEGER,               -- NULL: a direct message
+    status TEXT NOT NULL DEFAULT 'open',  -- open | fine | taught ("Not right" feedback only)
+    resolved_entry TEXT             -- for taught: the entry the question was added to
+);
+CREATE UNIQUE INDEX IF NOT EXISTS feedback_once ON feedback (question_id, user_id);
+CREATE INDEX IF NOT EXISTS feedback_open ON feedback (helpful, status, id);
 """
 
 
@@ -105,12 +124,32 @@ class UnansweredGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class Feedback:
+    """A reader's verdict on one answer; "Not right" ones wait in `/kb review`."""
+
+    id: int
+    at: datetime
+    question: str
+    entry_id: str | None
+    speaker_id: str | None
+    answer: str
+    confidence: float
+    helpful: bool
+    wanted: str | None
+    user_id: int | None
+    guild_id: int | None
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
 class Stats:
     since: datetime | None
     asked: int  # questions answered or declined (greetings and empty input are not recorded)
     answered: int  # by an entry or with someone's quotes
     declined: int
     top_entries: tuple[tuple[str, int], ...]  # (entry id, times it answered), most first
+    helpful: int = 0  # answers readers marked "Helpful"...
+    not_right: int = 0  # ...and "Not right"
 
 
 def _iso(moment: datetime) -> str:
@@ -186,8 +225,8 @@ class Store:
         guild_id: int | None,
         suggestions: Sequence[str] = (),
         at: datetime | None = None,
-    ) -> None:
-        """Remember one question and what became of it; the oldest are pruned past `max_questions`."""
+    ) -> int:
+        """Remember one question and what became of it; returns its id. The oldest are pruned past `max_questions`."""
         text = " ".join(question.split())[:QUESTION_ROOM]
         when = _iso(at or datetime.now(UTC))
         with self._transaction() as db:
@@ -198,6 +237,7 @@ class Store:
             )
             # Ids only grow and rows leave only from the oldest end, so this keeps the newest `max_questions`.
             db.execute("DELETE FROM questions WHERE id <= ?", ((cursor.lastrowid or 0) - self.max_questions,))
+        return int(cursor.lastrowid or 0)
 
     def unanswered_groups(
         self, engine: Engine, *, since: datetime | None = None, limit: int = 10
@@ -282,6 +322,9 @@ class Store:
                 f"entry_id IS NOT NULL AND outcome IN ({marks}) GROUP BY entry_id ORDER BY n DESC, entry_id LIMIT 10",
                 [*params, *_ANSWERED],
             ).fetchall()
+            verdicts = dict(
+                self._db.execute(f"SELECT helpful, COUNT(*) FROM feedback {where} GROUP BY helpful", params).fetchall()  # noqa: S608 - fixed text
+            )
         answered = sum(by_outcome.get(outcome, 0) for outcome in _ANSWERED)
         declined = by_outcome.get(Outcome.DECLINED.value, 0)
         return Stats(
@@ -290,7 +333,88 @@ class Store:
             answered=answered,
             declined=declined,
             top_entries=tuple((str(entry), int(n)) for entry, n in top),
+            helpful=int(verdicts.get(1, 0)),
+            not_right=int(verdicts.get(0, 0)),
         )
+
+    # ------------------------------------------------------------------ feedback
+
+    def question_asked(self, question_id: int) -> tuple[str, float] | None:
+        """(question, confidence) of a recorded question, if it is still kept."""
+        with self._lock:
+            row = self._db.execute("SELECT question, confidence FROM questions WHERE id = ?", (question_id,)).fetchone()
+        return (str(row["question"]), float(row["confidence"])) if row is not None else None
+
+    def record_feedback(
+        self,
+        *,
+        question_id: int | None,
+        question: str,
+        entry_id: str | None,
+        speaker_id: str | None,
+        answer: str,
+        confidence: float,
+        helpful: bool,
+        user_id: int | None,
+        guild_id: int | None,
+        at: datetime | None = None,
+    ) -> int:
+        """A reader's verdict on an answer; pressing again changes it (one verdict per reader and answer)."""
+        when = _iso(at or datetime.now(UTC))
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO feedback (at, question_id, question, entry_id, speaker_id, answer, confidence, helpful,"
+                " user_id, guild_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (question_id, user_id) DO UPDATE SET at = excluded.at, helpful = excluded.helpful,"
+                " status = 'open', resolved_entry = NULL",
+                (
+                    when,
+                    question_id,
+                    " ".join(question.split())[:QUESTION_ROOM],
+                    entry_id,
+                    speaker_id,
+                    answer[:QUESTION_ROOM],
+                    confidence,
+                    int(helpful),
+                    user_id,
+                    guild_id,
+                ),
+            )
+            row = db.execute(
+                "SELECT id FROM feedback WHERE question_id IS ? AND user_id IS ? ORDER BY id DESC LIMIT 1",
+                (question_id, user_id),
+            ).fetchone()
+            db.execute("DELETE FROM feedback WHERE id <= ?", (int(row["id"]) - self.max_questions,))
+        return int(row["id"])
+
+    def add_wanted(self, feedback_id: int, wanted: str) -> None:
+        """What the reader wanted to know instead, from the optional form."""
+        text = " ".join(wanted.split())[:QUESTION_ROOM] or None
+        with self._transaction() as db:
+            db.execute("UPDATE feedback SET wanted = ? WHERE id = ?", (text, feedback_id))
+
+    def feedback_to_review(self, *, since: datetime | None = None, limit: int = 10) -> list[Feedback]:
+        """Open "Not right" feedback, newest first."""
+        query = "SELECT * FROM feedback WHERE helpful = 0 AND status = 'open'"
+        params: list[object] = []
+        if since is not None:
+            query += " AND at >= ?"
+            params.append(_iso(since))
+        query += " ORDER BY id DESC LIMIT ?"
+        params.append(limit)
+        with self._lock:
+            rows = self._db.execute(query, params).fetchall()
+        return [_feedback(row) for row in rows]
+
+    def settle_feedback(self, feedback_id: int, *, taught_to: str | None = None) -> int:
+        """Take feedback off the review list: taught to an entry, or (None) the answer was fine."""
+        status = "taught" if taught_to else "fine"
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE feedback SET status = ?, resolved_entry = ? WHERE id = ? AND status = 'open'",
+                (status, taught_to, feedback_id),
+            )
+            return cursor.rowcount
 
     # ------------------------------------------------------------------ audit trail
 
@@ -414,6 +538,23 @@ def _change(row: sqlite3.Row) -> Change:
         after=_unpack(row["after"]),
         undone_by=row["undone_by"],
         reverts=row["reverts"],
+    )
+
+
+def _feedback(row: sqlite3.Row) -> Feedback:
+    return Feedback(
+        id=row["id"],
+        at=datetime.fromisoformat(row["at"]),
+        question=row["question"],
+        entry_id=row["entry_id"],
+        speaker_id=row["speaker_id"],
+        answer=row["answer"],
+        confidence=row["confidence"],
+        helpful=bool(row["helpful"]),
+        wanted=row["wanted"],
+        user_id=row["user_id"],
+        guild_id=row["guild_id"],
+        status=row["status"],
     )
 
 

@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answering import Engine
+from bot.app.conversation import Conversations
 from bot.app.live_engine import EngineHolder
 from bot.app.question_log import QuestionLog, StoreQuestionLog
 from bot.app.watcher import DEFAULT_QUIET
@@ -117,8 +118,9 @@ class StoryBot(commands.AutoShardedBot):
         self._questions = questions
         self.curator = Curator(self)
         self.watch_quiet = watch_quiet
-        self.cooldown = cooldown if cooldown is not None else Cooldown(settings.ask_cooldown_seconds)
+        self.cooldown = cooldown if cooldown is not None else Cooldown(settings.ask_rate, settings.ask_per)
         self.sync_on_start = sync_on_start
+        self.conversations = Conversations()  # each person's last answer per channel, for follow-ups
         if settings.gateway_url:
             use_gateway(self.http, settings.gateway_url)
 

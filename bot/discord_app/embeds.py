@@ -7,18 +7,21 @@ or a prolific speaker is shortened here, visibly, rather than rejected by Discor
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import discord
 
 from bot.answering.answer import Answer, Outcome, QuoteResult, QuoteView, Suggestion
+from bot.answering.language import polite_reply
 from bot.discord_app import limits
 from bot.discord_app.limits import trim
 from bot.discord_app.safety import escape_knowledge_text, escape_user_text, neutralise_fences
 from bot.knowledge.model import KnowledgeBase, Source
 
-LOW_CONFIDENCE = 0.75  # below this an answer carries a visible caution
+LOW_CONFIDENCE = 0.75  # below this an answer carries a visible caution...
+FAIRLY_SURE = 0.6  # ...which says "Fairly sure" above this, "Not sure" below
 MAX_SUGGESTIONS = 3
 QUOTES_PER_PAGE = 5
 
@@ -28,6 +31,15 @@ ANSWER_ROOM = 1500
 EVIDENCE_ROOM = 1500
 QUESTION_ROOM = 300
 QUOTE_BLOCK_ROOM = 3000  # one quote on a /quote page
+# The first view of an answer fits a phone screen without scrolling: about 600 characters in all.
+FIRST_VIEW_ROOM = 600
+FIRST_ANSWER_ROOM = 450  # the answer itself; the longest curated answers (~500) are cut at a sentence
+MIN_EVIDENCE_ROOM = 100  # a sentence of evidence is always shown, even after a long answer
+STORY_ROOM = 100  # the story's title, named under the answer
+
+_SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)\]]))\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_STRAIGHT = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+_WORDS = re.compile(r"[a-z0-9']+")
 
 COLOUR_ANSWER = discord.Colour.blurple()
 COLOUR_DOUBT = discord.Colour.gold()
@@ -47,6 +59,8 @@ class Reply:
     embeds: tuple[discord.Embed, ...] = ()
     suggestions: tuple[Suggestion, ...] = ()
     private: bool = False  # ephemeral, where the reply answers an interaction
+    topic: str | None = None  # for an answer: what it is about ("e:<entry>", "s:<speaker>"), for feedback
+    expandable: bool = False  # for an answer: "Show evidence and quotes" has more to show
 
 
 def percent(confidence: float) -> str:
@@ -114,15 +128,18 @@ def _fits(embed: discord.Embed, *extra: str, reserve: int = 0) -> bool:
     return len(embed) + sum(len(part) for part in extra) + reserve <= limits.EMBED_TOTAL
 
 
-def answer_reply(answer: Answer, *, recorded: bool = False) -> Reply:
+def answer_reply(answer: Answer, *, recorded: bool = False, locale: str | None = None) -> Reply:
     """The whole reply to a question, whatever the engine made of it.
 
-    `recorded` says the question was noted for moderators, which a declined reply tells the reader.
+    `recorded` says the question was noted for moderators, which a declined reply tells the reader;
+    `locale` (Discord's, e.g. "es-ES") chooses the language of the note for questions not in English.
     """
     if answer.answered:
-        return Reply(embeds=(answer_embed(answer),))
+        return Reply(embeds=(answer_embed(answer),), topic=answer_topic(answer), expandable=bool(more_of(answer)))
     if answer.outcome is Outcome.DECLINED:
         return decline_reply(answer, recorded=recorded)
+    if answer.outcome is Outcome.OTHER_LANGUAGE:  # a short note for the asker alone, nothing to press
+        return Reply(content=polite_reply(locale), private=True)
     # Small talk and unusable input: a plain, friendly line; unusable input only to the person who sent it.
     text = trim(escape_knowledge_text(answer.text), limits.CONTENT)
     if answer.outcome is Outcome.INVALID:
@@ -130,34 +147,158 @@ def answer_reply(answer: Answer, *, recorded: bool = False) -> Reply:
     return Reply(content=text, suggestions=answer.suggestions[:MAX_SUGGESTIONS])
 
 
-def answer_embed(answer: Answer) -> discord.Embed:
-    """An answer with what the bot understood, its evidence, related quotes and the source named."""
-    doubtful = answer.confidence < LOW_CONFIDENCE
-    title = f"Answering: {answer.matched_question}" if answer.matched_question else "From the story"
-    embed = discord.Embed(
-        title=trim(title, limits.EMBED_TITLE),
-        colour=COLOUR_DOUBT if doubtful else COLOUR_ANSWER,
-    )
-    parts: list[str] = []
-    if doubtful:
-        parts.append(
-            f"⚠️ *I'm not sure this is what you asked (confidence {percent(answer.confidence)}). "
-            "Check the question above; rephrase if it is not yours.*"
-        )
-    parts.append(trim(escape_knowledge_text(answer.text), ANSWER_ROOM))
-    if answer.evidence:
-        room = EVIDENCE_ROOM // len(answer.evidence)
-        excerpts = [block_quote(trim(escape_knowledge_text(e.excerpt), room - 8)) for e in answer.evidence]
-        parts.append("**What the story says:**\n" + "\n\n".join(excerpts))
-    embed.description = trim("\n\n".join(parts), limits.EMBED_DESCRIPTION)
-    embed.set_footer(text=f"Confidence {percent(answer.confidence)} · answers come only from the curated story")
+def answer_topic(answer: Answer) -> str | None:
+    """ "e:<entry id>" or "s:<speaker id>": what an answer is about, which its buttons carry."""
+    if answer.outcome is Outcome.QUOTES and answer.speaker_id:
+        return f"s:{answer.speaker_id}"
+    return f"e:{answer.entry.id}" if answer.entry is not None else None
 
-    sources = _unique_sources([e.source for e in answer.evidence] + [q.source for q in answer.quotes])
+
+# ---------------------------------------------------------------------- sentences, each shown once
+
+
+def sentences(text: str) -> list[str]:
+    return [part.strip() for part in _SENTENCE_BREAK.split(text.strip()) if part.strip()]
+
+
+def _plain(text: str) -> str:
+    """A sentence as compared for repeats: case, curly quotes, spacing and outer punctuation folded away."""
+    text = text.translate(_STRAIGHT).lower()
+    return " ".join(text.split()).strip(" .,;:!?\"'…")
+
+
+def _shown_in(sentence: str, shown: Sequence[str]) -> bool:
+    plain = _plain(sentence)
+    return bool(plain) and any(plain in seen for seen in shown)
+
+
+def best_evidence(answer: Answer) -> tuple[str, Source] | None:
+    """The evidence sentence that backs the answer best, and is not already part of it.
+
+    Curators put an entry's main evidence first, so the first excerpt with anything new is the one read;
+    of its sentences, the one sharing most words with the answer.
+    """
+    said = [_plain(answer.text)]
+    answer_words = set(_WORDS.findall(said[0]))
+    for view in answer.evidence:
+        fresh = [s for s in sentences(view.excerpt) if not _shown_in(s, said)]
+        if fresh:
+            best = max(fresh, key=lambda s: len(set(_WORDS.findall(_plain(s))) & answer_words))
+            return best, view.source
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class More:
+    """What "Show evidence and quotes" adds to the first view: nothing the reader has already seen."""
+
+    evidence: tuple[tuple[str, Source], ...]  # excerpts, less sentences already shown
+    quotes: tuple[QuoteView, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.evidence or self.quotes)
+
+
+def first_view_sentences(answer: Answer) -> list[str]:
+    if answer.outcome is Outcome.QUOTES:
+        return [answer.text, *(sentences(answer.quotes[0].quote.text) if answer.quotes else [])]  # shown whole
+    best = best_evidence(answer)
+    return [trim(answer.text, FIRST_ANSWER_ROOM), *([best[0]] if best else [])]
+
+
+def more_of(answer: Answer) -> More:
+    """The evidence and quotes not in the first view, each sentence once (a quote wins over the same excerpt)."""
+    shown = [_plain(s) for s in first_view_sentences(answer)]
+    quotes: list[QuoteView] = []
+    for view in answer.quotes[1:] if answer.outcome is Outcome.QUOTES else answer.quotes:
+        parts = sentences(view.quote.text)
+        if parts and all(_shown_in(p, shown) for p in parts):
+            continue
+        quotes.append(view)
+        shown += [_plain(p) for p in parts]
+    evidence: list[tuple[str, Source]] = []
+    for excerpt in answer.evidence:
+        left = [p for p in sentences(excerpt.excerpt) if not _shown_in(p, shown)]
+        if left:
+            evidence.append((" ".join(left), excerpt.source))
+            shown += [_plain(p) for p in left]
+    return More(tuple(evidence), tuple(quotes))
+
+
+# ---------------------------------------------------------------------- the answer, first view and more
+
+
+def confidence_word(confidence: float) -> str | None:
+    """A word a reader sees at a glance when an answer is not a sure one; None when it is."""
+    if confidence >= LOW_CONFIDENCE:
+        return None
+    return "Fairly sure" if confidence >= FAIRLY_SURE else "Not sure"
+
+
+def answer_embed(answer: Answer) -> discord.Embed:
+    """The first view of an answer, sized for a phone: what was understood, the answer, the single best
+    sentence of evidence (or the first quote), the story named, and a confidence word when not sure."""
+    word = confidence_word(answer.confidence)
+    title = f"Answering: {answer.matched_question}" if answer.matched_question else "From the story"
+    embed = discord.Embed(title=trim(title, limits.EMBED_TITLE), colour=COLOUR_DOUBT if word else COLOUR_ANSWER)
+    parts: list[str] = []
+    if word:
+        parts.append(f"⚠️ **{word}** this is what you asked (confidence {percent(answer.confidence)}); rephrase if not.")
+    parts.append(trim(escape_knowledge_text(answer.text), FIRST_ANSWER_ROOM))
+    source: Source | None = None
+    if answer.outcome is Outcome.QUOTES and answer.quotes:
+        first = answer.quotes[0]
+        source = first.source
+        backing = quote_block(first, _room_left(title, parts, source))
+    else:
+        best = best_evidence(answer)
+        backing = ""
+        if best is not None:
+            sentence, source = best
+            backing = block_quote(trim(escape_knowledge_text(sentence), _room_left(title, parts, source) - 2))
+    if backing:
+        parts.append(backing)
+    if source is None and answer.evidence:
+        source = answer.evidence[0].source
+    if source is not None:
+        parts.append(story_line(source))
+    embed.description = trim("\n".join(parts), limits.EMBED_DESCRIPTION)
+    return embed
+
+
+def story_line(source: Source) -> str:
+    return f"📰 *{escape_knowledge_text(trim(source.title, STORY_ROOM))}*"
+
+
+def _room_left(title: str, parts: Sequence[str], source: Source | None) -> int:
+    """Room for the evidence sentence within the first view's budget, and never less than a sentence needs."""
+    used = len(title) + sum(len(p) + 1 for p in parts) + (len(story_line(source)) + 1 if source else 0)
+    return max(FIRST_VIEW_ROOM - used, MIN_EVIDENCE_ROOM)
+
+
+def more_embed(answer: Answer) -> discord.Embed:
+    """Everything behind an answer the first view left out: the rest of the evidence, the quotes, the sources."""
+    more = more_of(answer)
+    title = f"Evidence and quotes: {answer.matched_question}" if answer.matched_question else "Evidence and quotes"
+    embed = discord.Embed(title=trim(title, limits.EMBED_TITLE), colour=COLOUR_ANSWER)
+    if more.evidence:
+        room = EVIDENCE_ROOM // len(more.evidence)
+        excerpts = [block_quote(trim(escape_knowledge_text(text), room - 8)) for text, _ in more.evidence]
+        embed.description = trim("**What the story says:**\n" + "\n\n".join(excerpts), limits.EMBED_DESCRIPTION)
+    elif more.quotes:
+        embed.description = "**What was said, word for word:**"
+    else:
+        embed.description = "The first answer already showed everything the story says about this."
+    embed.set_footer(text="Answers come only from the curated story, in its own words.")
+
+    sources = _unique_sources([src for _, src in more.evidence] + [q.source for q in more.quotes])
+    if not sources:
+        sources = _unique_sources(e.source for e in answer.evidence)
     source_field = _sources_field(sources)
     reserve = sum(len(part) for part in source_field) if source_field else 0
     more_note_room = 80
     shown = 0
-    for view in answer.quotes:
+    for view in more.quotes:
         if len(embed.fields) >= limits.EMBED_FIELDS - 2:
             break
         name = trim(view.speaker, limits.FIELD_NAME)
@@ -166,8 +307,8 @@ def answer_embed(answer: Answer) -> discord.Embed:
             break
         embed.add_field(name=name, value=value, inline=False)
         shown += 1
-    if shown < len(answer.quotes):
-        missing = len(answer.quotes) - shown
+    if shown < len(more.quotes):
+        missing = len(more.quotes) - shown
         embed.add_field(
             name="More quotes",
             value=f"{missing} more not shown here; `/quote` lists everything a person said.",
@@ -275,6 +416,7 @@ def help_embed() -> discord.Embed:
     )
     commands = [
         ("/ask question", "Ask about the story. If the story doesn't say, I'll say so and suggest what I can answer."),
+        ("Follow-ups", 'Ask "what did she say?" or "tell me more" next, or reply to one of my answers.'),
         ("/quote person", "Everything someone in the story said, word for word. Names are suggested as you type."),
         ("/sources", "The sources I answer from."),
         ("@StoryBot question", "Mention me with a question, and I'll reply."),
@@ -282,7 +424,8 @@ def help_embed() -> discord.Embed:
         (
             "/kb …",
             "Moderators: /kb teach, /kb add, /kb quote, /kb edit, /kb remove, /kb undo and /kb history keep the "
-            "knowledge base; /kb unanswered and /kb stats show what readers asked; /kb reload reloads it from disk.",
+            "knowledge base; /kb unanswered, /kb review and /kb stats show what readers asked and what they "
+            "marked not right; /kb reload reloads it from disk.",
         ),
     ]
     for name, value in commands:

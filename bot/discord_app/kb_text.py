@@ -146,6 +146,15 @@ def stats_embed(stats: Stats, period: str, entry_labels: dict[str, str]) -> disc
         )
     else:
         embed.description = "No questions in this period."
+    verdicts = stats.helpful + stats.not_right
+    if verdicts:
+        embed.add_field(
+            name="Readers' feedback",
+            value=f"**{stats.helpful}** helpful · **{stats.not_right}** not right "
+            f"({percent(stats.helpful / verdicts)} helpful)"
+            + (" · `/kb review` lists them" if stats.not_right else ""),
+            inline=False,
+        )
     if stats.top_entries:
         lines = []
         for entry_id, count in stats.top_entries:

@@ -196,3 +196,71 @@ def test_a_pending_change_that_was_never_written_is_dropped(store: Store) -> Non
     store.drop_change(ident)
     assert store.pending_changes() == []
     assert store.change(ident) is None
+
+
+# ------------------------------------------------------------------ feedback on answers
+
+
+def give_feedback(
+    store: Store, helpful: bool, *, user_id: int = 7, question_id: int | None = 1, at: datetime = T0
+) -> int:
+    return store.record_feedback(
+        question_id=question_id,
+        question="what did the mayor say?",
+        entry_id="greer-city-councils",
+        speaker_id=None,
+        answer="Evan Greer said city councils...",
+        confidence=0.82,
+        helpful=helpful,
+        user_id=user_id,
+        guild_id=99,
+        at=at,
+    )
+
+
+def test_not_right_feedback_waits_for_review_with_what_was_asked_and_answered(store: Store) -> None:
+    ident = give_feedback(store, helpful=False)
+    store.add_wanted(ident, "  the mayor's own words  ")
+    [item] = store.feedback_to_review()
+    assert (item.question, item.entry_id, item.confidence, item.guild_id) == (
+        "what did the mayor say?",
+        "greer-city-councils",
+        0.82,
+        99,
+    )
+    assert item.wanted == "the mayor's own words"
+    assert store.settle_feedback(ident) == 1
+    assert store.feedback_to_review() == []
+    assert store.settle_feedback(ident) == 0, "settled twice"
+
+
+def test_pressing_again_changes_the_verdict_instead_of_counting_twice(store: Store) -> None:
+    first = give_feedback(store, helpful=False)
+    again = give_feedback(store, helpful=True)
+    assert first == again
+    assert store.feedback_to_review() == []
+    give_feedback(store, helpful=True, user_id=8)  # another reader's verdict on the same answer counts
+    stats = store.stats()
+    assert (stats.helpful, stats.not_right) == (2, 0)
+
+
+def test_stats_count_feedback_within_the_period(store: Store) -> None:
+    give_feedback(store, helpful=False, question_id=1, at=T0 - timedelta(days=10))
+    give_feedback(store, helpful=True, question_id=2, at=T0)
+    give_feedback(store, helpful=False, question_id=3, at=T0)
+    recent = store.stats(since=T0 - timedelta(days=1))
+    assert (recent.helpful, recent.not_right) == (1, 1)
+    everything = store.stats()
+    assert (everything.helpful, everything.not_right) == (1, 2)
+
+
+def test_recording_a_question_returns_its_id_for_the_feedback_buttons(store: Store) -> None:
+    first = store.record_question(
+        question="q1", outcome="answered", entry_id="x", confidence=0.9, user_id=1, guild_id=None
+    )
+    second = store.record_question(
+        question="q2", outcome="answered", entry_id="x", confidence=0.5, user_id=1, guild_id=None
+    )
+    assert second == first + 1
+    assert store.question_asked(second) == ("q2", 0.5)
+    assert store.question_asked(second + 1) is None

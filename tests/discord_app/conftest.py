@@ -29,6 +29,7 @@ from bot.settings import Settings
 BOT_ID = 555_000_000_000_000_001
 USER_ID = 555_000_000_000_000_002
 GUILD_ID = 555_000_000_000_000_003
+CHANNEL_ID = 555_000_000_000_000_004
 
 
 def make_source(*, outlet: str | None = None, url: str | None = None, source_id: str = "story") -> Source:
@@ -133,7 +134,7 @@ def story_engine() -> Engine:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", ask_cooldown_seconds=5.0, mod_role_ids=frozenset({42}))
+    return Settings(data_dir=tmp_path / "data", ask_rate=1, ask_per=5.0, mod_role_ids=frozenset({42}))
 
 
 @pytest.fixture
@@ -164,6 +165,9 @@ def fake_interaction(client: Any, *, user_id: int = USER_ID, guild_id: int | Non
     interaction.id = 1
     interaction.type = discord.InteractionType.application_command
     interaction.guild_id = guild_id
+    interaction.channel_id = CHANNEL_ID
+    interaction.locale = discord.Locale.british_english
+    interaction.message = None
     interaction.command = None
     interaction.user = MagicMock(spec_set=discord.Member if guild_id else discord.User)
     interaction.user.id = user_id
@@ -230,4 +234,7 @@ def fake_message(
         user.id = user_id
         mentioned.append(user)
     message.mentions = mentioned
+    message.reference = None
+    message.channel = MagicMock(spec_set=discord.TextChannel)
+    message.channel.id = CHANNEL_ID
     return message

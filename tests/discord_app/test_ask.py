@@ -33,7 +33,7 @@ class Clock:
 @pytest.fixture
 def clock(story_bot: StoryBot) -> Clock:
     clock = Clock()
-    story_bot.cooldown = Cooldown(5.0, clock=clock)
+    story_bot.cooldown = Cooldown(1, 5.0, clock=clock)
     return clock
 
 
@@ -41,6 +41,7 @@ def clock(story_bot: StoryBot) -> Clock:
 def engine(story_bot: StoryBot) -> MagicMock:
     """An engine whose answers the test chooses, standing in for the real one."""
     stub = MagicMock(spec=Engine)
+    stub.kb = story_bot.engine.kb  # answers name entries of the real knowledge base
     stub.ask.return_value = make_answer()
     story_bot.holder.engine = stub
     return stub
@@ -88,7 +89,10 @@ async def test_answered_questions_are_recorded_with_their_entry(
     await run_command(cog.ask, cog, interaction, "did ibm stop?")
     (noted,) = questions.items
     assert (noted.outcome, noted.entry_id, noted.confidence) == (Outcome.ANSWERED, "ibm-walks-away", 0.92)
-    assert sent_kwargs(interaction.response.send_message)["embeds"][0].footer.text.startswith("Confidence")
+    sent = sent_kwargs(interaction.response.send_message)
+    # The feedback buttons carry the recorded question, so "Not right" reaches moderators with it.
+    custom_ids = [item.custom_id for item in sent["view"].children]
+    assert "storybot:fb:no:1:e:ibm-walks-away" in custom_ids
 
 
 async def test_greetings_are_not_recorded(cog: Ask, clock: Clock, questions: MemoryQuestionLog) -> None:

@@ -6,9 +6,12 @@ from bot.answering import Engine
 from bot.answering.answer import Answer, Outcome, QuoteResult
 from bot.discord_app import embeds, limits
 from bot.discord_app.embeds import (
+    FIRST_VIEW_ROOM,
+    MIN_EVIDENCE_ROOM,
     OUTLET_UNKNOWN,
     answer_reply,
     help_embed,
+    more_embed,
     quote_pages,
     reload_failed_text,
     sources_embed,
@@ -28,49 +31,63 @@ from .conftest import (
 LONG_SENTENCE = "This sentence is part of an absurdly long answer about facial recognition and the police. "
 
 
-def only_embed(answer: Answer, **kwargs: bool) -> discord.Embed:
-    reply = answer_reply(answer, **kwargs)
+def only_embed(answer: Answer, *, recorded: bool = False) -> discord.Embed:
+    """The first view of an answer, checked against every Discord limit."""
+    reply = answer_reply(answer, recorded=recorded)
     assert len(reply.embeds) == 1
     assert discord_problems(reply.content, list(reply.embeds)) == []
     return reply.embeds[0]
+
+
+def expanded(answer: Answer) -> discord.Embed:
+    """What "Show evidence and quotes" shows, checked against every Discord limit."""
+    embed = more_embed(answer)
+    assert discord_problems(None, [embed]) == []
+    return embed
 
 
 def field(embed: discord.Embed, name: str) -> str:
     return text(next(f.value for f in embed.fields if f.name == name))
 
 
-def test_an_answer_shows_what_was_understood_the_evidence_the_quote_and_the_source() -> None:
-    embed = only_embed(make_answer(quotes=(make_quote_view(),)))
+def test_an_answer_shows_what_was_understood_the_evidence_and_the_story_then_quotes_and_source() -> None:
+    answer = make_answer(quotes=(make_quote_view(),))
+    embed = only_embed(answer)
     assert embed.title == "Answering: What did IBM do about facial recognition?"
     assert text(embed.description).startswith("IBM walked away from facial recognition.")
     assert "> IBM is the first major technology company to walk away" in text(embed.description)
-    quote = field(embed, "Geoffrey Alpert")
+    assert "Tech and police surveillance" in text(embed.description), "the story is not named"
+    assert not embed.fields, "quotes and sources wait for 'Show evidence and quotes'"
+    more = expanded(answer)
+    quote = field(more, "Geoffrey Alpert")
     assert "> “We can't survive without these technologies”" in quote
     assert "criminology professor" in quote
-    source = field(embed, "Source")
+    source = field(more, "Source")
     assert "Tech and police surveillance" in source
     assert OUTLET_UNKNOWN in source
-    assert "92%" in text(embed.footer.text)
+    assert "curated story" in text(more.footer.text)
 
 
 def test_a_known_outlet_and_link_are_named() -> None:
-    embed = only_embed(make_answer(source=make_source(outlet="The Daily", url="https://example.org/story")))
+    embed = expanded(make_answer(source=make_source(outlet="The Daily", url="https://example.org/story")))
     source = field(embed, "Source")
     assert "The Daily" in source
     assert "https://example.org/story" in source
     assert OUTLET_UNKNOWN not in source
 
 
-def test_low_confidence_is_visible_and_high_confidence_is_not_doubted() -> None:
-    doubtful = only_embed(make_answer(confidence=0.62))
-    assert "not sure" in text(doubtful.description)
-    assert "62%" in text(doubtful.description)
-    assert "not sure" not in text(only_embed(make_answer(confidence=0.95)).description)
+def test_low_confidence_is_a_visible_word_and_high_confidence_is_not_doubted() -> None:
+    fairly = only_embed(make_answer(confidence=0.62))
+    assert "**Fairly sure**" in text(fairly.description)
+    assert "62%" in text(fairly.description)
+    assert "**Not sure**" in text(only_embed(make_answer(confidence=0.5)).description)
+    sure = text(only_embed(make_answer(confidence=0.95)).description)
+    assert "sure" not in sure.lower() and "95%" not in sure
 
 
 def test_an_attribution_note_is_shown_with_its_quote() -> None:
     view = make_quote_view(speaker="Unattributed", role=None, note="The story does not say who said this.")
-    embed = only_embed(make_answer(quotes=(view,)))
+    embed = expanded(make_answer(quotes=(view,)))
     assert "The story does not say who said this." in field(embed, "Unattributed")
 
 
@@ -79,28 +96,43 @@ def test_an_absurdly_long_answer_with_30_quotes_fits_and_says_what_it_left_out()
         make_quote_view(f"Quote {n}: " + "words and more words " * 80, f"Speaker {n}", "role " * 60, quote_id=f"q{n}")
         for n in range(30)
     )
-    answer = make_answer(LONG_SENTENCE * 400, quotes=quotes, excerpt=LONG_SENTENCE * 200)
+    long_evidence = "An absurdly long excerpt about facial recognition and the police, sentence number one. " * 200
+    answer = make_answer(LONG_SENTENCE * 400, quotes=quotes, excerpt=long_evidence)
     embed = only_embed(answer)  # checks every Discord limit
     assert text(embed.description).startswith(LONG_SENTENCE.strip())
-    # The answer was cut after a sentence, and the cut is marked.
+    # The answer was cut after a sentence, and the cut is marked...
     assert re.search(r"police\. …", text(embed.description))
-    # ...and its evidence still has room.
-    assert "**What the story says:**\n> This sentence is part" in text(embed.description)
-    shown = [f for f in embed.fields if text(f.name).startswith("Speaker ")]
+    # ...and its evidence still has room, and the first view stays short.
+    assert "\n> An absurdly long excerpt" in text(embed.description)
+    assert len(embed) <= FIRST_VIEW_ROOM + MIN_EVIDENCE_ROOM
+    more = expanded(answer)
+    shown = [f for f in more.fields if text(f.name).startswith("Speaker ")]
     assert 0 < len(shown) < 30
     for quote_field in shown:  # a shortened quote is marked, and still attributed
         assert "…”" in text(quote_field.value)
         assert "— role" in text(quote_field.value)
-    more = field(embed, "More quotes")
-    assert f"{30 - len(shown)} more" in more
-    assert field(embed, "Source")
+    assert f"{30 - len(shown)} more" in field(more, "More quotes")
+    assert field(more, "Source")
 
 
 def test_every_quote_field_names_who_said_it() -> None:
     quotes = tuple(make_quote_view(f"Words {n}", f"Person {n}", quote_id=f"q{n}") for n in range(4))
-    embed = only_embed(make_answer(quotes=quotes))
+    embed = expanded(make_answer(quotes=quotes))
     for n in range(4):
         assert f"Words {n}" in field(embed, f"Person {n}")
+
+
+def test_no_sentence_is_shown_twice_between_the_first_view_and_the_rest() -> None:
+    shared = "We are pausing police use of our product for one year."
+    answer = make_answer(
+        "The company paused police use.",
+        excerpt=f"The company made an announcement. {shared}",
+        quotes=(make_quote_view(shared, "Unattributed", None),),
+    )
+    first, more = only_embed(answer), expanded(answer)
+    seen = text(first.description) + str(more.to_dict())
+    assert seen.count(shared.rstrip(".")) == 1
+    assert "The company made an announcement." in seen
 
 
 def test_a_decline_offers_at_most_three_suggestions_and_echoes_the_question_safely() -> None:

@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import pytest
+
 from bot.answering import Engine
 from bot.app.question_log import AskedQuestion, StoreQuestionLog, worth_recording
 from bot.curation.store import Store
@@ -36,17 +38,24 @@ def test_a_long_question_is_kept_shortened() -> None:
     assert noted.suggestions == ("entry-0", "entry-1", "entry-2", "entry-3", "entry-4")
 
 
-def test_cooldown_counts_per_person_and_expires() -> None:
+def test_cooldown_allows_a_burst_then_counts_per_person_and_refills() -> None:
     now = [100.0]
-    cooldown = Cooldown(5, clock=lambda: now[0])
+    cooldown = Cooldown(4, 20.0, clock=lambda: now[0])
+    assert [cooldown.retry_after(1) for _ in range(4)] == [0, 0, 0, 0]  # a question and three follow-ups
+    assert cooldown.retry_after(2) == 0  # someone else is not slowed down
+    now[0] += 5.0
+    assert cooldown.retry_after(1) == pytest.approx(15.0)  # the fifth within 20 s waits for the window
+    now[0] += 15.0
     assert cooldown.retry_after(1) == 0
-    assert cooldown.retry_after(2) == 0
-    now[0] += 1.5
-    assert cooldown.retry_after(1) == 3.5
-    now[0] += 3.5
-    assert cooldown.retry_after(1) == 0
+
+
+def test_default_cooldown_is_four_per_twenty_seconds() -> None:
+    cooldown = Cooldown()
+    assert (cooldown.rate, cooldown.per) == (4, 20.0)
 
 
 def test_a_zero_cooldown_never_waits() -> None:
     cooldown = Cooldown(0)
+    assert cooldown.retry_after(1) == cooldown.retry_after(1) == 0
+    cooldown = Cooldown(4, 0)
     assert cooldown.retry_after(1) == cooldown.retry_after(1) == 0

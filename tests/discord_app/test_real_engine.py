@@ -7,8 +7,8 @@ import pytest
 import yaml
 
 from bot.answering import Engine
-from bot.discord_app.embeds import answer_reply, quote_pages
-from bot.discord_app.views import suggestion_view
+from bot.discord_app.embeds import answer_reply, more_embed, quote_pages
+from bot.discord_app.views import reply_view
 
 from .conftest import discord_problems
 
@@ -21,11 +21,15 @@ def test_every_evaluation_question_gets_a_reply_discord_accepts(story_engine: En
     reply = answer_reply(answer, recorded=True)
     assert discord_problems(reply.content, list(reply.embeds)) == []
     assert reply.content or reply.embeds
-    suggestion_view(reply.suggestions)  # builds without error: ids fit custom ids, labels fit buttons
-    for embed in reply.embeds:
+    reply_view(reply, 12345)  # builds without error: ids fit custom ids, labels fit buttons
+    shown = list(reply.embeds)
+    if reply.expandable:
+        shown.append(more_embed(answer))
+        assert discord_problems(None, shown[-1:]) == []
+    for embed in shown:
         text = str(embed.to_dict())
-        for view in answer.quotes:  # a quote shown is attributed to the speaker the engine named
-            if view.quote.text[:40] in text:
+        for view in answer.quotes:  # a quote shown as a quote is attributed to the speaker the engine named
+            if f"“{view.quote.text[:40]}" in text:
                 assert view.speaker in text
 
 

@@ -139,6 +139,29 @@ def text_channel_payload(channel_id: int, guild_id: int, name: str) -> JSON:
     }
 
 
+def thread_payload(thread_id: int, guild_id: int, parent_id: int, owner_id: int, name: str) -> JSON:
+    """A public thread (type 11); one started from a message has that message's id."""
+    return {
+        "id": str(thread_id),
+        "type": 11,
+        "guild_id": str(guild_id),
+        "parent_id": str(parent_id),
+        "owner_id": str(owner_id),
+        "name": name,
+        "last_message_id": None,
+        "message_count": 0,
+        "member_count": 1,
+        "rate_limit_per_user": 0,
+        "flags": 0,
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": 1440,
+            "archive_timestamp": "2026-01-01T00:00:00+00:00",
+            "locked": False,
+        },
+    }
+
+
 def dm_channel_payload(channel_id: int, recipient: Person) -> JSON:
     return {
         "id": str(channel_id),
@@ -267,8 +290,11 @@ def interaction_payload(
     guild_id: int | None,
     app_permissions: int,
     message: JSON | None = None,
+    locale: str = "en-GB",
 ) -> JSON:
-    """An INTERACTION_CREATE payload; in a guild it carries `member`, in a DM `user` (as Discord does)."""
+    """An INTERACTION_CREATE payload; in a guild it carries `member`, in a DM `user` (as Discord does).
+
+    `locale` is the language the user chose in their Discord client."""
     payload: JSON = {
         "id": str(interaction_id),
         "application_id": str(application_id),
@@ -279,7 +305,7 @@ def interaction_payload(
         "channel_id": channel["id"],
         "channel": channel,
         "app_permissions": str(app_permissions),
-        "locale": "en-GB",
+        "locale": locale,
         "entitlements": [],
         "entitlement_sku_ids": [],
         "attachment_size_limit": 10 * 1024 * 1024,

@@ -53,6 +53,7 @@ from .payloads import (
     message_payload,
     role_payload,
     text_channel_payload,
+    thread_payload,
     user_payload,
 )
 from .recording import GatewayFrame, Log, RecordedRequest
@@ -208,6 +209,7 @@ class DiscordDouble:
         self.commands: dict[int | None, list[JSON]] = {}  # guild id (None: global) -> registered commands
         self.messages: dict[int, JSON] = {}
         self.dm_channels: dict[int, int] = {}  # user id -> id of their direct-message channel with the bot
+        self.threads: dict[int, JSON] = {}  # thread id -> the thread, started from a message in `channel_id`
         self.interactions: dict[int, SentInteraction] = {}
         self.problems: list[str] = []  # unknown routes, refused requests, double acknowledgements
 
@@ -243,8 +245,8 @@ class DiscordDouble:
             await self._runner.cleanup()
 
     @property
-    def guild_channel_ids(self) -> tuple[int, int]:
-        return (self.channel_id, self.mod_log_channel_id)
+    def guild_channel_ids(self) -> tuple[int, ...]:
+        return (self.channel_id, self.mod_log_channel_id, *self.threads)
 
     @property
     def api_base(self) -> str:
@@ -272,6 +274,7 @@ class DiscordDouble:
             ("GET", "/applications/{app}/guilds/{guild}/commands", self._get_commands),
             ("PUT", "/applications/{app}/guilds/{guild}/commands", self._put_commands),
             ("POST", "/channels/{channel}/messages", self._post_channel_message),
+            ("GET", "/channels/{channel}/messages/{message}", self._get_channel_message),
             ("PATCH", "/channels/{channel}/messages/{message}", self._patch_channel_message),
             ("DELETE", "/channels/{channel}/messages/{message}", self._delete_channel_message),
             ("POST", "/channels/{channel}/typing", self._typing),
@@ -486,6 +489,12 @@ class DiscordDouble:
         recorded.message = copy.deepcopy(message)
         # Discord echoes the bot's own messages on the gateway; a bot must not answer itself.
         await self.dispatch("MESSAGE_CREATE", message)
+        return json_response(message)
+
+    async def _get_channel_message(self, request: web.Request, recorded: RecordedRequest) -> web.Response:
+        message = self.messages.get(int(request.match_info["message"]))
+        if message is None or int(message["channel_id"]) != int(request.match_info["channel"]):
+            return error_response(404, 10008, "Unknown Message")
         return json_response(message)
 
     async def _patch_channel_message(self, request: web.Request, recorded: RecordedRequest) -> web.Response:
@@ -906,9 +915,10 @@ class DiscordDouble:
         *,
         user: Person | None = None,
         in_dm: bool = False,
+        locale: str = "en-GB",
     ) -> SentInteraction:
-        """A user runs a slash command; `name` may name a subcommand ("kb reload")."""
-        return await self._send_chat_input(name, options or {}, APPLICATION_COMMAND, None, user, in_dm)
+        """A user runs a slash command; `name` may name a subcommand ("kb reload"); `locale` is their client's."""
+        return await self._send_chat_input(name, options or {}, APPLICATION_COMMAND, None, user, in_dm, locale)
 
     async def send_autocomplete(
         self, name: str, options: dict[str, Any], *, focused: str, user: Person | None = None
@@ -917,7 +927,14 @@ class DiscordDouble:
         return await self._send_chat_input(name, options, AUTOCOMPLETE, focused, user, False)
 
     async def _send_chat_input(
-        self, name: str, options: dict[str, Any], kind: int, focused: str | None, user: Person | None, in_dm: bool
+        self,
+        name: str,
+        options: dict[str, Any],
+        kind: int,
+        focused: str | None,
+        user: Person | None,
+        in_dm: bool,
+        locale: str = "en-GB",
     ) -> SentInteraction:
         top, *path = name.split()
         command = self.registered_command(top, in_dm=in_dm)
@@ -947,7 +964,7 @@ class DiscordDouble:
             missing = [o["name"] for o in definitions if o.get("required") and o["name"] not in options]
             if missing:
                 raise AssertionError(f"Discord would not send /{name} without {missing}")
-        return await self.send_interaction(kind, data, user=user, in_dm=in_dm)
+        return await self.send_interaction(kind, data, user=user, in_dm=in_dm, locale=locale)
 
     async def send_message_command(self, name: str, target: JSON, *, user: Person | None = None) -> SentInteraction:
         """A user picks `name` from a message's Apps menu (a message context-menu command)."""
@@ -1026,6 +1043,7 @@ class DiscordDouble:
         user: Person | None = None,
         in_dm: bool = False,
         message: JSON | None = None,
+        locale: str = "en-GB",
     ) -> SentInteraction:
         """Dispatch INTERACTION_CREATE with a realistic payload; the other helpers build `data`."""
         user = user or self.alice
@@ -1046,21 +1064,38 @@ class DiscordDouble:
             guild_id=None if in_dm else self.guild_id,
             app_permissions=self.bot_permissions,
             message=message,
+            locale=locale,
         )
         sent = SentInteraction(interaction_id, token, payload, asyncio.get_running_loop().time())
         self.interactions[interaction_id] = sent
         await self.dispatch("INTERACTION_CREATE", payload)
         return sent
 
+    async def start_thread(self, message: JSON, *, by: Person | None = None, name: str = "follow-up") -> int:
+        """A member starts a public thread from `message`; like Discord's, it has the message's id. Returns it."""
+        thread_id = int(message["id"])
+        owner = by or self.alice
+        thread = thread_payload(thread_id, self.guild_id, int(message["channel_id"]), owner.id, name)
+        self.threads[thread_id] = thread
+        await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
+        return thread_id
+
     async def post_message(
-        self, author: Person, content: str, *, reply_to: JSON | None = None, in_dm: bool = False
+        self,
+        author: Person,
+        content: str,
+        *,
+        reply_to: JSON | None = None,
+        in_dm: bool = False,
+        in_thread: int | None = None,
     ) -> JSON:
-        """A user posts in the guild's channel (or, `in_dm`, writes to the bot directly); returns the message.
+        """A user posts in the guild's channel (or a thread of it, or, `in_dm`, writes to the bot directly);
+        returns the message.
 
         Without the message-content intent, Discord blanks the content of guild messages that do not mention
         the bot; the double does the same to what it dispatches. Direct messages keep their content.
         """
-        channel_id = self.dm_channel_id(author) if in_dm else self.channel_id
+        channel_id = self.dm_channel_id(author) if in_dm else in_thread or self.channel_id
         reference = {"message_id": reply_to["id"], "channel_id": str(channel_id)} if reply_to else None
         # A reply pings the replied-to author by default, which lists them in `mentions` (not in the text).
         mentions, role_ids, everyone = self._resolve_mentions(author, content, None, reference)

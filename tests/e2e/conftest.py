@@ -79,7 +79,7 @@ def settings_for(double: DiscordDouble, data_dir: Path, knowledge_dir: Path | No
         gateway_url=double.gateway_url,
         dev_guild_id=double.guild_id,
         mod_role_ids=frozenset({double.mod_role_id}),
-        ask_cooldown_seconds=0,
+        ask_rate=0,
         data_dir=data_dir,
     )
 

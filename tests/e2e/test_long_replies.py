@@ -95,10 +95,15 @@ async def test_long_answer_is_shortened_visibly_within_limits(
     [embed] = reply.body["embeds"]
     assert embed["description"].startswith(SENTENCES[0][:40])
     assert "…" in embed["description"], "the answer was cut without a mark"
-    # Quotes that did not fit are pointed to, not silently dropped.
-    shown = [f for f in embed["fields"] if f["name"].startswith("Lena Longtalker")]
-    assert len(shown) < len(QUOTES)
-    assert any("/quote" in f["value"] for f in embed["fields"])
+    # The quotes wait behind "Show evidence and quotes"; those that did not fit are pointed to, not dropped.
+    more = next(c for row in reply.body["components"] for c in row["components"] if "more" in c["custom_id"])
+    assert reply.message is not None
+    expanded = await double.wait_for_reply(await double.press_button(reply.message, more["custom_id"]))
+    assert_within_limits(expanded)
+    [details] = expanded.body["embeds"]
+    shown = [f for f in details["fields"] if f["name"].startswith("Lena Longtalker")]
+    assert 0 < len(shown) < len(QUOTES)
+    assert any("/quote" in f["value"] for f in details["fields"])
 
 
 async def test_many_quotes_are_paged_and_every_quote_is_reachable(double: DiscordDouble, long_bot: StoryBot) -> None:

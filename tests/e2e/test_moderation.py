@@ -491,6 +491,7 @@ EVERY_KB_COMMAND: list[tuple[str, dict[str, Any]]] = [
     ),
     ("history", {}),
     ("unanswered", {}),
+    ("review", {}),
     ("stats", {}),
     ("add", {}),
 ]

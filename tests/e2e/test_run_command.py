@@ -20,7 +20,7 @@ def storybot_env(double: DiscordDouble, data_dir: Path, token: str) -> dict[str,
         DISCORD_API_BASE=double.api_base,
         DISCORD_GATEWAY_URL=double.gateway_url,
         STORYBOT_DEV_GUILD_ID=str(double.guild_id),
-        STORYBOT_ASK_COOLDOWN="0",
+        STORYBOT_ASK_RATE="0",
         STORYBOT_DATA_DIR=str(data_dir),
     )
     return env

@@ -60,7 +60,7 @@ async def test_ask_answers_with_evidence_and_names_the_source(
     assert evidence, "the answer shows no evidence"
     assert all(excerpt.rstrip(" …") in article for excerpt in evidence), evidence
     title = story_engine.kb.sources["tech-police-surveillance-2020"].title
-    assert any(f["name"].startswith("Source") and title in f["value"] for f in embed["fields"])
+    assert title in unescape(embed["description"]), "the story is not named"
 
 
 async def test_quote_autocomplete_forgives_a_misspelt_name(double: DiscordDouble, storybot: StoryBot) -> None:

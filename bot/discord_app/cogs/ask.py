@@ -1,4 +1,10 @@
-"""Questions: /ask, the "Ask StoryBot" message menu command, and mentions of the bot."""
+"""Questions: /ask, the "Ask StoryBot" message menu command, and mentions of the bot.
+
+Each question may follow up the conversation. Its context comes from, in order: the bot answer a reply
+points to (the answer's buttons carry it), the bot answer a thread was started from, or the same
+person's last answer in the same channel within ten minutes (`bot.conversations`). Never from another
+person's conversation: the map is keyed by who asked, and a reply or thread names its own answer.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +16,17 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.answering.followup import Context
 from bot.app.question_log import AskedQuestion, worth_recording
-from bot.discord_app.embeds import Reply, answer_reply, cooldown_text
+from bot.discord_app.embeds import Reply, answer_reply, answer_topic, cooldown_text
 from bot.discord_app.safety import mention_pattern, strip_mention
-from bot.discord_app.views import reply_to_message, respond_privately, send_reply
+from bot.discord_app.views import (
+    context_from_message,
+    context_of_topic,
+    reply_to_message,
+    respond_privately,
+    send_reply,
+)
 
 if TYPE_CHECKING:
     from bot.discord_app.bot import StoryBot
@@ -44,23 +57,41 @@ class Ask(commands.Cog):
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
 
-    async def answer(self, question: str, user_id: int, guild_id: int | None) -> Reply:
-        """Ask the engine; the question and what became of it are noted for moderators."""
-        answer = self.bot.engine.ask(question)
-        recorded = False
+    async def answer(
+        self,
+        question: str,
+        user_id: int,
+        guild_id: int | None,
+        *,
+        channel_id: int | None = None,
+        context: Context | None = None,
+        locale: str | None = None,
+    ) -> tuple[Reply, int | None]:
+        """Ask the engine (with the conversation's context); the question and what became of it are noted
+        for moderators. Returns the reply and the recorded question's id (for the feedback buttons)."""
+        if context is None and channel_id is not None:
+            context = self.bot.conversations.recall(channel_id, user_id)
+        answer = self.bot.engine.ask(question, context) if context is not None else self.bot.engine.ask(question)
+        question_id: int | None = None
         if worth_recording(answer):
-            recorded = await self.record(AskedQuestion.of(answer, user_id, guild_id))
-        return answer_reply(answer, recorded=recorded)
+            question_id = await self.record(AskedQuestion.of(answer, user_id, guild_id))
+        topic = answer_topic(answer) if answer.answered else None
+        remembered = context_of_topic(self.bot.engine, topic) if topic else None
+        if remembered is not None and channel_id is not None:
+            self.bot.conversations.remember(channel_id, user_id, remembered)
+        reply = answer_reply(answer, recorded=question_id is not None, locale=locale)
+        return reply, question_id
 
-    async def record(self, item: AskedQuestion) -> bool:
+    async def record(self, item: AskedQuestion) -> int | None:
+        """The recorded question's id (0 if the log keeps none), or None if it could not be recorded."""
         try:
             # A database write: off the event loop, so a busy disk never delays anyone's answer.
-            await asyncio.to_thread(self.bot.questions.record, item)
+            ident = await asyncio.to_thread(self.bot.questions.record, item)
         except Exception:
             # Losing the note must not cost the reader their reply; the log still has it.
             log.exception("could not record a question: %r", item.question)
-            return False
-        return True
+            return None
+        return ident or 0
 
     @app_commands.command(name="ask", description="Ask a question about the story.")
     @app_commands.describe(question="What you want to know, e.g. which companies paused facial recognition?")
@@ -71,7 +102,17 @@ class Ask(commands.Cog):
         if wait:
             await respond_privately(interaction, cooldown_text(wait))
             return
-        await send_reply(interaction, await self.answer(question, interaction.user.id, interaction.guild_id))
+        await self.answer_interaction(interaction, question)
+
+    async def answer_interaction(self, interaction: discord.Interaction[StoryBot], question: str) -> None:
+        reply, question_id = await self.answer(
+            question,
+            interaction.user.id,
+            interaction.guild_id,
+            channel_id=interaction.channel_id,
+            locale=locale_of(interaction),
+        )
+        await send_reply(interaction, reply, question_id=question_id)
 
     async def ask_message(self, interaction: discord.Interaction[StoryBot], message: discord.Message) -> None:
         """The message menu command: the selected message's text, asked as a question."""
@@ -84,7 +125,7 @@ class Ask(commands.Cog):
         if wait:
             await respond_privately(interaction, cooldown_text(wait))
             return
-        await send_reply(interaction, await self.answer(question, interaction.user.id, interaction.guild_id))
+        await self.answer_interaction(interaction, question)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -119,7 +160,36 @@ class Ask(commands.Cog):
             await reply_to_message(message, Reply(content=cooldown_text(wait)), delete_after=wait + 5)
             return
         guild_id = message.guild.id if message.guild else None
-        await reply_to_message(message, await self.answer(question, message.author.id, guild_id))
+        context = await self.context_of_message(message, my_id)
+        reply, question_id = await self.answer(
+            question, message.author.id, guild_id, channel_id=message.channel.id, context=context
+        )
+        await reply_to_message(message, reply, question_id=question_id)
+
+    async def context_of_message(self, message: discord.Message, my_id: int) -> Context | None:
+        """The answer a message replies to, or the answer its thread was started from (None: use the map)."""
+        engine = self.bot.engine
+        reference = message.reference
+        if reference is not None and isinstance(reference.resolved, discord.Message):
+            found = context_from_message(reference.resolved, engine, my_id)
+            if found is not None:
+                return found
+        channel = message.channel
+        if isinstance(channel, discord.Thread):
+            starter = channel.starter_message
+            if starter is None and isinstance(channel.parent, discord.TextChannel):
+                try:  # a thread started from a message has that message's id
+                    starter = await channel.parent.fetch_message(channel.id)
+                except discord.HTTPException:
+                    starter = None
+            return context_from_message(starter, engine, my_id)
+        return None
+
+
+def locale_of(interaction: discord.Interaction[StoryBot]) -> str | None:
+    """The asker's Discord locale ("es-ES"), for the one note written in it."""
+    locale = interaction.locale
+    return locale.value if isinstance(locale, discord.Locale) else None
 
 
 def is_for_me(message: discord.Message, my_id: int) -> bool:

@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.answering import Engine
 from bot.app.lookup import closest_entry_ids, find_entries, find_phrasings
 from bot.discord_app import limits
+from bot.discord_app.cogs.moderation._review import REVIEW_SHOWN, ReviewView, review_embed
 from bot.discord_app.cogs.moderation._views import EditEntryModal, EntryFormModal, UnansweredView
 from bot.discord_app.cogs.quotes import speaker_choices
 from bot.discord_app.curator import author_of, split_phrasings
@@ -205,6 +206,18 @@ class Moderation(commands.Cog):
         labels = {entry.id: entry.questions[0] for entry in self.bot.engine.kb.entries.values()}
         embed = stats_embed(counted, period, labels)
         await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @kb.command(name="review", description="Answers readers marked “Not right”, to teach elsewhere or mark fine.")
+    @app_commands.describe(period="Feedback given in this period.")
+    async def review(self, interaction: discord.Interaction[StoryBot], period: Period = "all") -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        items = await asyncio.to_thread(self.bot.store.feedback_to_review, since=since(period), limit=REVIEW_SHOWN)
+        if not items:
+            embed = review_embed(items, period, {})
+            await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
+        view = ReviewView(self.bot, items, period)
+        await interaction.followup.send(embed=view.embed(), view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     # ------------------------------------------------------------------ autocomplete
 

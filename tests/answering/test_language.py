@@ -1,0 +1,75 @@
+"""Questions in other languages get a polite note in English (or the reader's locale), never a guess."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.answering import Engine, Outcome
+from bot.answering.language import ENGLISH, POLITE_REPLIES, UNKNOWN, detect, polite_reply
+from bot.knowledge import bundled_knowledge_dir, load_knowledge
+
+EVAL = Path(__file__).resolve().parents[1] / "eval"
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(load_knowledge(bundled_knowledge_dir()))
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("¿Quién es Evan Greer?", "es"),
+        ("que dijo greer", "es"),
+        ("Qui est Evan Greer ?", "fr"),
+        ("Wer ist Evan Greer?", "de"),
+        ("Was hat Amazon gesagt?", "de"),
+        ("Quem é Evan Greer?", "pt"),
+        ("Кто такой Эван Грир?", UNKNOWN),
+        ("埃文是谁", UNKNOWN),
+    ],
+)
+def test_other_languages_are_recognised(question: str, language: str) -> None:
+    assert detect(question) == language
+
+
+def test_every_english_question_of_the_evaluation_sets_and_knowledge_base_is_english(engine: Engine) -> None:
+    questions = [
+        case["q"]
+        for name in ("questions.yaml", "blind.yaml")
+        for case in yaml.safe_load((EVAL / name).read_text(encoding="utf-8"))
+    ]
+    questions += [q for entry in engine.kb.entries.values() for q in entry.questions]
+    flagged = [q for q in questions if detect(q) != ENGLISH]
+    assert flagged == []
+
+
+def test_a_spanish_question_gets_the_polite_note_and_no_suggestions(engine: Engine) -> None:
+    answer = engine.ask("¿Quién es Evan Greer?")
+    assert answer.outcome is Outcome.OTHER_LANGUAGE
+    assert answer.language == "es"
+    assert "English" in answer.text
+    assert answer.suggestions == ()
+    assert not answer.answered
+
+
+def test_the_note_follows_the_locale_and_falls_back_to_english() -> None:
+    assert polite_reply("es-ES") == POLITE_REPLIES["es"]
+    assert polite_reply("pt-BR") == POLITE_REPLIES["pt"]
+    assert polite_reply("fr") == POLITE_REPLIES["fr"]
+    assert polite_reply("de") == POLITE_REPLIES["de"]
+    assert polite_reply("ja") == POLITE_REPLIES["en"]
+    assert polite_reply(None) == POLITE_REPLIES["en"]
+    assert len(set(POLITE_REPLIES.values())) == len(POLITE_REPLIES)
+
+
+def test_an_off_topic_question_offers_starter_questions_not_near_misses(engine: Engine) -> None:
+    answer = engine.ask("weather in paris")
+    assert answer.outcome is Outcome.DECLINED and answer.off_topic
+    starters = [entry.id for entry in engine.kb.entries.values()][: len(answer.suggestions)]
+    assert answer.suggestions and [s.entry_id for s in answer.suggestions] == starters
+    near = engine.ask("did Google pause facial recognition?")
+    assert near.outcome is Outcome.DECLINED and not near.off_topic
