@@ -37,7 +37,7 @@ from bot.answering.answer import (
     Suggestion,
     quote_view,
 )
-from bot.answering.normalize import PhraseTable, clean, is_filler, rewrite_phrases, term
+from bot.answering.normalize import PhraseTable, Vocabulary, clean, is_filler
 from bot.knowledge.model import Entry, Kind, KnowledgeBase, Quote, Speaker
 
 log = logging.getLogger(__name__)
@@ -65,8 +65,9 @@ KNOWN_MISSING = 0.9
 UNKNOWN_WEIGHT = 1.0  # a word the knowledge base never uses weighs this much of its rarest word
 QUOTE_LOOKUP_THRESHOLD = 80.0
 
-SAY = term("say")
-THINK = term("think")
+_ENGLISH = Vocabulary()  # question words and "say"/"think" are general English: the same terms in every story
+SAY = _ENGLISH.term("say")
+THINK = _ENGLISH.term("think")
 _QUOTE_INTENT = {SAY, THINK}
 _SMALL_TALK = frozenset(
     """
@@ -75,8 +76,9 @@ _SMALL_TALK = frozenset(
     night ok okay owner please storybot sup thank thanks there thx ty up what whats who yo you your
     """.split()  # noqa: SIM905 - a word list is easier to curate as text
 )
-_QUESTION_WORDS = frozenset(term(w) for w in ["what", "who", "whom", "whose", "which", "when", "where", "why", "how"])
+_QUESTION_WORDS = frozenset(_ENGLISH.term(w) for w in _ENGLISH.english.question_words)
 _HELP_WORDS = frozenset({"help", "commands", "usage"})
+_ROLE_WORDS = frozenset(_ENGLISH.term(w) for w in _ENGLISH.english.role_words)
 
 
 _FILLER = -1  # the term id of a filler word, which no term list keeps
@@ -111,7 +113,8 @@ class _IndexBuilder:
     (`map`, `dict.fromkeys`) rather than Python work per word, which is most of indexing 100,000 entries.
     """
 
-    def __init__(self, alias_phrases: PhraseTable[str], alias_firsts: frozenset[str]) -> None:
+    def __init__(self, vocab: Vocabulary, alias_phrases: PhraseTable[str], alias_firsts: frozenset[str]) -> None:
+        self.vocab = vocab
         self.alias_phrases = alias_phrases
         self.alias_firsts = alias_firsts
         self.term_id: dict[str, int] = {}
@@ -126,7 +129,7 @@ class _IndexBuilder:
     def _word(self, word: str) -> int:
         found = _FILLER
         if not is_filler(word):
-            t = word if word.startswith("@") or term(word) == word else term(word)  # one string, not two
+            t = word if word.startswith("@") or (t := self.vocab.term(word)) == word else t  # one string, not two
             found = self.term_id.get(t, _NEW)
             if found == _NEW:
                 found = self.term_id[t] = len(self.term_id)
@@ -135,7 +138,7 @@ class _IndexBuilder:
 
     def words(self, text: str) -> list[str]:
         """The cleaned words of a text, to be counted into the vocabulary."""
-        plain = rewrite_phrases(clean(text)).split()
+        plain = self.vocab.words(text)
         self.pending += plain
         return plain
 
@@ -293,7 +296,8 @@ class Engine:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self._aliases = self._alias_table(kb)
+        self._vocab = Vocabulary(kb.vocabulary)  # general English and this story's own words
+        self._aliases = self._alias_table(kb, self._vocab)
         self._build_alias_lookups()
         self._build_index()
         self._build_lookups()
@@ -312,13 +316,13 @@ class Engine:
     # ------------------------------------------------------------------ index
 
     @staticmethod
-    def _alias_table(kb: KnowledgeBase) -> dict[str, str]:
+    def _alias_table(kb: KnowledgeBase, vocab: Vocabulary) -> dict[str, str]:
         """Cleaned name or alias → speaker id; a name shared by two speakers is left out."""
         table: dict[str, str] = {}
         clashes: set[str] = set()
         for speaker in kb.speakers.values():
             for name in speaker.names:
-                key = rewrite_phrases(clean(name))
+                key = vocab.rewrite_phrases(clean(name))
                 if key.startswith("an ") or key.startswith("a "):
                     key = key.split(" ", 1)[1]
                 if not key or key in clashes:
@@ -347,7 +351,7 @@ class Engine:
 
     def _build_index(self) -> None:
         kb = self.kb
-        build = _IndexBuilder(self._alias_phrases, self._alias_firsts)
+        build = _IndexBuilder(self._vocab, self._alias_phrases, self._alias_firsts)
         bag_offsets: array[int] = array("I", [0])
         bag_terms: array[int] = array("I")
         df: Counter[int] = Counter()
@@ -433,11 +437,12 @@ class Engine:
         texts += [q.text for q in kb.quotes.values()]
         texts += [" ".join((*s.names, s.role or "", s.description or "")) for s in kb.speakers.values()]
         for text in texts:
-            vocabulary.update(rewrite_phrases(clean(text)).split())
+            vocabulary.update(self._vocab.words(text))
         for digits in [w for w in vocabulary if w.isdigit()]:
             del vocabulary[digits]
         self._vocabulary = vocabulary
-        self._extra_terms = frozenset({term(w) for w in vocabulary} - build.term_id.keys())  # known, in no entry
+        # Known words that are in no entry.
+        self._extra_terms = frozenset({self._vocab.term(w) for w in vocabulary} - build.term_id.keys())
 
     def _index_postings(self, term_count: int) -> None:
         """Term id -> the docs using it: phrasings from the lightest (most of them asked) to the heaviest,
@@ -507,13 +512,13 @@ class Engine:
         return str(best[0][0])
 
     def analyse(self, question: str) -> Analysis:
-        cleaned = rewrite_phrases(clean(question))
+        cleaned = self._vocab.rewrite_phrases(clean(question))
         words = cleaned.split()
         corrections: list[tuple[str, str]] = []
         fixed: list[str] = []
         ids, extra = self._term_id, self._extra_terms
         for word in words:
-            if word in self._vocabulary or is_filler(word) or term(word) in ids or term(word) in extra:
+            if word in self._vocabulary or is_filler(word) or (t := self._vocab.term(word)) in ids or t in extra:
                 fixed.append(word)
                 continue
             better = self._correct(word)
@@ -534,7 +539,7 @@ class Engine:
         for word in self._alias_phrases.replace(fixed, name):
             if is_filler(word):
                 continue
-            t = word if word.startswith("@") else term(word)
+            t = word if word.startswith("@") else self._vocab.term(word)
             terms.append(t)
             if t not in ids and not word.startswith("@") and word not in self._vocabulary:
                 unknown.append(word)
@@ -799,6 +804,10 @@ class Engine:
         # a confident match that carries her words.
         topic = {t for t in analysis.terms if t in self._term_id} - _QUOTE_INTENT - _QUESTION_WORDS
         topic -= {f"@{s}" for s in analysis.speakers}
+        # "The Mijente organizer": a role says who is meant, not what about, unless it is not the speaker's role.
+        roles, role = topic & _ROLE_WORDS, self.kb.speakers[speaker_id].role
+        if roles and (role is None or roles & {self._vocab.term(w) for w in self._vocab.words(role)}):
+            topic -= roles
         if topic and ranked and ranked[0].score >= ANSWER_THRESHOLD:
             entry = self.kb.entries[ranked[0].entry_id]
             return self._entry_answer(question, entry, ranked[0].score, ranked[0].phrasing)
