@@ -57,6 +57,9 @@ class Answer:
     quotes: tuple[QuoteView, ...] = ()
     suggestions: tuple[Suggestion, ...] = ()
     speaker_id: str | None = None  # for QUOTES: whose quotes these are
+    # A message that asks several things: the answer to each part, in order (this answer is the first
+    # answered one). Empty for a message that asks one thing.
+    parts: tuple[Answer, ...] = ()
 
     @property
     def answered(self) -> bool:
@@ -96,7 +99,15 @@ def quote_json(view: QuoteView) -> dict[str, Any]:
 
 
 def to_json(answer: Answer) -> dict[str, Any]:
-    """The `storybot ask --json` object. Keys and types are a contract other tools rely on."""
+    """The `storybot ask --json` object. Keys and types are a contract other tools rely on.
+
+    The top-level fields are those of the first answered part of the message; `parts` holds the
+    answer object of every part (one, for a message that asks one thing).
+    """
+    return {**_answer_json(answer), "parts": [_answer_json(part) for part in answer.parts or (answer,)]}
+
+
+def _answer_json(answer: Answer) -> dict[str, Any]:
     return {
         "question": answer.question,
         "answered": answer.answered,

@@ -22,7 +22,7 @@ import math
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import compress, islice, repeat
 
 from rapidfuzz import fuzz, process
@@ -38,11 +38,13 @@ from bot.answering.answer import (
     quote_view,
 )
 from bot.answering.normalize import PhraseTable, Vocabulary, clean, is_filler
+from bot.answering.reading import MAX_PARTS, Reader, carry_subject, has_pronoun
 from bot.knowledge.model import Entry, Kind, KnowledgeBase, Quote, Speaker
 
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 500  # a question, not an essay; longer input gets a kind message
+MAX_MESSAGE_CHARS = 4000  # Discord's longest message: the questions in one are read out of it
 ANSWER_THRESHOLD = 0.45  # below this confidence the engine declines
 CLEAR_THRESHOLD = 0.6  # between the two thresholds an answer must stand clear of the next entry...
 CLEAR_GAP = 0.2  # ...by this much
@@ -104,6 +106,22 @@ class Scored:
     entry_id: str
     score: float
     phrasing: str
+
+
+def _combined(asked: str, answers: list[Answer]) -> Answer:
+    """One reply to a message: the first answered part up front, every part (once per entry) in `parts`."""
+    if len(answers) == 1:
+        return replace(answers[0], question=asked) if answers[0].outcome is not Outcome.INVALID else answers[0]
+    seen: set[tuple[str | None, str | None]] = set()
+    parts: list[Answer] = []
+    for answer in answers:
+        key = (answer.entry.id if answer.entry else None, answer.speaker_id)
+        if answer.answered and key in seen:
+            continue  # "who is she? what does she do?" answered by one entry: shown once
+        seen.add(key)
+        parts.append(answer)
+    first = next((a for a in parts if a.answered), parts[0])
+    return replace(first, question=asked, parts=tuple(parts) if len(parts) > 1 else ())
 
 
 class _IndexBuilder:
@@ -297,6 +315,7 @@ class Engine:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self._vocab = Vocabulary(kb.vocabulary)  # general English and this story's own words
+        self._reader = Reader()
         self._aliases = self._alias_table(kb, self._vocab)
         self._build_alias_lookups()
         self._build_index()
@@ -699,8 +718,36 @@ class Engine:
 
     # ---------------------------------------------------------------- answers
 
-    def ask(self, question: str) -> Answer:
-        """Answer a question, quote someone, or decline honestly. Never raises on any string."""
+    def ask(self, question: str, names: Sequence[str] = ()) -> Answer:
+        """Answer a chat message: a question (or up to three), a request for quotes, or decline honestly.
+
+        The message is read first (`reading`): pings, greetings, emoji and markdown are set aside, and a
+        message that asks several things is answered part by part. `names` are the bot's own names, which
+        front ends pass. The answer's `question` stays the message as typed. Never raises on any string.
+        """
+        reading = self._reader.read(question if isinstance(question, str) else "", names)
+        if len(reading.asked) > MAX_MESSAGE_CHARS:
+            return self._ask_one(reading.asked)
+        answers: list[Answer] = []
+        before = ""  # the part before, as asked
+        for part, context in zip(reading.parts[:MAX_PARTS], reading.contexts, strict=False):
+            asked = part
+            if before and has_pronoun(part) and not self.analyse(part).speakers:  # "... and what did she say?"
+                named = self.analyse(before).speakers
+                asked = carry_subject(part, self.kb.speakers[named[0]].name) if named else part
+            answer = self._ask_one(asked)
+            if not answer.answered and context:  # "Amazon paused it. For how long?"
+                with_context = self._ask_one(f"{context} {asked}")
+                answer = with_context if with_context.answered else answer
+            before = asked
+            answers.append(replace(answer, question=part) if answer.outcome is not Outcome.INVALID else answer)
+        if len(answers) == 1 and not answers[0].answered and reading.text != reading.parts[0]:
+            whole = self._ask_one(reading.text)  # the question may need the sentences around it
+            answers = [whole] if whole.answered else answers
+        return _combined(reading.asked, answers)
+
+    def _ask_one(self, question: str) -> Answer:
+        """Answer one question, quote someone, or decline honestly."""
         text = " ".join(question.split()) if isinstance(question, str) else ""
         if not clean(text):
             return Answer(text, Outcome.INVALID, "Please ask a question about the story, in words.", 0.0)
