@@ -815,13 +815,19 @@ class Engine:
 
     def _small_talk(self, question: str, words: set[str]) -> Answer:
         if words & _HELP_WORDS:
-            text = (
-                'Ask me anything about the story, e.g. "which companies paused facial recognition?", '
-                'or ask what someone said, e.g. "what did Greer say?".'
-            )
+            examples = " or ".join(f'"{example}"' for example in self.examples()[:2])
+            text = f"Ask me anything about the story, e.g. {examples}." if examples else "Ask me about the story."
         else:
             text = "Hello! Ask me a question about the story and I'll answer from the article, with its own words."
         return Answer(question, Outcome.SMALL_TALK, text, 0.0, suggestions=self.suggest([]))
+
+    def examples(self) -> list[str]:
+        """Questions to offer as examples: the knowledge base's own, else its first entry and first quoted name."""
+        if self.kb.examples:
+            return list(self.kb.examples)
+        found = [entry.questions[0] for entry in islice(self.kb.entries.values(), 1)]
+        found += [f"what did {name} say?" for name in self.quoted_names()[:1]]
+        return found
 
     # ----------------------------------------------------------------- quotes
 
@@ -923,7 +929,9 @@ class Engine:
         """Every quote of the person a name (or alias, surname, typo, affiliation) means."""
         query = " ".join(name.split()) if isinstance(name, str) else ""
         if not clean(query) or len(query) > MAX_QUESTION_CHARS:
-            return QuoteResult(query[:MAX_QUESTION_CHARS], None, None, None, (), (), "Please give a name, e.g. Greer.")
+            names = self.quoted_names()[:1]
+            hint = f"Please give a name, e.g. {names[0]}." if names else "Please give a name."
+            return QuoteResult(query[:MAX_QUESTION_CHARS], None, None, None, (), (), hint)
         speaker, suggestions = self.find_speaker(query)
         if speaker is None:
             names = self.quoted_names()

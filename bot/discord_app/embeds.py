@@ -28,6 +28,7 @@ ANSWER_ROOM = 1500
 EVIDENCE_ROOM = 1500
 QUESTION_ROOM = 300
 QUOTE_BLOCK_ROOM = 3000  # one quote on a /quote page
+UNANSWERED_ROOM = 700  # in a reply to several questions, the list of those the story does not answer
 
 COLOUR_ANSWER = discord.Colour.blurple()
 COLOUR_DOUBT = discord.Colour.gold()
@@ -119,6 +120,8 @@ def answer_reply(answer: Answer, *, recorded: bool = False) -> Reply:
 
     `recorded` says the question was noted for moderators, which a declined reply tells the reader.
     """
+    if answer.parts:
+        return parts_reply(answer)
     if answer.answered:
         return Reply(embeds=(answer_embed(answer),))
     if answer.outcome is Outcome.DECLINED:
@@ -130,8 +133,36 @@ def answer_reply(answer: Answer, *, recorded: bool = False) -> Reply:
     return Reply(content=text, suggestions=answer.suggestions[:MAX_SUGGESTIONS])
 
 
-def answer_embed(answer: Answer) -> discord.Embed:
-    """An answer with what the bot understood, its evidence, related quotes and the source named."""
+def parts_reply(answer: Answer) -> Reply:
+    """A message that asked several things: an embed per answered part, and one line per part the story
+    does not answer, all in one message (Discord's 6,000 characters shared out between them)."""
+    answered = [part for part in answer.parts if part.answered]
+    declined = [part for part in answer.parts if not part.answered]
+    room = (limits.EMBED_TOTAL - (UNANSWERED_ROOM if declined else 0)) // max(len(answered), 1)
+    embeds = [answer_embed(part, room=room) for part in answered]
+    if declined:
+        lines = "\n".join(f"• {trim(escape_user_text(part.question), 150)}" for part in declined)
+        text = trim(f"**The story doesn't say, as far as I can tell:**\n{lines}", UNANSWERED_ROOM - 10)
+        embeds.append(discord.Embed(description=text, colour=COLOUR_DECLINE))
+    return Reply(embeds=tuple(embeds))
+
+
+def _shrink(embed: discord.Embed, room: int) -> discord.Embed:
+    """Fit an embed into `room` characters: quotes go first, then the source, then the description shortens."""
+    while len(embed) > room and embed.fields:
+        embed.remove_field(len(embed.fields) - 2 if len(embed.fields) > 1 else 0)
+    if len(embed) > room and embed.description:
+        embed.description = trim(embed.description, max(len(embed.description) - (len(embed) - room), 1))
+    return embed
+
+
+def answer_embed(answer: Answer, *, room: int = limits.EMBED_TOTAL) -> discord.Embed:
+    """An answer with what the bot understood, its evidence, related quotes and the source named.
+
+    `room` is the share of a message's characters it may take (several answers can share one message).
+    """
+    if room < limits.EMBED_TOTAL:
+        return _shrink(answer_embed(answer), room)
     doubtful = answer.confidence < LOW_CONFIDENCE
     title = f"Answering: {answer.matched_question}" if answer.matched_question else "From the story"
     embed = discord.Embed(
@@ -264,7 +295,7 @@ def sources_embed(kb: KnowledgeBase) -> discord.Embed:
     return embed
 
 
-def help_embed() -> discord.Embed:
+def help_embed(examples: Sequence[str] = ()) -> discord.Embed:
     embed = discord.Embed(
         title="StoryBot",
         description=(
@@ -287,6 +318,9 @@ def help_embed() -> discord.Embed:
     ]
     for name, value in commands:
         embed.add_field(name=name, value=value, inline=False)
+    if examples:
+        shown = "\n".join(f"• {trim(escape_knowledge_text(example), 200)}" for example in examples[:5])
+        embed.add_field(name="Try asking", value=trim(shown, limits.FIELD_VALUE), inline=False)
     return embed
 
 

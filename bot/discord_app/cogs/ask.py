@@ -20,10 +20,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EMPTY_MENTION = (
-    "Ask me something about the story, e.g. *which companies paused facial recognition?*, "
-    "right after mentioning me, or use `/ask`."
-)
+EMPTY_MENTION = "Ask me something about the story right after mentioning me, or use `/ask`; `/help` has examples."
 NO_TEXT = "That message has no text I can read as a question."
 
 
@@ -46,7 +43,9 @@ class Ask(commands.Cog):
 
     async def answer(self, question: str, user_id: int, guild_id: int | None) -> Reply:
         """Ask the engine; the question and what became of it are noted for moderators."""
-        answer = self.bot.engine.ask(question)
+        me = self.bot.user
+        names = tuple(dict.fromkeys((me.name, me.display_name))) if me else ()  # "hey storybot, ..." is address
+        answer = self.bot.engine.ask(question, names)
         recorded = False
         if worth_recording(answer):
             recorded = await self.record(AskedQuestion.of(answer, user_id, guild_id))
@@ -63,7 +62,7 @@ class Ask(commands.Cog):
         return True
 
     @app_commands.command(name="ask", description="Ask a question about the story.")
-    @app_commands.describe(question="What you want to know, e.g. which companies paused facial recognition?")
+    @app_commands.describe(question="What you want to know about the story, in your own words.")
     @app_commands.allowed_contexts(guilds=True, dms=True)
     @app_commands.allowed_installs(guilds=True)
     async def ask(self, interaction: discord.Interaction[StoryBot], question: str) -> None:
