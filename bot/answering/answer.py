@@ -69,7 +69,7 @@ class Answer:
 
 @dataclass(frozen=True, slots=True)
 class QuoteResult:
-    """The answer to a look-up by name (`/quote greer`)."""
+    """The answer to a look-up by name (`/quote doe`)."""
 
     query: str
     speaker_id: str | None

@@ -732,11 +732,11 @@ class Engine:
         before = ""  # the part before, as asked
         for part, context in zip(reading.parts[:MAX_PARTS], reading.contexts, strict=False):
             asked = part
-            if before and has_pronoun(part) and not self.analyse(part).speakers:  # "... and what did she say?"
-                named = self.analyse(before).speakers
-                asked = carry_subject(part, self.kb.speakers[named[0]].name) if named else part
+            if answers and has_pronoun(part) and not self.analyse(part).speakers:  # "... and what did she say?"
+                subject = self._subject(before, answers[-1])
+                asked = carry_subject(part, self.kb.speakers[subject].name) if subject else part
             answer = self._ask_one(asked)
-            if not answer.answered and context:  # "Amazon paused it. For how long?"
+            if not answer.answered and context:  # "The council closed it. For how long?"
                 with_context = self._ask_one(f"{context} {asked}")
                 answer = with_context if with_context.answered else answer
             before = asked
@@ -745,6 +745,16 @@ class Engine:
             whole = self._ask_one(reading.text)  # the question may need the sentences around it
             answers = [whole] if whole.answered else answers
         return _combined(reading.asked, answers)
+
+    def _subject(self, question: str, answer: Answer) -> str | None:
+        """Who a question was about: the speaker it names, else the person (or organisation) its answer is about."""
+        named = list(self.analyse(question).speakers)
+        if answer.speaker_id:
+            named.append(answer.speaker_id)
+        if answer.entry is not None:
+            named += answer.entry.about
+        people = [s for s in named if self.kb.speakers[s].kind == Kind.PERSON]
+        return (people or named or [None])[0]
 
     def _ask_one(self, question: str) -> Answer:
         """Answer one question, quote someone, or decline honestly."""

@@ -8,8 +8,8 @@ term ("halted" and "suspended" meet "paused"), so that a question and a phrasing
 thing in other words share terms.
 
 The engine itself knows only general English (`english.yaml`, next to this module). What words mean
-in one story ("cop shops" for police departments in a story about policing) is that knowledge base's
-`vocabulary`, merged in when its `Vocabulary` is built.
+in one story ("the van" for the mobile library, in a story about a library closing) is that knowledge
+base's `vocabulary`, merged in when its `Vocabulary` is built.
 """
 
 from __future__ import annotations
@@ -199,7 +199,7 @@ class Vocabulary:
                 if not word or not means or word == means:
                     continue
                 if " " in word or " " in means or word in english.phrases:
-                    phrases[word] = means  # "cop shops" -> "police departments", "5-0" -> "police"
+                    phrases[word] = means  # "library van" -> "bookmobile", "24/7" -> "always"
                 elif word in english.stopwords or word in english.question_words:
                     log.warning("vocabulary: %r is general English the engine reads itself; left out", word)
                 else:

@@ -105,7 +105,7 @@ class Reader:
                 chunk = f"{before} {chunk}"
             joined.append((chunk, asks))
         questions = [(i, chunk) for i, (chunk, asks) in enumerate(joined) if asks]
-        if not questions:  # a message that asks nothing in question form is one question ("ibm facial rec")
+        if not questions:  # a message that asks nothing in question form is one question ("library closing date")
             return Reading(asked, whole, (whole,), ("",))
         # A long message keeps only the sentences that ask something.
         contexts = tuple(joined[i - 1][0] if i else "" for i, _ in questions)
@@ -132,7 +132,7 @@ class Reader:
 
     def split(self, sentence: str) -> list[str]:
         """A sentence that asks two things ("who is X and what did she say") as its questions; a sentence
-        whose pieces would not each stand as a question ("did Amazon also pause") stays whole."""
+        whose pieces would not each stand as a question ("did the mayor also vote") stays whole."""
         pieces = [p for p in self._cut(sentence) if p.strip()]
         if len(pieces) > 1 and all(self._own_words(p) >= MIN_PART_WORDS for p in pieces):
             return pieces
@@ -181,7 +181,7 @@ def _sentences(text: str) -> list[str]:
 
 def carry_subject(part: str, name: str) -> str:
     """A later part of a question with its pronoun replaced by who the part before named:
-    "what did she say" after "who is Evan Greer" asks what Evan Greer said."""
+    "what did she say" after "who is Jane Doe" asks what Jane Doe said."""
 
     def named(match: re.Match[str]) -> str:
         return name if match.group(1) else f"{name}'s"
