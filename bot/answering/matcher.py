@@ -754,7 +754,7 @@ class Engine:
         if answer.entry is not None:
             named += answer.entry.about
         people = [s for s in named if self.kb.speakers[s].kind == Kind.PERSON]
-        return (people or named or [None])[0]
+        return next(iter(people or named), None)
 
     def _ask_one(self, question: str) -> Answer:
         """Answer one question, quote someone, or decline honestly."""
