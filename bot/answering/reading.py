@@ -42,6 +42,17 @@ _STARTERS = frozenset(
     tell explain describe list name show give quote define summarize summarise
     """.split()  # noqa: SIM905 - a word list is easier to curate as text
 )
+# "I'm wondering which company...", "what I want to know is how much...", "does anyone know who...":
+# the question inside a sentence, from its question word on.
+_EMBEDDED = re.compile(
+    r"\b(?:wonder(?:ing|ed)?|curious|know|tell\s+(?:me|us)|explain|understand|asking|question\s+is|idea|sure)"
+    r"(?:\s+(?:is|was|about|of|as\s+to))*\s+((?:which|who|whom|whose|what|when|where|why|how|whether|if)\b.+)$",
+    re.I,
+)
+_WHETHER = re.compile(r"^(?:whether|if)\s+", re.I)
+# Where a long sentence that does not start as a question falls into clauses.
+_CLAUSE = re.compile(r"\s*(?:,|;|\s-+\s|\s–\s|\s—\s|\bbut\b|\banyway\b|\bbecause\b)\s*", re.I)
+LONG_SENTENCE_WORDS = 14  # beyond this, a sentence that starts as a statement is read clause by clause
 _PRONOUN = re.compile(r"\b(?:(she|he|they|it|him|them)|(her|his|their|its))\b", re.I)
 
 
@@ -91,7 +102,8 @@ class Reader:
         asked = " ".join(message.split())
         own = tuple(dict.fromkeys(clean(n) for n in (*names, *self.english.chat.default_names) if clean(n)))
         text = _plain_text(message)
-        pieces = [piece for sentence in _sentences(text) for piece in self.split(sentence)]
+        clauses = [clause for sentence in _sentences(text) for clause in self._clauses(sentence)]
+        pieces = [piece for clause in clauses for piece in self.split(clause)]
         chunks = [c for c in (self._strip(p, own) for p in pieces) if c]
         if not chunks:
             return Reading(asked, asked, (asked,), ("",))
@@ -129,6 +141,20 @@ class Reader:
         """Whether a chunk is a question: it ends with a question mark or starts like one."""
         words = self._words(chunk)
         return chunk.rstrip().endswith("?") or bool(words and words[0] in self._questions)
+
+    def _clauses(self, sentence: str) -> list[str]:
+        """A rambling sentence as its clauses, and the question inside a clause from its question word on."""
+        words = clean(sentence).split()
+        clauses = [sentence]
+        if len(words) > LONG_SENTENCE_WORDS and words[0] not in self._questions:
+            clauses = [c for c in _CLAUSE.split(sentence) if c.strip()]
+        out = []
+        for clause in clauses:
+            embedded = _EMBEDDED.search(clause)
+            if embedded and clean(clause).split()[:1] != clean(embedded.group(1)).split()[:1]:
+                clause = _WHETHER.sub("did ", embedded.group(1))
+            out.append(clause)
+        return out
 
     def split(self, sentence: str) -> list[str]:
         """A sentence that asks two things ("who is X and what did she say") as its questions; a sentence

@@ -47,6 +47,15 @@ READINGS = [
         ["Which company stopped first?"],
     ),
     ("ibm facial rec", ["ibm facial rec"]),
+    # The question inside a sentence, from its question word on.
+    ("does anyone know who owns the bookmobile?", ["who owns the bookmobile?"]),
+    (
+        "I read the article last night and my cousin says none of it matters, but I'm wondering which "
+        "company stopped first",
+        ["which company stopped first"],
+    ),
+    ("Sorry if this was asked, I just joined, but I'm curious whether the mayor voted", ["did the mayor voted"]),
+    ("what did Jane Doe, the mayor, say about the library?", ["what did Jane Doe, the mayor, say about the library?"]),
 ]
 
 
