@@ -735,6 +735,8 @@ class Engine:
             if answers and has_pronoun(part) and not self.analyse(part).speakers:  # "... and what did she say?"
                 subject = self._subject(before, answers[-1])
                 asked = carry_subject(part, self.kb.speakers[subject].name) if subject else part
+            elif not answers and context and has_pronoun(part):  # "Jane Doe, what did she say?"
+                asked = f"{context} {part}"
             answer = self._ask_one(asked)
             if not answer.answered and context:  # "The council closed it. For how long?"
                 with_context = self._ask_one(f"{context} {asked}")

@@ -27,6 +27,8 @@ _URL = re.compile(r"<?https?://\S+>?")
 _MASKED_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _SHORTCODE = re.compile(r"(?<!\w):[a-z0-9_+-]{2,}:(?!\w)", re.I)  # :thinking:
 _EMOTICON = re.compile(r"(?<!\w)(?:[:;=8xX]-?[)(\]\[DPpOo/\\|3]+|<3+|\^\^|¯\\_\(ツ\)_/¯)(?!\w)")
+_STRUCK = re.compile(r"~~.*?~~", re.S)  # struck-out words are taken back
+_STRETCHED = re.compile(r"([a-z])\1{2,}", re.I)  # "heyyy", "sooo", "lmaooo"
 _MARKDOWN = re.compile(r"\*\*|__|~~|\|\||`+|(?<!\w)[*_]|[*_](?!\w)")
 _LINE_MARK = re.compile(r"^\s*(?:>>>|>|#{1,3}|-#|[-*•]|\d{1,2}[.)]|[a-z][.)](?=\s))\s+", re.M | re.I)
 # Sentence ends: ? and ! always (even "who?what"), a full stop only before a space (not in "2.5" or "U.S.").
@@ -137,6 +139,10 @@ class Reader:
     def _own_words(self, chunk: str) -> int:
         return sum(1 for w in self._words(chunk) if w not in self._plain)
 
+    def _asks_at_start(self, chunk: str) -> bool:
+        words = self._words(chunk)
+        return bool(words) and words[0] in self._questions
+
     def _asks(self, chunk: str) -> bool:
         """Whether a chunk is a question: it ends with a question mark or starts like one."""
         words = self._words(chunk)
@@ -146,8 +152,12 @@ class Reader:
         """A rambling sentence as its clauses, and the question inside a clause from its question word on."""
         words = clean(sentence).split()
         clauses = [sentence]
-        if len(words) > LONG_SENTENCE_WORDS and words[0] not in self._questions:
+        if words and words[0] not in self._questions:
             clauses = [c for c in _CLAUSE.split(sentence) if c.strip()]
+            # A short sentence is read clause by clause only when a later clause is what it asks
+            # ("kinda lost, what did the mayor do?"); "Doe, Smith and Roe: who voted no?" stays whole.
+            if len(words) <= LONG_SENTENCE_WORDS and not any(self._asks_at_start(c) for c in clauses[1:]):
+                clauses = [sentence]
         out = []
         for clause in clauses:
             embedded = _EMBEDDED.search(clause)
@@ -179,7 +189,7 @@ class Reader:
 
 def _plain_text(message: str) -> str:
     """The message without Discord markup, links, emoji and markdown; lines kept."""
-    text = _DISCORD.sub(" ", message)
+    text = _STRETCHED.sub(r"\1", _STRUCK.sub(" ", _DISCORD.sub(" ", message)))
     text = _MASKED_LINK.sub(r"\1", text)
     text = _URL.sub(" ", text)
     text = _SHORTCODE.sub(" ", text)
