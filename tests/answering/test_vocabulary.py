@@ -55,6 +55,7 @@ def test_spelling_rules_do_not_make_one_word_of_two(english: Vocabulary, one: st
         ("tryna find out", "trying to find-out"),
         ("whats the deal w ring", "about ring"),
         ("how many", "how-many"),
+        ("wdym by moratorium", "what is moratorium"),
     ],
 )
 def test_chat_shorthand_is_written_out(english: Vocabulary, typed: str, read: str) -> None:
