@@ -735,8 +735,8 @@ class Engine:
             if answers and has_pronoun(part) and not self.analyse(part).speakers:  # "... and what did she say?"
                 subject = self._subject(before, answers[-1])
                 asked = carry_subject(part, self.kb.speakers[subject].name) if subject else part
-            elif not answers and context and has_pronoun(part):  # "Jane Doe, what did she say?"
-                asked = f"{context} {part}"
+            elif context and ((has_pronoun(part) and not answers) or self._names_unknown(context)):
+                asked = f"{context} {part}"  # "Jane Doe, what did she say?"; "According to Zed, ... what ..."
             answer = self._ask_one(asked)
             if not answer.answered and context:  # "The council closed it. For how long?"
                 with_context = self._ask_one(f"{context} {asked}")
@@ -747,6 +747,14 @@ class Engine:
             whole = self._ask_one(reading.text)  # the question may need the sentences around it
             answers = [whole] if whole.answered else answers
         return _combined(reading.asked, answers)
+
+    def _names_unknown(self, text: str) -> bool:
+        """Whether text names someone or something the story never does (a capitalised word it never uses):
+        a question read without that sentence would be answered about the story's own people instead."""
+        return any(
+            word[:1].isupper() and word != "I" and (w := clean(word)) not in self._vocabulary and not is_filler(w)
+            for word in text.split()
+        )
 
     def _subject(self, question: str, answer: Answer) -> str | None:
         """Who a question was about: the speaker it names, else the person (or organisation) its answer is about."""

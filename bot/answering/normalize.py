@@ -122,6 +122,7 @@ class ChatWords:
     greetings: tuple[str, ...]
     openers: tuple[str, ...]
     closers: tuple[str, ...]
+    asides: tuple[str, ...]
     default_names: tuple[str, ...]
 
 

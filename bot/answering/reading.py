@@ -83,6 +83,8 @@ class Reader:
         self._closers = chat.closers
         self._plain = frozenset(english.stopwords) | frozenset(english.question_words) | _STARTERS
         self._questions = frozenset(english.question_words) | _STARTERS
+        chat_words = (*chat.greetings, *chat.openers, *chat.closers, *chat.asides)
+        self._aside_words = frozenset(english.stopwords) | {w for phrase in chat_words for w in phrase.split()}
         self._patterns: dict[tuple[str, ...], tuple[re.Pattern[str], re.Pattern[str]]] = {}
 
     def _edges(self, names: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -139,6 +141,9 @@ class Reader:
     def _own_words(self, chunk: str) -> int:
         return sum(1 for w in self._words(chunk) if w not in self._plain)
 
+    def _aside(self, clause: str) -> bool:
+        return all(w in self._aside_words for w in self._words(clause))
+
     def _asks_at_start(self, chunk: str) -> bool:
         words = self._words(chunk)
         return bool(words) and words[0] in self._questions
@@ -156,8 +161,10 @@ class Reader:
             clauses = [c for c in _CLAUSE.split(sentence) if c.strip()]
             # A short sentence is read clause by clause only when a later clause is what it asks
             # ("kinda lost, what did the mayor do?"); "Doe, Smith and Roe: who voted no?" stays whole.
-            if len(words) <= LONG_SENTENCE_WORDS and not any(self._asks_at_start(c) for c in clauses[1:]):
-                clauses = [sentence]
+            if len(words) <= LONG_SENTENCE_WORDS:
+                asks = next((i for i, c in enumerate(clauses) if i and self._asks_at_start(c)), None)
+                aside = asks is not None and all(self._aside(c) for c in clauses[:asks])
+                clauses = [", ".join(clauses[asks:])] if aside and asks is not None else [sentence]
         out = []
         for clause in clauses:
             embedded = _EMBEDDED.search(clause)

@@ -193,3 +193,10 @@ def test_a_one_question_message_has_one_part_in_json(engine: Engine) -> None:
     data = to_json(engine.ask("who is evan greer?"))
     assert len(data["parts"]) == 1
     assert {k: v for k, v in data.items() if k != "parts"} == data["parts"][0]
+
+
+def test_a_name_the_story_never_uses_in_a_long_preamble_still_counts(engine: Engine) -> None:
+    message = (
+        "According to Google and all of its many partners across the whole wider industry, what do tech companies want?"
+    )
+    assert not engine.ask(message).answered

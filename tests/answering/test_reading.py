@@ -51,6 +51,7 @@ READINGS = [
     ("~~not important~~ who is nadella", ["who is nadella"]),
     ("ngl kinda lost, what did the mayor do?", ["what did the mayor do?"]),
     ("Doe, Smith and Roe: who voted no?", ["Doe, Smith and Roe: who voted no?"]),
+    ("According to Zed, what do the companies want?", ["According to Zed, what do the companies want?"]),
     # The question inside a sentence, from its question word on.
     ("does anyone know who owns the bookmobile?", ["who owns the bookmobile?"]),
     (
