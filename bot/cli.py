@@ -44,7 +44,10 @@ def _quote_lines(view: QuoteView) -> list[str]:
 
 
 def format_answer(answer: Answer) -> str:
-    """A readable answer for a terminal: the answer, the article's own words, and the source."""
+    """A readable answer for a terminal: the answer, the article's own words, and the source; for a message
+    that asks several things, each part under its own question."""
+    if answer.parts:
+        return "\n".join(f"[{n}] {part.question}\n{format_answer(part)}" for n, part in enumerate(answer.parts, 1))
     lines = [_wrap(answer.text)]
     if answer.matched_question and answer.entry is not None:
         lines += ["", f"Answering: {answer.matched_question}  (confidence {answer.confidence:.0%})"]
@@ -270,7 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.set_defaults(func=cmd_ask)
 
     quote = add("quote", "show everything a person is quoted as saying")
-    quote.add_argument("name", nargs="+", help="a name, surname, alias or affiliation, e.g. greer")
+    quote.add_argument("name", nargs="+", help="a name, surname, alias or affiliation of someone the story quotes")
     quote.add_argument("--json", action="store_true", help="print one JSON object")
     quote.set_defaults(func=cmd_quote)
 

@@ -194,6 +194,22 @@ def test_ask_prints_the_answer_the_articles_words_and_the_source(
     assert f"Source: {title}" in out
 
 
+def test_ask_prints_each_part_of_a_message_under_its_question(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ask", "hey bot, who is evan greer? also what is mijente")
+    assert code == 0
+    first, second = out.index("[1] who is evan greer?"), out.index("[2] what is mijente")
+    assert first < out.index("Fight for Our Future") < second
+    assert out.count("From the story:") == 2
+
+
+def test_ask_json_of_several_parts_keeps_the_contract_in_each(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ask", "--json", "who is evan greer? also what is mijente")
+    data = one_json(out)
+    assert code == 0 and len(data["parts"]) == 2
+    for part in (data, *data["parts"]):
+        assert_contract(part)
+
+
 def test_ask_json_keeps_the_contract(capsys: pytest.CaptureFixture[str], article: str) -> None:
     code, out, _ = run(capsys, "ask", "--json", QUESTION)
     assert code == 0

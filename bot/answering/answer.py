@@ -60,6 +60,9 @@ class Answer:
     speaker_id: str | None = None  # for QUOTES: whose quotes these are
     language: str | None = None  # for OTHER_LANGUAGE: the language detected (see `language.detect`)
     off_topic: bool = False  # for DECLINED: nothing in the story comes close; suggestions are starters
+    # A message that asks several things: the answer to each part, in order (this answer is the first
+    # answered one). Empty for a message that asks one thing.
+    parts: tuple[Answer, ...] = ()
 
     @property
     def answered(self) -> bool:
@@ -69,7 +72,7 @@ class Answer:
 
 @dataclass(frozen=True, slots=True)
 class QuoteResult:
-    """The answer to a look-up by name (`/quote greer`)."""
+    """The answer to a look-up by name (`/quote doe`)."""
 
     query: str
     speaker_id: str | None
@@ -99,7 +102,15 @@ def quote_json(view: QuoteView) -> dict[str, Any]:
 
 
 def to_json(answer: Answer) -> dict[str, Any]:
-    """The `storybot ask --json` object. Keys and types are a contract other tools rely on."""
+    """The `storybot ask --json` object. Keys and types are a contract other tools rely on.
+
+    The top-level fields are those of the first answered part of the message; `parts` holds the
+    answer object of every part (one, for a message that asks one thing).
+    """
+    return {**_answer_json(answer), "parts": [_answer_json(part) for part in answer.parts or (answer,)]}
+
+
+def _answer_json(answer: Answer) -> dict[str, Any]:
     return {
         "question": answer.question,
         "answered": answer.answered,

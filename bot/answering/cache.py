@@ -70,7 +70,8 @@ def content_key(directory: Path) -> str:
     """A digest of every file under the knowledge directory (names and bytes) and of the engine's code."""
     digest = hashlib.sha256(CACHE_VERSION)
     digest.update(sys.version.encode())
-    for chunk in chain(_files(_ENGINE_CODE, "*.py"), [b"\0knowledge\0"], _files(directory, "*")):
+    engine = chain(_files(_ENGINE_CODE, "*.py"), _files(_ENGINE_CODE, "*.yaml"))  # english.yaml is engine code too
+    for chunk in chain(engine, [b"\0knowledge\0"], _files(directory, "*")):
         digest.update(chunk)
     return digest.hexdigest()
 

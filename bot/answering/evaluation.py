@@ -81,12 +81,13 @@ def judge(engine: Engine, case: Case, answer: Answer) -> bool:
         return not answer.answered or (answer.entry is not None and answer.entry.id == case.honest_entry)
     if not answer.answered:
         return False
+    answered = [part for part in answer.parts or (answer,) if part.answered]  # every part of a message
     if case.expect == "quotes":
         wanted = engine.kb.speaker_label(case.speaker)
-        return any(view.speaker == wanted for view in answer.quotes)
+        return any(view.speaker == wanted for part in answered for view in part.quotes)
     if case.entries:
-        return answer.entry is not None and answer.entry.id in case.entries
-    text = " ".join([answer.text, *(q.quote.text for q in answer.quotes)]).casefold()
+        return any(part.entry is not None and part.entry.id in case.entries for part in answered)
+    text = " ".join(t for part in answered for t in (part.text, *(q.quote.text for q in part.quotes))).casefold()
     return all(m.casefold() in text for m in case.mentions)
 
 

@@ -22,7 +22,7 @@ import math
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import compress, islice, repeat
 
 from rapidfuzz import fuzz, process
@@ -39,12 +39,14 @@ from bot.answering.answer import (
 )
 from bot.answering.followup import Context, leans_on_a_person, resolve
 from bot.answering.language import ENGLISH, detect, polite_reply
-from bot.answering.normalize import PhraseTable, clean, is_filler, rewrite_phrases, term
+from bot.answering.normalize import PhraseTable, Vocabulary, clean, is_filler
+from bot.answering.reading import MAX_PARTS, Reader, carry_subject, has_pronoun
 from bot.knowledge.model import Entry, Kind, KnowledgeBase, Quote, Speaker
 
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 500  # a question, not an essay; longer input gets a kind message
+MAX_MESSAGE_CHARS = 4000  # Discord's longest message: the questions in one are read out of it
 ANSWER_THRESHOLD = 0.45  # below this confidence the engine declines
 CLEAR_THRESHOLD = 0.6  # between the two thresholds an answer must stand clear of the next entry...
 CLEAR_GAP = 0.2  # ...by this much
@@ -70,8 +72,9 @@ QUOTE_LOOKUP_THRESHOLD = 80.0
 # it both ways?"): asked as it stands, an answer this sure wins over the one about the previous subject.
 STANDS_ALONE = 0.9
 
-SAY = term("say")
-THINK = term("think")
+_ENGLISH = Vocabulary()  # question words and "say"/"think" are general English: the same terms in every story
+SAY = _ENGLISH.term("say")
+THINK = _ENGLISH.term("think")
 _QUOTE_INTENT = {SAY, THINK}
 _SMALL_TALK = frozenset(
     """
@@ -80,8 +83,9 @@ _SMALL_TALK = frozenset(
     night ok okay owner please storybot sup thank thanks there thx ty up what whats who yo you your
     """.split()  # noqa: SIM905 - a word list is easier to curate as text
 )
-_QUESTION_WORDS = frozenset(term(w) for w in ["what", "who", "whom", "whose", "which", "when", "where", "why", "how"])
+_QUESTION_WORDS = frozenset(_ENGLISH.term(w) for w in _ENGLISH.english.question_words)
 _HELP_WORDS = frozenset({"help", "commands", "usage"})
+_ROLE_WORDS = frozenset(_ENGLISH.term(w) for w in _ENGLISH.english.role_words)
 
 
 _FILLER = -1  # the term id of a filler word, which no term list keeps
@@ -109,6 +113,22 @@ class Scored:
     phrasing: str
 
 
+def _combined(asked: str, answers: list[Answer]) -> Answer:
+    """One reply to a message: the first answered part up front, every part (once per entry) in `parts`."""
+    if len(answers) == 1:
+        return replace(answers[0], question=asked) if answers[0].outcome is not Outcome.INVALID else answers[0]
+    seen: set[tuple[str | None, str | None]] = set()
+    parts: list[Answer] = []
+    for answer in answers:
+        key = (answer.entry.id if answer.entry else None, answer.speaker_id)
+        if answer.answered and key in seen:
+            continue  # "who is she? what does she do?" answered by one entry: shown once
+        seen.add(key)
+        parts.append(answer)
+    first = next((a for a in parts if a.answered), parts[0])
+    return replace(first, question=asked, parts=tuple(parts) if len(parts) > 1 else ())
+
+
 class _IndexBuilder:
     """Collects an index in flat arrays, one text at a time.
 
@@ -116,7 +136,8 @@ class _IndexBuilder:
     (`map`, `dict.fromkeys`) rather than Python work per word, which is most of indexing 100,000 entries.
     """
 
-    def __init__(self, alias_phrases: PhraseTable[str], alias_firsts: frozenset[str]) -> None:
+    def __init__(self, vocab: Vocabulary, alias_phrases: PhraseTable[str], alias_firsts: frozenset[str]) -> None:
+        self.vocab = vocab
         self.alias_phrases = alias_phrases
         self.alias_firsts = alias_firsts
         self.term_id: dict[str, int] = {}
@@ -131,7 +152,7 @@ class _IndexBuilder:
     def _word(self, word: str) -> int:
         found = _FILLER
         if not is_filler(word):
-            t = word if word.startswith("@") or term(word) == word else term(word)  # one string, not two
+            t = word if word.startswith("@") or (t := self.vocab.term(word)) == word else t  # one string, not two
             found = self.term_id.get(t, _NEW)
             if found == _NEW:
                 found = self.term_id[t] = len(self.term_id)
@@ -140,7 +161,7 @@ class _IndexBuilder:
 
     def words(self, text: str) -> list[str]:
         """The cleaned words of a text, to be counted into the vocabulary."""
-        plain = rewrite_phrases(clean(text)).split()
+        plain = self.vocab.words(text)
         self.pending += plain
         return plain
 
@@ -298,7 +319,9 @@ class Engine:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self._aliases = self._alias_table(kb)
+        self._vocab = Vocabulary(kb.vocabulary)  # general English and this story's own words
+        self._reader = Reader()
+        self._aliases = self._alias_table(kb, self._vocab)
         self._build_alias_lookups()
         self._build_index()
         self._build_lookups()
@@ -317,13 +340,13 @@ class Engine:
     # ------------------------------------------------------------------ index
 
     @staticmethod
-    def _alias_table(kb: KnowledgeBase) -> dict[str, str]:
+    def _alias_table(kb: KnowledgeBase, vocab: Vocabulary) -> dict[str, str]:
         """Cleaned name or alias → speaker id; a name shared by two speakers is left out."""
         table: dict[str, str] = {}
         clashes: set[str] = set()
         for speaker in kb.speakers.values():
             for name in speaker.names:
-                key = rewrite_phrases(clean(name))
+                key = vocab.rewrite_phrases(clean(name))
                 if key.startswith("an ") or key.startswith("a "):
                     key = key.split(" ", 1)[1]
                 if not key or key in clashes:
@@ -352,7 +375,7 @@ class Engine:
 
     def _build_index(self) -> None:
         kb = self.kb
-        build = _IndexBuilder(self._alias_phrases, self._alias_firsts)
+        build = _IndexBuilder(self._vocab, self._alias_phrases, self._alias_firsts)
         bag_offsets: array[int] = array("I", [0])
         bag_terms: array[int] = array("I")
         df: Counter[int] = Counter()
@@ -438,11 +461,12 @@ class Engine:
         texts += [q.text for q in kb.quotes.values()]
         texts += [" ".join((*s.names, s.role or "", s.description or "")) for s in kb.speakers.values()]
         for text in texts:
-            vocabulary.update(rewrite_phrases(clean(text)).split())
+            vocabulary.update(self._vocab.words(text))
         for digits in [w for w in vocabulary if w.isdigit()]:
             del vocabulary[digits]
         self._vocabulary = vocabulary
-        self._extra_terms = frozenset({term(w) for w in vocabulary} - build.term_id.keys())  # known, in no entry
+        # Known words that are in no entry.
+        self._extra_terms = frozenset({self._vocab.term(w) for w in vocabulary} - build.term_id.keys())
 
     def _index_postings(self, term_count: int) -> None:
         """Term id -> the docs using it: phrasings from the lightest (most of them asked) to the heaviest,
@@ -512,13 +536,13 @@ class Engine:
         return str(best[0][0])
 
     def analyse(self, question: str) -> Analysis:
-        cleaned = rewrite_phrases(clean(question))
+        cleaned = self._vocab.rewrite_phrases(clean(question))
         words = cleaned.split()
         corrections: list[tuple[str, str]] = []
         fixed: list[str] = []
         ids, extra = self._term_id, self._extra_terms
         for word in words:
-            if word in self._vocabulary or is_filler(word) or term(word) in ids or term(word) in extra:
+            if word in self._vocabulary or is_filler(word) or (t := self._vocab.term(word)) in ids or t in extra:
                 fixed.append(word)
                 continue
             better = self._correct(word)
@@ -539,7 +563,7 @@ class Engine:
         for word in self._alias_phrases.replace(fixed, name):
             if is_filler(word):
                 continue
-            t = word if word.startswith("@") else term(word)
+            t = word if word.startswith("@") else self._vocab.term(word)
             terms.append(t)
             if t not in ids and not word.startswith("@") and word not in self._vocabulary:
                 unknown.append(word)
@@ -699,14 +723,61 @@ class Engine:
 
     # ---------------------------------------------------------------- answers
 
-    def ask(self, question: str, context: Context | None = None) -> Answer:
-        """Answer a question, quote someone, or decline honestly. Never raises on any string.
+    def ask(self, question: str, context: Context | None = None, names: Sequence[str] = ()) -> Answer:
+        """Answer a chat message: a question (or up to three), a request for quotes, or decline honestly.
+
+        The message is read first (`reading`): pings, greetings, emoji and markdown are set aside, and a
+        message that asks several things is answered part by part. `names` are the bot's own names, which
+        front ends pass. The answer's `question` stays the message as typed. Never raises on any string.
 
         `context` is what the previous answer in the conversation was about: a follow-up such as "what did
         he say?" is answered about that (see `followup`); without it, every question is a fresh one.
         """
         if context is not None and isinstance(question, str):
-            return self._follow_up(question, context)
+            return self._follow_up(question, context, names)
+        reading = self._reader.read(question if isinstance(question, str) else "", names)
+        if len(reading.asked) > MAX_MESSAGE_CHARS:
+            return self._ask_one(reading.asked)
+        answers: list[Answer] = []
+        before = ""  # the part before, as asked
+        for part, before_part in zip(reading.parts[:MAX_PARTS], reading.contexts, strict=False):
+            asked = part
+            if answers and has_pronoun(part) and not self.analyse(part).speakers:  # "... and what did she say?"
+                subject = self._subject(before, answers[-1])
+                asked = carry_subject(part, self.kb.speakers[subject].name) if subject else part
+            elif before_part and ((has_pronoun(part) and not answers) or self._names_unknown(before_part)):
+                asked = f"{before_part} {part}"  # "Jane Doe, what did she say?"; "According to Zed, ... what ..."
+            answer = self._ask_one(asked)
+            if not answer.answered and before_part:  # "The council closed it. For how long?"
+                with_context = self._ask_one(f"{before_part} {asked}")
+                answer = with_context if with_context.answered else answer
+            before = asked
+            answers.append(replace(answer, question=part) if answer.outcome is not Outcome.INVALID else answer)
+        if len(answers) == 1 and not answers[0].answered and reading.text != reading.parts[0]:
+            whole = self._ask_one(reading.text)  # the question may need the sentences around it
+            answers = [whole] if whole.answered else answers
+        return _combined(reading.asked, answers)
+
+    def _names_unknown(self, text: str) -> bool:
+        """Whether text names someone or something the story never does (a capitalised word it never uses):
+        a question read without that sentence would be answered about the story's own people instead."""
+        return any(
+            word[:1].isupper() and word != "I" and (w := clean(word)) not in self._vocabulary and not is_filler(w)
+            for word in text.split()
+        )
+
+    def _subject(self, question: str, answer: Answer) -> str | None:
+        """Who a question was about: the speaker it names, else the person (or organisation) its answer is about."""
+        named = list(self.analyse(question).speakers)
+        if answer.speaker_id:
+            named.append(answer.speaker_id)
+        if answer.entry is not None:
+            named += answer.entry.about
+        people = [s for s in named if self.kb.speakers[s].kind == Kind.PERSON]
+        return next(iter(people or named), None)
+
+    def _ask_one(self, question: str) -> Answer:
+        """Answer one question, quote someone, or decline honestly."""
         text = " ".join(question.split()) if isinstance(question, str) else ""
         if not clean(text):
             return Answer(text, Outcome.INVALID, "Please ask a question about the story, in words.", 0.0)
@@ -748,14 +819,14 @@ class Engine:
             return self._decline(text, ranked, top.score, close_call=True)
         return self._entry_answer(text, self.kb.entries[top.entry_id], top.score, top.phrasing)
 
-    def _follow_up(self, question: str, context: Context) -> Answer:
+    def _follow_up(self, question: str, context: Context, names: Sequence[str]) -> Answer:
         resolved = resolve(question, context, self.kb)
         if resolved == question:
-            return self.ask(question)
+            return self.ask(question, names=names)
         log.debug("follow-up %r read as %r", question, resolved)
-        answer = self.ask(resolved)
+        answer = self.ask(resolved, names=names)
         if not leans_on_a_person(question):
-            alone = self.ask(question)
+            alone = self.ask(question, names=names)
             if alone.answered and alone.confidence >= max(STANDS_ALONE, answer.confidence):
                 return alone
         return answer
@@ -793,13 +864,19 @@ class Engine:
 
     def _small_talk(self, question: str, words: set[str]) -> Answer:
         if words & _HELP_WORDS:
-            text = (
-                'Ask me anything about the story, e.g. "which companies paused facial recognition?", '
-                'or ask what someone said, e.g. "what did Greer say?".'
-            )
+            examples = " or ".join(f'"{example}"' for example in self.examples()[:2])
+            text = f"Ask me anything about the story, e.g. {examples}." if examples else "Ask me about the story."
         else:
             text = "Hello! Ask me a question about the story and I'll answer from the article, with its own words."
         return Answer(question, Outcome.SMALL_TALK, text, 0.0, suggestions=self.suggest([]))
+
+    def examples(self) -> list[str]:
+        """Questions to offer as examples: the knowledge base's own, else its first entry and first quoted name."""
+        if self.kb.examples:
+            return list(self.kb.examples)
+        found = [entry.questions[0] for entry in islice(self.kb.entries.values(), 1)]
+        found += [f"what did {name} say?" for name in self.quoted_names()[:1]]
+        return found
 
     # ----------------------------------------------------------------- quotes
 
@@ -829,6 +906,10 @@ class Engine:
         # a confident match that carries her words.
         topic = {t for t in analysis.terms if t in self._term_id} - _QUOTE_INTENT - _QUESTION_WORDS
         topic -= {f"@{s}" for s in analysis.speakers}
+        # "The Mijente organizer": a role says who is meant, not what about, unless it is not the speaker's role.
+        roles, role = topic & _ROLE_WORDS, self.kb.speakers[speaker_id].role
+        if roles and (role is None or roles & {self._vocab.term(w) for w in self._vocab.words(role)}):
+            topic -= roles
         if topic and ranked and ranked[0].score >= ANSWER_THRESHOLD:
             entry = self.kb.entries[ranked[0].entry_id]
             return self._entry_answer(question, entry, ranked[0].score, ranked[0].phrasing)
@@ -897,7 +978,9 @@ class Engine:
         """Every quote of the person a name (or alias, surname, typo, affiliation) means."""
         query = " ".join(name.split()) if isinstance(name, str) else ""
         if not clean(query) or len(query) > MAX_QUESTION_CHARS:
-            return QuoteResult(query[:MAX_QUESTION_CHARS], None, None, None, (), (), "Please give a name, e.g. Greer.")
+            names = self.quoted_names()[:1]
+            hint = f"Please give a name, e.g. {names[0]}." if names else "Please give a name."
+            return QuoteResult(query[:MAX_QUESTION_CHARS], None, None, None, (), (), hint)
         speaker, suggestions = self.find_speaker(query)
         if speaker is None:
             names = self.quoted_names()

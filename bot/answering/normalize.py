@@ -1,170 +1,40 @@
 """Turning what people type into comparable tokens.
 
-`clean` folds case, Unicode look-alikes, accents, quotes and punctuation; `rewrite_phrases` joins
-multi-word expressions ("law enforcement" → "police"); `is_filler` marks words to drop, and `term`
-stems ("paused" → "paus") and maps common synonyms onto one term ("halted" and "suspended" meet
-"paused"), so that a question and a phrasing that say the same thing in other words share terms.
+`clean` folds case, Unicode look-alikes, accents, quotes and punctuation. A `Vocabulary` does the
+rest, for one knowledge base: `rewrite_phrases` joins multi-word expressions and writes out chat
+shorthand ("chief executive" → "chief-executive", "abt" → "about"); `is_filler` marks words to drop;
+`term` evens out British and American spelling, stems ("paused" → "paus") and maps synonyms onto one
+term ("halted" and "suspended" meet "paused"), so that a question and a phrasing that say the same
+thing in other words share terms.
+
+The engine itself knows only general English (`english.yaml`, next to this module). What words mean
+in one story ("the van" for the mobile library, in a story about a library closing) is that knowledge
+base's `vocabulary`, merged in when its `Vocabulary` is built.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Generic, TypeVar
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import snowballstemmer
+import yaml
+
+if TYPE_CHECKING:
+    from bot.knowledge.model import Synonyms
+
+log = logging.getLogger(__name__)
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
 _NON_WORD = re.compile(r"[^\w]+")
 _POSSESSIVE = re.compile(r"(\w)'s\b")
 _APOSTROPHE = re.compile(r"(\w)'(\w)")
-
-# Function words carry no meaning for matching. Question words (who, how, why...) are kept:
-# word rarity makes them count for little, but they still tell "who" from "how many".
-STOPWORDS = frozenset(
-    """
-    w b4 bc cuz tho
-    a about actually again also am an and any anybody anyone anything are arent as at basically be been being
-    bruh btw but by can could did didnt do does doesnt doing done dont down even ever everything exactly explain
-    for fr from get gimme gonna got guy guys had haha has have having he her here hey him his i idk if im imo in
-    into is isnt it it's its itself just kind know let lets like literally lmao lol lowkey many may me might
-    mine more most much must my nah ngl nor nothing now of off ok okay omg on one ones onto or our out over
-    person please pls plz r really rn shall she should smh so some somebody someone something sort still stuff
-    such tbh tf than that the their theirs them then there these they thing things this tho those to too u under
-    up ur us very wanna was wasnt we were whether will with without would wtf ya yall yet yo you your
-    """.split()  # noqa: SIM905 - a word list is easier to curate as text
-)
-# "how many" is a question of number; keep "many" apart from the filler sense above.
-HOW_MANY_PHRASES = ("how many", "how much", "number of", "count of")
-
-
-def _groups(text: str) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(group.split()) for group in text.split(";") if group.strip())
-
-
-# Groups of words that mean the same in questions about news, separated by ";"; every word maps to
-# the group's first.
-SYNONYM_GROUPS = _groups(
-    """
-    company companies firm firms business businesses corporation corporations corp giant giants enterprise
-        enterprises brand brands bigtech co cos;
-    pause paused halt halted suspend suspended suspension freeze froze frozen moratorium moratoriums stop
-        stopped quit quits cease ceased abandon abandoned ban banned drop dropped exit exited end ended shelve
-        shelved withdraw withdrew ditch ditched bail bailed scrap scrapped dump dumped axe axed nix nixed;
-    police policing cop cops officer officers enforcement sheriff sheriffs constabulary 5-0 feds;
-    recognition recognize recognise identification identify recognising recognizing;
-    say said says saying tell tells told quote quotes quoted word words statement statements comment comments
-        remark remarks stated;
-    think thinks thought believe believes belief feel feels opinion view views reckon reckons stance;
-    partnership partnerships partner partners partnered collaboration collaborations relationship relationships
-        tie ties alliance alliances link links;
-    contract contracts deal deals agreement agreements;
-    camera cameras cam cams webcam webcams cctv;
-    video videos footage recording recordings clip clips;
-    protest protests protester protesters protestor protestors demonstration demonstrations demonstrator
-        demonstrators rally rallies march marches unrest;
-    money cash revenue revenues profit profits funds;
-    employee employees staff staffer staffers worker workers workforce;
-    tech technology technologies technological;
-    professor prof academic academics researcher researchers scholar scholars lecturer expert experts;
-    group groups organisation organisations nonprofit nonprofits charity charities ngo ngos activists activist;
-    kill killing killed death murder murdered died die;
-    ceo boss chief-executive;
-    role job title occupation profession position;
-    people ppl persons folks residents citizens;
-    department departments dept depts agency agencies force forces precinct precincts pd pds;
-    spokesperson spokesman spokeswoman spokespeople representative rep;
-    many number count how-many;
-    concern concerns worry worries fear fears worried concerned;
-    sell sells selling sold sale sales;
-    public taxpayer taxpayers;
-    government governments govt gov authorities authority;
-    reform reforms change changes;
-    pressure pressures pressured heat flak backlash criticism scrutiny pushback;
-    react reacted reaction respond responded response responses reply replied;
-    goal goals aim aims achieve objective objectives want wants agenda;
-    learn learned learnt discover discovered uncover uncovered reveal revealed find-out found-out;
-    member members membership sit-on sits-on;
-    doubtful skeptical sceptical doubt doubts unconvinced;
-    predict predicted predicts expect expects expected forecast;
-    vendor vendors supplier suppliers seller sellers provider providers;
-    surveillance surveil monitoring spying snooping tracking;
-    """
-)
-
-# Multi-word expressions rewritten before splitting, so they become one meaning: "phrase => rewrite".
-PHRASES = tuple(
-    (phrase.strip(), rewrite.strip())
-    for phrase, _, rewrite in (
-        line.partition("=>")
-        for line in """
-    tell me about => about
-    whats => what is
-    whos => who is
-    wheres => where is
-    hows => how is
-    whens => when is
-    whats the deal with => about
-    whats the deal w => about
-    what is the deal with => about
-    whats up with => about
-    tell me =>
-    tell us =>
-    can you =>
-    do you know =>
-    for a living =>
-    find out => find-out
-    found out => found-out
-    sit on => sit-on
-    sits on => sits-on
-    hooked up with => partnered with
-    hooked up => partnered
-    teamed up with => partnered with
-    cop shops => police departments
-    cop shop => police department
-    big guys => big companies
-    big players => big companies
-    wat => what
-    wut => what
-    jan => january
-    feb => february
-    mar => march
-    apr => april
-    jun => june
-    jul => july
-    aug => august
-    sep => september
-    sept => september
-    oct => october
-    nov => november
-    dec => december
-    law enforcement => police
-    facial rec => facial recognition
-    face rec => facial recognition
-    face recognition => facial recognition
-    face scanning => facial recognition
-    face id => facial recognition
-    chief executive => chief-executive
-    big tech => bigtech
-    walk away => quit
-    walked away => quit
-    walks away => quit
-    walking away => quit
-    pull out => quit
-    pulled out => quit
-    get out => quit
-    got out => quit
-    back out => quit
-    backed out => quit
-    step back => quit
-    stepped back => quit
-    put on hold => pause
-    on hold => pause
-    """.strip().splitlines()
-    )
-)
 
 _stemmer = snowballstemmer.stemmer("english")
 
@@ -172,18 +42,6 @@ _stemmer = snowballstemmer.stemmer("english")
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     return str(_stemmer.stemWord(word))
-
-
-def _build_synonyms() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for group in SYNONYM_GROUPS:
-        head = stem(group[0])
-        for word in group:
-            table.setdefault(stem(word), head)
-    return table
-
-
-SYNONYMS = _build_synonyms()
 
 
 def _keep(char: str) -> bool:
@@ -257,32 +115,169 @@ class PhraseTable(Generic[T]):
         return out
 
 
-_PHRASE_TABLE = PhraseTable(
-    {**{phrase: rewrite for phrase, rewrite in PHRASES}, **{p: "how-many" for p in HOW_MANY_PHRASES}}
-)
+@dataclass(frozen=True, slots=True)
+class ChatWords:
+    """What reading a chat message sets aside around its question (see `reading`)."""
+
+    greetings: tuple[str, ...]
+    openers: tuple[str, ...]
+    closers: tuple[str, ...]
+    asides: tuple[str, ...]
+    default_names: tuple[str, ...]
 
 
-def rewrite_phrases(cleaned: str) -> str:
-    words = _PHRASE_TABLE.replace(cleaned.split(), lambda rewrite, _: rewrite.split())
-    text = " ".join(words)
-    if "what" in words and "do" in words:
-        text = _WHAT_DOES_DO.sub(r"what is \1 role", text)
-    return text
+@dataclass(frozen=True, slots=True)
+class English:
+    """The general English the engine knows for every story, as read from `english.yaml`."""
+
+    stopwords: frozenset[str]
+    question_words: tuple[str, ...]
+    role_words: tuple[str, ...]  # what people are ("organizer", "spokesperson"): they say who is meant
+    how_many: tuple[str, ...]
+    synonyms: tuple[tuple[str, ...], ...]
+    phrases: dict[str, str]  # cleaned phrase -> its rewrite (abbreviations included)
+    spelling: dict[str, str]  # British word -> American word
+    endings: tuple[tuple[str, str, int], ...]  # (British ending, American ending, letters before it), longest first
+    keep: frozenset[str]  # words no ending rule touches
+    chat: ChatWords
 
 
-_TERMS: dict[str, str] = {}  # word -> term; a plain dict is the cheapest cache for the hottest function
+def _words(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return tuple(value.split())
+    return tuple(" ".join(str(v).split()) for v in value or ())
 
 
-def term(word: str) -> str:
-    """The matching term for one cleaned word: stemmed, then mapped to its synonym group."""
-    found = _TERMS.get(word)
-    if found is None:
-        stemmed = stem(word)
-        found = _TERMS[word] = SYNONYMS.get(stemmed, stemmed)
-        if len(_TERMS) > 500_000:  # bounded: questions bring endless new words
-            _TERMS.clear()
-    return found
+def _english(data: dict[str, Any]) -> English:
+    phrases = {clean(k): " ".join(str(v or "").split()) for k, v in (data.get("phrases") or {}).items()}
+    phrases.update({clean(k): " ".join(str(v or "").split()) for k, v in (data.get("abbreviations") or {}).items()})
+    spelling = data.get("spelling") or {}
+    chat = data.get("chat") or {}
+    endings = sorted(((str(b), str(a), int(n)) for b, a, n in spelling.get("endings") or ()), key=lambda e: -len(e[0]))
+    return English(
+        stopwords=frozenset(_words(data.get("stopwords"))),
+        question_words=_words(data.get("question_words")),
+        role_words=_words(data.get("role_words")),
+        how_many=tuple(clean(str(p)) for p in data.get("how_many") or ()),
+        synonyms=tuple(tuple(group.split()) for group in data.get("synonyms") or ()),
+        phrases=phrases,
+        spelling={str(k): str(v) for k, v in (spelling.get("words") or {}).items()},
+        endings=tuple(endings),
+        keep=frozenset(_words(spelling.get("keep"))),
+        chat=ChatWords(*(tuple(clean(w) or w for w in chat.get(key) or ()) for key in ChatWords.__slots__)),
+    )
+
+
+@lru_cache(maxsize=1)
+def load_english() -> English:
+    """The engine's general English, read once from `english.yaml`."""
+    text = (resources.files("bot.answering") / "english.yaml").read_text(encoding="utf-8")
+    return _english(yaml.safe_load(text))
+
+
+ENGLISH = load_english()
+STOPWORDS = ENGLISH.stopwords
+SYNONYM_GROUPS = ENGLISH.synonyms  # general ones only: a story's own are in its knowledge base
 
 
 def is_filler(word: str) -> bool:
+    """Whether a cleaned word carries no meaning for matching (the same for every knowledge base)."""
     return word in STOPWORDS
+
+
+class Vocabulary:
+    """General English plus one knowledge base's own vocabulary: how the engine reads words for that story."""
+
+    def __init__(self, story: Iterable[Synonyms] = (), english: English = ENGLISH) -> None:
+        self.english = english
+        self.stopwords = english.stopwords
+        phrases = dict(english.phrases)
+        phrases.update({p: "how-many" for p in english.how_many})
+        pairs: list[tuple[str, str]] = []
+        for item in story:
+            means = clean(item.means)
+            for word in map(clean, item.words):
+                if not word or not means or word == means:
+                    continue
+                if " " in word or " " in means or word in english.phrases:
+                    phrases[word] = means  # "library van" -> "bookmobile", "24/7" -> "always"
+                elif word in english.stopwords or word in english.question_words:
+                    log.warning("vocabulary: %r is general English the engine reads itself; left out", word)
+                else:
+                    pairs.append((means, word))
+        self.phrases = phrases
+        self._phrase_table = PhraseTable(phrases)
+        self.synonyms = self._synonyms(english.synonyms, pairs)
+        self._terms: dict[str, str] = {}  # word -> term; a plain dict is the cheapest cache for the hottest function
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_terms"] = {}  # a cache: not worth storing
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def _synonyms(self, groups: Sequence[Sequence[str]], pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
+        """Stem -> the stem of its group's first word. A story's pairs join groups: a word the story says
+        means "pause" meets everything general English says means it too (its head stays the general one)."""
+        table: dict[str, str] = {}
+        heads: set[str] = set()
+        for group in groups:
+            head = self.root(group[0])
+            heads.add(head)
+            for word in group:
+                table.setdefault(self.root(word), head)
+        for means, word in pairs:
+            a, b = self.root(means), self.root(word)
+            a, b = table.get(a, a), table.get(b, b)
+            if a == b:
+                continue
+            keep, gone = (b, a) if b in heads and a not in heads else (a, b)
+            for key, value in table.items():
+                if value == gone:
+                    table[key] = keep
+            table[gone] = keep
+            table.setdefault(keep, keep)
+        return table
+
+    def spell(self, word: str) -> str:
+        """The American spelling of a British one ("organisation" -> "organization"); other words as they are."""
+        english = self.english
+        found = english.spelling.get(word)
+        if found is not None:
+            return found
+        if word in english.keep or len(word) < 5:
+            return word
+        for british, american, before in english.endings:
+            if word.endswith(british) and len(word) - len(british) >= before:
+                return word[: -len(british)] + american
+        return word
+
+    def root(self, word: str) -> str:
+        """A word's spelling evened out and stemmed, before synonyms."""
+        return stem(self.spell(word))
+
+    def term(self, word: str) -> str:
+        """The matching term for one cleaned word: spelt one way, stemmed, then mapped to its synonym group."""
+        found = self._terms.get(word)
+        if found is None:
+            rooted = self.root(word)
+            found = self._terms[word] = self.synonyms.get(rooted, rooted)
+            if len(self._terms) > 500_000:  # bounded: questions bring endless new words
+                self._terms.clear()
+        return found
+
+    def is_filler(self, word: str) -> bool:
+        return word in self.stopwords
+
+    def rewrite_phrases(self, cleaned: str) -> str:
+        words = self._phrase_table.replace(cleaned.split(), lambda rewrite, _: rewrite.split())
+        text = " ".join(words)
+        if "what" in words and "do" in words:
+            text = _WHAT_DOES_DO.sub(r"what is \1 role", text)
+        return text
+
+    def words(self, text: str) -> list[str]:
+        """The words of a text as the engine reads them: cleaned, phrases joined, shorthand written out."""
+        return self.rewrite_phrases(clean(text)).split()

@@ -40,6 +40,7 @@ STORY_ROOM = 100  # the story's title, named under the answer
 _SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)\]]))\s+(?=[\"“‘(\[]?[A-Z0-9])")
 _STRAIGHT = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 _WORDS = re.compile(r"[a-z0-9']+")
+UNANSWERED_ROOM = 700  # in a reply to several questions, the list of those the story does not answer
 
 COLOUR_ANSWER = discord.Colour.blurple()
 COLOUR_DOUBT = discord.Colour.gold()
@@ -134,6 +135,8 @@ def answer_reply(answer: Answer, *, recorded: bool = False, locale: str | None =
     `recorded` says the question was noted for moderators, which a declined reply tells the reader;
     `locale` (Discord's, e.g. "es-ES") chooses the language of the note for questions not in English.
     """
+    if answer.parts:
+        return parts_reply(answer)
     if answer.answered:
         return Reply(embeds=(answer_embed(answer),), topic=answer_topic(answer), expandable=bool(more_of(answer)))
     if answer.outcome is Outcome.DECLINED:
@@ -152,6 +155,19 @@ def answer_topic(answer: Answer) -> str | None:
     if answer.outcome is Outcome.QUOTES and answer.speaker_id:
         return f"s:{answer.speaker_id}"
     return f"e:{answer.entry.id}" if answer.entry is not None else None
+
+
+def parts_reply(answer: Answer) -> Reply:
+    """A message that asked several things: the first view of each answered part, and one line per part the
+    story does not answer, all in one message (first views are short: three fit well within 6,000)."""
+    answered = [part for part in answer.parts if part.answered]
+    declined = [part for part in answer.parts if not part.answered]
+    embeds = [answer_embed(part) for part in answered]
+    if declined:
+        lines = "\n".join(f"• {trim(escape_user_text(part.question), 150)}" for part in declined)
+        text = trim(f"**The story doesn't say, as far as I can tell:**\n{lines}", UNANSWERED_ROOM - 10)
+        embeds.append(discord.Embed(description=text, colour=COLOUR_DECLINE))
+    return Reply(embeds=tuple(embeds))
 
 
 # ---------------------------------------------------------------------- sentences, each shown once
@@ -405,7 +421,7 @@ def sources_embed(kb: KnowledgeBase) -> discord.Embed:
     return embed
 
 
-def help_embed() -> discord.Embed:
+def help_embed(examples: Sequence[str] = ()) -> discord.Embed:
     embed = discord.Embed(
         title="StoryBot",
         description=(
@@ -430,6 +446,9 @@ def help_embed() -> discord.Embed:
     ]
     for name, value in commands:
         embed.add_field(name=name, value=value, inline=False)
+    if examples:
+        shown = "\n".join(f"• {trim(escape_knowledge_text(example), 200)}" for example in examples[:5])
+        embed.add_field(name="Try asking", value=trim(shown, limits.FIELD_VALUE), inline=False)
     return embed
 
 

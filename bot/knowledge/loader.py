@@ -1,7 +1,7 @@
 """Loading a knowledge directory, and proving it grounded before anything answers from it.
 
-Every `*.yaml` file under the directory is a knowledge file holding any of the sections
-`sources`, `people`, `quotes` and `entries` (see `schema.py`). Loading validates everything and
+Every `*.yaml` file under the directory is a knowledge file holding any of the sections `sources`,
+`people`, `quotes`, `entries`, `vocabulary` and `examples` (see `schema.py`). Loading validates everything and
 refuses an invalid directory with one `Problem` per error, each naming `file:line:column` and
 saying what to do. The CLI's `validate`, the CLI's answers and the Discord bot all load through
 `load_knowledge`, so they all report the same messages.
@@ -32,7 +32,7 @@ from typing import Any
 from rapidfuzz import process
 
 from bot.answering.normalize import clean
-from bot.knowledge.model import Entry, Evidence, Kind, KnowledgeBase, Quote, Source, Speaker
+from bot.knowledge.model import Entry, Evidence, Kind, KnowledgeBase, Quote, Source, Speaker, Synonyms
 from bot.knowledge.schema import EVIDENCE_FIELDS, ID_PATTERN, KINDS, SECTIONS, SINGULAR, FieldSpec, FieldType
 from bot.knowledge.verbatim import SourceText, first_difference
 from bot.knowledge.yaml_positions import LocatedDocument, Path_, Position, YamlProblem, load_data, parse
@@ -274,6 +274,8 @@ class _Validation:
     digests: dict[Path, bytes] = field(default_factory=dict)  # every file read, by resolved path
     texts: dict[Path, str] = field(default_factory=dict)  # source texts read, by resolved path
     claims: dict[str, _Claims] = field(default_factory=lambda: {name: _Claims(name) for name in SECTIONS})
+    # Sections whose items have no id (vocabulary, examples): their model objects, in file order.
+    listed: dict[str, list[Any]] = field(default_factory=lambda: {name: [] for name in _LISTED})
     person_ids: set[str] = field(default_factory=set)  # people ids whose first record says `kind: person`
     phrasings: _Phrasings = field(init=False)
 
@@ -474,12 +476,17 @@ def _collect(v: _Validation, index: int, data: Any) -> None:
         if not isinstance(items, list):
             v.report((index, (section,), False), f"`{section}` must be a list of items, each starting with `- `.")
             continue
-        fields, what, claims, build = SECTIONS[section], SINGULAR[section], v.claims[section], _BUILDERS[section]
+        fields, what, claims, build = SECTIONS[section], SINGULAR[section], v.claims[section], _BUILDERS.get(section)
         for i, item in enumerate(items):
             rec = _Record(item if isinstance(item, dict) else {}, index, (section, i))
             before = v.count
             _check_mapping(v, rec, fields, item, (), what)
             valid = v.count == before
+            if section in _LISTED:
+                built = _LISTED[section](v, rec, valid)
+                if built is not None:
+                    v.listed[section].append(built)
+                continue
             ident = rec.data.get("id")
             if not isinstance(ident, str):
                 continue
@@ -493,7 +500,7 @@ def _collect(v: _Validation, index: int, data: Any) -> None:
                 )
                 continue
             ordinal = claims.claim(ident, rec)
-            claims.built[ordinal] = build(v, rec, ordinal, valid)
+            claims.built[ordinal] = build(v, rec, ordinal, valid) if build else None
 
 
 # ------------------------------------------------------------------ model objects, built as each file is read
@@ -620,6 +627,34 @@ def _build_entry(v: _Validation, rec: _Record, ordinal: int, valid: bool) -> Ent
         )
     return entry
 
+
+def _build_synonyms(v: _Validation, rec: _Record, valid: bool) -> Synonyms | None:
+    if not valid:
+        return None
+    means = " ".join(str(rec.data["means"]).split())
+    words: list[str] = []
+    for i, word in enumerate(rec.data["words"]):
+        text = " ".join(str(word).split())
+        if not clean(text):
+            v.report(rec.at("words", i), f"{text!r} has no letters or digits to match; write the word out.")
+        elif clean(text) == clean(means):
+            v.report(rec.at("words", i), f"{text!r} is `means` itself; list only the other words for it.")
+        else:
+            words.append(text)
+    if not clean(means):
+        v.report(rec.at("means"), f"`means` {means!r} has no letters or digits to match; write the word out.")
+        return None
+    return Synonyms(means, tuple(words))
+
+
+def _build_example(v: _Validation, rec: _Record, valid: bool) -> str | None:
+    return " ".join(str(rec.data["question"]).split()) if valid else None
+
+
+_LISTED: dict[str, Callable[[_Validation, _Record, bool], Any]] = {
+    "vocabulary": _build_synonyms,
+    "examples": _build_example,
+}
 
 _BUILDERS: dict[str, Callable[[_Validation, _Record, int, bool], Any]] = {
     "sources": _build_source,
@@ -777,6 +812,8 @@ def validate_knowledge(
             v.claims["entries"].table(),
             directory=str(directory),
             fingerprint=_fingerprint(v, directory),
+            vocabulary=tuple(v.listed["vocabulary"]),
+            examples=tuple(v.listed["examples"]),
         )
     log.info(
         "loaded %s: %d sources, %d people, %d quotes, %d entries",

@@ -83,6 +83,18 @@ class Entry:
 
 
 @dataclass(frozen=True, slots=True)
+class Synonyms:
+    """Words and phrases that mean the same as `means` in this story ("cop shops" → "police departments").
+
+    The engine knows general English on its own; what a word means in one story's context lives with
+    that story, in the knowledge base's `vocabulary`.
+    """
+
+    means: str
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class KnowledgeBase:
     """A validated knowledge base: every reference in it resolves."""
 
@@ -93,6 +105,8 @@ class KnowledgeBase:
     directory: str = ""
     fingerprint: str = ""
     quotes_by_speaker: dict[str | None, tuple[Quote, ...]] = field(default_factory=dict)
+    vocabulary: tuple[Synonyms, ...] = ()  # the story's own synonyms and phrases
+    examples: tuple[str, ...] = ()  # questions /help offers as examples
 
     def __post_init__(self) -> None:
         if not self.quotes_by_speaker:

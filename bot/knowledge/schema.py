@@ -38,7 +38,7 @@ class FieldSpec:
 
 SECTIONS: dict[str, tuple[FieldSpec, ...]] = {
     "sources": (
-        FieldSpec("id", FieldType.ID, True, "Unique id, e.g. `police-surveillance-2020`."),
+        FieldSpec("id", FieldType.ID, True, "Unique id, e.g. `city-budget-2024`."),
         FieldSpec("title", FieldType.TEXT, True, "Title readers see when the source is named."),
         FieldSpec("text_file", FieldType.TEXT, False, "Path of the verbatim text, relative to this YAML file."),
         FieldSpec("text", FieldType.TEXT, False, "The verbatim text itself (instead of `text_file`)."),
@@ -49,7 +49,7 @@ SECTIONS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec("note", FieldType.OPTIONAL_TEXT, False, "Anything a reader should know about the source."),
     ),
     "people": (
-        FieldSpec("id", FieldType.ID, True, "Unique id, e.g. `evan-greer`."),
+        FieldSpec("id", FieldType.ID, True, "Unique id, e.g. `jane-doe`."),
         FieldSpec("name", FieldType.TEXT, True, "Display name, as the source gives it."),
         FieldSpec("kind", FieldType.KIND, True, "`person` or `organisation`."),
         FieldSpec("aliases", FieldType.TEXT_LIST, False, "Other names readers use: surname, short forms."),
@@ -58,7 +58,7 @@ SECTIONS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec("description", FieldType.OPTIONAL_TEXT, False, "One line on who or what this is."),
     ),
     "quotes": (
-        FieldSpec("id", FieldType.ID, True, "Unique id, e.g. `greer-both-ways`."),
+        FieldSpec("id", FieldType.ID, True, "Unique id, e.g. `doe-on-the-budget`."),
         FieldSpec(
             "speaker", FieldType.OPTIONAL_REF, True, "Id in `people`, or null if the source doesn't say.", "people"
         ),
@@ -67,7 +67,7 @@ SECTIONS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec("attribution_note", FieldType.OPTIONAL_TEXT, False, "What the source says about who spoke."),
     ),
     "entries": (
-        FieldSpec("id", FieldType.ID, True, "Unique id, e.g. `ibm-walks-away`."),
+        FieldSpec("id", FieldType.ID, True, "Unique id, e.g. `who-votes-first`."),
         FieldSpec("questions", FieldType.TEXT_LIST, True, "Ways readers ask this; each belongs to one entry only."),
         FieldSpec("answer", FieldType.TEXT, True, "The short curated answer."),
         FieldSpec("evidence", FieldType.EVIDENCE_LIST, True, "Verbatim excerpts of sources that support it."),
@@ -75,6 +75,16 @@ SECTIONS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec("quotes", FieldType.REF_LIST, False, "Ids of related quotes.", "quotes"),
         FieldSpec("about", FieldType.REF_LIST, False, "Ids of the people and organisations it is about.", "people"),
     ),
+    "vocabulary": (
+        FieldSpec("means", FieldType.TEXT, True, "A word or phrase of the story, e.g. `city council`."),
+        FieldSpec(
+            "words",
+            FieldType.TEXT_LIST,
+            True,
+            "Words and phrases readers use for it in this story; each is read as `means`.",
+        ),
+    ),
+    "examples": (FieldSpec("question", FieldType.TEXT, True, "A question /help offers readers as an example."),),
 }
 
 EVIDENCE_FIELDS: tuple[FieldSpec, ...] = (
@@ -82,7 +92,14 @@ EVIDENCE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("excerpt", FieldType.TEXT, True, "Words copied verbatim from the source."),
 )
 
-SINGULAR = {"sources": "source", "people": "person or organisation", "quotes": "quote", "entries": "entry"}
+SINGULAR = {
+    "sources": "source",
+    "people": "person or organisation",
+    "quotes": "quote",
+    "entries": "entry",
+    "vocabulary": "vocabulary item",
+    "examples": "example",
+}
 KINDS = ("person", "organisation", "organization")
 
 

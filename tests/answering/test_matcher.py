@@ -160,3 +160,43 @@ def test_match_scores_are_logged_at_debug(engine: Engine, caplog: pytest.LogCapt
     with caplog.at_level("DEBUG", logger="bot.answering.matcher"):
         engine.ask("which companies paused facial recognition?")
     assert "which-companies-paused" in caplog.text
+
+
+# Chat around a question changes nothing: the same entry answers it.
+@pytest.mark.parametrize(
+    ("message", "plain"),
+    [
+        ("@everyone who is evan greer?", "who is evan greer?"),
+        ("<@123> hey bot, who is evan greer??", "who is evan greer?"),
+        ("hey bot, which company was first to walk away from facial recognition?", "which company walked away first?"),
+        ("**quick q** lol: what is mijente pls", "what is mijente"),
+        ("ok so how much public money has amazon won in contracts :thinking:", "how much public money has amazon won"),
+    ],
+)
+def test_chat_around_a_question_is_set_aside(engine: Engine, message: str, plain: str) -> None:
+    answer, expected = engine.ask(message), engine.ask(plain)
+    assert expected.answered and answer.answered
+    assert answer.entry == expected.entry
+    assert answer.question == message
+
+
+def test_a_message_with_several_questions_gets_each_answer_in_json(engine: Engine) -> None:
+    answer = engine.ask("who is evan greer and what did she say? also what is mijente")
+    data = to_json(answer)
+    assert data["entry"] == "who-is-evan-greer" and data["answered"]
+    assert [p["entry"] for p in data["parts"]] == ["who-is-evan-greer", None, "what-is-mijente"]
+    assert data["parts"][1]["outcome"] == "quotes"
+    assert {q["speaker"] for q in data["parts"][1]["quotes"]} == {"Evan Greer"}
+
+
+def test_a_one_question_message_has_one_part_in_json(engine: Engine) -> None:
+    data = to_json(engine.ask("who is evan greer?"))
+    assert len(data["parts"]) == 1
+    assert {k: v for k, v in data.items() if k != "parts"} == data["parts"][0]
+
+
+def test_a_name_the_story_never_uses_in_a_long_preamble_still_counts(engine: Engine) -> None:
+    message = (
+        "According to Google and all of its many partners across the whole wider industry, what do tech companies want?"
+    )
+    assert not engine.ask(message).answered

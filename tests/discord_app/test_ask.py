@@ -55,7 +55,7 @@ def cog(story_bot: StoryBot) -> Ask:
 async def test_ask_answers_publicly_without_pinging(cog: Ask, engine: MagicMock, clock: Clock) -> None:
     interaction = fake_interaction(cog.bot)
     await run_command(cog.ask, cog, interaction, "did ibm stop?")
-    engine.ask.assert_called_once_with("did ibm stop?")
+    engine.ask.assert_called_once_with("did ibm stop?", None, names=("StoryBot",))
     sent = sent_kwargs(interaction.response.send_message)
     assert sent["embeds"][0].title.startswith("Answering:")
     assert sent["ephemeral"] is False
@@ -138,7 +138,7 @@ async def test_the_cooldown_is_per_person(cog: Ask, engine: MagicMock, clock: Cl
 async def test_the_message_menu_asks_the_messages_text(cog: Ask, engine: MagicMock, clock: Clock) -> None:
     interaction = fake_interaction(cog.bot)
     await cog.ask_message(interaction, fake_message(f"<@{BOT_ID}> who is Evan Greer?"))
-    engine.ask.assert_called_once_with("who is Evan Greer?")
+    engine.ask.assert_called_once_with("who is Evan Greer?", None, names=("StoryBot",))
     assert sent_kwargs(interaction.response.send_message)["embeds"]
 
 
@@ -152,7 +152,7 @@ async def test_the_message_menu_on_a_message_without_text_says_so(cog: Ask, engi
 async def test_a_mention_is_answered_in_a_reply_without_the_mention(cog: Ask, engine: MagicMock, clock: Clock) -> None:
     message = fake_message(f"<@{BOT_ID}> who is Evan Greer?", mentions=(BOT_ID,))
     await cog.on_message(message)
-    engine.ask.assert_called_once_with("who is Evan Greer?")
+    engine.ask.assert_called_once_with("who is Evan Greer?", None, names=("StoryBot",))
     sent = sent_kwargs(message.reply)
     assert sent["mention_author"] is False
     assert sent["allowed_mentions"].to_dict() == {"parse": []}  # nobody, not even the person replied to
@@ -183,7 +183,7 @@ async def test_a_direct_message_is_answered_without_a_mention(
     engine.ask.return_value = make_decline("who is the mayor?")
     message = fake_message("who is the mayor?", guild=False)
     await cog.on_message(message)
-    engine.ask.assert_called_once_with("who is the mayor?")
+    engine.ask.assert_called_once_with("who is the mayor?", None, names=("StoryBot",))
     assert sent_kwargs(message.reply)["embeds"]
     (noted,) = questions.items
     assert noted.guild_id is None

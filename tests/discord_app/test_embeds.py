@@ -1,3 +1,4 @@
+import dataclasses
 import re
 
 import discord
@@ -236,3 +237,18 @@ def test_help_names_every_command() -> None:
 def test_cooldown_note_rounds_the_wait_up() -> None:
     assert "3 seconds" in embeds.cooldown_text(2.1)
     assert "1 second " in embeds.cooldown_text(0.2)
+
+
+def test_a_message_with_three_long_answers_and_a_decline_fits_one_message() -> None:
+    quotes = tuple(make_quote_view("words " * 150, f"Speaker {n}", quote_id=f"q{n}") for n in range(10))
+    long_part = make_answer(LONG_SENTENCE * 400, quotes=quotes, excerpt=LONG_SENTENCE * 200)
+    declined = make_decline("and what is the weather on @everyone mars?")
+    parts = (long_part, long_part, declined, long_part)
+    reply = answer_reply(dataclasses.replace(long_part, question="three things", parts=parts))
+    assert discord_problems(reply.content, list(reply.embeds)) == []  # every limit, 6,000 characters in all
+    answered = [e for e in reply.embeds if e.title]
+    assert len(answered) == 3
+    assert all(text(e.description).startswith(LONG_SENTENCE.strip()) for e in answered)
+    unanswered = text(reply.embeds[-1].description)
+    assert "doesn't say" in unanswered and "what is the weather" in unanswered
+    assert "@everyone" not in unanswered  # echoed inert

@@ -145,4 +145,4 @@ async def test_a_member_without_a_conversation_asks_afresh(asking: tuple[Ask, Ma
     interaction: Any = fake_interaction(cog.bot)
     interaction.channel_id = 999
     await cog.answer_interaction(interaction, "what did she say?")
-    assert engine.ask.call_args.args == ("what did she say?",)
+    assert engine.ask.call_args.args == ("what did she say?", None)  # no context: a fresh question

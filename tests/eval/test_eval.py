@@ -12,16 +12,25 @@ from pathlib import Path
 import pytest
 
 from bot.answering import Engine
-from bot.answering.evaluation import evaluate, load_cases
+from bot.answering.evaluation import Case, evaluate, load_cases
 from bot.knowledge import bundled_knowledge_dir, load_knowledge
 
 HERE = Path(__file__).parent
 
 # (file, answerable questions answered right, unanswerable questions declined)
 FLOORS = [
-    ("questions.yaml", 121 / 126, 72 / 74),
+    ("questions.yaml", 122 / 126, 72 / 74),
     ("blind.yaml", 70 / 80, 67 / 70),
+    # Discord-style development set (chat noise, several parts, slang, rambling...); run once it is in the tree.
+    ("discord.yaml", 225 / 288, 62 / 74),
 ]
+
+
+def cases_of(name: str) -> list[Case]:
+    path = HERE / name
+    if not path.exists():
+        pytest.skip(f"{name} is not in this tree")
+    return load_cases(path)
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +42,7 @@ def engine() -> Engine:
 def test_evaluation_set_stays_at_its_measured_level(
     engine: Engine, name: str, answer_floor: float, decline_floor: float
 ) -> None:
-    report = evaluate(engine, load_cases(HERE / name))
+    report = evaluate(engine, cases_of(name))
     misses = "\n".join(f"  {c.kind}: {c.question!r} -> {a.outcome.value}" for c, a in report.failures)
     assert report.answer_accuracy >= answer_floor - 1e-9, f"answers fell:\n{misses}"
     assert report.decline_accuracy >= decline_floor - 1e-9, f"declines fell:\n{misses}"
@@ -41,6 +50,8 @@ def test_evaluation_set_stays_at_its_measured_level(
 
 def test_the_sets_are_large_and_varied() -> None:
     for name, _, _ in FLOORS:
+        if not (HERE / name).exists():
+            continue
         cases = load_cases(HERE / name)
         assert len(cases) >= 100
         assert {"answer", "quotes", "decline"} <= {c.expect for c in cases}

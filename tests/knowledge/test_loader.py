@@ -232,7 +232,7 @@ def test_unknown_section_suggests_the_right_one(kb: Path) -> None:
     problem = only_problem(kb)
     assert where(problem) == (f"kb/{TEST_FILE}", *position_of(text, "entrys:"))
     assert "unknown section `entrys`. Did you mean 'entries'?" in problem.message
-    assert "Sections: sources, people, quotes, entries." in problem.message
+    assert "Sections: sources, people, quotes, entries, vocabulary, examples." in problem.message
 
 
 def test_misspelt_section_does_not_bury_itself_under_missing_ids(kb: Path) -> None:

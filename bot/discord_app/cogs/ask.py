@@ -33,10 +33,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EMPTY_MENTION = (
-    "Ask me something about the story, e.g. *which companies paused facial recognition?*, "
-    "right after mentioning me, or use `/ask`."
-)
+EMPTY_MENTION = "Ask me something about the story right after mentioning me, or use `/ask`; `/help` has examples."
 NO_TEXT = "That message has no text I can read as a question."
 
 
@@ -71,7 +68,9 @@ class Ask(commands.Cog):
         for moderators. Returns the reply and the recorded question's id (for the feedback buttons)."""
         if context is None and channel_id is not None:
             context = self.bot.conversations.recall(channel_id, user_id)
-        answer = self.bot.engine.ask(question, context) if context is not None else self.bot.engine.ask(question)
+        me = self.bot.user
+        names = tuple(dict.fromkeys((me.name, me.display_name))) if me else ()  # "hey storybot, ..." is address
+        answer = self.bot.engine.ask(question, context, names=names)
         question_id: int | None = None
         if worth_recording(answer):
             question_id = await self.record(AskedQuestion.of(answer, user_id, guild_id))
@@ -94,7 +93,7 @@ class Ask(commands.Cog):
         return ident or 0
 
     @app_commands.command(name="ask", description="Ask a question about the story.")
-    @app_commands.describe(question="What you want to know, e.g. which companies paused facial recognition?")
+    @app_commands.describe(question="What you want to know about the story, in your own words.")
     @app_commands.allowed_contexts(guilds=True, dms=True)
     @app_commands.allowed_installs(guilds=True)
     async def ask(self, interaction: discord.Interaction[StoryBot], question: str) -> None:

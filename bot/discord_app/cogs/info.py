@@ -29,7 +29,7 @@ class Info(commands.Cog):
     @app_commands.allowed_contexts(guilds=True, dms=True)
     @app_commands.allowed_installs(guilds=True)
     async def help(self, interaction: discord.Interaction[StoryBot]) -> None:
-        await send_reply(interaction, Reply(embeds=(help_embed(),)), private=True)
+        await send_reply(interaction, Reply(embeds=(help_embed(self.bot.engine.examples()),)), private=True)
 
 
 async def setup(bot: StoryBot) -> None:

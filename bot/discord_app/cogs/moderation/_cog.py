@@ -83,7 +83,7 @@ class Moderation(commands.Cog):
 
     @kb.command(name="teach", description="Teach a new way of asking: add a phrasing to an entry.")
     @app_commands.describe(
-        question="The question as readers ask it, e.g. how many police forces work with Ring?",
+        question="The question as readers ask it, in their words.",
         entry="The entry that answers it; type part of its id or answer.",
     )
     async def teach(

@@ -82,10 +82,10 @@ class EntryFormModal(_Form):
     def __init__(self, bot: StoryBot, *, source: str | None = None) -> None:
         super().__init__(bot, title="Add an entry")
         self.source = source
-        self.questions = text_input("phrasings", paragraph=True, placeholder="How many police forces work with Ring?")
+        self.questions = text_input("phrasings", paragraph=True, placeholder="One way readers ask it a line.")
         self.answer = text_input("answer", paragraph=True, placeholder="The answer, in a sentence or two.")
         self.evidence = text_input("evidence", paragraph=True, placeholder="Copy sentences from the article exactly.")
-        self.entry_id = text_input("entry-id", required=False, max_length=80, placeholder="e.g. ring-police-deals")
+        self.entry_id = text_input("entry-id", required=False, max_length=80, placeholder="e.g. who-votes-first")
         self.field("Phrasings", self.questions, "Questions readers ask, one a line.")
         self.field("Answer", self.answer, "Only what the story says.")
         self.field("Evidence", self.evidence, "Excerpts word for word from the source, one a line.")

@@ -1,0 +1,236 @@
+"""Reading a chat message as a question: what to match, and the questions in it.
+
+People do not type questions the way curators write phrasings. A message in a channel pings the
+bot (`<@123>`), greets it ("hey bot,"), wraps the question in chat ("quick q", "lol", "pls", "??"),
+emoji and markdown, asks two things at once ("who is X and what did she say?"), or rambles for three
+sentences before the one that asks something. `Reader.read` sets all of that aside and returns the
+question parts to match, while the message itself stays what the reader sees as asked.
+
+Pure text work on general English (`english.yaml`'s `chat` section); nothing here knows a story.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.answering.normalize import ENGLISH, English, clean
+
+MAX_PARTS = 3  # questions answered from one message; more would bury each answer in a long reply
+MIN_PART_WORDS = 1  # a question with fewer words of its own ("and why?") belongs to the sentence before it
+
+# Discord's markup for mentions, custom emoji, slash commands and timestamps, and the mass pings.
+_DISCORD = re.compile(r"<a?:\w+:\d+>|<@[!&]?\d+>|<#\d+>|</[\w -]+:\d+>|<t:-?\d+(?::\w)?>|@everyone\b|@here\b", re.I)
+_URL = re.compile(r"<?https?://\S+>?")
+_MASKED_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_SHORTCODE = re.compile(r"(?<!\w):[a-z0-9_+-]{2,}:(?!\w)", re.I)  # :thinking:
+_EMOTICON = re.compile(r"(?<!\w)(?:[:;=8xX]-?[)(\]\[DPpOo/\\|3]+|<3+|\^\^|¯\\_\(ツ\)_/¯)(?!\w)")
+_STRUCK = re.compile(r"~~.*?~~", re.S)  # struck-out words are taken back
+_STRETCHED = re.compile(r"([a-z])\1{2,}", re.I)  # "heyyy", "sooo", "lmaooo"
+_MARKDOWN = re.compile(r"\*\*|__|~~|\|\||`+|(?<!\w)[*_]|[*_](?!\w)")
+_LINE_MARK = re.compile(r"^\s*(?:>>>|>|#{1,3}|-#|[-*•]|\d{1,2}[.)]|[a-z][.)](?=\s))\s+", re.M | re.I)
+# Sentence ends: ? and ! always (even "who?what"), a full stop only before a space (not in "2.5" or "U.S.").
+_SENTENCE = re.compile(r"(?<=[?!])\s*|(?<=\.)\s+|\s*[;\n]+\s*")
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Za-z]|\b(?:mr|mrs|ms|dr|prof|st|vs|etc|inc|corp|co|jr|sr|no|approx|gov|sen|rep))\.$", re.I
+)
+_JOIN = re.compile(r",?\s+(?:and\s+also|and|also|plus|but)\s*,?\s+", re.I)
+# What starts a question, besides the question words: auxiliaries and requests.
+_STARTERS = frozenset(
+    """
+    is are was were am do does did has have had can could will would should shall may might must
+    tell explain describe list name show give quote define summarize summarise
+    """.split()  # noqa: SIM905 - a word list is easier to curate as text
+)
+# "I'm wondering which company...", "what I want to know is how much...", "does anyone know who...":
+# the question inside a sentence, from its question word on.
+_EMBEDDED = re.compile(
+    r"\b(?:wonder(?:ing|ed)?|curious|know|tell\s+(?:me|us)|explain|understand|asking|question\s+is|idea|sure)"
+    r"(?:\s+(?:is|was|about|of|as\s+to))*\s+((?:which|who|whom|whose|what|when|where|why|how|whether|if)\b.+)$",
+    re.I,
+)
+_WHETHER = re.compile(r"^(?:whether|if)\s+", re.I)
+# Where a long sentence that does not start as a question falls into clauses.
+_CLAUSE = re.compile(r"\s*(?:,|;|\s-+\s|\s–\s|\s—\s|\bbut\b|\banyway\b|\bbecause\b)\s*", re.I)
+LONG_SENTENCE_WORDS = 14  # beyond this, a sentence that starts as a statement is read clause by clause
+_PRONOUN = re.compile(r"\b(?:(she|he|they|it|him|them)|(her|his|their|its))\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A message read as a question."""
+
+    asked: str  # the message as typed, spacing tidied: what the reader sees as asked
+    text: str  # the message with chat set aside, as one question
+    parts: tuple[str, ...]  # the questions in it, in order (one for most messages), as typed
+    contexts: tuple[str, ...] = ()  # for each part, the sentence before it ("" if none): what "it" may be
+
+
+def _phrases_pattern(phrases: Iterable[str]) -> str:
+    ordered = sorted({p for p in phrases if p}, key=lambda p: (-len(p), p))
+    return "|".join(r"\s+".join(map(re.escape, p.split())) for p in ordered)
+
+
+class Reader:
+    """Reads chat messages with one set of chat words (general English)."""
+
+    def __init__(self, english: English = ENGLISH) -> None:
+        self.english = english
+        chat = english.chat
+        self._openers = (*chat.greetings, *chat.openers)
+        self._closers = chat.closers
+        self._plain = frozenset(english.stopwords) | frozenset(english.question_words) | _STARTERS
+        self._questions = frozenset(english.question_words) | _STARTERS
+        chat_words = (*chat.greetings, *chat.openers, *chat.closers, *chat.asides)
+        self._aside_words = frozenset(english.stopwords) | {w for phrase in chat_words for w in phrase.split()}
+        self._patterns: dict[tuple[str, ...], tuple[re.Pattern[str], re.Pattern[str]]] = {}
+
+    def _edges(self, names: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        """Patterns for what opens and closes a question: greetings, chat, the bot's own names."""
+        found = self._patterns.get(names)
+        if found is None:
+            start = _phrases_pattern([*self._openers, *names])
+            end = _phrases_pattern([*self._closers, *names])
+            found = (
+                re.compile(rf"^(?:[\W_]*(?:{start})(?![\w']))+[\W_]*", re.I),
+                re.compile(rf"(?:(?<![\w'])(?:{end})[\W_]*)+$", re.I),
+            )
+            if len(self._patterns) < 64:  # a bot has one or two names; bounded all the same
+                self._patterns[names] = found
+        return found
+
+    def read(self, message: str, names: Sequence[str] = ()) -> Reading:
+        """The question parts of a chat message. `names` are the bot's own (its user and display names)."""
+        asked = " ".join(message.split())
+        own = tuple(dict.fromkeys(clean(n) for n in (*names, *self.english.chat.default_names) if clean(n)))
+        text = _plain_text(message)
+        clauses = [clause for sentence in _sentences(text) for clause in self._clauses(sentence)]
+        pieces = [piece for clause in clauses for piece in self.split(clause)]
+        chunks = [c for c in (self._strip(p, own) for p in pieces) if c]
+        if not chunks:
+            return Reading(asked, asked, (asked,), ("",))
+        whole = " ".join(chunks)
+        # Questions with too few words of their own ("and why?") read with what came before them.
+        joined: list[tuple[str, bool]] = []
+        for chunk in chunks:
+            asks = self._asks(chunk)
+            if joined and asks and self._own_words(chunk) < MIN_PART_WORDS:
+                before, _ = joined.pop()
+                chunk = f"{before} {chunk}"
+            joined.append((chunk, asks))
+        questions = [(i, chunk) for i, (chunk, asks) in enumerate(joined) if asks]
+        if not questions:  # a message that asks nothing in question form is one question ("library closing date")
+            return Reading(asked, whole, (whole,), ("",))
+        # A long message keeps only the sentences that ask something.
+        contexts = tuple(joined[i - 1][0] if i else "" for i, _ in questions)
+        return Reading(asked, whole, tuple(chunk for _, chunk in questions), contexts)
+
+    def _strip(self, chunk: str, names: tuple[str, ...]) -> str:
+        """A chunk without the greetings and chat around it; "" when nothing else is left."""
+        start, end = self._edges(names)
+        stripped = end.sub("", start.sub("", chunk)).strip(" ,:-–—")
+        if all(w in self.english.stopwords for w in clean(stripped).split()):
+            return ""  # only chat ("hey bot", "lol", "thanks") or only function words
+        return stripped
+
+    def _words(self, chunk: str) -> list[str]:
+        return clean(chunk).split()
+
+    def _own_words(self, chunk: str) -> int:
+        return sum(1 for w in self._words(chunk) if w not in self._plain)
+
+    def _aside(self, clause: str) -> bool:
+        return all(w in self._aside_words for w in self._words(clause))
+
+    def _asks_at_start(self, chunk: str) -> bool:
+        words = self._words(chunk)
+        return bool(words) and words[0] in self._questions
+
+    def _asks(self, chunk: str) -> bool:
+        """Whether a chunk is a question: it ends with a question mark or starts like one."""
+        words = self._words(chunk)
+        return chunk.rstrip().endswith("?") or bool(words and words[0] in self._questions)
+
+    def _clauses(self, sentence: str) -> list[str]:
+        """A rambling sentence as its clauses, and the question inside a clause from its question word on."""
+        words = clean(sentence).split()
+        clauses = [sentence]
+        if words and words[0] not in self._questions:
+            clauses = [c for c in _CLAUSE.split(sentence) if c.strip()]
+            # A short sentence is read clause by clause only when a later clause is what it asks
+            # ("kinda lost, what did the mayor do?"); "Doe, Smith and Roe: who voted no?" stays whole.
+            if len(words) <= LONG_SENTENCE_WORDS:
+                asks = next((i for i, c in enumerate(clauses) if i and self._asks_at_start(c)), None)
+                aside = asks is not None and all(self._aside(c) for c in clauses[:asks])
+                clauses = [", ".join(clauses[asks:])] if aside and asks is not None else [sentence]
+        out = []
+        for clause in clauses:
+            embedded = _EMBEDDED.search(clause)
+            if embedded and clean(clause).split()[:1] != clean(embedded.group(1)).split()[:1]:
+                clause = _WHETHER.sub("did ", embedded.group(1))
+            out.append(clause)
+        return out
+
+    def split(self, sentence: str) -> list[str]:
+        """A sentence that asks two things ("who is X and what did she say") as its questions; a sentence
+        whose pieces would not each stand as a question ("did the mayor also vote") stays whole."""
+        pieces = [p for p in self._cut(sentence) if p.strip()]
+        if len(pieces) > 1 and all(self._own_words(p) >= MIN_PART_WORDS for p in pieces):
+            return pieces
+        return [sentence]
+
+    def _cut(self, piece: str) -> list[str]:
+        """Cut at each "and" (also, plus, but) that a question word follows ("... and what did she say")."""
+        cuts: list[str] = []
+        last = 0
+        for match in _JOIN.finditer(piece):
+            following = clean(piece[match.end() :]).split()[:1]
+            if following and following[0] in self._questions:
+                cuts.append(piece[last : match.start()])
+                last = match.end()
+        cuts.append(piece[last:])
+        return cuts
+
+
+def _plain_text(message: str) -> str:
+    """The message without Discord markup, links, emoji and markdown; lines kept."""
+    text = _STRETCHED.sub(r"\1", _STRUCK.sub(" ", _DISCORD.sub(" ", message)))
+    text = _MASKED_LINK.sub(r"\1", text)
+    text = _URL.sub(" ", text)
+    text = _SHORTCODE.sub(" ", text)
+    text = _EMOTICON.sub(" ", text)
+    if not text.isascii():
+        text = "".join(" " if unicodedata.category(c) in ("So", "Sk", "Cs", "Co") else c for c in text)
+    text = text.replace("\r", "\n")
+    text = _LINE_MARK.sub("", text)
+    return _MARKDOWN.sub("", text)
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentences and lines, spacing tidied; a full stop after an initial or a title ("U.S.", "Dr.") ends none."""
+    out: list[str] = []
+    for part in _SENTENCE.split(text):
+        part = " ".join(part.split())
+        if not part:
+            continue
+        if out and _ABBREVIATION.search(out[-1]):
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
+    return out
+
+
+def carry_subject(part: str, name: str) -> str:
+    """A later part of a question with its pronoun replaced by who the part before named:
+    "what did she say" after "who is Jane Doe" asks what Jane Doe said."""
+
+    def named(match: re.Match[str]) -> str:
+        return name if match.group(1) else f"{name}'s"
+
+    return _PRONOUN.sub(named, part, count=1)
+
+
+def has_pronoun(part: str) -> bool:
+    return _PRONOUN.search(part) is not None

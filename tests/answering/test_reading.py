@@ -1,0 +1,100 @@
+"""Reading a chat message as a question: what is set aside, and the questions found in it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answering.reading import Reader, carry_subject
+
+
+@pytest.fixture(scope="module")
+def reader() -> Reader:
+    return Reader()
+
+
+# (message as typed, the question parts read from it)
+READINGS = [
+    ("<@123> who is evan greer?", ["who is evan greer?"]),
+    ("<@!123> @everyone @here who is evan greer?", ["who is evan greer?"]),
+    ("hey bot, which company quit first?", ["which company quit first?"]),
+    ("yo storybot what is mijente", ["what is mijente"]),
+    ("what is mijente, bot?", ["what is mijente"]),
+    ("**quick q** lol: how many departments?? thx", ["how many departments?"]),
+    ("ok so whats the deal w ring pls", ["whats the deal w ring"]),
+    ("asking for a friend: who is greer", ["who is greer"]),
+    ("who is greer <:pepe:123456> 🤔 :thinking: :)", ["who is greer"]),
+    ("||who is greer||", ["who is greer"]),
+    ("> who is greer", ["who is greer"]),
+    ("# who is greer", ["who is greer"]),
+    ("`who is greer`", ["who is greer"]),
+    ("who is greer? https://example.com/article", ["who is greer?"]),
+    ("see [the article](https://example.com) who wrote it?", ["see the article who wrote it?"]),
+    ("what did the U.S. army say?", ["what did the U.S. army say?"]),
+    ("who is evan greer and what did she say?", ["who is evan greer", "what did she say?"]),
+    ("how many cops use ring? also what did greer say", ["how many cops use ring?", "what did greer say"]),
+    ("who is X?what did she say", ["who is X?", "what did she say"]),
+    ("1. who is greer\n2. what is mijente\n3) what did ibm do", ["who is greer", "what is mijente", "what did ibm do"]),
+    ("- who is greer\n- what is mijente", ["who is greer", "what is mijente"]),
+    # Not split: "and" joins names, "also" sits inside one question, "and why" needs what came before.
+    ("what did amazon and microsoft do", ["what did amazon and microsoft do"]),
+    ("did amazon also pause?", ["did amazon also pause?"]),
+    ("which companies paused facial recognition and why?", ["which companies paused facial recognition and why?"]),
+    ("IBM stopped selling it. why?", ["IBM stopped selling it. why?"]),
+    # A rambling message keeps the sentence that asks.
+    (
+        "So I was reading this article yesterday and got confused. My uncle says the tech companies are all "
+        "the same. Which company stopped first?",
+        ["Which company stopped first?"],
+    ),
+    ("ibm facial rec", ["ibm facial rec"]),
+    ("heyyy bot!!! which company stopped first lmaooo", ["which company stopped first"]),
+    ("~~not important~~ who is nadella", ["who is nadella"]),
+    ("ngl kinda lost, what did the mayor do?", ["what did the mayor do?"]),
+    ("Doe, Smith and Roe: who voted no?", ["Doe, Smith and Roe: who voted no?"]),
+    ("According to Zed, what do the companies want?", ["According to Zed, what do the companies want?"]),
+    # The question inside a sentence, from its question word on.
+    ("does anyone know who owns the bookmobile?", ["who owns the bookmobile?"]),
+    (
+        "I read the article last night and my cousin says none of it matters, but I'm wondering which "
+        "company stopped first",
+        ["which company stopped first"],
+    ),
+    ("Sorry if this was asked, I just joined, but I'm curious whether the mayor voted", ["did the mayor voted"]),
+    ("what did Jane Doe, the mayor, say about the library?", ["what did Jane Doe, the mayor, say about the library?"]),
+]
+
+
+@pytest.mark.parametrize(("message", "parts"), READINGS)
+def test_a_message_reads_as_its_questions(reader: Reader, message: str, parts: list[str]) -> None:
+    reading = reader.read(message)
+    assert list(reading.parts) == parts
+    assert reading.asked == " ".join(message.split()), "what the reader sees as asked stays as typed"
+
+
+@pytest.mark.parametrize("message", ["hi there!", "hey bot", "thanks!", "lol", "help", "🙂🙂🙂", ""])
+def test_a_message_that_is_only_chat_is_left_for_small_talk(reader: Reader, message: str) -> None:
+    assert reader.read(message).parts == (" ".join(message.split()),)
+
+
+def test_the_bot_s_own_name_is_set_aside_only_as_address(reader: Reader) -> None:
+    assert reader.read("NewsHound who is greer?", ["NewsHound"]).parts == ("who is greer?",)
+    assert reader.read("NewsHound who is greer?").parts == ("NewsHound who is greer?",)
+    assert reader.read("what does the bot know about greer?").parts == ("what does the bot know about greer?",)
+
+
+def test_a_question_keeps_the_sentence_before_it_as_context(reader: Reader) -> None:
+    reading = reader.read("Amazon paused its facial recognition sales. For how long?")
+    assert reading.parts == ("For how long?",)
+    assert reading.contexts == ("Amazon paused its facial recognition sales.",)
+
+
+def test_a_pronoun_takes_the_name_the_part_before_gave() -> None:
+    assert carry_subject("what did she say?", "Evan Greer") == "what did Evan Greer say?"
+    assert carry_subject("what is her job?", "Evan Greer") == "what is Evan Greer's job?"
+    assert carry_subject("what did greer say?", "Evan Greer") == "what did greer say?"
+
+
+def test_reading_never_raises_on_hostile_text(reader: Reader) -> None:
+    for message in ["?" * 4000, "\n" * 4000, "hey " * 1000, "<@" * 2000, "*_" * 2000, "a." * 2000]:
+        reading = reader.read(message)
+        assert reading.parts

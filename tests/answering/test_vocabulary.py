@@ -1,0 +1,90 @@
+"""How the engine reads words: general English of its own, and a story's vocabulary from its knowledge base."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.answering.normalize import Vocabulary
+from bot.knowledge import bundled_knowledge_dir, load_knowledge
+from bot.knowledge.model import Synonyms
+
+ANSWERING = Path(__file__).parents[2] / "bot" / "answering"
+
+
+@pytest.fixture(scope="module")
+def english() -> Vocabulary:
+    return Vocabulary()
+
+
+@pytest.mark.parametrize(
+    ("british", "american"),
+    [
+        ("organisation", "organization"),
+        ("recognise", "recognize"),
+        ("criticised", "criticized"),
+        ("colour", "color"),
+        ("behaviour", "behavior"),
+        ("favourite", "favorite"),
+        ("programme", "program"),
+        ("licence", "license"),
+        ("defence", "defense"),
+        ("centre", "center"),
+        ("analyse", "analyze"),
+        ("travelled", "traveled"),
+        ("sceptical", "skeptical"),
+    ],
+)
+def test_british_and_american_spellings_meet(english: Vocabulary, british: str, american: str) -> None:
+    assert english.term(british) == english.term(american)
+
+
+@pytest.mark.parametrize(("one", "other"), [("four", "for"), ("hour", "her"), ("tour", "tor"), ("raise", "raze")])
+def test_spelling_rules_do_not_make_one_word_of_two(english: Vocabulary, one: str, other: str) -> None:
+    assert english.term(one) != english.term(other)
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("abt the govt", "about the government"),
+        ("w/o ppl", "without people"),
+        ("3 yrs", "3 years"),
+        ("tryna find out", "trying to find-out"),
+        ("whats the deal w ring", "about ring"),
+        ("how many", "how-many"),
+        ("wdym by moratorium", "what is moratorium"),
+    ],
+)
+def test_chat_shorthand_is_written_out(english: Vocabulary, typed: str, read: str) -> None:
+    assert " ".join(english.words(typed)) == read
+
+
+def test_a_story_s_words_join_what_general_english_knows(english: Vocabulary) -> None:
+    story = Vocabulary([Synonyms("pause", ("ditch", "walk away")), Synonyms("police departments", ("cop shops",))])
+    assert story.term("ditched") == story.term("halted") == english.term("paused")
+    assert story.words("did ibm walk away") == ["did", "ibm", "pause"]
+    assert story.words("cop shops") == ["police", "departments"]
+    # Without the story, those words are only themselves.
+    assert english.term("ditched") != english.term("halted")
+    assert english.words("cop shops") == ["cop", "shops"]
+
+
+def test_a_story_cannot_redefine_question_words() -> None:
+    story = Vocabulary([Synonyms("person", ("who",))])
+    assert story.term("who") == Vocabulary().term("who")
+
+
+def test_the_engine_names_no_part_of_the_shipped_story() -> None:
+    kb = load_knowledge(bundled_knowledge_dir())
+    names = {name for speaker in kb.speakers.values() for name in speaker.names if len(name) > 3}
+    phrases = {word for item in kb.vocabulary for word in item.words if " " in word or "-" in word}
+    files = [ANSWERING / "english.yaml", ANSWERING / "normalize.py", ANSWERING / "reading.py"]
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        for name in names:
+            assert not re.search(rf"\b{re.escape(name)}\b", text), f"{file.name} names {name!r}"
+        for phrase in phrases:
+            assert not re.search(rf"\b{re.escape(phrase)}\b", text, re.I), f"{file.name} has {phrase!r}"
