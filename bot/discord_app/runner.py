@@ -47,7 +47,7 @@ def run_bot(settings: Settings, engine: Engine) -> int:
         return 2
     bot = create_bot(settings, engine)
     try:
-        asyncio.run(_start(bot, settings.discord_token.reveal()))
+        asyncio.run(_start(bot, settings.discord_token.get_secret_value()))
     except discord.LoginFailure:
         sys.stderr.write(LOGIN_REFUSED + "\n")
         return 1
@@ -75,7 +75,7 @@ def sync_commands(settings: Settings, engine: Engine, guild_id: int | None) -> i
         return 2
     bot = create_bot(settings, engine, sync_on_start=False, watch_quiet=None)
     try:
-        synced = asyncio.run(_sync(bot, settings.discord_token.reveal(), guild_id))
+        synced = asyncio.run(_sync(bot, settings.discord_token.get_secret_value(), guild_id))
     except discord.LoginFailure:
         sys.stderr.write(LOGIN_REFUSED + "\n")
         return 1
