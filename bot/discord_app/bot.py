@@ -19,7 +19,7 @@ from bot.discord_app.cooldown import Cooldown
 from bot.discord_app.curator import Curator
 from bot.discord_app.embeds import APOLOGY, GUILD_ONLY, NOT_MODERATOR, cooldown_text
 from bot.discord_app.endpoints import configure_endpoints, use_gateway
-from bot.discord_app.permissions import NotModerator
+from bot.discord_app.permissions import ModerationOff, NotModerator
 from bot.discord_app.views import DYNAMIC_ITEMS, NO_MENTIONS, respond_privately
 from bot.settings import Settings
 
@@ -68,6 +68,8 @@ async def report_command_error(interaction: discord.Interaction[Any], error: app
         text = cooldown_text(error.retry_after)
     elif isinstance(error, NotModerator):
         text = NOT_MODERATOR
+    elif isinstance(error, ModerationOff):
+        text = str(error)
     elif isinstance(error, app_commands.NoPrivateMessage):
         text = GUILD_ONLY
     elif isinstance(error, app_commands.CheckFailure):

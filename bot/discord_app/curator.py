@@ -76,12 +76,18 @@ class Curator:
             self._editor = KnowledgeEditor(self.directory, self.bot.store)
         return self._editor
 
-    async def run(self, work: Callable[[KnowledgeEditor], T]) -> T:
-        """Run blocking editor work (file lock, fsync) on the editing thread."""
+    async def run(self, work: Callable[[KnowledgeEditor], T], guild_id: int | None = None) -> T:
+        """Run blocking editor work (file lock, fsync) on the editing thread; changes it records are
+        noted as made from server `guild_id`."""
         editor = self.editor
+
+        def on_behalf() -> T:
+            with editor.store.acting_for(guild_id):
+                return work(editor)
+
         self._queued += 1
         try:
-            return await asyncio.get_running_loop().run_in_executor(self._executor, work, editor)
+            return await asyncio.get_running_loop().run_in_executor(self._executor, on_behalf)
         finally:
             self._done += 1
             async with self._progress:
@@ -109,7 +115,7 @@ class Curator:
         the moderators' log channel. Returns the change, or None when nothing was changed.
         """
         try:
-            change = await self.run(work)
+            change = await self.run(work, interaction.guild_id)
         except EditRejected as error:
             lines = ProblemLines(error.problems, self.directory)
             await self.tell(interaction, rejected_text(error.message, lines, error.closest))
