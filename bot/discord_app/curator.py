@@ -131,7 +131,7 @@ class Curator:
         await self.settle()
         problems = await self.go_live()
         await self.tell(interaction, done_text(change, live=not problems, problems=problems))
-        await self.bot.tell_moderators(change_note(change))
+        await self.bot.tell_moderators(change_note(change), guild_id=interaction.guild_id)
         return change
 
     async def go_live(self) -> Sequence[str]:

@@ -7,6 +7,7 @@ import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from unittest.mock import MagicMock
 
 import discord
 import pytest
@@ -152,3 +153,17 @@ async def test_a_change_made_from_discord_is_recorded_with_its_server(story_bot:
     assert bot.store.changes(guild_id=OTHER_GUILD) == []
     await bot.curator.close()
     bot.store.close()
+
+
+async def test_a_change_is_noted_only_in_its_own_servers_log_channel(
+    story_bot: StoryBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    channel = MagicMock(spec_set=discord.TextChannel)
+    channel.guild = MagicMock(spec_set=discord.Guild)
+    channel.guild.id = GUILD_ID
+    story_bot.settings = replace(story_bot.settings, mod_log_channel_id=99)
+    monkeypatch.setattr(story_bot, "get_channel", lambda channel_id: channel if channel_id == 99 else None)
+    await story_bot.tell_moderators("a change from elsewhere", guild_id=OTHER_GUILD)
+    channel.send.assert_not_awaited()
+    await story_bot.tell_moderators("a change from here", guild_id=GUILD_ID)
+    channel.send.assert_awaited_once()
