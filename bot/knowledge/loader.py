@@ -37,7 +37,7 @@ from bot.knowledge.files import Unreadable, read_inside, real_path
 from bot.knowledge.model import Entry, Evidence, Kind, KnowledgeBase, Quote, Source, Speaker
 from bot.knowledge.schema import EVIDENCE_FIELDS, ID_PATTERN, KINDS, SECTIONS, SINGULAR, FieldSpec, FieldType
 from bot.knowledge.verbatim import SourceText, first_difference
-from bot.knowledge.yaml_positions import LocatedDocument, Path_, Position, YamlProblem, load_data, parse
+from bot.knowledge.yaml_positions import LocatedDocument, Path_, Position, YamlProblem, load_data, locate
 
 log = logging.getLogger(__name__)
 
@@ -355,7 +355,7 @@ class _Validation:
                 places.setdefault(place[0], set()).add(place[1:])
         positions: dict[Place, Position] = {}
         for index, wanted in places.items():
-            located = self._located(index)
+            located = self._located(index, wanted)
             for path, key in wanted:
                 positions[(index, path, key)] = located.where_key(path) if key else located.where(path)
         problems = list(self.fixed)
@@ -369,14 +369,14 @@ class _Validation:
             problems.append(Problem(display_path(self.files[index]), where.line, where.column, message))
         return Problems(sorted(problems), self.counted)
 
-    def _located(self, index: int) -> LocatedDocument:
+    def _located(self, index: int, wanted: set[tuple[Path_, bool]]) -> LocatedDocument:
         file = self.files[index]
         key = real_path(file)
         try:
             raw = self.overrides[key] if key in self.overrides else read_inside(file, self.root)
             if hashlib.sha256(raw).digest() != self.digests.get(key):
                 log.warning("%s changed while it was being checked; positions may be off", display_path(file))
-            return parse(raw.decode("utf-8"))
+            return locate(raw.decode("utf-8"), wanted)
         except (Unreadable, UnicodeDecodeError, YamlProblem):
             log.warning("%s could not be read again; its problems are shown at its start", display_path(file))
             return LocatedDocument(None, {}, {})

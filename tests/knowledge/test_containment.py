@@ -19,6 +19,7 @@ from bot.knowledge import KnowledgeError, bundled_knowledge_dir, load_knowledge
 from bot.knowledge import files as knowledge_files_module
 from bot.knowledge.files import Unreadable, _read_bounded, read_inside
 from bot.knowledge.loader import MAX_PROBLEMS_KEPT, MAX_PROBLEMS_LISTED, Problem, validate_knowledge
+from bot.knowledge.yaml_positions import locate, parse
 
 SOURCES = "sources.yaml"
 TEXT_FILE = "sources/tech-police-surveillance-2020.txt"
@@ -243,3 +244,15 @@ def test_a_short_unknown_key_still_gets_a_suggestion(kb: Path) -> None:
     (kb / "entries" / "zz-key.yaml").write_text("sourcez: []\n", encoding="utf-8")
     [problem] = validate_knowledge(kb)[1]
     assert "Did you mean 'sources'?" in problem.message
+
+
+def test_positions_from_streamed_events_are_those_of_the_full_parse() -> None:
+    for file in sorted(bundled_knowledge_dir().rglob("*.yaml")):
+        text = file.read_text(encoding="utf-8")
+        full = parse(text)
+        wanted = {(path, False) for path in full.values} | {(path, True) for path in full.keys}
+        streamed = locate(text, wanted)
+        assert streamed.values == full.values, file.name
+        assert streamed.keys == full.keys, file.name
+        some = sorted(full.values, key=str)[len(full.values) // 2]
+        assert locate(text, {(some, False)}).where(some) == full.where(some)
