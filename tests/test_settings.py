@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot import cli
-from bot.settings import Settings, SettingsError
+from bot.settings import DISCORD_ONLY, Settings, SettingsError, _Environment
 
 QUESTION = "which companies paused facial recognition?"
 
@@ -121,3 +121,11 @@ def test_data_lives_in_the_users_data_folder_not_the_working_directory(
     assert Settings().data_dir.is_absolute()  # never a folder of wherever the command happens to run
     monkeypatch.setenv("STORYBOT_DATA_DIR", str(tmp_path / "mine"))
     assert Settings.load().data_dir == tmp_path / "mine"
+
+
+def test_env_example_documents_every_setting() -> None:
+    example = (Path(__file__).resolve().parents[1] / ".env.example").read_text(encoding="utf-8")
+    documented = {line.split("=", 1)[0] for line in example.splitlines() if line and not line.startswith("#")}
+    read = {name.upper() for name in _Environment.model_fields}
+    assert documented == read
+    assert DISCORD_ONLY.issubset(read)

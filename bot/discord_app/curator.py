@@ -23,7 +23,7 @@ import discord
 
 from bot.app.watcher import KnowledgeWatcher
 from bot.curation.editing import EditRejected, KnowledgeEditor
-from bot.curation.store import Change
+from bot.curation.store import Change, Store
 from bot.discord_app import limits
 from bot.discord_app.embeds import reload_done_text, reload_failed_text
 from bot.discord_app.kb_text import change_note, done_text, problems_text, rejected_text
@@ -82,7 +82,7 @@ class Curator:
         editor = self.editor
 
         def on_behalf() -> T:
-            with editor.store.acting_for(guild_id):
+            with Store.acting_for(guild_id):
                 return work(editor)
 
         self._queued += 1
