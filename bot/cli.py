@@ -23,6 +23,7 @@ from bot.answering.followup import Context, context_of
 from bot.knowledge import KnowledgeError, bundled_knowledge_dir, load_knowledge
 from bot.knowledge.export import export_knowledge
 from bot.knowledge.loader import display_path
+from bot.log_redaction import install as install_redaction
 from bot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
@@ -315,19 +316,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    discord = args.command in ("run", "sync")
     try:
-        settings = Settings.load()
+        settings = Settings.load(discord=discord)  # offline commands ignore the bot's own settings
     except SettingsError as exc:
-        print(f"storybot: {exc}", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"storybot: {problem}", file=sys.stderr)
         return EXIT_USAGE
     # Offline commands keep the terminal for answers; the bot logs what it does.
-    default = "INFO" if args.command in ("run", "sync") else "WARNING"
-    level = "DEBUG" if args.verbose else settings.log_level or default
+    level = "DEBUG" if args.verbose else settings.log_level or ("INFO" if discord else "WARNING")
     logging.basicConfig(
-        level=getattr(logging, level, logging.INFO),
+        level=getattr(logging, level),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # Every handler, at every level: no token or interaction URL is ever written to a log.
+    install_redaction(logging.getLogger().handlers, [settings.discord_token.get_secret_value()])
     try:
         return int(args.func(args, settings))
     except KnowledgeError as exc:

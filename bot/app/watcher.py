@@ -2,12 +2,14 @@
 
 Changes are debounced: an editor that writes a file in several steps, or a moderator saving three files,
 causes one reload once the folder has been quiet for `quiet` seconds. The edit lock and temporary files
-(hidden, `.tmp`, `.lock`, editor swap and backup files) never trigger anything.
+(hidden, `.tmp`, `.lock`, editor swap and backup files) never trigger anything. At most `MAX_PATHS` changed
+paths are handed over at once: the callback only names a few, and a flood of changes must not cost the loop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -18,6 +20,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_QUIET = 0.3  # seconds without a change before reloading
 STEP_MS = 50  # how often watchfiles' thread hands over what changed (and checks whether to stop)
+# Changed paths kept for one call: enough to name a few in a message. A script that rewrites a million
+# files still causes one reload, without a million-path set to sort on the event loop.
+MAX_PATHS = 1000
 
 
 class KnowledgeFilter(DefaultFilter):
@@ -89,7 +94,7 @@ class KnowledgeWatcher:
                 force_polling=self.force_polling,
                 ignore_permission_denied=True,
             ):
-                await self._changes.put({Path(path) for _, path in changes})
+                await self._changes.put({Path(path) for _, path in itertools.islice(changes, MAX_PATHS)})
         except Exception:
             log.exception("stopped watching %s; use /kb reload after editing files", self.directory)
         finally:
@@ -108,11 +113,11 @@ class KnowledgeWatcher:
                     break
                 if more is None:
                     stopping = True
-                else:
-                    paths |= more
+                elif len(paths) < MAX_PATHS:
+                    paths |= set(itertools.islice(more, MAX_PATHS - len(paths)))
             if self._stop.is_set():
                 return
-            log.debug("knowledge files changed: %s", sorted(paths))
+            log.debug("knowledge files changed: %s", sorted(paths)[:10])
             try:
                 await self.on_change(paths)
             except Exception:

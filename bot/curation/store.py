@@ -21,9 +21,11 @@ import zlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 from rapidfuzz import fuzz, process
 
@@ -38,7 +40,12 @@ GROUP_SIMILARITY = 80.0  # token_set_ratio at or above which two declined questi
 GROUPING_WINDOW = 1000  # the most recent open declined questions are grouped (at worst ~0.6 s); older ones wait
 NEAREST_ENTRIES = 3
 _ANSWERED = (Outcome.ANSWERED.value, Outcome.QUOTES.value)
-_SCHEMA_VERSION = 1
+# 2: changes record the server (guild) whose moderator made them. Older files gain the column on open.
+_SCHEMA_VERSION = 2
+ALL_SERVERS: Literal["all"] = "all"  # no server filter: the operator's view (CLI, editor, tests)
+Server = int | None | Literal["all"]  # a server's id, None for direct messages, or every server
+# The server on whose behalf the current thread is changing the knowledge base (see `acting_for`).
+_ACTING_GUILD: ContextVar[int | None] = ContextVar("storybot_acting_guild", default=None)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS questions (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -69,7 +76,8 @@ CREATE TABLE IF NOT EXISTS changes (
     after BLOB NOT NULL,
     undone_by INTEGER,              -- the id of the change that undid this one
     reverts INTEGER,                -- for an undo: the id of the change it undid
-    state TEXT NOT NULL DEFAULT 'done'  -- pending: recorded, its file not yet written (see record_change)
+    state TEXT NOT NULL DEFAULT 'done',  -- pending: recorded, its file not yet written (see record_change)
+    guild_id INTEGER                -- the server whose moderator made it; NULL: none (the CLI, or before v2)
 );
 CREATE INDEX IF NOT EXISTS changes_file ON changes (file, id);
 CREATE TABLE IF NOT EXISTS feedback (
@@ -109,6 +117,7 @@ class Change:
     after: str  # the whole file after it ("" when the change removed it)
     undone_by: int | None = None  # the id of the change that undid this one
     reverts: int | None = None  # for an undo: the id of the change it undid
+    guild_id: int | None = None  # the server whose moderator made it
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +197,30 @@ class Store:
         if version > _SCHEMA_VERSION:
             raise RuntimeError(f"{path} was written by a newer StoryBot (schema {version}); upgrade StoryBot to use it")
         self._db.executescript(_SCHEMA)  # every statement is IF NOT EXISTS: safe on every start, in every process
+        self._migrate()
         self._db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+
+    def _migrate(self) -> None:
+        """Bring a file written by an older StoryBot up to date; safe when several processes open it at once."""
+        with self._transaction() as db:
+            columns = {row["name"] for row in db.execute("PRAGMA table_info(changes)")}
+            if "guild_id" not in columns:  # version 1: changes did not record their server
+                db.execute("ALTER TABLE changes ADD COLUMN guild_id INTEGER")
+        self._db.execute("CREATE INDEX IF NOT EXISTS changes_guild ON changes (guild_id, id)")
+        self._db.execute("CREATE INDEX IF NOT EXISTS questions_guild ON questions (guild_id, outcome, status, id)")
+
+    @staticmethod
+    @contextmanager
+    def acting_for(guild_id: int | None) -> Iterator[None]:
+        """Changes recorded in this thread (or task) inside the block are made from server `guild_id`.
+
+        The editor records changes without knowing about servers; the Discord side says whose they are.
+        """
+        token = _ACTING_GUILD.set(guild_id)
+        try:
+            yield
+        finally:
+            _ACTING_GUILD.reset(token)
 
     @contextmanager
     def _transaction(self, *, durable: bool = False) -> Iterator[sqlite3.Connection]:
@@ -240,11 +272,17 @@ class Store:
         return int(cursor.lastrowid or 0)
 
     def unanswered_groups(
-        self, engine: Engine, *, since: datetime | None = None, limit: int = 10
+        self, engine: Engine, *, since: datetime | None = None, limit: int = 10, guild_id: Server = ALL_SERVERS
     ) -> list[UnansweredGroup]:
-        """Open declined questions grouped by similarity, most frequent first, each with its nearest entries."""
+        """Open declined questions grouped by similarity, most frequent first, each with its nearest entries.
+
+        `guild_id`: only questions asked in that server (None: in direct messages).
+        """
         query = "SELECT id, at, question, cleaned FROM questions WHERE outcome = ? AND status = 'open'"
         params: list[object] = [Outcome.DECLINED.value]
+        if guild_id != ALL_SERVERS:
+            query += " AND guild_id IS ?"
+            params.append(guild_id)
         if since is not None:
             query += " AND at >= ?"
             params.append(_iso(since))
@@ -310,8 +348,17 @@ class Store:
         """Take questions off the unanswered list because they were taught to `entry_id`."""
         return self._set_status(question_ids, "taught", entry_id)
 
-    def stats(self, *, since: datetime | None = None) -> Stats:
-        where, params = ("WHERE at >= ?", [_iso(since)]) if since is not None else ("", [])
+    def stats(self, *, since: datetime | None = None, guild_id: Server = ALL_SERVERS) -> Stats:
+        """Questions counted over a period; `guild_id`: only those asked in that server (None: in DMs)."""
+        conditions: list[str] = []
+        params: list[object] = []
+        if since is not None:
+            conditions.append("at >= ?")
+            params.append(_iso(since))
+        if guild_id != ALL_SERVERS:
+            conditions.append("guild_id IS ?")
+            params.append(guild_id)
+        where = "WHERE " + " AND ".join(conditions) if conditions else ""
         with self._lock:
             by_outcome = dict(
                 self._db.execute(f"SELECT outcome, COUNT(*) FROM questions {where} GROUP BY outcome", params).fetchall()  # noqa: S608 - fixed text
@@ -432,16 +479,19 @@ class Store:
         after: str,
         reverts: int | None = None,
         pending: bool = False,
+        guild_id: int | None = None,
     ) -> int:
         """Add a change to the audit trail, durably (it is the only record of who did it); returns its id.
 
         A `pending` change is about to be written: it is not listed until `finish_change` confirms
-        it, so a writer that dies between the two leaves a row `pending_changes` can settle.
+        it, so a writer that dies between the two leaves a row `pending_changes` can settle. The server is
+        `guild_id`, or the one named by an enclosing `acting_for`.
         """
+        guild_id = guild_id if guild_id is not None else _ACTING_GUILD.get()
         with self._transaction(durable=True) as db:
             cursor = db.execute(
                 "INSERT INTO changes (at, user_id, user_name, action, target, summary, file, before, after,"
-                " reverts, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " reverts, state, guild_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     _iso(at),
                     user_id,
@@ -454,6 +504,7 @@ class Store:
                     _pack(after),
                     reverts,
                     "pending" if pending else "done",
+                    guild_id,
                 ),
             )
             ident = int(cursor.lastrowid or 0)
@@ -489,10 +540,15 @@ class Store:
         with self._transaction() as db:
             db.execute("UPDATE changes SET undone_by = ? WHERE id = ?", (undone_by, change_id))
 
-    def changes(self, limit: int = 10, *, file: str | None = None, after_id: int = 0) -> list[Change]:
-        """The most recent changes, newest first (of one file, and newer than `after_id`, if given)."""
+    def changes(
+        self, limit: int = 10, *, file: str | None = None, after_id: int = 0, guild_id: Server = ALL_SERVERS
+    ) -> list[Change]:
+        """The most recent changes, newest first (of one file, newer than `after_id`, made from one server)."""
         query = "SELECT * FROM changes WHERE state = 'done' AND id > ?"
         params: list[object] = [after_id]
+        if guild_id != ALL_SERVERS:
+            query += " AND guild_id IS ?"
+            params.append(guild_id)
         if file is not None:
             query += " AND file = ?"
             params.append(file)
@@ -502,18 +558,23 @@ class Store:
             rows = self._db.execute(query, params).fetchall()
         return [_change(row) for row in rows]
 
-    def change(self, change_id: int) -> Change | None:
+    def change(self, change_id: int, *, guild_id: Server = ALL_SERVERS) -> Change | None:
+        """One change by its id (None when it does not exist, or was made from another server than `guild_id`)."""
         with self._lock:
             row = self._db.execute("SELECT * FROM changes WHERE state = 'done' AND id = ?", (change_id,)).fetchone()
-        return _change(row) if row is not None else None
+        if row is None or (guild_id != ALL_SERVERS and row["guild_id"] != guild_id):
+            return None
+        return _change(row)
 
-    def last_undoable(self) -> Change | None:
+    def last_undoable(self, *, guild_id: Server = ALL_SERVERS) -> Change | None:
         """The newest change that is neither undone nor itself an undo: what a plain "undo" reverts."""
+        query = "SELECT * FROM changes WHERE state = 'done' AND undone_by IS NULL AND action != 'undo'"
+        params: list[object] = []
+        if guild_id != ALL_SERVERS:
+            query += " AND guild_id IS ?"
+            params.append(guild_id)
         with self._lock:
-            row = self._db.execute(
-                "SELECT * FROM changes WHERE state = 'done' AND undone_by IS NULL AND action != 'undo'"
-                " ORDER BY id DESC LIMIT 1"
-            ).fetchone()
+            row = self._db.execute(query + " ORDER BY id DESC LIMIT 1", params).fetchone()
         return _change(row) if row is not None else None
 
     def counts(self) -> tuple[int, int]:
@@ -538,6 +599,7 @@ def _change(row: sqlite3.Row) -> Change:
         after=_unpack(row["after"]),
         undone_by=row["undone_by"],
         reverts=row["reverts"],
+        guild_id=row["guild_id"],
     )
 
 

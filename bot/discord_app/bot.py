@@ -20,7 +20,7 @@ from bot.discord_app.cooldown import Cooldown
 from bot.discord_app.curator import Curator
 from bot.discord_app.embeds import APOLOGY, GUILD_ONLY, NOT_MODERATOR, cooldown_text
 from bot.discord_app.endpoints import configure_endpoints, use_gateway
-from bot.discord_app.permissions import NotModerator
+from bot.discord_app.permissions import ModerationOff, NotModerator
 from bot.discord_app.views import DYNAMIC_ITEMS, NO_MENTIONS, respond_privately
 from bot.settings import Settings
 
@@ -69,6 +69,8 @@ async def report_command_error(interaction: discord.Interaction[Any], error: app
         text = cooldown_text(error.retry_after)
     elif isinstance(error, NotModerator):
         text = NOT_MODERATOR
+    elif isinstance(error, ModerationOff):
+        text = str(error)
     elif isinstance(error, app_commands.NoPrivateMessage):
         text = GUILD_ONLY
     elif isinstance(error, app_commands.CheckFailure):
@@ -186,13 +188,21 @@ class StoryBot(commands.AutoShardedBot):
             self._store.close()
             self._store = None
 
-    async def tell_moderators(self, text: str) -> None:
-        """Post to the moderators' log channel when one is configured; never fails the caller."""
+    async def tell_moderators(self, text: str, *, guild_id: int | None = None) -> None:
+        """Post to the moderators' log channel when one is configured; never fails the caller.
+
+        `guild_id`: the note is about that server's doings (a change its moderator made), so it is posted
+        only when the log channel is in that server.
+        """
         channel_id = self.settings.mod_log_channel_id
         if channel_id is None:
             return
         try:
             channel = self.get_channel(channel_id) or await self.fetch_channel(channel_id)
+            channel_guild = getattr(getattr(channel, "guild", None), "id", None)
+            if guild_id is not None and isinstance(channel_guild, int) and channel_guild != guild_id:
+                log.info("not noting a change from server %s in the log channel of server %s", guild_id, channel_guild)
+                return
             if isinstance(channel, discord.abc.Messageable):
                 await channel.send(limits.trim(text, limits.CONTENT), allowed_mentions=NO_MENTIONS)
             else:

@@ -13,23 +13,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import discord
 
 from bot.app.watcher import KnowledgeWatcher
 from bot.curation.editing import EditRejected, KnowledgeEditor
-from bot.curation.store import Change
+from bot.curation.store import Change, Store
 from bot.discord_app import limits
 from bot.discord_app.embeds import reload_done_text, reload_failed_text
-from bot.discord_app.kb_text import change_note, done_text, problem_line, problems_text, rejected_text
+from bot.discord_app.kb_text import change_note, done_text, problems_text, rejected_text
 from bot.discord_app.safety import escape_user_text
 from bot.discord_app.views import NO_MENTIONS
 from bot.knowledge import KnowledgeError
-from bot.knowledge.loader import Problem
+from bot.knowledge.files import real_path
+from bot.knowledge.loader import Problem, problem_count
 
 if TYPE_CHECKING:
     from bot.discord_app.bot import StoryBot
@@ -74,12 +76,18 @@ class Curator:
             self._editor = KnowledgeEditor(self.directory, self.bot.store)
         return self._editor
 
-    async def run(self, work: Callable[[KnowledgeEditor], T]) -> T:
-        """Run blocking editor work (file lock, fsync) on the editing thread."""
+    async def run(self, work: Callable[[KnowledgeEditor], T], guild_id: int | None = None) -> T:
+        """Run blocking editor work (file lock, fsync) on the editing thread; changes it records are
+        noted as made from server `guild_id`."""
         editor = self.editor
+
+        def on_behalf() -> T:
+            with Store.acting_for(guild_id):
+                return work(editor)
+
         self._queued += 1
         try:
-            return await asyncio.get_running_loop().run_in_executor(self._executor, work, editor)
+            return await asyncio.get_running_loop().run_in_executor(self._executor, on_behalf)
         finally:
             self._done += 1
             async with self._progress:
@@ -107,9 +115,9 @@ class Curator:
         the moderators' log channel. Returns the change, or None when nothing was changed.
         """
         try:
-            change = await self.run(work)
+            change = await self.run(work, interaction.guild_id)
         except EditRejected as error:
-            lines = problem_lines(error.problems, self.directory)
+            lines = ProblemLines(error.problems, self.directory)
             await self.tell(interaction, rejected_text(error.message, lines, error.closest))
             return None
         except TimeoutError:
@@ -123,16 +131,16 @@ class Curator:
         await self.settle()
         problems = await self.go_live()
         await self.tell(interaction, done_text(change, live=not problems, problems=problems))
-        await self.bot.tell_moderators(change_note(change))
+        await self.bot.tell_moderators(change_note(change), guild_id=interaction.guild_id)
         return change
 
-    async def go_live(self) -> list[str]:
+    async def go_live(self) -> Sequence[str]:
         """Reload after a change; the problems on disk if the folder as a whole does not validate."""
         try:
             await self.bot.holder.reload()
         except KnowledgeError as error:
-            log.warning("a change was saved but the folder does not validate: %d problems", len(error.problems))
-            return problem_lines(error.problems, self.directory)
+            log.warning("a change was saved but the folder does not validate: %d problems", error.total)
+            return ProblemLines(error.problems, self.directory, error.total)
         return []
 
     async def tell(self, interaction: discord.Interaction[Any], text: str) -> None:
@@ -147,8 +155,8 @@ class Curator:
         try:
             reloaded = await self.bot.holder.reload(full=True)
         except KnowledgeError as error:
-            log.warning("reload by %s refused: %d problems", interaction.user.id, len(error.problems))
-            lines = problem_lines(error.problems, self.directory)
+            log.warning("reload by %s refused: %d problems", interaction.user.id, error.total)
+            lines = ProblemLines(error.problems, self.directory, error.total)
             await self.tell(interaction, reload_failed_text(lines))
             await self.bot.tell_moderators(
                 problems_text(f"Reload requested by {who}: {refused_head(len(lines))}", lines)
@@ -170,7 +178,7 @@ class Curator:
             if error.problems == self._reported:
                 return  # already reported; the moderators know
             self._reported = error.problems
-            lines = problem_lines(error.problems, self.directory)
+            lines = ProblemLines(error.problems, self.directory, error.total)
             log.warning("knowledge files changed but do not validate: %s", "; ".join(lines[:5]))
             head = f"⚠️ Knowledge files changed on disk ({self.names(paths)}): {refused_head(len(lines))}"
             await self.bot.tell_moderators(problems_text(head + " Fix them and save; I reload by myself.", lines))
@@ -185,9 +193,9 @@ class Curator:
 
     def names(self, paths: set[Path]) -> str:
         """A few changed files, named inside the knowledge folder."""
-        root = self.directory.resolve()
+        root = real_path(self.directory)
         names = sorted(
-            p.resolve().relative_to(root).as_posix() if p.resolve().is_relative_to(root) else p.name for p in paths
+            real.relative_to(root).as_posix() if (real := real_path(p)).is_relative_to(root) else p.name for p in paths
         )
         shown = ", ".join(names[:3])
         return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")
@@ -225,5 +233,48 @@ def split_phrasings(text: str) -> list[str]:
     return [part.strip() for line in text.splitlines() for part in line.split("|") if part.strip()]
 
 
-def problem_lines(problems: Sequence[Problem], directory: Path) -> list[str]:
-    return [problem_line(problem, directory) for problem in problems]
+class ProblemLines(Sequence[str]):
+    """Problems as moderators read them, each line made only when it is shown.
+
+    A hand edit can leave a million problems; a message shows a dozen. Formatting all of them on the event
+    loop froze the bot for ~45 s, so a line is made (and its file named inside the folder, once per file)
+    only when read. `len` is the count of every problem, including those the loader counted but did not
+    keep, so "… and N more" stays true; iteration ends with the kept ones.
+    """
+
+    def __init__(self, problems: Sequence[Problem], directory: Path, total: int | None = None) -> None:
+        self._problems = problems
+        self._directory = directory
+        self._total = max(len(problems), problem_count(problems) if total is None else total)
+        self._names: dict[str, str] = {}
+
+    def __len__(self) -> int:
+        return self._total
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self._line(i) for i in range(*index.indices(len(self._problems)))]
+        return self._line(index)
+
+    def __iter__(self) -> Iterator[str]:
+        return (self._line(i) for i in range(len(self._problems)))
+
+    def _line(self, index: int) -> str:
+        problem = self._problems[index]  # IndexError past the kept problems
+        name = self._names.get(problem.file)
+        if name is None:  # named as the folder holds it: links are not followed, nor is the disk read
+            root, file = Path(os.path.abspath(self._directory)), Path(os.path.abspath(problem.file))
+            name = self._names[problem.file] = (
+                file.relative_to(root).as_posix() if file.is_relative_to(root) else problem.file
+            )
+        return f"{name}:{problem.line}:{problem.column}: {problem.message}"
+
+
+def problem_lines(problems: Sequence[Problem], directory: Path) -> ProblemLines:
+    return ProblemLines(problems, directory)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
 
 import aiohttp
@@ -21,6 +23,19 @@ SETUP_HELP = (
     "DISCORD_TOKEN in .env, or try StoryBot without Discord: `storybot console`."
 )
 LOGIN_REFUSED = "Discord rejected the token in DISCORD_TOKEN; reset it in the developer portal and update .env."
+PRIVILEGED_INTENT = "Discord refused a privileged intent; enable it in the developer portal or remove it."
+# The gateway close codes after which Discord will not accept the same connection again: reconnecting
+# would fail the same way, so the bot stops with one line saying what to change.
+FATAL_CLOSE = {
+    4004: LOGIN_REFUSED,
+    4010: "Discord refused the shard settings (invalid shard); check STORYBOT_SHARDS and STORYBOT_SHARD_IDS.",
+    4011: "Discord requires this bot to be sharded; set STORYBOT_SHARDS=auto.",
+    4012: "Discord refused the gateway API version; upgrade StoryBot and discord.py.",
+    4013: "Discord refused the gateway intents as invalid; this is a bug in StoryBot's intents.",
+    4014: PRIVILEGED_INTENT,
+}
+SHUTDOWN_GRACE = 5.0  # seconds for an orderly stop: the edit being saved finishes, the gateway closes
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)  # systemd and `docker stop`; Ctrl+C
 
 
 def unreachable(settings: Settings) -> str:
@@ -41,31 +56,71 @@ def create_bot(
 
 
 def run_bot(settings: Settings, engine: Engine) -> int:
-    """Run until stopped (Ctrl+C). Returns the process exit code."""
+    """Run until stopped (SIGTERM, SIGINT or Ctrl+C). Returns the process exit code."""
     if not settings.discord_token:
         sys.stderr.write(SETUP_HELP + "\n")
         return 2
     bot = create_bot(settings, engine)
     try:
-        asyncio.run(_start(bot, settings.discord_token.reveal()))
+        asyncio.run(_start(bot, settings.discord_token.get_secret_value()))
     except discord.LoginFailure:
         sys.stderr.write(LOGIN_REFUSED + "\n")
         return 1
     except discord.PrivilegedIntentsRequired:
         # Cannot happen with StoryBot's intents, unless someone adds a privileged one.
-        sys.stderr.write("Discord refused a privileged intent; enable it in the developer portal or remove it.\n")
+        sys.stderr.write(PRIVILEGED_INTENT + "\n")
+        return 1
+    except discord.ConnectionClosed as error:
+        sys.stderr.write(closed_text(error.code, error.reason) + "\n")
         return 1
     except (aiohttp.ClientError, OSError) as error:
         sys.stderr.write(f"{unreachable(settings)} ({error.__class__.__name__}: {error}).\n")
         return 1
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # where signal handlers cannot be installed (Windows)
         log.info("stopped")
     return 0
 
 
+def closed_text(code: int | None, reason: str | None) -> str:
+    """One line for a gateway connection Discord closed for good."""
+    if code in FATAL_CLOSE:
+        return FATAL_CLOSE[code]
+    because = f": {reason}" if reason else ""
+    return f"Discord closed the gateway connection (code {code}{because}) and StoryBot stopped."
+
+
 async def _start(bot: StoryBot, token: str) -> None:
-    async with bot:
-        await bot.start(token)
+    """Run the bot until it stops by itself (an error is raised) or a stop signal arrives (an orderly close)."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    handled: list[signal.Signals] = []
+    for number in STOP_SIGNALS:
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows' event loop
+            loop.add_signal_handler(number, stop.set)
+            handled.append(number)
+    try:
+        async with bot:
+            running = asyncio.create_task(bot.start(token), name="storybot-gateway")
+            stopping = asyncio.create_task(stop.wait(), name="storybot-stop-signal")
+            await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+            if running.done():
+                running.result()  # the reason it stopped, raised
+                return
+            log.info("stopping: closing the gateway, finishing the edit in progress, closing the store")
+            try:
+                # close() stops the watcher, lets the edit being saved finish (queued ones are dropped),
+                # closes the gateway and the HTTP session, then the store.
+                await asyncio.wait_for(bot.close(), SHUTDOWN_GRACE)
+            except TimeoutError:
+                log.warning("did not stop within %.0f s; leaving anyway (edits are atomic)", SHUTDOWN_GRACE)
+            running.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await running
+            log.info("stopped")
+    finally:
+        for number in handled:
+            loop.remove_signal_handler(number)
 
 
 def sync_commands(settings: Settings, engine: Engine, guild_id: int | None) -> int:
@@ -75,7 +130,7 @@ def sync_commands(settings: Settings, engine: Engine, guild_id: int | None) -> i
         return 2
     bot = create_bot(settings, engine, sync_on_start=False, watch_quiet=None)
     try:
-        synced = asyncio.run(_sync(bot, settings.discord_token.reveal(), guild_id))
+        synced = asyncio.run(_sync(bot, settings.discord_token.get_secret_value(), guild_id))
     except discord.LoginFailure:
         sys.stderr.write(LOGIN_REFUSED + "\n")
         return 1

@@ -2,6 +2,10 @@
 
 Replies are also sent with `AllowedMentions.none()`, so escaping here is the second lock on the door:
 it also keeps a reader from seeing `@everyone` rendered as if the bot had shouted it.
+
+Bidirectional controls are removed from everything echoed: a right-to-left override (U+202E) in a
+question would otherwise reverse the rest of the bot's line ("You asked: ...") and make it seem to
+say something it does not.
 """
 
 from __future__ import annotations
@@ -17,8 +21,18 @@ _EVERYONE = re.compile(r"@(everyone|here)\b", re.IGNORECASE)
 _MENTION = re.compile(r"<(@[!&]?|#)(\d+)>")
 
 
+# Embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069), the LTR/RTL marks and the Arabic letter mark.
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+_NO_BIDI = str.maketrans(dict.fromkeys(BIDI_CONTROLS))
+
+
+def without_bidi_controls(text: str) -> str:
+    """Text with no bidirectional control characters: it reads in the order it was typed."""
+    return text.translate(_NO_BIDI)
+
+
 def _inert(text: str) -> str:
-    text = _MENTION.sub("<\\1\u200b\\2>", text)
+    text = _MENTION.sub("<\\1\u200b\\2>", without_bidi_controls(text))
     return _EVERYONE.sub("@\u200b\\1", text)
 
 

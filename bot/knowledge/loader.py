@@ -19,6 +19,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
+import os
 import sys
 from array import array
 from bisect import bisect_right
@@ -32,14 +33,21 @@ from typing import Any
 from rapidfuzz import process
 
 from bot.answering.normalize import clean
+from bot.knowledge.files import Unreadable, read_inside, real_path
 from bot.knowledge.model import Entry, Evidence, Kind, KnowledgeBase, Quote, Source, Speaker, Synonyms
 from bot.knowledge.schema import EVIDENCE_FIELDS, ID_PATTERN, KINDS, SECTIONS, SINGULAR, FieldSpec, FieldType
 from bot.knowledge.verbatim import SourceText, first_difference
-from bot.knowledge.yaml_positions import LocatedDocument, Path_, Position, YamlProblem, load_data, parse
+from bot.knowledge.yaml_positions import LocatedDocument, Path_, Position, YamlProblem, load_data, locate
 
 log = logging.getLogger(__name__)
 
-MAX_FILE_BYTES = 256 * 1024 * 1024  # far above any real knowledge file; refuses runaway input
+# A folder with a million mistakes is one mistake made a million times (a generated file, a bad paste):
+# the first thousand are kept with positions and the rest only counted, so a hostile folder costs
+# bounded memory and time to report; the first hundred are listed in a message.
+MAX_PROBLEMS_KEPT = 1000
+MAX_PROBLEMS_LISTED = 100
+SHOWN_TEXT = 80  # characters of a key, id or value echoed in a message; a 50 MB key is shown cut
+SUGGESTION_MAX_LENGTH = 64  # "did you mean" only for keys and ids up to this long: fuzzy matching is not free
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
@@ -56,15 +64,37 @@ class Problem:
         return f"{self.file}:{self.line}:{self.column}: {self.message}"
 
 
-class KnowledgeError(Exception):
-    """The knowledge directory is invalid; `problems` says where and why."""
+class Problems(list[Problem]):
+    """Problems found, in order; `total` also counts those past the ones kept (`MAX_PROBLEMS_KEPT`)."""
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
+    def __init__(self, problems: Iterable[Problem] = (), total: int | None = None) -> None:
+        super().__init__(problems)
+        self.total = len(self) if total is None else max(total, len(self))
+
+
+def problem_count(problems: Iterable[Problem]) -> int:
+    """How many problems there were, counting those not kept."""
+    total = getattr(problems, "total", None)
+    return total if isinstance(total, int) else len(list(problems))
+
+
+class KnowledgeError(Exception):
+    """The knowledge directory is invalid; `problems` says where and why (`total` counts them all)."""
+
+    def __init__(self, problems: Iterable[Problem], total: int | None = None) -> None:
         self.problems = tuple(problems)
-        count = len(self.problems)
-        lines = [str(p) for p in self.problems]
-        lines.append(f"{count} problem{'s' if count != 1 else ''} found; the knowledge base was not loaded.")
+        self.total = max(len(self.problems), problem_count(problems) if total is None else total)
+        lines = [str(p) for p in self.problems[:MAX_PROBLEMS_LISTED]]
+        if self.total > len(lines):
+            lines.append(f"… and {self.total - len(lines):,} more.")
+        count = self.total
+        lines.append(f"{count:,} problem{'s' if count != 1 else ''} found; the knowledge base was not loaded.")
         super().__init__("\n".join(lines))
+
+
+def shown(text: str) -> str:
+    """Text from a knowledge file as a message quotes it: cut to `SHOWN_TEXT` characters."""
+    return text if len(text) <= SHOWN_TEXT else text[: SHOWN_TEXT - 1] + "…"
 
 
 def bundled_knowledge_dir() -> Path:
@@ -88,10 +118,14 @@ def knowledge_files(directory: Path) -> list[Path]:
 
 
 def display_path(path: Path) -> str:
-    """A path as a person wants to read it: relative to where they are, when it is below it."""
+    """A path as a person wants to read it: relative to where they are, when it is below it.
+
+    Links are not followed: a knowledge file that is a link is named as the curator sees it, and
+    never by the place outside the folder it may point to.
+    """
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
+    except (ValueError, OSError):
         return str(path)
 
 
@@ -265,12 +299,14 @@ class _Phrasings:
 @dataclass(slots=True)
 class _Validation:
     overrides: dict[Path, bytes]  # planned contents of files, by resolved path
+    root: Path  # the knowledge directory: nothing outside it is read
     files: list[Path] = field(default_factory=list)  # the knowledge files read, by index
     fixed: list[Problem] = field(default_factory=list)  # problems whose position is known at once
     found: list[_Found] = field(default_factory=list)  # problems whose position is worked out at the end
     # Some file or section could not be read, so the ids it holds are unknown: reporting every
     # reference to them would bury the one real problem under dozens of false ones.
     incomplete: bool = False
+    counted: int = 0  # every problem found, kept or not
     digests: dict[Path, bytes] = field(default_factory=dict)  # every file read, by resolved path
     texts: dict[Path, str] = field(default_factory=dict)  # source texts read, by resolved path
     claims: dict[str, _Claims] = field(default_factory=lambda: {name: _Claims(name) for name in SECTIONS})
@@ -284,30 +320,44 @@ class _Validation:
 
     @property
     def count(self) -> int:
-        return len(self.fixed) + len(self.found)
+        return self.counted
+
+    @property
+    def full(self) -> bool:
+        """No more problems are kept: a message's costlier parts ("did you mean") need not be worked out."""
+        return self.counted >= MAX_PROBLEMS_KEPT
 
     def read_bytes(self, file: Path) -> bytes:
-        """The bytes of a file (or its planned contents), noted for the fingerprint."""
-        key = file.resolve()
-        raw = self.overrides[key] if key in self.overrides else file.read_bytes()
+        """The bytes of a file (or its planned contents), noted for the fingerprint.
+
+        Raises `Unreadable` for a file outside the knowledge directory, or one that is not a regular file.
+        """
+        key = real_path(file)
+        raw = self.overrides[key] if key in self.overrides else read_inside(file, self.root)
         self.digests[key] = hashlib.sha256(raw).digest()
         return raw
 
+    def _keep(self) -> bool:
+        self.counted += 1
+        return self.counted <= MAX_PROBLEMS_KEPT
+
     def report_at(self, file: Path, where: Position, message: str) -> None:
-        self.fixed.append(Problem(display_path(file), where.line, where.column, message))
+        if self._keep():
+            self.fixed.append(Problem(display_path(file), where.line, where.column, message))
 
     def report(self, place: Place, *parts: str | Place) -> None:
-        self.found.append(_Found(place, parts))
+        if self._keep():
+            self.found.append(_Found(place, parts))
 
-    def problems(self) -> list[Problem]:
-        """Every problem, with positions: each file that has problems is parsed again, once."""
+    def problems(self) -> Problems:
+        """The problems kept, with positions (each file that has any is parsed again, once), and the count."""
         places: dict[int, set[tuple[Path_, bool]]] = {}
         for found in self.found:
             for place in (found.place, *(part for part in found.parts if not isinstance(part, str))):
                 places.setdefault(place[0], set()).add(place[1:])
         positions: dict[Place, Position] = {}
         for index, wanted in places.items():
-            located = self._located(index)
+            located = self._located(index, wanted)
             for path, key in wanted:
                 positions[(index, path, key)] = located.where_key(path) if key else located.where(path)
         problems = list(self.fixed)
@@ -319,17 +369,17 @@ class _Validation:
                 for part in found.parts
             )
             problems.append(Problem(display_path(self.files[index]), where.line, where.column, message))
-        return sorted(problems)
+        return Problems(sorted(problems), self.counted)
 
-    def _located(self, index: int) -> LocatedDocument:
+    def _located(self, index: int, wanted: set[tuple[Path_, bool]]) -> LocatedDocument:
         file = self.files[index]
-        key = file.resolve()
+        key = real_path(file)
         try:
-            raw = self.overrides[key] if key in self.overrides else file.read_bytes()
+            raw = self.overrides[key] if key in self.overrides else read_inside(file, self.root)
             if hashlib.sha256(raw).digest() != self.digests.get(key):
                 log.warning("%s changed while it was being checked; positions may be off", display_path(file))
-            return parse(raw.decode("utf-8"))
-        except (OSError, UnicodeDecodeError, YamlProblem):
+            return locate(raw.decode("utf-8"), wanted)
+        except (Unreadable, UnicodeDecodeError, YamlProblem):
             log.warning("%s could not be read again; its problems are shown at its start", display_path(file))
             return LocatedDocument(None, {}, {})
 
@@ -338,7 +388,10 @@ class _Validation:
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    best = process.extractOne(word, list(choices), score_cutoff=70)
+    """A suggestion for a misspelt key or id; none for a long one (matching a 50 MB key took 3.3 GB)."""
+    if len(word) > SUGGESTION_MAX_LENGTH:
+        return ""
+    best = process.extractOne(word, [c for c in choices if len(c) <= SUGGESTION_MAX_LENGTH], score_cutoff=70)
     return f" Did you mean {best[0]!r}?" if best else ""
 
 
@@ -350,7 +403,7 @@ def _check_field(v: _Validation, rec: _Record, spec: FieldSpec, value: Any, sub:
         if not isinstance(value, str) or not value:
             _wrong(v, rec, name, value, sub, "an id such as `evan-greer`")
         elif not _ID_CHARS.issuperset(value) or value.startswith("-"):
-            v.report(rec.at(*sub, name), f"`{name}` {value!r} must use only a-z, 0-9 and '-' ({ID_PATTERN}).")
+            v.report(rec.at(*sub, name), f"`{name}` {shown(value)!r} must use only a-z, 0-9 and '-' ({ID_PATTERN}).")
     elif kind is FieldType.TEXT:
         if not isinstance(value, str) or not value.strip():
             _wrong(v, rec, name, value, sub, "some text")
@@ -413,9 +466,10 @@ def _check_mapping(
     if not known.keys() >= data.keys():
         for key in data:
             if key not in known:
-                hint = _did_you_mean(key, known)
+                hint = "" if v.full else _did_you_mean(key, known)
                 v.report(
-                    rec.at_key(*sub, key), f"unknown field `{key}` in {what}.{hint} Known fields: {', '.join(known)}."
+                    rec.at_key(*sub, key),
+                    f"unknown field `{shown(str(key))}` in {what}.{hint} Known fields: {', '.join(known)}.",
                 )
     ok = True
     for spec in fields:
@@ -432,9 +486,6 @@ def _read_file(v: _Validation, file: Path) -> tuple[bool, Any]:
     """Whether the file could be read as YAML, and its plain data."""
     start = Position(1, 1)
     try:
-        if file.resolve() not in v.overrides and file.stat().st_size > MAX_FILE_BYTES:
-            v.report_at(file, start, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; split it into several files.")
-            return False, None
         raw = v.read_bytes(file)
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -445,8 +496,8 @@ def _read_file(v: _Validation, file: Path) -> tuple[bool, Any]:
         v.report_at(file, where, f"file is not UTF-8 text (byte {exc.start}); save it as UTF-8.")
         v.incomplete = True
         return False, None
-    except OSError as exc:
-        v.report_at(file, start, f"cannot read the file: {exc.strerror}.")
+    except Unreadable as exc:
+        v.report_at(file, start, f"cannot read the file: {exc.reason}.")
         v.incomplete = True
         return False, None
     try:
@@ -467,8 +518,11 @@ def _collect(v: _Validation, index: int, data: Any) -> None:
         return
     for section, items in data.items():
         if section not in SECTIONS:
-            hint = _did_you_mean(section, SECTIONS)
-            v.report((index, (section,), True), f"unknown section `{section}`.{hint} Sections: {', '.join(SECTIONS)}.")
+            hint = "" if v.full else _did_you_mean(section, SECTIONS)
+            v.report(
+                (index, (section,), True),
+                f"unknown section `{shown(str(section))}`.{hint} Sections: {', '.join(SECTIONS)}.",
+            )
             v.incomplete = True
             continue
         if items is None:
@@ -528,16 +582,18 @@ def _build_source(v: _Validation, rec: _Record, ordinal: int, valid: bool) -> So
         )
         return None
     if text is None:
-        path = (v.files[rec.file].parent / str(file_name)).resolve()
-        text = v.texts.get(path)
+        path = v.files[rec.file].parent / str(file_name)
+        key = real_path(path)
+        text = v.texts.get(key)
         if text is None:
             try:
-                text = v.texts[path] = v.read_bytes(path).decode("utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
+                text = v.texts[key] = v.read_bytes(path).decode("utf-8")
+            except (Unreadable, UnicodeDecodeError) as exc:
+                reason = exc.reason if isinstance(exc, Unreadable) else "it is not UTF-8 text"
                 v.report(
                     rec.at("text_file"),
-                    f"cannot read `{file_name}` ({reason}); the path is relative to this YAML file.",
+                    f"cannot read `{shown(str(file_name))}` ({reason}); the path is relative to this YAML file "
+                    "and must stay inside the knowledge folder.",
                 )
                 return None
     return Source(
@@ -674,10 +730,10 @@ def _check_ref(v: _Validation, value: Any, section: str, claims: _Claims, ordina
         return True
     if v.incomplete:
         return False  # it may be defined in what could not be read, which is reported already
-    hint = _did_you_mean(value, known)
+    hint = "" if v.full else _did_you_mean(value, known)
     v.report(
         claims.at(ordinal, *sub),
-        f"no {SINGULAR[section]} has the id `{value}`.{hint} Add it to `{section}` or correct the id.",
+        f"no {SINGULAR[section]} has the id `{shown(value)}`.{hint} Add it to `{section}` or correct the id.",
     )
     return False
 
@@ -747,7 +803,7 @@ def _cross_check(v: _Validation) -> None:
 def _fingerprint(v: _Validation, directory: Path) -> str:
     """A digest of every file the knowledge base was built from (YAML and source texts)."""
     digest = hashlib.sha256()
-    root = directory.resolve()
+    root = real_path(directory)
     for path in sorted(v.digests):
         digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
         digest.update(v.digests[path])
@@ -772,13 +828,14 @@ def _collector_paused() -> Iterator[None]:
 
 def validate_knowledge(
     directory: Path, overrides: Mapping[Path, str] | None = None
-) -> tuple[KnowledgeBase | None, list[Problem]]:
-    """Check a knowledge directory; return the knowledge base, or None and every problem found.
+) -> tuple[KnowledgeBase | None, Problems]:
+    """Check a knowledge directory; return the knowledge base, or None and the problems found.
 
     `overrides` checks planned edits before they are written: file path → the text it would have
-    (a new YAML file is included too).
+    (a new YAML file is included too). Only files inside `directory` are read (see `files`), and at
+    most `MAX_PROBLEMS_KEPT` problems are kept; `Problems.total` counts them all.
     """
-    v = _Validation({p.resolve(): t.encode("utf-8") for p, t in (overrides or {}).items()})
+    v = _Validation({real_path(p): t.encode("utf-8") for p, t in (overrides or {}).items()}, directory)
     if not directory.is_dir():
         v.report_at(directory, Position(1, 1), "no such knowledge directory; pass --kb with a folder of YAML files.")
         return None, v.problems()
@@ -786,7 +843,7 @@ def validate_knowledge(
     planned = [
         p
         for p in (overrides or {})
-        if p.suffix in (".yaml", ".yml") and p.resolve() not in {f.resolve() for f in files}
+        if p.suffix in (".yaml", ".yml") and real_path(p) not in {real_path(f) for f in files}
     ]
     files = sorted([*files, *planned])
     if not files:
@@ -823,12 +880,12 @@ def validate_knowledge(
         len(kb.quotes),
         len(kb.entries),
     )
-    return kb, []
+    return kb, Problems()
 
 
 def load_knowledge(directory: Path | str) -> KnowledgeBase:
     """Load and validate a knowledge directory, or raise `KnowledgeError` listing every problem."""
     kb, problems = validate_knowledge(Path(directory))
     if kb is None:
-        raise KnowledgeError(problems)
+        raise KnowledgeError(problems, problems.total)
     return kb

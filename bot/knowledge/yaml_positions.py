@@ -11,6 +11,7 @@ laughs" documents harmless.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,6 +152,70 @@ class LocatedDocument:
 
     def where_key(self, path: Path_) -> Position:
         return self.keys.get(path) or self.where(path)
+
+
+def locate(text: str, wanted: Iterable[tuple[Path_, bool]]) -> LocatedDocument:
+    """The positions of the values (True: the keys) at `wanted` paths, and of the values enclosing them.
+
+    For a document that loads (see `load_data`). `parse` composes every node to know every position; a
+    file with a million mistakes in a million keys held over a gigabyte that way, to place the thousand
+    problems kept. Here the parser's events stream past and only the positions asked for are kept;
+    containers off every wanted path are skipped without working out any path inside them.
+    """
+    keys_wanted = {wanted_path for wanted_path, key in wanted if key}
+    prefixes: set[Path_] = {()}
+    for wanted_path, _ in wanted:
+        prefixes.update(wanted_path[:end] for end in range(len(wanted_path) + 1))
+    document = LocatedDocument(None, {}, {})
+    loader: Any = _SafeLoader(text)  # PyYAML's loaders and events are untyped
+    # One frame per open container: [its path (None: skipped), next item index, the key waiting for its value]
+    stack: list[list[Any]] = []
+    try:
+        while (event := loader.get_event()) is not None:
+            kind = type(event)
+            if kind is yaml.StreamEndEvent:
+                break
+            if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                stack.pop()
+                continue
+            if kind not in (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent):
+                continue  # stream and document boundaries
+            path: Path_ | None = ()
+            if stack:
+                top = stack[-1]
+                parent = top[0]
+                if parent is None:
+                    path = None
+                elif top[1] is not None:  # a sequence: the next item
+                    path = (*parent, top[1])
+                    top[1] += 1
+                elif top[2] is _NO_KEY:  # a mapping's key
+                    if kind is yaml.ScalarEvent:
+                        key = str(event.value)
+                        if (*parent, key) in keys_wanted:
+                            document.keys[(*parent, key)] = Position.of(event.start_mark)
+                        top[2] = key
+                    else:
+                        top[2] = None  # not a key the data has; its value is skipped
+                    if kind is not yaml.ScalarEvent and kind is not yaml.AliasEvent:
+                        stack.append([None, None, _NO_KEY])
+                    continue
+                else:  # a mapping's value
+                    path = None if top[2] is None else (*parent, top[2])
+                    top[2] = _NO_KEY
+            if path is not None and path in prefixes:
+                document.values[path] = Position.of(event.start_mark)
+            else:
+                path = None
+            if kind is yaml.MappingStartEvent:
+                stack.append([path, None, _NO_KEY])
+            elif kind is yaml.SequenceStartEvent:
+                stack.append([path, 0, _NO_KEY])
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"YAML error: {exc}", Position(1, 1)) from None
+    finally:
+        loader.dispose()
+    return document
 
 
 def _at_end(text: str, mark: Any) -> bool:

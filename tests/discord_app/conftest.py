@@ -134,7 +134,13 @@ def story_engine() -> Engine:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", ask_rate=1, ask_per=5.0, mod_role_ids=frozenset({42}))
+    return Settings(
+        data_dir=tmp_path / "data",
+        ask_rate=1,
+        ask_per=5.0,
+        mod_role_ids=frozenset({42}),
+        mod_guild_ids=frozenset({GUILD_ID}),  # fakes are in no server the client knows of
+    )
 
 
 @pytest.fixture

@@ -36,3 +36,16 @@ def test_a_rejected_token_is_one_clear_line(
     assert err.count("\n") == 1
     assert "rejected" in err
     assert "not-a-real-token" not in err
+
+
+@pytest.mark.parametrize("code", [4004, 4010, 4011, 4012, 4013, 4014])
+def test_each_fatal_close_code_has_its_own_line(code: int) -> None:
+    text = runner.closed_text(code, "reason")
+    assert "\n" not in text
+    assert text == runner.FATAL_CLOSE[code]
+
+
+def test_another_close_code_is_named_with_discords_reason() -> None:
+    assert runner.closed_text(4999, "Gone fishing.") == (
+        "Discord closed the gateway connection (code 4999: Gone fishing.) and StoryBot stopped."
+    )

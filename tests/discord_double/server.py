@@ -79,6 +79,16 @@ MODAL = 9  # a callback type: open a modal (a pop-up form)
 # Privileged intents need approval in the developer portal; without it Discord closes the gateway with 4014.
 PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | MESSAGE_CONTENT_INTENT
 
+# The close codes Discord sends for good (no RESUME or IDENTIFY will succeed), with its reasons.
+FATAL_CLOSE_REASONS = {
+    4004: "Authentication failed.",
+    4010: "Invalid shard.",
+    4011: "Sharding required.",
+    4012: "Invalid API version.",
+    4013: "Invalid intent(s).",
+    4014: "Disallowed intent(s).",
+}
+
 OPTION_TYPES: dict[int, Callable[[Any], Any]] = {3: str, 4: int, 5: bool, 10: float}
 
 RECORDED = web.RequestKey("recorded", RecordedRequest)
@@ -214,6 +224,7 @@ class DiscordDouble:
         self.problems: list[str] = []  # unknown routes, refused requests, double acknowledgements
 
         self._guild_delivered = asyncio.Event()
+        self._identify_refusals: list[int] = []  # close codes for the next IDENTIFYs (see refuse_next_identify)
         self._rate_limits: list[_PlannedRateLimit] = []
         self._marks: dict[int, int] = {}  # message id -> len(requests) when it was dispatched
         self._runner: web.AppRunner | None = None
@@ -781,6 +792,10 @@ class DiscordDouble:
             await connection.ws.close(code=4001, message=b"Unknown opcode.")
 
     async def _identify(self, connection: Connection, data: JSON) -> None:
+        if self._identify_refusals:
+            code = self._identify_refusals.pop(0)
+            await connection.ws.close(code=code, message=FATAL_CLOSE_REASONS.get(code, "Refused.").encode())
+            return
         if data.get("token") != self.token:
             await connection.ws.close(code=4004, message=b"Authentication failed.")
             return
@@ -875,6 +890,12 @@ class DiscordDouble:
         if self.session is None or self.session.connection is None:
             raise AssertionError("the bot has no live gateway connection")
         return self.session.connection
+
+    def refuse_next_identify(self, code: int = 4004) -> None:
+        """Close the next IDENTIFY with `code` and Discord's reason for it, as Discord does when a token is
+        revoked after login (4004), or shards, API version or intents are wrong (4010-4014). The REST API
+        still accepts the token: only the gateway refuses."""
+        self._identify_refusals.append(code)
 
     async def close_gateway(self, code: int = 4000) -> None:
         """Close the bot's gateway connection with `code`, as Discord does on its side's errors."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import difflib
+import os
 import re
 import shutil
 from collections.abc import Awaitable, Callable
@@ -536,3 +537,54 @@ async def test_forms_and_buttons_check_again(double: DiscordDouble, kb_bot: Stor
     refusal = await double.wait_for_reply(pressed)
     assert refusal.body["content"] == NOT_MODERATOR and private(refusal)
     assert len(kb_bot.store.unanswered_groups(kb_bot.engine)) == 1
+
+
+# ---------------------------------------------------------------------------------------------- hostile folders
+
+PLANTED = "DISCORD_TOKEN=planted-outside-secret"  # made up: it must never reach Discord
+
+
+def sent_anything_with(double: DiscordDouble, text: str) -> list[str]:
+    """Every request the bot sent whose body holds `text`."""
+    return [str(request) for request in double.requests if text in str(request.json)]
+
+
+async def test_kb_reload_never_quotes_a_file_outside_the_folder(
+    double: DiscordDouble, kb_bot: StoryBot, knowledge: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "secret.txt").write_text(PLANTED + "\n", encoding="utf-8")
+    sources = knowledge / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    sources.write_text(text.replace("text_file: sources/", "text_file: ../secret.txt #", 1), encoding="utf-8")
+    (knowledge / "entries" / "zz-near.yaml").write_text(
+        "entries:\n  - id: zz-near\n    questions: [What is planted?]\n    answer: Something.\n    evidence:\n"
+        f"      - source: tech-police-surveillance-2020\n        excerpt: {PLANTED.replace('secret', 'secrets')}\n",
+        encoding="utf-8",
+    )
+    refused = await kb(double, "reload")
+    assert private(refused) and shown(refused).startswith("**Not reloaded:**")
+    assert "outside the knowledge folder" in shown(refused)
+    await mod_log(double, "outside the knowledge folder")  # the watcher's report, and the reload's
+    assert sent_anything_with(double, "planted-outside-secret") == []
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+async def test_a_fifo_in_the_folder_hangs_neither_teach_nor_reload(
+    double: DiscordDouble, kb_bot: StoryBot, knowledge: Path
+) -> None:
+    os.mkfifo(knowledge / "entries" / "pipe.yaml")
+    taught = await kb(double, "teach", {"question": DECLINED, "entry": "what-is-mijente"})
+    assert shown(taught).startswith("**Not saved:**")
+    assert "named pipe (FIFO)" in shown(taught)
+    refused = await kb(double, "reload")
+    assert "entries/pipe.yaml:1:1: cannot read the file: it is a named pipe (FIFO)" in shown(refused)
+    os.unlink(knowledge / "entries" / "pipe.yaml")
+    assert shown(await kb(double, "teach", {"question": DECLINED, "entry": "what-is-mijente"})).startswith("**Saved:**")
+
+
+async def test_a_loop_of_links_is_reported_not_an_apology(
+    double: DiscordDouble, kb_bot: StoryBot, knowledge: Path
+) -> None:
+    (knowledge / "entries" / "loop.yaml").symlink_to("loop.yaml")
+    taught = await kb(double, "teach", {"question": DECLINED, "entry": "what-is-mijente"})
+    assert "loop of symbolic links" in shown(taught)

@@ -5,12 +5,17 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sqlite3
 import sys
+import time
 from pathlib import Path
 
 from discord_double import DiscordDouble
 
+from bot.discord_app.runner import LOGIN_REFUSED
+
 STARTUP_TIMEOUT = 30.0  # a fresh interpreter importing discord.py; the double itself answers in milliseconds
+STOP_WITHIN = 8.0  # seconds from SIGTERM to exit: the runner's grace is 5 s, and it needs far less
 
 
 def storybot_env(double: DiscordDouble, data_dir: Path, token: str) -> dict[str, str]:
@@ -68,3 +73,68 @@ async def test_a_rejected_token_gets_one_clear_line(double: DiscordDouble, tmp_p
     assert b"Traceback" not in stderr
     assert b"rejected the token" in stderr
     double.problems.clear()  # the double records the refused login as a problem; here it is the point
+
+
+async def start_storybot(double: DiscordDouble, tmp_path: Path, **extra: str) -> asyncio.subprocess.Process:
+    env = storybot_env(double, tmp_path / "data", double.token)
+    env.update(extra)
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def test_a_token_refused_at_identify_gets_one_clear_line(double: DiscordDouble, tmp_path: Path) -> None:
+    double.refuse_next_identify(4004)  # REST still takes the token; the gateway does not
+    process = await start_storybot(double, tmp_path)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=STARTUP_TIMEOUT)
+    text = stderr.decode()
+    assert process.returncode == 1
+    assert "Traceback" not in text
+    assert text.splitlines()[-1] == LOGIN_REFUSED
+    assert len(double.connections) == 1, "a refused token must not be tried again and again"
+
+
+async def test_sigterm_closes_the_gateway_and_the_store_and_exits_0(double: DiscordDouble, tmp_path: Path) -> None:
+    process = await start_storybot(double, tmp_path)
+    await double.wait_until_connected(timeout=STARTUP_TIMEOUT)
+    await double.wait_for_request(lambda r: r.method == "PUT" and "/commands" in r.path, timeout=STARTUP_TIMEOUT)
+    sent = await double.send_command("ask", {"question": "what is the weather on mars?"})
+    await double.wait_for_reply(sent)
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=STOP_WITHIN)
+    took = time.monotonic() - started
+    text = stderr.decode()
+    assert process.returncode == 0, text
+    assert "Traceback" not in text
+    assert took < STOP_WITHIN
+    assert "stopped" in text.splitlines()[-1]
+    assert double.connections[-1].ws.closed, "the gateway connection was closed, not dropped"
+    store = tmp_path / "data" / "storybot.sqlite3"
+    assert not store.with_name(store.name + "-wal").exists(), "the store was closed (its log checkpointed)"
+    with sqlite3.connect(store) as db:
+        assert db.execute("SELECT question FROM questions").fetchall() == [("what is the weather on mars?",)]
+
+
+async def test_debug_logs_carry_no_token_and_no_interaction_url(double: DiscordDouble, tmp_path: Path) -> None:
+    process = await start_storybot(double, tmp_path, STORYBOT_LOG_LEVEL="DEBUG")
+    try:
+        await double.wait_until_connected(timeout=STARTUP_TIMEOUT)
+        await double.wait_for_request(lambda r: r.method == "PUT" and "/commands" in r.path, timeout=STARTUP_TIMEOUT)
+        sent = await double.send_command("ask", {"question": "which companies paused facial recognition?"})
+        await double.wait_for_reply(sent)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=STOP_WITHIN)
+    text = stderr.decode()
+    assert f"/interactions/{sent.id}/[redacted]/callback" in text, "the callback URL is logged, redacted"
+    assert sent.token not in text
+    assert double.token not in text
+    assert "'token': '[redacted]'" in text or '"token": "[redacted]"' in text  # the INTERACTION_CREATE event

@@ -18,7 +18,7 @@ from bot.discord_app.cogs.moderation._views import EditEntryModal, EntryFormModa
 from bot.discord_app.cogs.quotes import speaker_choices
 from bot.discord_app.curator import author_of, split_phrasings
 from bot.discord_app.kb_text import history_embed, since, stats_embed, unanswered_embed
-from bot.discord_app.permissions import NotModerator, is_moderator
+from bot.discord_app.permissions import ModerationOff, NotModerator, is_moderator, refusal_for
 from bot.discord_app.safety import quiet_mentions
 from bot.discord_app.views import NO_MENTIONS, respond_privately
 
@@ -64,13 +64,19 @@ class Moderation(commands.Cog):
         self.bot = bot
 
     def moderates(self, interaction: discord.Interaction[StoryBot]) -> bool:
-        return is_moderator(interaction.user, interaction.permissions, self.bot.settings.mod_role_ids)
+        return (
+            is_moderator(interaction.user, interaction.permissions, self.bot.settings.mod_role_ids)
+            and refusal_for(interaction) is None
+        )
 
     async def interaction_check(self, interaction: discord.Interaction[StoryBot], /) -> bool:  # type: ignore[override]
         """Runs before every /kb command: one place, so a new subcommand cannot forget it."""
-        if self.moderates(interaction):
-            return True
-        raise NotModerator("moderators only")
+        if not is_moderator(interaction.user, interaction.permissions, self.bot.settings.mod_role_ids):
+            raise NotModerator("moderators only")
+        refusal = refusal_for(interaction)
+        if refusal is not None:  # a moderator, but of a server that may not change the shared knowledge base
+            raise ModerationOff(refusal)
+        return True
 
     # ------------------------------------------------------------------ reload
 
@@ -169,7 +175,7 @@ class Moderation(commands.Cog):
         self, interaction: discord.Interaction[StoryBot], count: app_commands.Range[int, 1, 25] = HISTORY_DEFAULT
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        changes = await asyncio.to_thread(self.bot.store.changes, count)
+        changes = await asyncio.to_thread(self.bot.store.changes, count, guild_id=interaction.guild_id)
         await interaction.followup.send(embed=history_embed(changes), ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @kb.command(name="undo", description="Revert the last change, or the one you name.")
@@ -177,7 +183,17 @@ class Moderation(commands.Cog):
     async def undo(self, interaction: discord.Interaction[StoryBot], change: int | None = None) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         who = author_of(interaction)
-        await self.bot.curator.change(interaction, lambda editor: editor.undo(change, **who))
+        # Only this server's changes: found here, then undone by id (the editor knows nothing of servers).
+        store, guild_id = self.bot.store, interaction.guild_id
+        if change is None:
+            target = await asyncio.to_thread(store.last_undoable, guild_id=guild_id)
+        else:
+            target = await asyncio.to_thread(store.change, change, guild_id=guild_id)
+        if target is None:
+            missing = "Nothing to undo" if change is None else f"There is no change #{change}"
+            await self.bot.curator.tell(interaction, f"{missing} in this server's history (`/kb history`).")
+            return
+        await self.bot.curator.change(interaction, lambda editor: editor.undo(target.id, **who))
 
     # ------------------------------------------------------------------ what readers asked
 
@@ -187,7 +203,11 @@ class Moderation(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         engine = self.bot.engine
         groups = await asyncio.to_thread(
-            self.bot.store.unanswered_groups, engine, since=since(period), limit=UNANSWERED_SHOWN + 1
+            self.bot.store.unanswered_groups,
+            engine,
+            since=since(period),
+            limit=UNANSWERED_SHOWN + 1,
+            guild_id=interaction.guild_id,
         )
         more = len(groups) > UNANSWERED_SHOWN
         groups = groups[:UNANSWERED_SHOWN]
@@ -202,7 +222,7 @@ class Moderation(commands.Cog):
     @app_commands.describe(period="The period to count.")
     async def stats(self, interaction: discord.Interaction[StoryBot], period: Period = "week") -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        counted = await asyncio.to_thread(self.bot.store.stats, since=since(period))
+        counted = await asyncio.to_thread(self.bot.store.stats, since=since(period), guild_id=interaction.guild_id)
         labels = {entry.id: entry.questions[0] for entry in self.bot.engine.kb.entries.values()}
         embed = stats_embed(counted, period, labels)
         await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
@@ -280,7 +300,7 @@ class Moderation(commands.Cog):
     ) -> list[app_commands.Choice[int]]:
         if not self.moderates(interaction):
             return []
-        recent = await asyncio.to_thread(self.bot.store.changes, limits.CHOICES * 4)
+        recent = await asyncio.to_thread(self.bot.store.changes, limits.CHOICES * 4, guild_id=interaction.guild_id)
         typed = current.strip().lower()
         choices = []
         for change in recent:

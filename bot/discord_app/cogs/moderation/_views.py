@@ -19,7 +19,7 @@ from bot.discord_app import limits
 from bot.discord_app.curator import author_of, split_lines
 from bot.discord_app.embeds import APOLOGY, NOT_MODERATOR
 from bot.discord_app.kb_text import unanswered_embed
-from bot.discord_app.permissions import is_moderator
+from bot.discord_app.permissions import is_moderator, refusal_for
 from bot.discord_app.views import NO_MENTIONS, respond_privately
 
 if TYPE_CHECKING:
@@ -53,10 +53,14 @@ def text_input(
 async def moderator_check(interaction: discord.Interaction[Any]) -> bool:
     """Forms and buttons check again: a role can be taken away while a form is open."""
     bot: StoryBot = interaction.client
-    if is_moderator(interaction.user, interaction.permissions, bot.settings.mod_role_ids):
-        return True
-    await respond_privately(interaction, NOT_MODERATOR)
-    return False
+    if not is_moderator(interaction.user, interaction.permissions, bot.settings.mod_role_ids):
+        await respond_privately(interaction, NOT_MODERATOR)
+        return False
+    refusal = refusal_for(interaction)
+    if refusal is not None:
+        await respond_privately(interaction, refusal)
+        return False
+    return True
 
 
 class _Form(discord.ui.Modal):
