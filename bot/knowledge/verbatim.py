@@ -19,15 +19,15 @@ _QUOTE_MARKS = "\"'"  # after curly quotes are made straight
 _SHOWN_WORDS = 8  # words of a difference worth showing; more is noise
 
 
-def _squeeze(text: str) -> str:
-    """Text without whitespace and with straight quotes."""
+def squeeze(text: str) -> str:
+    """Text without whitespace and with straight quotes: what a verbatim comparison compares."""
     if not text.isascii():  # every quote made straight is outside ASCII
         text = text.translate(_QUOTES)
     return "".join(text.split())  # the same whitespace as `\s`, several times faster than a regex
 
 
 def _origins(text: str) -> list[int]:
-    """For each character of `_squeeze(text)`, where it came from in `text` (only needed to show a passage)."""
+    """For each character of `squeeze(text)`, where it came from in `text` (only needed to show a passage)."""
     return [i for i, char in enumerate(text) if not char.isspace()]
 
 
@@ -40,19 +40,19 @@ class SourceText:
 
     @classmethod
     def of(cls, text: str) -> SourceText:
-        return cls(text, _squeeze(text))
+        return cls(text, squeeze(text))
 
     @property
     def origin(self) -> list[int]:
         return _origins(self.text)
 
     def contains(self, excerpt: str) -> bool:
-        needle = _squeeze(excerpt)
+        needle = squeeze(excerpt)
         return bool(needle) and needle in self.squeezed
 
     def closest_passage(self, excerpt: str) -> str:
         """The passage of the source most like `excerpt`, to show a curator what to copy."""
-        needle = _squeeze(excerpt)
+        needle = squeeze(excerpt)
         if not needle or not self.squeezed:
             return ""
         found = fuzz.partial_ratio_alignment(needle, self.squeezed)

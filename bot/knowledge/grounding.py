@@ -1,0 +1,283 @@
+"""Proving a curated answer grounded: every figure, name and quoted phrase in it is in its support.
+
+An entry's support is what the entry rests on: its evidence excerpts, the quotes it cites, and the
+people and organisations it is about or quotes (their names, aliases, roles, affiliations and
+descriptions). The answer may paraphrase, but three kinds of word must be found there:
+
+- figures: numbers (`400`, `4.2 million`), money (`£460million`, `$4.2m`), percentages, months
+  and counts in words (`two`, `one-year`, `dozens`), compared by value, so `two` is supported by `2`;
+- names of people and organisations: a name the knowledge base knows counts through any of its
+  aliases and possessives (`Amazon's`); any other capitalised word that is not ordinary English at
+  the start of a sentence must itself occur in the support;
+- quoted phrases: words in quotation marks must be word for word in the support.
+
+`Grounding` is built once per knowledge base (the names it knows and the words of its sources) and
+then checks each entry in a few microseconds: it runs on every load.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from english_words import get_english_words_set
+
+from bot.answering.normalize import STOPWORDS
+from bot.knowledge.model import Entry, Quote, Speaker
+from bot.knowledge.verbatim import squeeze
+
+__all__ = ["Grounding", "Unsupported", "is_english_word"]
+
+# Webster's Second (1934): ordinary words in lower case, proper nouns capitalised, and no company of today.
+_WORD_LIST = "web2"
+
+
+@cache
+def _english() -> frozenset[str]:
+    return frozenset(get_english_words_set([_WORD_LIST], lower=False, alpha=True))
+
+
+def is_english_word(word: str) -> bool:
+    """Whether `word`, in lower case, is an ordinary English word (not only a name)."""
+    return word.lower() in _english()
+
+
+_SCALES = {
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "m": 1e6,
+    "mn": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+    "tn": 1e12,
+}
+_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+_UNITS += "seventeen eighteen nineteen"
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety"
+_WORD_VALUES: dict[str, float] = {w: float(i) for i, w in enumerate(_UNITS.split())}
+_WORD_VALUES.update({w: float(20 + 10 * i) for i, w in enumerate(_TENS.split())})
+_WORD_VALUES.update({"hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9, "dozen": 12.0})
+# Plural counts ("dozens of", "hundreds of") say how many only roughly: each is a figure of its own.
+_VAGUE_COUNTS = frozenset({"dozens", "hundreds", "thousands", "millions", "billions", "scores"})
+_MONTHS = frozenset(
+    {"January", "February", "March", "April", "May", "June"}
+    | {"July", "August", "September", "October", "November", "December"}
+)
+
+_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_SCALE = r"(?:thousand|million|billion|trillion|bn|mn|tn|m|k|b)"
+_FIGURE = re.compile(
+    rf"(?P<cur>[£$€¥])\s?(?P<money>{_NUMBER})(?:\s?(?P<mscale>{_SCALE}))?\b"
+    rf"|(?P<num>{_NUMBER})(?:(?P<pct>\s?(?:%|per\s?cent\b|percent\b))|\s?(?P<scale>thousand|million|billion|trillion|bn)\b)?"
+    rf"|\b(?P<word>(?:{'|'.join(sorted(_WORD_VALUES, key=len, reverse=True))})s?)(?![\w])"
+    rf"|\b(?P<month>{'|'.join(sorted(_MONTHS))})\b",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”")
+_CAPITALISED = re.compile(r"\b[A-Z][\w]*(?:[.&'’-][A-Z0-9][\w]*)*")
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[\"“(‘'\[—–-]\s*)$")
+_WORDS = re.compile(r"[a-z]+(?:['’][a-z]+)?")
+_WORD_CHARS = r"\w"
+
+
+@dataclass(frozen=True, slots=True)
+class Unsupported:
+    """A word of an answer that its entry's support does not back, where it is and what to do."""
+
+    word: str
+    start: int  # offset in the answer
+    kind: str  # "figure", "name" or "quote"
+
+    @property
+    def message(self) -> str:
+        if self.kind == "figure":
+            return (
+                f"the answer says {self.word!r}, a figure that is not in this entry's evidence, quotes or people. "
+                "Give the figure the evidence gives, or add the excerpt that says it to `evidence`."
+            )
+        if self.kind == "name":
+            return (
+                f"the answer names {self.word!r}, who is not in this entry's evidence, quotes or people. Name only "
+                "whom the evidence names, or add the excerpt (or the person to `about`) that backs it."
+            )
+        return (
+            f"the answer quotes {self.word!r}, which is not word for word in this entry's evidence or quotes. "
+            "Quote the words exactly, or take the quotation marks away and paraphrase."
+        )
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _figures(text: str) -> Iterable[tuple[tuple[str, str], str, int, bool]]:
+    """(key, the words, offset, is it a figure on its own) for each figure in `text`.
+
+    A figure found inside a larger one is given too, marked as not on its own: "£460million" in the
+    support backs an answer's "460" as well.
+    """
+    for match in _FIGURE.finditer(text):
+        start = match.start()
+        if match["cur"]:
+            scale = _SCALES.get((match["mscale"] or "").lower(), 1.0)
+            value = _number(match["money"])
+            yield ("money", f"{match['cur']}{value * scale:g}"), match.group(), start, True
+            yield ("number", f"{value * scale:g}"), match.group(), start, False
+            yield ("number", f"{value:g}"), match.group(), start, False
+        elif match["num"]:
+            value = _number(match["num"])
+            if match["pct"]:
+                yield ("percent", f"{value:g}"), match.group(), start, True
+                yield ("number", f"{value:g}"), match.group(), start, False
+            elif match["scale"]:
+                yield ("number", f"{value * _SCALES[match['scale'].lower()]:g}"), match.group(), start, True
+                yield ("number", f"{value:g}"), match.group(), start, False
+            else:
+                yield ("number", f"{value:g}"), match.group(), start, True
+        elif match["word"]:
+            word = match["word"].lower()
+            if word in _VAGUE_COUNTS:
+                yield ("count", word), match.group(), start, True
+            elif word in _WORD_VALUES:
+                yield ("number", f"{_WORD_VALUES[word]:g}"), match.group(), start, True
+            # other plurals ("tens", "ones") are ordinary words
+        elif match["month"] and match["month"][0].isupper():  # "may" is a verb, "May" a month
+            yield ("month", match["month"].capitalize()), match.group(), start, True
+
+
+def _strip_possessive(word: str) -> str:
+    return _POSSESSIVE.sub("", word)
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [match.span() for match in pattern.finditer(text)]
+
+
+def _inside(start: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(low <= start < high for low, high in spans)
+
+
+class Grounding:
+    """Checks answers against their entries' support, for one knowledge base."""
+
+    def __init__(self, speakers: Iterable[Speaker], source_texts: Iterable[str]) -> None:
+        self._speakers: dict[str, Speaker] = {s.id: s for s in speakers}
+        by_name: dict[str, set[str]] = {}
+        for speaker in self._speakers.values():
+            for name in speaker.names:
+                if name.strip():
+                    by_name.setdefault(name.strip(), set()).add(speaker.id)
+        self._by_name = by_name
+        names = sorted(by_name, key=len, reverse=True)
+        # A known name as a whole word, possessive or not ("Amazon's", "Greer’s").
+        alternatives = "|".join(map(re.escape, names))
+        self._names = re.compile(rf"(?<![{_WORD_CHARS}])(?:{alternatives})(?![{_WORD_CHARS}])") if names else None
+        # Ordinary English: the words the sources use in lower case, and the common function words.
+        vocabulary = set(STOPWORDS)
+        for text in source_texts:
+            vocabulary.update(_WORDS.findall(text))
+        self._vocabulary = frozenset(vocabulary)
+
+    def check(self, entry: Entry, quotes: Sequence[Quote], people: Sequence[Speaker] = ()) -> list[Unsupported]:
+        """The words of `entry.answer` that its support does not back, in order.
+
+        `quotes` are the entry's quotes, `people` the people and organisations it is about; the
+        speakers of its quotes and the organisations of its people count as well.
+        """
+        answer = entry.answer
+        backing = [e.excerpt for e in entry.evidence] + [q.text for q in quotes]
+        involved = self._involved(quotes, people)
+        support = " ".join([*backing, *(self._describe(s) for s in involved)])
+        quoted = _spans(_QUOTED, answer)
+        found: list[Unsupported] = []
+        found += self._unsupported_quotes(answer, backing)
+        found += self._unsupported_figures(answer, support, quoted)
+        found += self._unsupported_names(answer, support, involved, quoted)
+        return sorted(found, key=lambda u: u.start)
+
+    # ------------------------------------------------------------------ the three checks
+
+    def _unsupported_quotes(self, answer: str, backing: Sequence[str]) -> list[Unsupported]:
+        # Compared without regard to case: a quotation may start mid-sentence ("the online giant").
+        squeezed = [squeeze(text).casefold() for text in backing]
+        found = []
+        for match in _QUOTED.finditer(answer):
+            words = match.group(1) or match.group(2)
+            needle = squeeze(words).rstrip(".,;:!?").casefold()
+            if needle and not any(needle in text for text in squeezed):
+                found.append(Unsupported(words, match.start(), "quote"))
+        return found
+
+    def _unsupported_figures(self, answer: str, support: str, quoted: Sequence[tuple[int, int]]) -> list[Unsupported]:
+        backed = {key for key, _, _, _ in _figures(support)}
+        return [
+            Unsupported(words, start, "figure")
+            for key, words, start, whole in _figures(answer)
+            if whole and key not in backed and not _inside(start, quoted)
+        ]
+
+    def _unsupported_names(
+        self, answer: str, support: str, involved: Sequence[Speaker], quoted: Sequence[tuple[int, int]]
+    ) -> list[Unsupported]:
+        found: list[Unsupported] = []
+        named: list[tuple[int, int]] = []  # spans of known names, checked as names
+        involved_ids = {s.id for s in involved}
+        if self._names is not None:
+            for match in self._names.finditer(answer):
+                named.append(match.span())
+                if _inside(match.start(), quoted):
+                    continue
+                ids = self._by_name[match.group()]
+                if ids & involved_ids:
+                    continue
+                names = (name for ident in ids for name in self._speakers[ident].names)
+                if any(self._occurs(name, support, ignore_case=True) for name in names):
+                    continue
+                found.append(Unsupported(match.group(), match.start(), "name"))
+        figures = {start for _, _, start, _ in _figures(answer)}  # "June", "Two": checked as figures
+        for match in _CAPITALISED.finditer(answer):
+            start = match.start()
+            if start in figures or _inside(start, named) or _inside(start, quoted):
+                continue
+            word = _strip_possessive(match.group())
+            if self._occurs(word, support) or self._ordinary(word, answer[:start]):
+                continue
+            found.append(Unsupported(word, start, "name"))
+        return found
+
+    # ------------------------------------------------------------------ helpers
+
+    def _involved(self, quotes: Sequence[Quote], people: Sequence[Speaker]) -> list[Speaker]:
+        """The entry's people, the speakers of its quotes, and the organisations of all of them."""
+        involved = {s.id: s for s in people}
+        for quote in quotes:
+            if quote.speaker and quote.speaker in self._speakers:
+                involved.setdefault(quote.speaker, self._speakers[quote.speaker])
+        for speaker in list(involved.values()):
+            if speaker.affiliation and speaker.affiliation in self._speakers:
+                involved.setdefault(speaker.affiliation, self._speakers[speaker.affiliation])
+        return list(involved.values())
+
+    @staticmethod
+    def _describe(speaker: Speaker) -> str:
+        return " ".join(part for part in (*speaker.names, speaker.role, speaker.description) if part)
+
+    @staticmethod
+    def _occurs(word: str, text: str, *, ignore_case: bool = False) -> bool:
+        """Whether `word` is a whole word of `text` (a known name in any case: "Fight for our Future")."""
+        pattern = rf"(?<![{_WORD_CHARS}]){re.escape(word)}(?![{_WORD_CHARS}])"
+        return re.search(pattern, text, re.IGNORECASE if ignore_case else 0) is not None
+
+    def _ordinary(self, word: str, before: str) -> bool:
+        """A capitalised word that is only capitalised because it starts a sentence (or a heading)."""
+        if word.isupper() and len(word) > 1:
+            return False  # an acronym is a name wherever it is
+        if _SENTENCE_START.search(before) is None:
+            return False
+        return word.lower() in self._vocabulary or is_english_word(word)
