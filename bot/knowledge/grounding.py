@@ -73,15 +73,17 @@ _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _SCALE = r"(?:thousand|million|billion|trillion|bn|mn|tn|m|k|b)"
 _FIGURE = re.compile(
     rf"(?P<cur>[£$€¥])\s?(?P<money>{_NUMBER})(?:\s?(?P<mscale>{_SCALE}))?\b"
-    rf"|(?P<num>{_NUMBER})(?:(?P<pct>\s?(?:%|per\s?cent\b|percent\b))|\s?(?P<scale>thousand|million|billion|trillion|bn)\b)?"
-    rf"|\b(?P<word>(?:{'|'.join(sorted(_WORD_VALUES, key=len, reverse=True))})s?)(?![\w])"
-    rf"|\b(?P<month>{'|'.join(sorted(_MONTHS))})\b",
+    rf"|(?P<num>{_NUMBER})(?:(?P<pct>\s?(?:%|per\s?cent\b|percent\b))"
+    r"|\s?(?P<scale>thousand|million|billion|trillion|bn)\b)?",
     re.IGNORECASE,
 )
+_FIGURE_WORDS = frozenset(_WORD_VALUES) | _VAGUE_COUNTS
+_LETTERS = re.compile(r"[^\W\d_]+")  # words, looked up one by one: far faster than an alternation of them
 _QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”")
 _CAPITALISED = re.compile(r"\b[A-Z][\w]*(?:[.&'’-][A-Z0-9][\w]*)*")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[\"“(‘'\[—–-]\s*)$")
+_OPENERS = "\"“(‘'[—–-"  # a sentence, a quotation or an aside starts after one of these
+_STOPS = ".!?:;"  # and after one of these and a space
 _WORDS = re.compile(r"[a-z]+(?:['’][a-z]+)?")
 _WORD_CHARS = r"\w"
 
@@ -122,15 +124,17 @@ def _figures(text: str) -> Iterable[tuple[tuple[str, str], str, int, bool]]:
     A figure found inside a larger one is given too, marked as not on its own: "£460million" in the
     support backs an answer's "460" as well.
     """
+    spans = []
     for match in _FIGURE.finditer(text):
         start = match.start()
+        spans.append(match.span())
         if match["cur"]:
             scale = _SCALES.get((match["mscale"] or "").lower(), 1.0)
             value = _number(match["money"])
             yield ("money", f"{match['cur']}{value * scale:g}"), match.group(), start, True
             yield ("number", f"{value * scale:g}"), match.group(), start, False
             yield ("number", f"{value:g}"), match.group(), start, False
-        elif match["num"]:
+        else:
             value = _number(match["num"])
             if match["pct"]:
                 yield ("percent", f"{value:g}"), match.group(), start, True
@@ -140,15 +144,23 @@ def _figures(text: str) -> Iterable[tuple[tuple[str, str], str, int, bool]]:
                 yield ("number", f"{value:g}"), match.group(), start, False
             else:
                 yield ("number", f"{value:g}"), match.group(), start, True
-        elif match["word"]:
-            word = match["word"].lower()
-            if word in _VAGUE_COUNTS:
-                yield ("count", word), match.group(), start, True
-            elif word in _WORD_VALUES:
-                yield ("number", f"{_WORD_VALUES[word]:g}"), match.group(), start, True
-            # other plurals ("tens", "ones") are ordinary words
-        elif match["month"] and match["month"][0].isupper():  # "may" is a verb, "May" a month
-            yield ("month", match["month"].capitalize()), match.group(), start, True
+    lower = text.lower()
+    if _FIGURE_WORDS.isdisjoint(_LETTERS.findall(lower)) and _MONTHS.isdisjoint(_LETTERS.findall(text)):
+        return  # the usual case, found without a look at each word
+    for match in _LETTERS.finditer(text):
+        word = match.group()
+        lower = word.lower()
+        if lower in _WORD_VALUES:
+            key = ("number", f"{_WORD_VALUES[lower]:g}")
+        elif lower in _VAGUE_COUNTS:
+            key = ("count", lower)
+        elif word in _MONTHS:  # "May" a month, "may" a verb
+            key = ("month", word)
+        else:
+            continue  # other plurals ("tens", "ones") are ordinary words
+        start = match.start()
+        if not _inside(start, spans):  # "million" in "4.2 million" is part of that figure
+            yield key, word, start, True
 
 
 def _strip_possessive(word: str) -> str:
@@ -195,10 +207,11 @@ class Grounding:
         involved = self._involved(quotes, people)
         support = " ".join([*backing, *(self._describe(s) for s in involved)])
         quoted = _spans(_QUOTED, answer)
+        figures = list(_figures(answer))
         found: list[Unsupported] = []
         found += self._unsupported_quotes(answer, backing)
-        found += self._unsupported_figures(answer, support, quoted)
-        found += self._unsupported_names(answer, support, involved, quoted)
+        found += self._unsupported_figures(figures, support, quoted)
+        found += self._unsupported_names(answer, support, involved, quoted, {start for _, _, start, _ in figures})
         return sorted(found, key=lambda u: u.start)
 
     # ------------------------------------------------------------------ the three checks
@@ -214,16 +227,26 @@ class Grounding:
                 found.append(Unsupported(words, match.start(), "quote"))
         return found
 
-    def _unsupported_figures(self, answer: str, support: str, quoted: Sequence[tuple[int, int]]) -> list[Unsupported]:
+    @staticmethod
+    def _unsupported_figures(
+        figures: Sequence[tuple[tuple[str, str], str, int, bool]], support: str, quoted: Sequence[tuple[int, int]]
+    ) -> list[Unsupported]:
+        if not figures:
+            return []
         backed = {key for key, _, _, _ in _figures(support)}
         return [
             Unsupported(words, start, "figure")
-            for key, words, start, whole in _figures(answer)
+            for key, words, start, whole in figures
             if whole and key not in backed and not _inside(start, quoted)
         ]
 
     def _unsupported_names(
-        self, answer: str, support: str, involved: Sequence[Speaker], quoted: Sequence[tuple[int, int]]
+        self,
+        answer: str,
+        support: str,
+        involved: Sequence[Speaker],
+        quoted: Sequence[tuple[int, int]],
+        figures: set[int],  # where figures start ("June", "Two"): checked as figures
     ) -> list[Unsupported]:
         found: list[Unsupported] = []
         named: list[tuple[int, int]] = []  # spans of known names, checked as names
@@ -240,7 +263,6 @@ class Grounding:
                 if any(self._occurs(name, support, ignore_case=True) for name in names):
                     continue
                 found.append(Unsupported(match.group(), match.start(), "name"))
-        figures = {start for _, _, start, _ in _figures(answer)}  # "June", "Two": checked as figures
         for match in _CAPITALISED.finditer(answer):
             start = match.start()
             if start in figures or _inside(start, named) or _inside(start, quoted):
@@ -271,6 +293,8 @@ class Grounding:
     @staticmethod
     def _occurs(word: str, text: str, *, ignore_case: bool = False) -> bool:
         """Whether `word` is a whole word of `text` (a known name in any case: "Fight for our Future")."""
+        if (word.lower() not in text.lower()) if ignore_case else (word not in text):
+            return False  # the usual answer, without a pattern
         pattern = rf"(?<![{_WORD_CHARS}]){re.escape(word)}(?![{_WORD_CHARS}])"
         return re.search(pattern, text, re.IGNORECASE if ignore_case else 0) is not None
 
@@ -278,6 +302,7 @@ class Grounding:
         """A capitalised word that is only capitalised because it starts a sentence (or a heading)."""
         if word.isupper() and len(word) > 1:
             return False  # an acronym is a name wherever it is
-        if _SENTENCE_START.search(before) is None:
+        tail = before.rstrip()
+        if tail and tail[-1] not in _OPENERS and not (tail[-1] in _STOPS and len(before) > len(tail)):
             return False
         return word.lower() in self._vocabulary or is_english_word(word)
