@@ -650,10 +650,11 @@ def _check_ref(v: _Validation, value: Any, section: str, claims: _Claims, ordina
 
 def _not_verbatim(v: _Validation, words: str, text: SourceText, what: str, at: Place) -> None:
     """Report words that are not in the source, showing the passage most like them."""
-    passage = text.closest_passage(words)
+    found = text.align(words)
+    passage = found.passage if found else ""
     difference = first_difference(words, passage) if passage else None
     detail = f" First difference: {difference}." if difference else ""
-    closest = f" The closest passage is: {passage!r}." if passage else ""
+    closest = f" The closest passage, with what differs in [brackets], is: {found.marked()!r}." if found else ""
     v.report(
         at,
         f"{what} is not word for word in the source.{detail}{closest} Copy the words "
