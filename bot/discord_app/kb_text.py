@@ -12,6 +12,7 @@ from pathlib import Path
 import discord
 
 from bot.curation.store import Change, Stats, UnansweredGroup
+from bot.curation.teaching import TeachPreview
 from bot.discord_app import limits
 from bot.discord_app.embeds import COLOUR_ANSWER, COLOUR_DECLINE, block_quote, percent
 from bot.discord_app.limits import trim
@@ -185,3 +186,30 @@ def unanswered_embed(groups: Sequence[UnansweredGroup], period: str, done: dict[
         lines.append(f"Last asked {moment(group.last_asked)}")
         embed.add_field(name=name, value=trim("\n".join(lines), limits.FIELD_VALUE), inline=False)
     return embed
+
+
+def teach_preview_text(preview: TeachPreview) -> str:
+    """What teaching a question will do, for the moderator to confirm: the answer readers will get."""
+    question = escape_user_text(trim(preview.question, 300))
+    answer = block_quote(escape_knowledge_text(trim(preview.answer, 1200)))
+    return trim(
+        f"**Teach** “{question}” to `{preview.entry.id}`? It is {preview.now} now; once taught, readers who ask "
+        f"it get:\n{answer}\nConfirm to save it, or cancel.",
+        limits.CONTENT,
+    )
+
+
+def premise_warning_text(preview: TeachPreview) -> str:
+    """The second, explicit confirmation a likely false premise needs."""
+    warning = preview.warning
+    if warning is None:  # pragma: no cover - only called with a warning
+        return teach_preview_text(preview)
+    names = ", ".join(f"“{escape_user_text(trim(n, 60))}”" for n in warning.names)
+    about = ", ".join(escape_knowledge_text(n) for n in warning.about)
+    return trim(
+        f"⚠️ **Likely false premise.** The question names {names}, which the story never mentions, and "
+        f"`{preview.entry.id}` is about {about}. Taught, I would answer it as if the story said so:\n"
+        + block_quote(escape_knowledge_text(trim(preview.answer, 800)))
+        + "\nTeach it anyway only if the question really asks what this entry answers.",
+        limits.CONTENT,
+    )

@@ -39,9 +39,20 @@ def _english() -> frozenset[str]:
     return frozenset(get_english_words_set([_WORD_LIST], lower=False, alpha=True))
 
 
+# The word list has each word once, in American spelling: endings to take off to find it ("signs", "paused").
+_ENDINGS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("ly", ""))
+
+
 def is_english_word(word: str) -> bool:
-    """Whether `word`, in lower case, is an ordinary English word (not only a name)."""
-    return word.lower() in _english()
+    """Whether `word`, in lower case, is an ordinary English word (not only a name), inflected or British."""
+    english = _english()
+    lower = word.lower()
+    forms = {lower, lower.replace("our", "or"), lower.replace("ise", "ize")}
+    for form in list(forms):
+        forms.update(
+            form[: -len(end)] + new for end, new in _ENDINGS if form.endswith(end) and len(form) > len(end) + 2
+        )
+    return not english.isdisjoint(forms)
 
 
 _SCALES = {

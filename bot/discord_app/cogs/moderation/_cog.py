@@ -12,11 +12,12 @@ from discord.ext import commands
 
 from bot.answering import Engine
 from bot.app.lookup import closest_entry_ids, find_entries, find_phrasings
+from bot.curation import teaching
 from bot.discord_app import limits
-from bot.discord_app.cogs.moderation._views import EditEntryModal, EntryFormModal, UnansweredView
+from bot.discord_app.cogs.moderation._views import EditEntryModal, EntryFormModal, TeachConfirmView, UnansweredView
 from bot.discord_app.cogs.quotes import speaker_choices
 from bot.discord_app.curator import author_of, split_phrasings
-from bot.discord_app.kb_text import history_embed, since, stats_embed, unanswered_embed
+from bot.discord_app.kb_text import history_embed, since, stats_embed, teach_preview_text, unanswered_embed
 from bot.discord_app.permissions import NotModerator, is_moderator
 from bot.discord_app.safety import quiet_mentions
 from bot.discord_app.views import NO_MENTIONS, respond_privately
@@ -92,8 +93,18 @@ class Moderation(commands.Cog):
         entry: str,
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        who = author_of(interaction)
-        await self.bot.curator.change(interaction, lambda editor: editor.teach(entry, question, **who))
+        engine = self.bot.engine
+        if entry not in engine.kb.entries:
+            text = unknown_entry_text(entry, engine)
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
+        preview = await asyncio.to_thread(teaching.preview, engine, entry, " ".join(question.split()))
+        await interaction.followup.send(
+            teach_preview_text(preview),
+            view=TeachConfirmView(self.bot, preview),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
 
     @kb.command(name="add", description="Add an entry: phrasings, answer and the article's own words as evidence.")
     @app_commands.describe(source="The source the evidence is quoted from (when there is more than one).")
@@ -195,7 +206,9 @@ class Moderation(commands.Cog):
         if view is None:
             await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
         else:
-            await interaction.followup.send(embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            view.message = await interaction.followup.send(
+                embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS, wait=True
+            )
 
     @kb.command(name="stats", description="Questions asked, answered and declined, and the top entries.")
     @app_commands.describe(period="The period to count.")
