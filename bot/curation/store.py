@@ -27,7 +27,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from bot.answering.answer import Outcome, Suggestion
-from bot.answering.matcher import Engine
+from bot.answering.matcher import CLEAR_THRESHOLD, Engine
 from bot.answering.normalize import clean
 
 log = logging.getLogger(__name__)
@@ -111,6 +111,24 @@ class Stats:
     answered: int  # by an entry or with someone's quotes
     declined: int
     top_entries: tuple[tuple[str, int], ...]  # (entry id, times it answered), most first
+
+
+# An answer below this confidence got through only by standing clear of the next entry: worth a moderator's look.
+LOW_CONFIDENCE = CLEAR_THRESHOLD
+
+
+@dataclass(frozen=True, slots=True)
+class Rates:
+    """How questions fared over a period: each count also as a share of those asked."""
+
+    since: datetime | None
+    asked: int
+    answered: int
+    declined: int
+    low_confidence: int  # answered, but below `LOW_CONFIDENCE`
+
+    def share(self, count: int) -> float:
+        return count / self.asked if self.asked else 0.0
 
 
 def _iso(moment: datetime) -> str:
@@ -291,6 +309,21 @@ class Store:
             declined=declined,
             top_entries=tuple((str(entry), int(n)) for entry, n in top),
         )
+
+    def rates(self, *, since: datetime | None = None) -> Rates:
+        """Answered, declined and low-confidence counts over a period (from `since`; None: all time)."""
+        # `outcome IN (?, ?)`: the two outcomes of `_ANSWERED`.
+        query = (
+            "SELECT COUNT(*), COALESCE(SUM(outcome IN (?, ?)), 0), COALESCE(SUM(outcome = ?), 0),"
+            " COALESCE(SUM(outcome IN (?, ?) AND confidence < ?), 0) FROM questions WHERE at >= ?"
+        )
+        start = _iso(since) if since is not None else ""  # every time is after the empty string
+        with self._lock:
+            row = self._db.execute(
+                query, [*_ANSWERED, Outcome.DECLINED.value, *_ANSWERED, LOW_CONFIDENCE, start]
+            ).fetchone()
+        asked, answered, declined, low = (int(n) for n in row)
+        return Rates(since=since, asked=asked, answered=answered, declined=declined, low_confidence=low)
 
     # ------------------------------------------------------------------ audit trail
 

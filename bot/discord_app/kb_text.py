@@ -11,7 +11,7 @@ from pathlib import Path
 
 import discord
 
-from bot.curation.store import Change, Stats, UnansweredGroup
+from bot.curation.store import LOW_CONFIDENCE, Change, Rates, Stats, UnansweredGroup
 from bot.curation.teaching import TeachPreview
 from bot.discord_app import limits
 from bot.discord_app.embeds import COLOUR_ANSWER, COLOUR_DECLINE, block_quote, percent
@@ -137,10 +137,25 @@ def history_embed(changes: Sequence[Change]) -> discord.Embed:
     return embed
 
 
-def stats_embed(stats: Stats, period: str, entry_labels: dict[str, str]) -> discord.Embed:
-    """Questions asked, answered and declined over a period, and the entries that answered most."""
+def stats_embed(
+    stats: Stats,
+    period: str,
+    entry_labels: dict[str, str],
+    *,
+    rates: Rates | None = None,
+    declined: Sequence[UnansweredGroup] = (),
+) -> discord.Embed:
+    """Questions asked, answered and declined over a period, the entries that answered most, and, given
+    `rates` and `declined`, the low-confidence share and the declined questions asked most."""
     embed = discord.Embed(title=f"Questions in {PERIOD_NAMES[period]}", colour=COLOUR_ANSWER)
-    if stats.asked:
+    if rates is not None and rates.asked:
+        embed.description = (
+            f"**{rates.asked}** asked · **{rates.answered}** answered ({percent(rates.share(rates.answered))}) · "
+            f"**{rates.declined}** declined ({percent(rates.share(rates.declined))}) · "
+            f"**{rates.low_confidence}** answered with low confidence ({percent(rates.share(rates.low_confidence))}"
+            f", under {percent(LOW_CONFIDENCE)} sure)"
+        )
+    elif stats.asked:
         share = percent(stats.answered / stats.asked)
         embed.description = (
             f"**{stats.asked}** asked · **{stats.answered}** answered ({share}) · **{stats.declined}** declined"
@@ -154,6 +169,13 @@ def stats_embed(stats: Stats, period: str, entry_labels: dict[str, str]) -> disc
             shown = f"`{entry_id}`" + (f" — {escape_knowledge_text(trim(label, 80))}" if label else " *(removed)*")
             lines.append(f"**{count}×** {shown}")
         embed.add_field(name="Answered most often", value=trim("\n".join(lines), limits.FIELD_VALUE), inline=False)
+    if declined:
+        lines = [f"**{g.count}×** “{escape_user_text(trim(g.question, 120))}”" for g in declined]
+        embed.add_field(
+            name="Declined most often (waiting to be taught or dismissed)",
+            value=trim("\n".join(lines), limits.FIELD_VALUE),
+            inline=False,
+        )
     if stats.declined:
         embed.set_footer(text="/kb unanswered lists the declined questions, to teach or dismiss.")
     return embed

@@ -488,9 +488,18 @@ async def test_stats_count_questions_over_a_period(double: DiscordDouble, kb_bot
 
     reply = await kb(double, "stats", {"period": "day"})
     [embed] = reply.body["embeds"]
-    assert "**3** asked" in embed["description"] and "**2** answered" in embed["description"]
-    assert "**1** declined" in embed["description"]
+    assert "**3** asked" in embed["description"] and "**2** answered (67%)" in embed["description"]
+    assert "**1** declined (33%)" in embed["description"]
+    assert "low confidence" in embed["description"]
     assert "**2×** `which-companies-paused`" in embed["fields"][0]["value"]
+    assert embed["fields"][1]["name"].startswith("Declined most often")
+    assert f"**1×** “{DECLINED}”" in embed["fields"][1]["value"]
+
+    # The periods offered: the last 7 days (the default) and the last 30, among others.
+    [period] = next(o for o in double.registered_command("kb")["options"] if o["name"] == "stats")["options"]
+    assert [c["name"] for c in period["choices"]][:2] == ["Last 7 days", "Last 30 days"]
+    week = (await kb(double, "stats")).body["embeds"][0]
+    assert week["title"] == "Questions in the last 7 days" and "**3** asked" in week["description"]
 
 
 def _row(reply: Reply, index: int) -> list[dict[str, Any]]:

@@ -32,6 +32,8 @@ UNATTRIBUTED = "unattributed"  # the speaker choice for words the story does not
 UNANSWERED_SHOWN = 5  # one row of buttons per question, and a message holds five rows
 QUESTION_OPTION_MAX = 300  # a phrasing longer than this is not a question readers type
 HISTORY_DEFAULT = 10
+TOP_DECLINED = 5  # declined questions shown in /kb stats; /kb unanswered has them all
+STATS_PERIODS = (("week", "Last 7 days"), ("month", "Last 30 days"), ("day", "Last 24 hours"), ("all", "All time"))
 
 
 def unknown_entry_text(entry_id: str, engine: Engine) -> str:
@@ -210,13 +212,18 @@ class Moderation(commands.Cog):
                 embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS, wait=True
             )
 
-    @kb.command(name="stats", description="Questions asked, answered and declined, and the top entries.")
-    @app_commands.describe(period="The period to count.")
-    async def stats(self, interaction: discord.Interaction[StoryBot], period: Period = "week") -> None:
+    @kb.command(name="stats", description="Answered, declined and low-confidence rates, top entries and declines.")
+    @app_commands.describe(period="The period to count: the last 7 days unless you choose another.")
+    @app_commands.choices(period=[app_commands.Choice(name=name, value=value) for value, name in STATS_PERIODS])
+    async def stats(self, interaction: discord.Interaction[StoryBot], period: str = "week") -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        counted = await asyncio.to_thread(self.bot.store.stats, since=since(period))
-        labels = {entry.id: entry.questions[0] for entry in self.bot.engine.kb.entries.values()}
-        embed = stats_embed(counted, period, labels)
+        start = since(period)
+        store, engine = self.bot.store, self.bot.engine
+        counted = await asyncio.to_thread(store.stats, since=start)
+        rates = await asyncio.to_thread(store.rates, since=start)
+        declined = await asyncio.to_thread(store.unanswered_groups, engine, since=start, limit=TOP_DECLINED)
+        labels = {entry.id: entry.questions[0] for entry in engine.kb.entries.values()}
+        embed = stats_embed(counted, period, labels, rates=rates, declined=declined)
         await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     # ------------------------------------------------------------------ autocomplete
