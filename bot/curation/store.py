@@ -32,6 +32,7 @@ from bot.answering.normalize import clean
 
 log = logging.getLogger(__name__)
 
+STORE_FILE = "storybot.sqlite3"  # its name in the data directory, for every process that opens it
 QUESTION_ROOM = 1000  # characters of a question kept; a longer one is cut
 GROUP_SIMILARITY = 80.0  # token_set_ratio at or above which two declined questions are "the same question"
 GROUPING_WINDOW = 1000  # the most recent open declined questions are grouped (at worst ~0.6 s); older ones wait
