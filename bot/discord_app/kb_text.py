@@ -18,6 +18,7 @@ from bot.discord_app.embeds import COLOUR_ANSWER, COLOUR_DECLINE, block_quote, p
 from bot.discord_app.limits import trim
 from bot.discord_app.safety import escape_knowledge_text, escape_user_text, neutralise_fences, quiet_mentions
 from bot.knowledge.loader import Problem
+from bot.knowledge.verbatim import Alignment
 
 PERIODS: dict[str, timedelta | None] = {
     "day": timedelta(days=1),
@@ -235,3 +236,19 @@ def premise_warning_text(preview: TeachPreview) -> str:
         + "\nTeach it anyway only if the question really asks what this entry answers.",
         limits.CONTENT,
     )
+
+
+def not_verbatim_text(what: str, words: str, found: Alignment | None) -> str:
+    """Why words are not taken as the source's own, with the best-aligned passage and what differs in bold."""
+    text = f"**Not saved:** {what} is not word for word in the source:\n" + block_quote(
+        escape_user_text(trim(words, 600))
+    )
+    if found is not None:
+        text += (
+            "\nThe passage of the source that lines up best, with the words that differ in bold:\n"
+            + block_quote(found.marked("**", "**", escape=escape_knowledge_text))
+            + "\nCopy the words exactly (only spacing and straight or curly quotes may differ), then try again."
+        )
+    else:
+        text += "\nNothing in the source lines up with it; copy a sentence of the source exactly."
+    return trim(text, limits.CONTENT)

@@ -7,6 +7,7 @@ after full stops in the shipped article) and straight versus curly quotes and ap
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import Match, SequenceMatcher
 from itertools import pairwise
@@ -115,14 +116,15 @@ class Alignment:
     def changed(self) -> tuple[str, ...]:
         return tuple(word for word, differs in zip(self.words, self.differs, strict=True) if differs)
 
-    def marked(self, before: str = "[", after: str = "]") -> str:
-        """The passage with each run of differing words between `before` and `after` ("**" in Discord)."""
+    def marked(self, before: str = "[", after: str = "]", escape: Callable[[str], str] | None = None) -> str:
+        """The passage with each run of differing words between `before` and `after` ("**" in Discord);
+        `escape` is applied to each word (Discord's markdown) and not to the marks."""
         out: list[str] = []
         run = False
         for index, (word, differs) in enumerate(zip(self.words, self.differs, strict=True)):
             if differs and not run:
                 out.append(before)
-            out.append(word)
+            out.append(escape(word) if escape else word)
             following = index + 1 < len(self.words) and self.differs[index + 1]
             if differs and not following:
                 out.append(after)

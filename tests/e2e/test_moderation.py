@@ -301,7 +301,7 @@ async def test_add_refuses_evidence_that_is_not_verbatim_and_shows_the_closest_p
     assert private(reply)
     text = shown(reply)
     assert text.startswith("**Not saved:**")
-    assert "closest passage" in text and "£460million of public contracts" in text
+    assert "lines up best" in text and "**£460million** of public contracts" in text
     assert snapshot(knowledge) == before, "a refused edit changed the files"
 
     # Fixed, the same form saves the entry, and it answers at once.
@@ -329,7 +329,7 @@ async def test_quote_adds_a_verbatim_quote_and_refuses_a_misquote(
     wrong = await kb(
         double, "quote", {"speaker": "unattributed", "text": words.replace("multiple", "many"), "note": note}
     )
-    assert shown(wrong).startswith("**Not saved:**") and "multiple news outlets" in shown(wrong)
+    assert shown(wrong).startswith("**Not saved:**") and "**multiple** news outlets" in shown(wrong)
 
     saved = await kb(double, "quote", {"speaker": "unattributed", "text": words, "note": note})
     assert shown(saved).startswith("**Saved:**")
@@ -367,6 +367,49 @@ async def test_edit_remove_history_and_undo(double: DiscordDouble, kb_bot: Story
 
     again = await kb(double, "undo", {"change": first_id})
     assert shown(again).startswith("**Not saved:**") and "already undone" in shown(again)
+
+
+async def test_edit_refuses_an_answer_its_evidence_does_not_back(
+    double: DiscordDouble, kb_bot: StoryBot, knowledge: Path
+) -> None:
+    before = snapshot(knowledge)
+    answer = "Ring works with 900 police departments across Canada."
+    reply = await kb(double, "edit", {"entry": "ring-police-partnerships", "answer": answer})
+    text = shown(reply)
+    assert private(reply) and text.startswith("**Not saved:**")
+    assert re.search(r"entries/ring\.yaml:\d+:\d+: the answer says '900'", text), text
+    assert "Canada" in text  # a name the evidence does not give is named too
+    assert snapshot(knowledge) == before
+
+
+async def test_add_refuses_an_answer_naming_someone_its_evidence_does_not(
+    double: DiscordDouble, kb_bot: StoryBot, knowledge: Path
+) -> None:
+    before = snapshot(knowledge)
+    opened = await double.send_command("kb add", {}, user=double.moderator)
+    fields = inputs(await double.wait_for_modal(opened))
+    values = {
+        fields["Phrasings"]: "Who has won public contracts?",
+        fields["Answer"]: "Google has won £460million of public contracts in the past four years.",
+        fields["Evidence"]: ARTICLE_SENTENCE,
+    }
+    reply = await double.wait_for_reply(await double.submit_modal(opened, values))
+    text = shown(reply)
+    assert text.startswith("**Not saved:**") and "the answer names 'Google'" in text
+    assert re.search(r"entries/moderators\.yaml:\d+:\d+: ", text), text
+    assert snapshot(knowledge) == before
+
+
+async def test_a_hand_edit_of_an_answer_the_evidence_does_not_back_is_not_loaded(
+    double: DiscordDouble, kb_bot: StoryBot, knowledge: Path
+) -> None:
+    file = knowledge / "entries" / "ring.yaml"
+    good = file.read_text(encoding="utf-8")
+    mark = len(double.requests)
+    file.write_text(good.replace("more than 400 police", "more than 900 police", 1), encoding="utf-8")
+    report = await mod_log(double, "entries/ring.yaml:", after=mark)
+    assert re.search(r"entries/ring\.yaml:\d+:\d+: the answer says '900'", report), report
+    assert kb_bot.holder.version == 0  # readers keep the grounded answers
 
 
 async def test_edit_without_options_opens_a_form_with_the_current_answer(

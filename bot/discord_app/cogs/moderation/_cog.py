@@ -14,7 +14,13 @@ from bot.answering import Engine
 from bot.app.lookup import closest_entry_ids, find_entries, find_phrasings
 from bot.curation import teaching
 from bot.discord_app import limits
-from bot.discord_app.cogs.moderation._views import EditEntryModal, EntryFormModal, TeachConfirmView, UnansweredView
+from bot.discord_app.cogs.moderation._views import (
+    EditEntryModal,
+    EntryFormModal,
+    TeachConfirmView,
+    UnansweredView,
+    first_not_verbatim,
+)
 from bot.discord_app.cogs.quotes import speaker_choices
 from bot.discord_app.curator import author_of, split_phrasings
 from bot.discord_app.kb_text import history_embed, since, stats_embed, teach_preview_text, unanswered_embed
@@ -131,6 +137,10 @@ class Moderation(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         who = author_of(interaction)
         speaker_id = None if speaker.strip().lower() == UNATTRIBUTED else speaker.strip()
+        refusal = first_not_verbatim(self.bot, source, [text.strip().strip('"“”„')], "This quote")
+        if refusal is not None:
+            await self.bot.curator.tell(interaction, refusal)
+            return
         await self.bot.curator.change(
             interaction,
             lambda editor: editor.add_quote(

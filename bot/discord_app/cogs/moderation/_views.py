@@ -19,9 +19,10 @@ from bot.curation.store import Change, UnansweredGroup
 from bot.discord_app import limits
 from bot.discord_app.curator import author_of, split_lines
 from bot.discord_app.embeds import APOLOGY, NOT_MODERATOR
-from bot.discord_app.kb_text import premise_warning_text, teach_preview_text, unanswered_embed
+from bot.discord_app.kb_text import not_verbatim_text, premise_warning_text, teach_preview_text, unanswered_embed
 from bot.discord_app.permissions import is_moderator
 from bot.discord_app.views import NO_MENTIONS, respond_privately
+from bot.knowledge.verbatim import SourceText
 
 if TYPE_CHECKING:
     from bot.discord_app.bot import StoryBot
@@ -65,6 +66,19 @@ async def moderator_check(interaction: discord.Interaction[Any]) -> bool:
     return False
 
 
+def first_not_verbatim(bot: StoryBot, source: str | None, texts: Sequence[str], what: str) -> str | None:
+    """A refusal for the first of `texts` that is not word for word in the source, or None."""
+    sources = bot.engine.kb.sources
+    source_id = source if source is not None else (next(iter(sources)) if len(sources) == 1 else None)
+    if source_id not in sources:
+        return None  # the editor says which source to name
+    text = SourceText.of(sources[source_id].text)
+    for words in texts:
+        if not text.contains(words):
+            return not_verbatim_text(what, words, text.align(words))
+    return None
+
+
 class _Form(discord.ui.Modal):
     def __init__(self, bot: StoryBot, *, title: str) -> None:
         super().__init__(title=limits.trim(title, 45), timeout=FORM_TIMEOUT)
@@ -106,6 +120,10 @@ class EntryFormModal(_Form):
         answer = self.answer.value.strip()
         evidence = split_lines(self.evidence.value)
         entry_id = self.entry_id.value.strip() or None
+        refusal = first_not_verbatim(self.bot, self.source, evidence, "This excerpt")
+        if refusal is not None:  # the editor would refuse it too; this shows the passage with what differs
+            await self.bot.curator.tell(interaction, refusal)
+            return
         await self.bot.curator.change(
             interaction,
             lambda editor: editor.add_entry(
