@@ -2,8 +2,8 @@
 
 Teaching adds a reader's question as a phrasing of an entry, so from then on the bot answers it with that
 entry's answer, confidently. That is right for a new wording of something the story says, and wrong for a
-question built on something the story does not say: "did Google pause facial recognition", taught to the
-entry about IBM and Amazon, would have the bot answer as if the story said Google did. Such a question names
+question built on something the story does not say: "did Globex close its factory", taught to the entry
+about Acme's factory closing, would have the bot answer as if the story said Globex did. Such a question names
 someone the story never mentions; `preview` flags it, so a moderator confirms it twice, knowingly.
 
 Pure: no Discord, no files. The moderators' views show the preview and ask for the confirmations.
@@ -76,7 +76,7 @@ def _plain(word: str) -> str:
 def unknown_names(question: str, kb: KnowledgeBase) -> list[str]:
     """Words of `question` that look like names (not English words) and that the knowledge base never uses.
 
-    A word counts as a name when it is not an ordinary English word in lower case ("google", "Clearview"), or
+    A word counts as a name when it is not an ordinary English word in lower case ("globex", "Initech"), or
     when it is capitalised after the question's first word and not English ("Did Palantir…"). Known words,
     and near misses of them (typos), are never names.
     """

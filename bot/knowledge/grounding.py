@@ -4,10 +4,10 @@ An entry's support is what the entry rests on: its evidence excerpts, the quotes
 people and organisations it is about or quotes (their names, aliases, roles, affiliations and
 descriptions). The answer may paraphrase, but three kinds of word must be found there:
 
-- figures: numbers (`400`, `4.2 million`), money (`£460million`, `$4.2m`), percentages, months
+- figures: numbers (`300`, `1.5 million`), money (`£120million`, `$3.5m`), percentages, months
   and counts in words (`two`, `one-year`, `dozens`), compared by value, so `two` is supported by `2`;
 - names of people and organisations: a name the knowledge base knows counts through any of its
-  aliases and possessives (`Amazon's`); any other capitalised word that is not ordinary English at
+  aliases and possessives (`Acme's`); any other capitalised word that is not ordinary English at
   the start of a sentence must itself occur in the support;
 - quoted phrases: words in quotation marks must be word for word in the support.
 
@@ -132,8 +132,8 @@ def _number(text: str) -> float:
 def _figures(text: str) -> Iterable[tuple[tuple[str, str], str, int, bool]]:
     """(key, the words, offset, is it a figure on its own) for each figure in `text`.
 
-    A figure found inside a larger one is given too, marked as not on its own: "£460million" in the
-    support backs an answer's "460" as well.
+    A figure found inside a larger one is given too, marked as not on its own: "£120million" in the
+    support backs an answer's "120" as well.
     """
     spans = []
     for match in _FIGURE.finditer(text):
@@ -198,7 +198,7 @@ class Grounding:
                     by_name.setdefault(name.strip(), set()).add(speaker.id)
         self._by_name = by_name
         names = sorted(by_name, key=len, reverse=True)
-        # A known name as a whole word, possessive or not ("Amazon's", "Greer’s").
+        # A known name as a whole word, possessive or not ("Acme's", "Bloggs’s").
         alternatives = "|".join(map(re.escape, names))
         self._names = re.compile(rf"(?<![{_WORD_CHARS}])(?:{alternatives})(?![{_WORD_CHARS}])") if names else None
         # Ordinary English: the words the sources use in lower case, and the common function words.
@@ -228,7 +228,7 @@ class Grounding:
     # ------------------------------------------------------------------ the three checks
 
     def _unsupported_quotes(self, answer: str, backing: Sequence[str]) -> list[Unsupported]:
-        # Compared without regard to case: a quotation may start mid-sentence ("the online giant").
+        # Compared without regard to case: a quotation may start mid-sentence ("the firm said").
         squeezed = [squeeze(text).casefold() for text in backing]
         found = []
         for match in _QUOTED.finditer(answer):
@@ -303,7 +303,7 @@ class Grounding:
 
     @staticmethod
     def _occurs(word: str, text: str, *, ignore_case: bool = False) -> bool:
-        """Whether `word` is a whole word of `text` (a known name in any case: "Fight for our Future")."""
+        """Whether `word` is a whole word of `text` (a known name in any case: "Friends of the earth")."""
         if (word.lower() not in text.lower()) if ignore_case else (word not in text):
             return False  # the usual answer, without a pattern
         pattern = rf"(?<![{_WORD_CHARS}]){re.escape(word)}(?![{_WORD_CHARS}])"

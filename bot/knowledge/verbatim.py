@@ -21,7 +21,7 @@ _SHOWN_WORDS = 8  # words of a difference worth showing; more is noise
 # common words ("the", "of"), so a handful is plenty and keeps a refusal instant on a long source.
 _CANDIDATES = 8
 # A run of one or two words that the source has more than five words further on than the excerpt
-# does is a common word met again ("police"), not the end of the passage.
+# does is a common word met again ("the council"), not the end of the passage.
 _STRAY_SIZE = 2
 _STRAY_GAP = 5
 
@@ -105,7 +105,7 @@ class Alignment:
     """A passage of a source as it lines up with an excerpt: its words, and which of them differ."""
 
     words: tuple[str, ...]  # as printed in the source
-    gaps: tuple[str, ...]  # what goes between each word and the next: a space, or nothing ("day.Ring")
+    gaps: tuple[str, ...]  # what goes between each word and the next: a space, or nothing ("day.The")
     differs: tuple[bool, ...]  # the excerpt does not have this word here
 
     @property
@@ -165,7 +165,7 @@ def _trim_tail(piece: str, our_tail: str) -> str:
 
 
 def _key(word: str) -> str:
-    """A word as alignment compares it: its letters and digits, in lower case ("Amazon’s," → "amazons")."""
+    """A word as alignment compares it: its letters and digits, in lower case ("Acme’s," → "acmes")."""
     return "".join(char for char in word.lower() if char.isalnum())
 
 
