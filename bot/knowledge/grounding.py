@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from english_words import get_english_words_set
 
@@ -30,6 +30,7 @@ from bot.knowledge.verbatim import squeeze
 
 __all__ = ["Grounding", "Unsupported", "is_english_word"]
 
+ENGLISH_CACHE = 16_384  # words looked up again and again ("The", "It"): far fewer distinct ones than that
 # Webster's Second (1934): ordinary words in lower case, proper nouns capitalised, and no company of today.
 _WORD_LIST = "web2"
 
@@ -43,6 +44,7 @@ def _english() -> frozenset[str]:
 _ENDINGS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("ly", ""))
 
 
+@lru_cache(maxsize=ENGLISH_CACHE)
 def is_english_word(word: str) -> bool:
     """Whether `word`, in lower case, is an ordinary English word (not only a name), inflected or British."""
     english = _english()
@@ -97,6 +99,13 @@ _OPENERS = "\"“(‘'[—–-"  # a sentence, a quotation or an aside starts af
 _STOPS = ".!?:;"  # and after one of these and a space
 _WORDS = re.compile(r"[a-z]+(?:['’][a-z]+)?")
 _WORD_CHARS = r"\w"
+_FIRST_WORD = re.compile(r"\w+")
+_WORD_START = re.compile(r"(?<!\w)\w+")
+_CAPITALISED_START = re.compile(r"(?<!\w)[A-Z]\w*")
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,13 +208,19 @@ class Grounding:
         self._by_name = by_name
         names = sorted(by_name, key=len, reverse=True)
         # A known name as a whole word, possessive or not ("Acme's", "Bloggs’s").
-        alternatives = "|".join(map(re.escape, names))
-        self._names = re.compile(rf"(?<![{_WORD_CHARS}])(?:{alternatives})(?![{_WORD_CHARS}])") if names else None
+        # Known names by their first word, longest first: each word of an answer is looked up, which stays
+        # fast with thousands of people (one pattern of them all would try every name at every letter).
+        self._names: dict[str, list[str]] = {}
+        for name in names:
+            first = _FIRST_WORD.match(name)
+            self._names.setdefault(first.group() if first else name, []).append(name)
+        # Names are capitalised as a rule: then only capitalised words need looking up.
+        capitalised = all(key[:1].isupper() for key in self._names)
+        self._starts = _CAPITALISED_START if capitalised else _WORD_START
         # Ordinary English: the words the sources use in lower case, and the common function words.
-        vocabulary = set(STOPWORDS)
-        for text in source_texts:
-            vocabulary.update(_WORDS.findall(text))
-        self._vocabulary = frozenset(vocabulary)
+        # (made when first needed: most answers' capitalised words are names, or English)
+        self._source_texts = tuple(source_texts)
+        self._vocabulary: frozenset[str] | None = None
 
     def check(self, entry: Entry, quotes: Sequence[Quote], people: Sequence[Speaker] = ()) -> list[Unsupported]:
         """The words of `entry.answer` that its support does not back, in order.
@@ -262,18 +277,18 @@ class Grounding:
         found: list[Unsupported] = []
         named: list[tuple[int, int]] = []  # spans of known names, checked as names
         involved_ids = {s.id for s in involved}
-        if self._names is not None:
-            for match in self._names.finditer(answer):
-                named.append(match.span())
-                if _inside(match.start(), quoted):
-                    continue
-                ids = self._by_name[match.group()]
-                if ids & involved_ids:
-                    continue
-                names = (name for ident in ids for name in self._speakers[ident].names)
-                if any(self._occurs(name, support, ignore_case=True) for name in names):
-                    continue
-                found.append(Unsupported(match.group(), match.start(), "name"))
+        for span in self._known_names(answer):
+            named.append(span)
+            start, end = span
+            if _inside(start, quoted):
+                continue
+            ids = self._by_name[answer[start:end]]
+            if ids & involved_ids:
+                continue
+            names = (name for ident in ids for name in self._speakers[ident].names)
+            if any(self._occurs(name, support, ignore_case=True) for name in names):
+                continue
+            found.append(Unsupported(answer[start:end], start, "name"))
         for match in _CAPITALISED.finditer(answer):
             start = match.start()
             if start in figures or _inside(start, named) or _inside(start, quoted):
@@ -285,6 +300,22 @@ class Grounding:
         return found
 
     # ------------------------------------------------------------------ helpers
+
+    def _known_names(self, answer: str) -> list[tuple[int, int]]:
+        """Where the answer names someone the knowledge base knows: (start, end), longest name first."""
+        spans: list[tuple[int, int]] = []
+        end = 0
+        for word in self._starts.finditer(answer):
+            start = word.start()
+            if start < end:
+                continue  # inside a name already found
+            for name in self._names.get(word.group(), ()):
+                stop = start + len(name)
+                if answer.startswith(name, start) and (stop == len(answer) or not _is_word_char(answer[stop])):
+                    spans.append((start, stop))
+                    end = stop
+                    break
+        return spans
 
     def _involved(self, quotes: Sequence[Quote], people: Sequence[Speaker]) -> list[Speaker]:
         """The entry's people, the speakers of its quotes, and the organisations of all of them."""
@@ -316,4 +347,11 @@ class Grounding:
         tail = before.rstrip()
         if tail and tail[-1] not in _OPENERS and not (tail[-1] in _STOPS and len(before) > len(tail)):
             return False
-        return word.lower() in self._vocabulary or is_english_word(word)
+        if is_english_word(word):
+            return True
+        if self._vocabulary is None:
+            vocabulary = set(STOPWORDS)
+            for text in self._source_texts:
+                vocabulary.update(_WORDS.findall(text))
+            self._vocabulary = frozenset(vocabulary)
+        return word.lower() in self._vocabulary

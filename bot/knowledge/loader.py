@@ -724,7 +724,8 @@ def _cross_check(v: _Validation) -> None:
 
 def _grounding(v: _Validation) -> Grounding:
     people, sources = v.claims["people"], v.claims["sources"]
-    return Grounding((s for s in people.built if s is not None), (s.text for s in sources.built if s is not None))
+    texts = [s.text for s in sources.built if s is not None]  # read only if an answer needs them
+    return Grounding((s for s in people.built if s is not None), texts)
 
 
 def _check_grounding(v: _Validation, grounding: Grounding, ordinal: int, entry: Entry) -> None:
