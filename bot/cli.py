@@ -7,6 +7,7 @@ for those two.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
 import sys
@@ -140,9 +141,43 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    if args.format == "csv":  # the entries only, as a spreadsheet edits them; no index is needed
+        from bot.curation.bulk import export_csv  # curation is loaded only by the commands that curate
+
+        kb = load_knowledge(args.kb or settings.knowledge_dir or bundled_knowledge_dir())
+        sys.stdout.flush()
+        sys.stdout.buffer.write(export_csv(kb).encode("utf-8"))
+        sys.stdout.buffer.flush()
+        return EXIT_OK
     engine = _engine(args, settings)
     json.dump(export_knowledge(engine.kb), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.curation.bulk import ImportRefused, import_csv
+    from bot.curation.store import STORE_FILE, Store
+
+    if args.story:
+        print(f"storybot: --story {args.story} ignored: this knowledge base holds one story.", file=sys.stderr)
+    directory = Path(args.kb or settings.knowledge_dir or bundled_knowledge_dir())
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store(settings.data_dir / STORE_FILE)
+    try:
+        done = import_csv(directory, store, args.file, user_name=f"{getpass.getuser()} (storybot import)")
+    except ImportRefused as refused:
+        print(str(refused), file=sys.stderr)
+        return EXIT_INVALID_KB
+    finally:
+        store.close()
+    if done.change_id is None:
+        print(f"{args.file.name}: nothing to change — {done.unchanged} entries already say that.")
+        return EXIT_OK
+    print(
+        f"{args.file.name}: imported as change {done.change_id} — {len(done.added)} added, {len(done.changed)} "
+        f"changed, {done.unchanged} unchanged ({', '.join(done.files)})."
+    )
     return EXIT_OK
 
 
@@ -305,7 +340,17 @@ def build_parser() -> argparse.ArgumentParser:
     benchmark.set_defaults(func=cmd_bench)
 
     add("validate", "check a knowledge directory; exit 1 on any problem").set_defaults(func=cmd_validate)
-    add("export", "print the knowledge base as normalised JSON").set_defaults(func=cmd_export)
+    export = add("export", "print the knowledge base as normalised JSON, or its entries as CSV")
+    export.add_argument(
+        "--format", choices=("json", "csv"), default="json", help="csv: one row an entry, for a spreadsheet"
+    )
+    export.set_defaults(func=cmd_export)
+    import_ = add("import", "apply a CSV of entries (from `export --format csv`) as one validated change")
+    import_.add_argument("file", type=Path, help="the CSV file, e.g. entries.csv (UTF-8, as spreadsheets save it)")
+    import_.add_argument(
+        "--story", help="the story to import into; accepted and ignored until a knowledge base holds several"
+    )
+    import_.set_defaults(func=cmd_import)
     add("console", "chat with the engine offline").set_defaults(func=cmd_console)
     add("run", "start the Discord bot (needs DISCORD_TOKEN)").set_defaults(func=cmd_run)
     sync = add("sync", "register the slash commands with Discord (globally, or to one guild)")

@@ -30,11 +30,12 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from bot.answering.answer import Outcome, Suggestion
-from bot.answering.matcher import Engine
+from bot.answering.matcher import CLEAR_THRESHOLD, Engine
 from bot.answering.normalize import clean
 
 log = logging.getLogger(__name__)
 
+STORE_FILE = "storybot.sqlite3"  # its name in the data directory, for every process that opens it
 QUESTION_ROOM = 1000  # characters of a question kept; a longer one is cut
 GROUP_SIMILARITY = 80.0  # token_set_ratio at or above which two declined questions are "the same question"
 GROUPING_WINDOW = 1000  # the most recent open declined questions are grouped (at worst ~0.6 s); older ones wait
@@ -159,6 +160,24 @@ class Stats:
     top_entries: tuple[tuple[str, int], ...]  # (entry id, times it answered), most first
     helpful: int = 0  # answers readers marked "Helpful"...
     not_right: int = 0  # ...and "Not right"
+
+
+# An answer below this confidence got through only by standing clear of the next entry: worth a moderator's look.
+LOW_CONFIDENCE = CLEAR_THRESHOLD
+
+
+@dataclass(frozen=True, slots=True)
+class Rates:
+    """How questions fared over a period: each count also as a share of those asked."""
+
+    since: datetime | None
+    asked: int
+    answered: int
+    declined: int
+    low_confidence: int  # answered, but below `LOW_CONFIDENCE`
+
+    def share(self, count: int) -> float:
+        return count / self.asked if self.asked else 0.0
 
 
 def _iso(moment: datetime) -> str:
@@ -440,10 +459,15 @@ class Store:
         with self._transaction() as db:
             db.execute("UPDATE feedback SET wanted = ? WHERE id = ?", (text, feedback_id))
 
-    def feedback_to_review(self, *, since: datetime | None = None, limit: int = 10) -> list[Feedback]:
-        """Open "Not right" feedback, newest first."""
+    def feedback_to_review(
+        self, *, since: datetime | None = None, limit: int = 10, guild_id: Server = ALL_SERVERS
+    ) -> list[Feedback]:
+        """Open "Not right" feedback, newest first; `guild_id`: only that server's (None: direct messages)."""
         query = "SELECT * FROM feedback WHERE helpful = 0 AND status = 'open'"
         params: list[object] = []
+        if guild_id != ALL_SERVERS:
+            query += " AND guild_id IS ?"
+            params.append(guild_id)
         if since is not None:
             query += " AND at >= ?"
             params.append(_iso(since))
@@ -462,6 +486,24 @@ class Store:
                 (status, taught_to, feedback_id),
             )
             return cursor.rowcount
+
+    def rates(self, *, since: datetime | None = None, guild_id: Server = ALL_SERVERS) -> Rates:
+        """Answered, declined and low-confidence counts over a period (from `since`; None: all time);
+        `guild_id`: only questions asked in that server (None: in direct messages)."""
+        # `outcome IN (?, ?)`: the two outcomes of `_ANSWERED`.
+        query = (
+            "SELECT COUNT(*), COALESCE(SUM(outcome IN (?, ?)), 0), COALESCE(SUM(outcome = ?), 0),"
+            " COALESCE(SUM(outcome IN (?, ?) AND confidence < ?), 0) FROM questions WHERE at >= ?"
+        )
+        start = _iso(since) if since is not None else ""  # every time is after the empty string
+        params: list[object] = [*_ANSWERED, Outcome.DECLINED.value, *_ANSWERED, LOW_CONFIDENCE, start]
+        if guild_id != ALL_SERVERS:
+            query += " AND guild_id IS ?"
+            params.append(guild_id)
+        with self._lock:
+            row = self._db.execute(query, params).fetchone()
+        asked, answered, declined, low = (int(n) for n in row)
+        return Rates(since=since, asked=asked, answered=answered, declined=declined, low_confidence=low)
 
     # ------------------------------------------------------------------ audit trail
 

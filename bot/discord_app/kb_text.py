@@ -11,12 +11,14 @@ from pathlib import Path
 
 import discord
 
-from bot.curation.store import Change, Stats, UnansweredGroup
+from bot.curation.store import LOW_CONFIDENCE, Change, Rates, Stats, UnansweredGroup
+from bot.curation.teaching import TeachPreview
 from bot.discord_app import limits
 from bot.discord_app.embeds import COLOUR_ANSWER, COLOUR_DECLINE, block_quote, percent
 from bot.discord_app.limits import trim
 from bot.discord_app.safety import escape_knowledge_text, escape_user_text, neutralise_fences, quiet_mentions
 from bot.knowledge.loader import Problem
+from bot.knowledge.verbatim import Alignment
 
 PERIODS: dict[str, timedelta | None] = {
     "day": timedelta(days=1),
@@ -136,10 +138,25 @@ def history_embed(changes: Sequence[Change]) -> discord.Embed:
     return embed
 
 
-def stats_embed(stats: Stats, period: str, entry_labels: dict[str, str]) -> discord.Embed:
-    """Questions asked, answered and declined over a period, and the entries that answered most."""
+def stats_embed(
+    stats: Stats,
+    period: str,
+    entry_labels: dict[str, str],
+    *,
+    rates: Rates | None = None,
+    declined: Sequence[UnansweredGroup] = (),
+) -> discord.Embed:
+    """Questions asked, answered and declined over a period, the entries that answered most, and, given
+    `rates` and `declined`, the low-confidence share and the declined questions asked most."""
     embed = discord.Embed(title=f"Questions in {PERIOD_NAMES[period]}", colour=COLOUR_ANSWER)
-    if stats.asked:
+    if rates is not None and rates.asked:
+        embed.description = (
+            f"**{rates.asked}** asked · **{rates.answered}** answered ({percent(rates.share(rates.answered))}) · "
+            f"**{rates.declined}** declined ({percent(rates.share(rates.declined))}) · "
+            f"**{rates.low_confidence}** answered with low confidence ({percent(rates.share(rates.low_confidence))}"
+            f", under {percent(LOW_CONFIDENCE)} sure)"
+        )
+    elif stats.asked:
         share = percent(stats.answered / stats.asked)
         embed.description = (
             f"**{stats.asked}** asked · **{stats.answered}** answered ({share}) · **{stats.declined}** declined"
@@ -162,6 +179,13 @@ def stats_embed(stats: Stats, period: str, entry_labels: dict[str, str]) -> disc
             shown = f"`{entry_id}`" + (f" — {escape_knowledge_text(trim(label, 80))}" if label else " *(removed)*")
             lines.append(f"**{count}×** {shown}")
         embed.add_field(name="Answered most often", value=trim("\n".join(lines), limits.FIELD_VALUE), inline=False)
+    if declined:
+        lines = [f"**{g.count}×** “{escape_user_text(trim(g.question, 120))}”" for g in declined]
+        embed.add_field(
+            name="Declined most often (waiting to be taught or dismissed)",
+            value=trim("\n".join(lines), limits.FIELD_VALUE),
+            inline=False,
+        )
     if stats.declined:
         embed.set_footer(text="/kb unanswered lists the declined questions, to teach or dismiss.")
     return embed
@@ -194,3 +218,46 @@ def unanswered_embed(groups: Sequence[UnansweredGroup], period: str, done: dict[
         lines.append(f"Last asked {moment(group.last_asked)}")
         embed.add_field(name=name, value=trim("\n".join(lines), limits.FIELD_VALUE), inline=False)
     return embed
+
+
+def teach_preview_text(preview: TeachPreview) -> str:
+    """What teaching a question will do, for the moderator to confirm: the answer readers will get."""
+    question = escape_user_text(trim(preview.question, 300))
+    answer = block_quote(escape_knowledge_text(trim(preview.answer, 1200)))
+    return trim(
+        f"**Teach** “{question}” to `{preview.entry.id}`? It is {preview.now} now; once taught, readers who ask "
+        f"it get:\n{answer}\nConfirm to save it, or cancel.",
+        limits.CONTENT,
+    )
+
+
+def premise_warning_text(preview: TeachPreview) -> str:
+    """The second, explicit confirmation a likely false premise needs."""
+    warning = preview.warning
+    if warning is None:  # pragma: no cover - only called with a warning
+        return teach_preview_text(preview)
+    names = ", ".join(f"“{escape_user_text(trim(n, 60))}”" for n in warning.names)
+    about = ", ".join(escape_knowledge_text(n) for n in warning.about)
+    return trim(
+        f"⚠️ **Likely false premise.** The question names {names}, which the story never mentions, and "
+        f"`{preview.entry.id}` is about {about}. Taught, I would answer it as if the story said so:\n"
+        + block_quote(escape_knowledge_text(trim(preview.answer, 800)))
+        + "\nTeach it anyway only if the question really asks what this entry answers.",
+        limits.CONTENT,
+    )
+
+
+def not_verbatim_text(what: str, words: str, found: Alignment | None) -> str:
+    """Why words are not taken as the source's own, with the best-aligned passage and what differs in bold."""
+    text = f"**Not saved:** {what} is not word for word in the source:\n" + block_quote(
+        escape_user_text(trim(words, 600))
+    )
+    if found is not None:
+        text += (
+            "\nThe passage of the source that lines up best, with the words that differ in bold:\n"
+            + block_quote(found.marked("**", "**", escape=escape_knowledge_text))
+            + "\nCopy the words exactly (only spacing and straight or curly quotes may differ), then try again."
+        )
+    else:
+        text += "\nNothing in the source lines up with it; copy a sentence of the source exactly."
+    return trim(text, limits.CONTENT)

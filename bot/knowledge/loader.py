@@ -34,6 +34,7 @@ from rapidfuzz import process
 
 from bot.answering.normalize import clean
 from bot.knowledge.files import Unreadable, read_inside, real_path
+from bot.knowledge.grounding import Grounding
 from bot.knowledge.model import Entry, Evidence, Kind, KnowledgeBase, Quote, Source, Speaker, Synonyms
 from bot.knowledge.schema import EVIDENCE_FIELDS, ID_PATTERN, KINDS, SECTIONS, SINGULAR, FieldSpec, FieldType
 from bot.knowledge.verbatim import SourceText, first_difference
@@ -740,10 +741,11 @@ def _check_ref(v: _Validation, value: Any, section: str, claims: _Claims, ordina
 
 def _not_verbatim(v: _Validation, words: str, text: SourceText, what: str, at: Place) -> None:
     """Report words that are not in the source, showing the passage most like them."""
-    passage = text.closest_passage(words)
+    found = text.align(words)
+    passage = found.passage if found else ""
     difference = first_difference(words, passage) if passage else None
     detail = f" First difference: {difference}." if difference else ""
-    closest = f" The closest passage is: {passage!r}." if passage else ""
+    closest = f" The closest passage, with what differs in [brackets], is: {found.marked()!r}." if found else ""
     v.report(
         at,
         f"{what} is not word for word in the source.{detail}{closest} Copy the words "
@@ -773,6 +775,8 @@ def _cross_check(v: _Validation) -> None:
                 f"`affiliation` must name an organisation; `{affiliation}` is a person.",
             )
 
+    checked = v.count
+    flawed: set[str] = set()  # quotes with problems of their own: answers are not proven against them
     for ordinal, quote in enumerate(quotes.built):
         if quote is None:
             continue
@@ -781,11 +785,17 @@ def _cross_check(v: _Validation) -> None:
             text = text_of(quote.source)
             if text is not None and not text.contains(quote.text):
                 _not_verbatim(v, quote.text, text, "this quote", quotes.at(ordinal, "text"))
+        if v.count != checked:
+            flawed.add(quote.id)
+            checked = v.count
 
     source_ids = sources.ids
+    # Answers name people: when one could not be built, its names are unknown, and so is what they back.
+    grounding = None if v.incomplete or None in people.built else _grounding(v)
     for ordinal, entry in enumerate(entries.built):
         if entry is None:
             continue
+        before = v.count
         for i, evidence in enumerate(entry.evidence):
             source = evidence.source
             # The usual case first: a known source, without the call that would report it unknown.
@@ -798,6 +808,29 @@ def _cross_check(v: _Validation) -> None:
             _check_ref(v, ref, "quotes", entries, ordinal, "quotes", i)
         for i, ref in enumerate(entry.about):
             _check_ref(v, ref, "people", entries, ordinal, "about", i)
+        # The answer is proven against what backs it only once that is sound: one problem, not a cascade.
+        if grounding is not None and v.count == before and not flawed.intersection(entry.quotes):
+            _check_grounding(v, grounding, ordinal, entry)
+
+
+def _grounding(v: _Validation) -> Grounding:
+    people, sources = v.claims["people"], v.claims["sources"]
+    texts = [s.text for s in sources.built if s is not None]  # read only if an answer needs them
+    return Grounding((s for s in people.built if s is not None), texts)
+
+
+def _check_grounding(v: _Validation, grounding: Grounding, ordinal: int, entry: Entry) -> None:
+    """Every figure, name and quoted phrase of an answer is in its entry's evidence, quotes or people."""
+    people, quotes, entries = v.claims["people"], v.claims["quotes"], v.claims["entries"]
+
+    def built(claims: _Claims, refs: Iterable[str]) -> list[Any]:
+        return [claims.built[claims.ids[ref]] for ref in refs]
+
+    cited, about = built(quotes, entry.quotes), built(people, entry.about)
+    if None in cited:
+        return  # a quote it rests on has problems of its own, which are reported
+    for unsupported in grounding.check(entry, cited, about):
+        v.report(entries.at(ordinal, "answer"), unsupported.message)
 
 
 def _fingerprint(v: _Validation, directory: Path) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.answering import Engine
-from bot.curation.store import Store
+from bot.curation.store import LOW_CONFIDENCE, Store
 from bot.knowledge import bundled_knowledge_dir, load_knowledge
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -63,6 +64,35 @@ def test_stats_count_what_was_asked_answered_and_declined(store: Store) -> None:
     recent = store.stats(since=T0 - timedelta(days=1))
     assert (recent.asked, recent.answered, recent.declined) == (6, 5, 1)
     assert recent.top_entries == (("what-is-ring", 3), ("who-is-evan-greer", 1))
+
+
+def test_rates_count_answers_declines_and_low_confidence_answers_over_a_period(store: Store) -> None:
+    def record(outcome: str, confidence: float, days_ago: int) -> None:
+        store.record_question(
+            question=f"q {outcome} {confidence} {days_ago}",
+            outcome=outcome,
+            entry_id="what-is-ring" if outcome != "declined" else None,
+            confidence=confidence,
+            user_id=1,
+            guild_id=7,
+            at=T0 - timedelta(days=days_ago),
+        )
+
+    record("answered", 0.95, 1)
+    record("answered", LOW_CONFIDENCE - 0.05, 2)  # got through, but only just
+    record("quotes", 0.9, 3)
+    record("declined", 0.2, 4)
+    record("declined", 0.3, 20)
+    record("answered", 0.5, 20)
+
+    week = store.rates(since=T0 - timedelta(days=7))
+    assert (week.asked, week.answered, week.declined, week.low_confidence) == (4, 3, 1, 1)
+    assert week.share(week.answered) == 0.75
+    month = store.rates(since=T0 - timedelta(days=30))
+    assert (month.asked, month.answered, month.declined, month.low_confidence) == (6, 4, 2, 2)
+    assert store.rates() == replace(month, since=None)
+    empty = store.rates(since=T0 + timedelta(days=1))
+    assert (empty.asked, empty.share(empty.answered)) == (0, 0.0)
 
 
 def test_a_period_needs_a_timezone(store: Store) -> None:

@@ -54,7 +54,7 @@ def write_knowledge(directory: Path) -> Path:
                     "questions": [QUESTION],
                     "answer": " ".join(SENTENCES[:40]),
                     "evidence": [
-                        {"source": "long-report", "excerpt": " ".join(SENTENCES[i : i + 5])} for i in range(0, 30, 5)
+                        {"source": "long-report", "excerpt": " ".join(SENTENCES[i : i + 5])} for i in range(0, 40, 5)
                     ],
                     "quotes": [f"long-quote-{i}" for i in range(len(QUOTES))],
                     "about": ["long-talker"],

@@ -132,6 +132,21 @@ def button(reply: Reply, label_start: str) -> dict[str, Any]:
     return found[0]
 
 
+async def confirm(double: DiscordDouble, preview: Reply, label: str = "Confirm") -> Reply:
+    """Press a teach preview's confirm button; the reply that says what became of it (saved, or not)."""
+    assert preview.message is not None
+    pressed = await double.press_button(preview.message, button(preview, label)["custom_id"], user=double.moderator)
+    _, result = await double.wait_for_replies(pressed, 2, timeout=60)  # the preview retired, then the outcome
+    return result
+
+
+async def teach(double: DiscordDouble, question: str, entry: str) -> Reply:
+    """`/kb teach`, confirmed: the reply that says whether it was saved."""
+    preview = await kb(double, "teach", {"question": question, "entry": entry}, timeout=60)
+    assert "**Teach**" in shown(preview), shown(preview)
+    return await confirm(double, preview)
+
+
 def inputs(modal: dict[str, Any]) -> dict[str, str]:
     """A modal's text inputs: label → custom id."""
     return {row["label"]: row["component"]["custom_id"] for row in modal["components"]}
@@ -146,13 +161,7 @@ async def test_fifty_concurrent_teach_commands_all_land(
     entries = ["which-companies-paused", "what-is-mijente", "ring-police-partnerships", "who-is-evan-greer"]
     taught = {f"Concurrent phrasing number {n} about the story?": entries[n % len(entries)] for n in range(50)}
 
-    sent = await asyncio.gather(
-        *(
-            double.send_command("kb teach", {"question": q, "entry": e}, user=double.moderator)
-            for q, e in taught.items()
-        )
-    )
-    replies = await asyncio.gather(*(double.wait_for_reply(s, timeout=60) for s in sent))
+    replies = await asyncio.gather(*(teach(double, q, e) for q, e in taught.items()))
 
     assert all(private(r) and shown(r).startswith("**Saved:**") for r in replies), [shown(r)[:200] for r in replies]
     kb_on_disk = load_knowledge(knowledge)  # the files validate
@@ -192,7 +201,7 @@ async def test_teach_keeps_comments_and_layout_byte_for_byte(
     await start_bot()
 
     phrasing = "Greer on tech wanting it both ways"
-    reply = await kb(double, "teach", {"question": phrasing, "entry": "greer-both-ways-entry"})
+    reply = await teach(double, phrasing, "greer-both-ways-entry")
     assert shown(reply).startswith("**Saved:**")
 
     after = custom.read_text(encoding="utf-8")
@@ -204,7 +213,7 @@ async def test_teach_keeps_comments_and_layout_byte_for_byte(
 async def test_a_declined_question_is_answered_after_it_is_taught(double: DiscordDouble, kb_bot: StoryBot) -> None:
     assert answered_by(await ask(double, DECLINED)) is None
 
-    reply = await kb(double, "teach", {"question": DECLINED, "entry": "what-is-mijente"})
+    reply = await teach(double, DECLINED, "what-is-mijente")
     assert private(reply) and shown(reply).startswith("**Saved:**")
     assert "what-is-mijente" in shown(reply)
 
@@ -214,6 +223,64 @@ async def test_a_declined_question_is_answered_after_it_is_taught(double: Discor
     # The change is noted in the moderators' log.
     note = await mod_log(double, "what-is-mijente")
     assert "moderator" in note and "/kb undo" in note
+
+
+async def test_teach_previews_the_answer_and_changes_nothing_until_confirmed(
+    double: DiscordDouble, kb_bot: StoryBot, knowledge: Path
+) -> None:
+    before = snapshot(knowledge)
+    preview = await kb(double, "teach", {"question": DECLINED, "entry": "what-is-mijente"})
+    assert private(preview)
+    text = shown(preview)
+    assert "`what-is-mijente`" in text and "declined now" in text
+    assert kb_bot.engine.kb.entries["what-is-mijente"].answer[:40] in text  # the answer readers will get
+    assert [b["label"] for b in _row(preview, 0)] == ["Confirm", "Cancel"]
+    assert snapshot(knowledge) == before and kb_bot.store.changes(10) == []
+
+    assert preview.message is not None
+    pressed = await double.press_button(preview.message, button(preview, "Cancel")["custom_id"], user=double.moderator)
+    cancelled = await double.wait_for_reply(pressed)
+    assert "Not taught" in shown(cancelled) and all(b.get("disabled") for b in _row(cancelled, 0))
+    assert snapshot(knowledge) == before and kb_bot.store.changes(10) == []
+    assert answered_by(await ask(double, DECLINED)) is None
+
+
+async def test_a_likely_false_premise_needs_a_second_explicit_confirmation(
+    double: DiscordDouble, kb_bot: StoryBot, knowledge: Path
+) -> None:
+    before = snapshot(knowledge)
+    question = "did google pause facial recognition"
+    preview = await kb(double, "teach", {"question": question, "entry": "which-companies-paused"})
+    assert preview.message is not None
+    pressed = await double.press_button(preview.message, button(preview, "Confirm")["custom_id"], user=double.moderator)
+    warned = await double.wait_for_reply(pressed)
+    text = shown(warned)
+    assert "Likely false premise" in text and "google" in text and "IBM" in text
+    assert [b["label"] for b in _row(warned, 0)] == ["Teach anyway", "Cancel"]
+    assert snapshot(knowledge) == before, "the first confirmation of a false premise taught it"
+
+    saved = await confirm(double, warned, "Teach anyway")
+    assert shown(saved).startswith("**Saved:**")
+    assert question in kb_bot.engine.kb.entries["which-companies-paused"].questions
+
+
+async def test_unanswered_teach_of_a_false_premise_asks_twice(double: DiscordDouble, kb_bot: StoryBot) -> None:
+    question = "did google pause facial recognition"
+    assert answered_by(await ask(double, question)) is None
+    listing = await kb(double, "unanswered")
+    assert listing.message is not None
+    teach_button = next(b for b in _row(listing, 0) if b["label"].startswith("1 · Teach to ") and "…" not in b["label"])
+    pressed = await double.press_button(listing.message, teach_button["custom_id"], user=double.moderator)
+    preview = await double.wait_for_reply(pressed)
+    assert preview.message is not None
+    pressed = await double.press_button(preview.message, button(preview, "Confirm")["custom_id"], user=double.moderator)
+    warned = await double.wait_for_reply(pressed)
+    assert "Likely false premise" in shown(warned)
+    assert kb_bot.store.changes(10) == []
+    assert warned.message is not None
+    pressed = await double.press_button(warned.message, button(warned, "Cancel")["custom_id"], user=double.moderator)
+    assert "Not taught" in shown(await double.wait_for_reply(pressed))
+    assert kb_bot.store.changes(10) == []
 
 
 async def test_add_refuses_evidence_that_is_not_verbatim_and_shows_the_closest_passage(
@@ -235,7 +302,7 @@ async def test_add_refuses_evidence_that_is_not_verbatim_and_shows_the_closest_p
     assert private(reply)
     text = shown(reply)
     assert text.startswith("**Not saved:**")
-    assert "closest passage" in text and "£460million of public contracts" in text
+    assert "lines up best" in text and "**£460million** of public contracts" in text
     assert snapshot(knowledge) == before, "a refused edit changed the files"
 
     # Fixed, the same form saves the entry, and it answers at once.
@@ -263,7 +330,7 @@ async def test_quote_adds_a_verbatim_quote_and_refuses_a_misquote(
     wrong = await kb(
         double, "quote", {"speaker": "unattributed", "text": words.replace("multiple", "many"), "note": note}
     )
-    assert shown(wrong).startswith("**Not saved:**") and "multiple news outlets" in shown(wrong)
+    assert shown(wrong).startswith("**Not saved:**") and "**multiple** news outlets" in shown(wrong)
 
     saved = await kb(double, "quote", {"speaker": "unattributed", "text": words, "note": note})
     assert shown(saved).startswith("**Saved:**")
@@ -301,6 +368,49 @@ async def test_edit_remove_history_and_undo(double: DiscordDouble, kb_bot: Story
 
     again = await kb(double, "undo", {"change": first_id})
     assert shown(again).startswith("**Not saved:**") and "already undone" in shown(again)
+
+
+async def test_edit_refuses_an_answer_its_evidence_does_not_back(
+    double: DiscordDouble, kb_bot: StoryBot, knowledge: Path
+) -> None:
+    before = snapshot(knowledge)
+    answer = "Ring works with 900 police departments across Canada."
+    reply = await kb(double, "edit", {"entry": "ring-police-partnerships", "answer": answer})
+    text = shown(reply)
+    assert private(reply) and text.startswith("**Not saved:**")
+    assert re.search(r"entries/ring\.yaml:\d+:\d+: the answer says '900'", text), text
+    assert "Canada" in text  # a name the evidence does not give is named too
+    assert snapshot(knowledge) == before
+
+
+async def test_add_refuses_an_answer_naming_someone_its_evidence_does_not(
+    double: DiscordDouble, kb_bot: StoryBot, knowledge: Path
+) -> None:
+    before = snapshot(knowledge)
+    opened = await double.send_command("kb add", {}, user=double.moderator)
+    fields = inputs(await double.wait_for_modal(opened))
+    values = {
+        fields["Phrasings"]: "Who has won public contracts?",
+        fields["Answer"]: "Google has won £460million of public contracts in the past four years.",
+        fields["Evidence"]: ARTICLE_SENTENCE,
+    }
+    reply = await double.wait_for_reply(await double.submit_modal(opened, values))
+    text = shown(reply)
+    assert text.startswith("**Not saved:**") and "the answer names 'Google'" in text
+    assert re.search(r"entries/moderators\.yaml:\d+:\d+: ", text), text
+    assert snapshot(knowledge) == before
+
+
+async def test_a_hand_edit_of_an_answer_the_evidence_does_not_back_is_not_loaded(
+    double: DiscordDouble, kb_bot: StoryBot, knowledge: Path
+) -> None:
+    file = knowledge / "entries" / "ring.yaml"
+    good = file.read_text(encoding="utf-8")
+    mark = len(double.requests)
+    file.write_text(good.replace("more than 400 police", "more than 900 police", 1), encoding="utf-8")
+    report = await mod_log(double, "entries/ring.yaml:", after=mark)
+    assert re.search(r"entries/ring\.yaml:\d+:\d+: the answer says '900'", report), report
+    assert kb_bot.holder.version == 0  # readers keep the grounded answers
 
 
 async def test_edit_without_options_opens_a_form_with_the_current_answer(
@@ -343,7 +453,8 @@ async def test_unanswered_lists_declined_questions_to_teach_or_dismiss(double: D
     for question in (DECLINED, "Who runs Mijente?", "what colour is the sky"):
         assert answered_by(await ask(double, question)) is None
 
-    listing = await kb(double, "unanswered")
+    listed = await double.send_command("kb unanswered", {}, user=double.moderator)
+    listing = await double.wait_for_reply(listed)
     assert private(listing)
     [embed] = listing.body["embeds"]
     first, second = embed["fields"][:2]
@@ -355,8 +466,12 @@ async def test_unanswered_lists_declined_questions_to_teach_or_dismiss(double: D
     pressed = await double.press_button(
         listing.message, button(listing, "1 · Teach to what-is-mijente")["custom_id"], user=double.moderator
     )
-    result, updated = await double.wait_for_replies(pressed, 2)
+    preview = await double.wait_for_reply(pressed)
+    assert private(preview) and "Mijente is named with Fight for Our Future" in shown(preview)
+    mark = len(double.requests)
+    result = await confirm(double, preview)
     assert shown(result).startswith("**Saved:**") and private(result)
+    updated = await double.wait_for_reply(listed, after=mark)  # the list itself, updated
     assert "✅ taught to `what-is-mijente`" in updated.body["embeds"][0]["fields"][0]["value"]
     assert all(b.get("disabled") for b in _row(updated, 0))
 
@@ -401,9 +516,11 @@ async def test_unanswered_teach_to_another_entry_through_a_form(double: DiscordD
     submitted = await double.submit_modal(
         pressed, {fields["Question"]: "What colour were the protest signs?", fields["Entry"]: "june-1-protest-dc"}
     )
-    result, updated = await double.wait_for_replies(submitted, 2)
+    preview = await double.wait_for_reply(submitted)
+    assert "`june-1-protest-dc`" in shown(preview) and "Likely false premise" not in shown(preview)
+    assert "What colour were the protest signs?" not in kb_bot.engine.kb.entries["june-1-protest-dc"].questions
+    result = await confirm(double, preview)
     assert shown(result).startswith("**Saved:**")
-    assert "june-1-protest-dc" in updated.body["embeds"][0]["fields"][0]["value"]
     assert "What colour were the protest signs?" in kb_bot.engine.kb.entries["june-1-protest-dc"].questions
 
 
@@ -415,9 +532,18 @@ async def test_stats_count_questions_over_a_period(double: DiscordDouble, kb_bot
 
     reply = await kb(double, "stats", {"period": "day"})
     [embed] = reply.body["embeds"]
-    assert "**3** asked" in embed["description"] and "**2** answered" in embed["description"]
-    assert "**1** declined" in embed["description"]
+    assert "**3** asked" in embed["description"] and "**2** answered (67%)" in embed["description"]
+    assert "**1** declined (33%)" in embed["description"]
+    assert "low confidence" in embed["description"]
     assert "**2×** `which-companies-paused`" in embed["fields"][0]["value"]
+    assert embed["fields"][1]["name"].startswith("Declined most often")
+    assert f"**1×** “{DECLINED}”" in embed["fields"][1]["value"]
+
+    # The periods offered: the last 7 days (the default) and the last 30, among others.
+    [period] = next(o for o in double.registered_command("kb")["options"] if o["name"] == "stats")["options"]
+    assert [c["name"] for c in period["choices"]][:2] == ["Last 7 days", "Last 30 days"]
+    week = (await kb(double, "stats")).body["embeds"][0]
+    assert week["title"] == "Questions in the last 7 days" and "**3** asked" in week["description"]
 
 
 def _row(reply: Reply, index: int) -> list[dict[str, Any]]:
@@ -522,7 +648,7 @@ async def test_every_kb_command_is_refused_to_members_and_allowed_to_moderators(
         assert private(reply), name
         text = shown(reply)
         assert text != NOT_MODERATOR and "Not saved" not in text, f"/kb {name}: {text[:300]}"
-    assert len(kb_bot.store.changes(10)) == 5  # teach, edit, remove, undo, quote
+    assert len(kb_bot.store.changes(10)) == 4  # edit, remove, undo, quote: a teach waits for its confirmation
 
     # Manage Server is enough without the role.
     assert shown(await kb(double, "stats", user=double.admin)).strip().startswith("Questions in")
@@ -573,18 +699,18 @@ async def test_a_fifo_in_the_folder_hangs_neither_teach_nor_reload(
     double: DiscordDouble, kb_bot: StoryBot, knowledge: Path
 ) -> None:
     os.mkfifo(knowledge / "entries" / "pipe.yaml")
-    taught = await kb(double, "teach", {"question": DECLINED, "entry": "what-is-mijente"})
+    taught = await teach(double, DECLINED, "what-is-mijente")
     assert shown(taught).startswith("**Not saved:**")
     assert "named pipe (FIFO)" in shown(taught)
     refused = await kb(double, "reload")
     assert "entries/pipe.yaml:1:1: cannot read the file: it is a named pipe (FIFO)" in shown(refused)
     os.unlink(knowledge / "entries" / "pipe.yaml")
-    assert shown(await kb(double, "teach", {"question": DECLINED, "entry": "what-is-mijente"})).startswith("**Saved:**")
+    assert shown(await teach(double, DECLINED, "what-is-mijente")).startswith("**Saved:**")
 
 
 async def test_a_loop_of_links_is_reported_not_an_apology(
     double: DiscordDouble, kb_bot: StoryBot, knowledge: Path
 ) -> None:
     (knowledge / "entries" / "loop.yaml").symlink_to("loop.yaml")
-    taught = await kb(double, "teach", {"question": DECLINED, "entry": "what-is-mijente"})
+    taught = await teach(double, DECLINED, "what-is-mijente")
     assert "loop of symbolic links" in shown(taught)

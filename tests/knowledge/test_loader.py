@@ -252,26 +252,37 @@ def test_quote_changed_by_one_word_shows_the_difference_and_the_passage(kb: Path
     assert where(problem) == ("kb/quotes.yaml", *position_of(text, "I think broadly"))
     assert problem.message.startswith("this quote is not word for word in the source.")
     assert "First difference: 'all' where the source has 'both'." in problem.message
-    assert "The closest passage is: 'I think broadly, tech companies want to have it both ways'." in problem.message
+    passage = "'I think broadly, tech companies want to have it [both] ways'"
+    assert f"The closest passage, with what differs in [brackets], is: {passage}." in problem.message
     assert "Copy the words exactly from the source" in problem.message
 
 
 # (changed excerpt, the first difference the message must show)
 CHANGED_EXCERPTS = [
-    (EXCERPT.replace("video-sharing", "video-swapping"), "'video-swapping' where the source has 'video-sharing'"),
-    (EXCERPT.replace("400", "40"), "'40' where the source has '400'"),
-    (EXCERPT.replace("which has", "which"), "the source has 'has' here, which this leaves out"),
+    (
+        EXCERPT.replace("video-sharing", "video-swapping"),
+        "'video-swapping' where the source has 'video-sharing'",
+        EXCERPT.replace("video-sharing", "[video-sharing]"),
+    ),
+    (EXCERPT.replace("400", "40"), "'40' where the source has '400'", EXCERPT.replace("400", "[400]")),
+    (
+        EXCERPT.replace("which has", "which"),
+        "the source has 'has' here, which this leaves out",
+        EXCERPT.replace("which has", "which [has]"),
+    ),
 ]
 
 
-@pytest.mark.parametrize(("excerpt", "difference"), CHANGED_EXCERPTS, ids=["word", "number", "word left out"])
-def test_excerpt_changed_shows_the_difference_and_the_passage(kb: Path, excerpt: str, difference: str) -> None:
+@pytest.mark.parametrize(("excerpt", "difference", "marked"), CHANGED_EXCERPTS, ids=["word", "number", "word left out"])
+def test_excerpt_changed_shows_the_difference_and_the_passage(
+    kb: Path, excerpt: str, difference: str, marked: str
+) -> None:
     text = write(kb, TEST_FILE, TEST_ENTRY.replace(EXCERPT, excerpt))
     problem = only_problem(kb)
     assert where(problem) == (f"kb/{TEST_FILE}", *position_of(text, excerpt))
     assert problem.message.startswith("this excerpt is not word for word in the source.")
     assert f"First difference: {difference}." in problem.message
-    assert f"The closest passage is: {EXCERPT!r}." in problem.message
+    assert f"The closest passage, with what differs in [brackets], is: {marked!r}." in problem.message
 
 
 def test_excerpt_with_other_spacing_and_quotes_is_accepted(kb: Path) -> None:

@@ -135,3 +135,38 @@ def test_closest_passage_keeps_a_changed_first_word() -> None:
 def test_closest_passage_of_nothing_is_nothing(article: SourceText) -> None:
     assert article.closest_passage("") == ""
     assert SourceText.of("").closest_passage("anything") == ""
+
+
+# ---------------------------------------------------------------------- the hint: aligned, with what differs
+
+
+def test_a_paraphrase_gets_the_whole_sentence_it_paraphrases_not_a_few_similar_words(article: SourceText) -> None:
+    paraphrase = (
+        "The tech industry is under pressure to respond to police brutality because of its wealth, its lack of "
+        "diversity and its financial ties to police."
+    )
+    found = article.align(paraphrase)
+    assert found is not None
+    assert found.passage.startswith("The technology industry is facing pressure to respond to the police-brutality")
+    assert found.passage.endswith("its financial ties with law")  # as long as the paraphrase, not further
+    assert "[technology]" in found.marked() and "[growing]" in found.marked()
+    assert "[lack" not in found.marked()  # words the curator got right are not marked
+
+
+def test_a_changed_figure_is_marked_in_the_passage(article: SourceText) -> None:
+    found = article.align("Amazon has won £500million of public contracts in the past four years")
+    assert found is not None
+    assert found.marked() == "Amazon has won [£460million] of public contracts in the past four years"
+    assert found.marked("**", "**") == "Amazon has won **£460million** of public contracts in the past four years"
+    assert found.changed == ("£460million",)
+
+
+def test_runs_of_differing_words_are_marked_once() -> None:
+    found = SourceText.of("Ring works with more than 400 police departments today.").align(
+        "Ring works with 900 police departments today."
+    )
+    assert found is not None and found.marked() == "Ring works with [more than 400] police departments today."
+
+
+def test_nothing_in_common_gives_no_passage(article: SourceText) -> None:
+    assert article.align("zzz qqq xxx") is None

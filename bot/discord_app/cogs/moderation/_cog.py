@@ -12,12 +12,19 @@ from discord.ext import commands
 
 from bot.answering import Engine
 from bot.app.lookup import closest_entry_ids, find_entries, find_phrasings
+from bot.curation import teaching
 from bot.discord_app import limits
 from bot.discord_app.cogs.moderation._review import REVIEW_SHOWN, ReviewView, review_embed
-from bot.discord_app.cogs.moderation._views import EditEntryModal, EntryFormModal, UnansweredView
+from bot.discord_app.cogs.moderation._views import (
+    EditEntryModal,
+    EntryFormModal,
+    TeachConfirmView,
+    UnansweredView,
+    first_not_verbatim,
+)
 from bot.discord_app.cogs.quotes import speaker_choices
 from bot.discord_app.curator import author_of, split_phrasings
-from bot.discord_app.kb_text import history_embed, since, stats_embed, unanswered_embed
+from bot.discord_app.kb_text import history_embed, since, stats_embed, teach_preview_text, unanswered_embed
 from bot.discord_app.permissions import ModerationOff, NotModerator, is_moderator, refusal_for
 from bot.discord_app.safety import quiet_mentions
 from bot.discord_app.views import NO_MENTIONS, respond_privately
@@ -32,6 +39,8 @@ UNATTRIBUTED = "unattributed"  # the speaker choice for words the story does not
 UNANSWERED_SHOWN = 5  # one row of buttons per question, and a message holds five rows
 QUESTION_OPTION_MAX = 300  # a phrasing longer than this is not a question readers type
 HISTORY_DEFAULT = 10
+TOP_DECLINED = 5  # declined questions shown in /kb stats; /kb unanswered has them all
+STATS_PERIODS = (("week", "Last 7 days"), ("month", "Last 30 days"), ("day", "Last 24 hours"), ("all", "All time"))
 
 
 def unknown_entry_text(entry_id: str, engine: Engine) -> str:
@@ -99,8 +108,18 @@ class Moderation(commands.Cog):
         entry: str,
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        who = author_of(interaction)
-        await self.bot.curator.change(interaction, lambda editor: editor.teach(entry, question, **who))
+        engine = self.bot.engine
+        if entry not in engine.kb.entries:
+            text = unknown_entry_text(entry, engine)
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
+        preview = await asyncio.to_thread(teaching.preview, engine, entry, " ".join(question.split()))
+        await interaction.followup.send(
+            teach_preview_text(preview),
+            view=TeachConfirmView(self.bot, preview),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
 
     @kb.command(name="add", description="Add an entry: phrasings, answer and the article's own words as evidence.")
     @app_commands.describe(source="The source the evidence is quoted from (when there is more than one).")
@@ -125,6 +144,10 @@ class Moderation(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         who = author_of(interaction)
         speaker_id = None if speaker.strip().lower() == UNATTRIBUTED else speaker.strip()
+        refusal = first_not_verbatim(self.bot, source, [text.strip().strip('"“”„')], "This quote")
+        if refusal is not None:
+            await self.bot.curator.tell(interaction, refusal)
+            return
         await self.bot.curator.change(
             interaction,
             lambda editor: editor.add_quote(
@@ -216,22 +239,33 @@ class Moderation(commands.Cog):
         if view is None:
             await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
         else:
-            await interaction.followup.send(embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            view.message = await interaction.followup.send(
+                embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS, wait=True
+            )
 
-    @kb.command(name="stats", description="Questions asked, answered and declined, and the top entries.")
-    @app_commands.describe(period="The period to count.")
-    async def stats(self, interaction: discord.Interaction[StoryBot], period: Period = "week") -> None:
+    @kb.command(name="stats", description="Answered, declined and low-confidence rates, top entries and declines.")
+    @app_commands.describe(period="The period to count: the last 7 days unless you choose another.")
+    @app_commands.choices(period=[app_commands.Choice(name=name, value=value) for value, name in STATS_PERIODS])
+    async def stats(self, interaction: discord.Interaction[StoryBot], period: str = "week") -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        counted = await asyncio.to_thread(self.bot.store.stats, since=since(period), guild_id=interaction.guild_id)
-        labels = {entry.id: entry.questions[0] for entry in self.bot.engine.kb.entries.values()}
-        embed = stats_embed(counted, period, labels)
+        start = since(period)
+        store, engine = self.bot.store, self.bot.engine
+        counted = await asyncio.to_thread(store.stats, since=start, guild_id=interaction.guild_id)
+        rates = await asyncio.to_thread(store.rates, since=start, guild_id=interaction.guild_id)
+        declined = await asyncio.to_thread(
+            store.unanswered_groups, engine, since=start, limit=TOP_DECLINED, guild_id=interaction.guild_id
+        )
+        labels = {entry.id: entry.questions[0] for entry in engine.kb.entries.values()}
+        embed = stats_embed(counted, period, labels, rates=rates, declined=declined)
         await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @kb.command(name="review", description="Answers readers marked “Not right”, to teach elsewhere or mark fine.")
     @app_commands.describe(period="Feedback given in this period.")
     async def review(self, interaction: discord.Interaction[StoryBot], period: Period = "all") -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        items = await asyncio.to_thread(self.bot.store.feedback_to_review, since=since(period), limit=REVIEW_SHOWN)
+        items = await asyncio.to_thread(
+            self.bot.store.feedback_to_review, since=since(period), limit=REVIEW_SHOWN, guild_id=interaction.guild_id
+        )
         if not items:
             embed = review_embed(items, period, {})
             await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)

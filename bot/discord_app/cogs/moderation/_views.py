@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.curation.store import UnansweredGroup
+from bot.curation import teaching
+from bot.curation.store import Change, UnansweredGroup
 from bot.discord_app import limits
 from bot.discord_app.curator import author_of, split_lines
 from bot.discord_app.embeds import APOLOGY, NOT_MODERATOR
-from bot.discord_app.kb_text import unanswered_embed
+from bot.discord_app.kb_text import not_verbatim_text, premise_warning_text, teach_preview_text, unanswered_embed
 from bot.discord_app.permissions import is_moderator, refusal_for
 from bot.discord_app.views import NO_MENTIONS, respond_privately
+from bot.knowledge.verbatim import SourceText
 
 if TYPE_CHECKING:
     from bot.discord_app.bot import StoryBot
@@ -29,6 +31,11 @@ log = logging.getLogger(__name__)
 
 FORM_TIMEOUT = 15 * 60  # how long Discord keeps an interaction's token; a form left open longer cannot reply
 TEXT_MAX = 4000  # Discord's limit for a text input
+NOT_TAUGHT = "Not taught: nothing was changed."
+NO_SUCH_ENTRY = "No entry has the id `{entry}`; nothing was taught. Pick one from `/kb teach`'s list."
+
+# Called once a confirmed question is taught, with the confirming interaction and the change.
+OnTaught = Callable[[discord.Interaction[Any], Change], Awaitable[None]]
 
 
 def text_input(
@@ -61,6 +68,19 @@ async def moderator_check(interaction: discord.Interaction[Any]) -> bool:
         await respond_privately(interaction, refusal)
         return False
     return True
+
+
+def first_not_verbatim(bot: StoryBot, source: str | None, texts: Sequence[str], what: str) -> str | None:
+    """A refusal for the first of `texts` that is not word for word in the source, or None."""
+    sources = bot.engine.kb.sources
+    source_id = source if source is not None else (next(iter(sources)) if len(sources) == 1 else None)
+    if source_id not in sources:
+        return None  # the editor says which source to name
+    text = SourceText.of(sources[source_id].text)
+    for words in texts:
+        if not text.contains(words):
+            return not_verbatim_text(what, words, text.align(words))
+    return None
 
 
 class _Form(discord.ui.Modal):
@@ -104,6 +124,10 @@ class EntryFormModal(_Form):
         answer = self.answer.value.strip()
         evidence = split_lines(self.evidence.value)
         entry_id = self.entry_id.value.strip() or None
+        refusal = first_not_verbatim(self.bot, self.source, evidence, "This excerpt")
+        if refusal is not None:  # the editor would refuse it too; this shows the passage with what differs
+            await self.bot.curator.tell(interaction, refusal)
+            return
         await self.bot.curator.change(
             interaction,
             lambda editor: editor.add_entry(
@@ -149,6 +173,7 @@ class UnansweredView(discord.ui.View):
         self.period = period
         self.more = more  # more groups are waiting than one message can offer buttons for
         self.done: dict[int, str] = {}  # group index -> what was done with it
+        self.message: discord.WebhookMessage | None = None  # the list, once sent: edited as groups are handled
         for index, group in enumerate(self.groups[:5]):
             number = index + 1
             if group.nearest:
@@ -179,22 +204,33 @@ class UnansweredView(discord.ui.View):
             if isinstance(item, GroupButton) and item.index == index:
                 item.disabled = True
 
-    async def teach(
+    async def offer_teach(
         self, interaction: discord.Interaction[Any], index: int, entry_id: str, question: str | None = None
     ) -> None:
-        """Teach a group's question to `entry_id`, take the group off the list, update the message.
+        """Show what teaching a group's question to `entry_id` will do, to confirm; once taught, update the list.
 
-        `interaction` must have been deferred as an update of the list's message.
+        `interaction` (a button press or the "Teach to…" form) must not have been responded to yet.
         """
         group = self.groups[index]
-        phrasing = (question or group.question).strip()
-        who = author_of(interaction)
-        change = await self.bot.curator.change(interaction, lambda editor: editor.teach(entry_id, phrasing, **who))
-        if change is None:
+        phrasing = " ".join((question or group.question).split())
+        engine = self.bot.engine
+        if entry_id not in engine.kb.entries:
+            await respond_privately(interaction, NO_SUCH_ENTRY.format(entry=limits.trim(entry_id, 100)))
             return
-        await asyncio.to_thread(self.bot.store.resolve, group.question_ids, change.target)
-        self.mark(index, f"taught to `{change.target}` (change {change.id})")
-        await interaction.edit_original_response(embed=self.embed(), view=self, allowed_mentions=NO_MENTIONS)
+        preview = await asyncio.to_thread(teaching.preview, engine, entry_id, phrasing)
+
+        async def taught(_: discord.Interaction[Any], change: Change) -> None:
+            await asyncio.to_thread(self.bot.store.resolve, group.question_ids, change.target)
+            self.mark(index, f"taught to `{change.target}` (change {change.id})")
+            if self.message is not None:
+                await self.message.edit(embed=self.embed(), view=self, allowed_mentions=NO_MENTIONS)
+
+        await interaction.response.send_message(
+            teach_preview_text(preview),
+            view=TeachConfirmView(self.bot, preview, taught),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
 
     async def dismiss(self, interaction: discord.Interaction[Any], index: int) -> None:
         group = self.groups[index]
@@ -218,11 +254,11 @@ class GroupButton(discord.ui.Button[UnansweredView]):
             nearest = group.nearest[0].entry_id if group.nearest else ""
             await interaction.response.send_modal(TeachModal(view, self.index, nearest))
             return
-        await interaction.response.defer()  # an update of the list's message, which follows below
         if self.action == "dismiss":
+            await interaction.response.defer()  # an update of the list's message, which follows below
             await view.dismiss(interaction, self.index)
         else:
-            await view.teach(interaction, self.index, group.nearest[0].entry_id)
+            await view.offer_teach(interaction, self.index, group.nearest[0].entry_id)
 
 
 class TeachModal(_Form):
@@ -239,5 +275,54 @@ class TeachModal(_Form):
         self.field("Entry", self.entry_id, "The id of the entry that answers it (see /kb teach's list).")
 
     async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
-        await interaction.response.defer()  # the form came from the list's button: this updates the list
-        await self.view.teach(interaction, self.index, self.entry_id.value.strip(), self.question.value)
+        await self.view.offer_teach(interaction, self.index, self.entry_id.value.strip(), self.question.value)
+
+
+# ---------------------------------------------------------------------- confirming a teach
+
+
+class TeachConfirmView(discord.ui.View):
+    """Confirm or cancel teaching a question. A likely false premise asks again, explicitly, before it is taught."""
+
+    def __init__(self, bot: StoryBot, preview: teaching.TeachPreview, on_taught: OnTaught | None = None) -> None:
+        super().__init__(timeout=FORM_TIMEOUT)
+        self.bot = bot
+        self.preview = preview
+        self.on_taught = on_taught
+        self.warned = False  # the false-premise warning has been shown, and needs its own confirmation
+        self.change: Change | None = None
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        return await moderator_check(interaction)
+
+    async def on_error(self, interaction: discord.Interaction[Any], error: Exception, item: Any, /) -> None:
+        log.error("teach confirmation failed", exc_info=error)
+        await respond_privately(interaction, APOLOGY)
+
+    def retire(self) -> None:
+        for item in self.children:
+            if isinstance(item, discord.ui.Button):
+                item.disabled = True
+        self.stop()
+
+    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.primary)
+    async def confirm(self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]) -> None:
+        if self.preview.warning is not None and not self.warned:
+            self.warned = True
+            button.label = "Teach anyway"
+            button.style = discord.ButtonStyle.danger
+            await interaction.response.edit_message(
+                content=premise_warning_text(self.preview), view=self, allowed_mentions=NO_MENTIONS
+            )
+            return
+        self.retire()  # at once, so a second press cannot teach it twice
+        await interaction.response.edit_message(view=self)
+        entry_id, question, who = self.preview.entry.id, self.preview.question, author_of(interaction)
+        self.change = await self.bot.curator.change(interaction, lambda editor: editor.teach(entry_id, question, **who))
+        if self.change is not None and self.on_taught is not None:
+            await self.on_taught(interaction, self.change)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]) -> None:
+        self.retire()
+        await interaction.response.edit_message(content=NOT_TAUGHT, view=self, allowed_mentions=NO_MENTIONS)

@@ -1,0 +1,452 @@
+"""Bulk curation through a spreadsheet: entries exported to CSV, edited, and imported back whole.
+
+One row an entry, in the columns `id`, `phrasings` (one a line, in one cell), `answer`, `evidence` (one
+excerpt a line) and `source` (the evidence's source: one for all its lines, one a line, or empty when the
+knowledge base has a single source). The file is what Excel and LibreOffice read and write: UTF-8 with a
+byte-order mark (tolerated, not required), CRLF line ends, quoted cells holding new lines; a `;` delimiter
+(European spreadsheets) is recognised too.
+
+An import is all or nothing. Every row is read first; then the knowledge directory is validated as a whole
+with the planned files in place (the loader's validation with overrides, as every edit is), so an answer the
+evidence does not back, a misquoted excerpt or a phrasing another entry has refuses the import, each problem
+given as `file.csv:row:column: what is wrong`. Only then are the files replaced (each atomically, all under
+the editors' lock) and one audit record written. Rows whose id is new become entries in the moderators' file;
+entries the file leaves out are kept as they are (an import never removes anything).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import FoldedScalarString
+
+from bot.curation.editing import DEFAULT_ENTRY_FILE, LOCK_NAME
+from bot.curation.store import Store
+from bot.knowledge.loader import Problem, knowledge_files, phrasing_key, validate_knowledge
+from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.yaml_positions import parse
+
+__all__ = ["COLUMNS", "ImportRefused", "Imported", "export_csv", "import_csv"]
+
+COLUMNS = ("id", "phrasings", "answer", "evidence", "source")
+REQUIRED = ("id", "phrasings", "answer", "evidence")
+_FIELD_COLUMN = {"id": "id", "questions": "phrasings", "answer": "answer", "evidence": "evidence"}
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_BOM = "\ufeff"
+_TEMP_SUFFIX = ".storybot-tmp"  # what the editor names its temporary files: it clears stray ones
+YAML_WIDTH = 100  # long answers wrap at this column, as in the shipped files
+ANSWER_COLUMN = 6  # where an entry's folded answer starts (`    answer: >-`, then 6 spaces)
+EXCERPT_COLUMN = 10  # and an excerpt's
+NEW_FILE_COMMENT = "Entries added by moderators. Edit it by hand freely; `storybot validate` checks it."
+LOCK_TIMEOUT = 10.0  # seconds to wait for a moderator's edit in progress
+
+
+class ImportRefused(Exception):
+    """Nothing was changed; `problems` says where in the CSV (or the knowledge files) and why."""
+
+    def __init__(self, problems: Iterable[str]) -> None:
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        super().__init__(
+            "\n".join([*self.problems, f"{count} problem{'s' if count != 1 else ''} found; nothing was imported."])
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """What an import changed, and the audit record that says so (None when nothing changed)."""
+
+    change_id: int | None
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+    unchanged: int
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    number: int  # as a spreadsheet numbers it: the header is row 1
+    id: str
+    phrasings: tuple[str, ...]
+    answer: str
+    evidence: tuple[tuple[str, str], ...]  # (source id, excerpt)
+
+
+# ---------------------------------------------------------------------- export
+
+
+def export_csv(kb: KnowledgeBase) -> str:
+    """Every entry as one CSV row, for a spreadsheet: with a byte-order mark, CRLF line ends."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for entry in kb.entries.values():
+        sources = list(dict.fromkeys(e.source for e in entry.evidence))
+        source = sources[0] if len(sources) == 1 else "\n".join(e.source for e in entry.evidence)
+        writer.writerow(
+            [entry.id, "\n".join(entry.questions), entry.answer, "\n".join(e.excerpt for e in entry.evidence), source]
+        )
+    return _BOM + out.getvalue()
+
+
+# ---------------------------------------------------------------------- reading the CSV
+
+
+def _lines(cell: str) -> list[str]:
+    return [" ".join(line.split()) for line in cell.splitlines() if line.strip()]
+
+
+def _read_rows(data: bytes, name: str, kb: KnowledgeBase) -> list[_Row]:
+    """The rows of a CSV file, checked one by one; raises `ImportRefused` with every problem found."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row = data.count(b"\n", 0, exc.start) + 1
+        raise ImportRefused([f"{name}:{row}:1: the file is not UTF-8 text; save it as CSV UTF-8."]) from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        raise ImportRefused(
+            [
+                f"{name}:1:1: the file is not CSV a spreadsheet can read ({exc}).",
+            ]
+        ) from None
+    if not records:
+        raise ImportRefused([f"{name}:1:1: the file is empty; export one with `storybot export --format csv`."])
+    header = [cell.strip().lower() for cell in records[0]]
+    problems: list[str] = []
+    for column, title in enumerate(header, start=1):
+        if title and title not in COLUMNS:
+            problems.append(f"{name}:1:{column}: unknown column {title!r}; the columns are {', '.join(COLUMNS)}.")
+    missing = [title for title in REQUIRED if title not in header]
+    if missing:
+        problems.append(f"{name}:1:1: the header lacks {', '.join(missing)}; the columns are {', '.join(COLUMNS)}.")
+    if problems:
+        raise ImportRefused(problems)
+    at = {title: header.index(title) for title in COLUMNS if title in header}
+    only_source = next(iter(kb.sources)) if len(kb.sources) == 1 else None
+    rows: list[_Row] = []
+    seen: dict[str, int] = {}
+    for number, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue  # a blank row, as spreadsheets leave at the end
+
+        def cell(title: str, record: list[str] = record) -> str:
+            index = at.get(title)
+            return record[index] if index is not None and index < len(record) else ""
+
+        def problem(title: str, message: str, number: int = number) -> None:
+            problems.append(f"{name}:{number}:{at.get(title, 0) + 1}: {message}")
+
+        ident = cell("id").strip()
+        if not _ID.match(ident):
+            problem("id", f"the id {ident!r} must use only a-z, 0-9 and '-', e.g. `ring-police-deals`.")
+        elif ident in seen:
+            problem("id", f"the id `{ident}` is also in row {seen[ident]}; give each entry one row.")
+        else:
+            seen[ident] = number
+        phrasings = _lines(cell("phrasings"))
+        if not phrasings:
+            problem("phrasings", "give at least one phrasing, one a line in the cell.")
+        answer = " ".join(cell("answer").split())
+        if not answer:
+            problem("answer", "the answer is empty; write the short answer readers will see.")
+        excerpts = _lines(cell("evidence"))
+        if not excerpts:
+            problem("evidence", "give at least one excerpt copied word for word from the source, one a line.")
+        sources = _lines(cell("source")) or ([only_source] if only_source else [])
+        if not sources:
+            problem("source", f"say which source the evidence is from: one of {', '.join(sorted(kb.sources))}.")
+            continue
+        unknown = [s for s in sources if s not in kb.sources]
+        if unknown:
+            problem("source", f"no source has the id `{unknown[0]}`; the sources are {', '.join(sorted(kb.sources))}.")
+            continue
+        if len(sources) not in (1, len(excerpts)):
+            problem("source", "give one source for all the evidence, or one a line for each excerpt.")
+            continue
+        paired = tuple(zip(sources * len(excerpts) if len(sources) == 1 else sources, excerpts, strict=False))
+        rows.append(_Row(number, ident, tuple(phrasings), answer, paired))
+    if not problems:
+        problems = _shared_phrasings(rows, kb, name, at.get("phrasings", 0) + 1)
+    if problems:
+        raise ImportRefused(problems)
+    return rows
+
+
+def _shared_phrasings(rows: Sequence[_Row], kb: KnowledgeBase, name: str, column: int) -> list[str]:
+    """Phrasings that two entries would have after the import: each may belong to one entry only."""
+    owner: dict[str, str] = {}
+    imported = {row.id for row in rows}
+    for entry in kb.entries.values():
+        if entry.id not in imported:
+            for question in entry.questions:
+                owner.setdefault(phrasing_key(question), entry.id)
+    problems: list[str] = []
+    had = {row.id: {phrasing_key(q) for q in kb.entries[row.id].questions} for row in rows if row.id in kb.entries}
+    # Phrasings an entry already had keep it; a phrasing new to an entry is the one reported.
+    for row in rows:
+        for key in had.get(row.id, set()).intersection(phrasing_key(p) for p in row.phrasings):
+            owner.setdefault(key, row.id)
+    for row in rows:
+        for phrasing in row.phrasings:
+            key = phrasing_key(phrasing)
+            other = owner.setdefault(key, row.id)
+            if other != row.id:
+                problems.append(
+                    f"{name}:{row.number}:{column}: the phrasing {phrasing!r} also belongs to entry `{other}`; "
+                    "keep it in one entry only."
+                )
+    return problems
+
+
+# ---------------------------------------------------------------------- planning the files
+
+
+def _null(representer: Any, _: None) -> Any:
+    return representer.represent_scalar("tag:yaml.org,2002:null", "null")  # as curators write it
+
+
+def _yaml() -> YAML:
+    rt = YAML(typ="rt")
+    rt.width = 4096  # text is folded here (`_folded`); ruamel.yaml must not re-wrap what curators wrote
+    rt.indent(mapping=2, sequence=4, offset=2)  # the shipped files' layout
+    rt.preserve_quotes = True
+    rt.representer.add_representer(type(None), _null)
+    return rt
+
+
+def _folded(text: str, column: int) -> str:
+    """Long text as a folded block (`>-`), its lines ending before `YAML_WIDTH`, as curators write answers."""
+    room = YAML_WIDTH - column
+    if len(text) + column + 10 <= YAML_WIDTH or " " not in text:
+        return text
+    folded = FoldedScalarString(text)
+    breaks: list[int] = []
+    start, space = 0, -1
+    for index, char in enumerate(text):
+        if char == " ":
+            if index - start > room and space > start:
+                breaks.append(space)
+                start = space + 1
+            space = index
+    if len(text) - start > room and space > start:
+        breaks.append(space)
+    folded.fold_pos = breaks
+    return str(folded) if not breaks else folded
+
+
+def _dump(data: Any) -> str:
+    out = io.StringIO()
+    _yaml().dump(data, out)
+    return out.getvalue()
+
+
+def _entry_data(row: _Row, item: CommentedMap | None = None) -> CommentedMap:
+    """A new entry's data, or `item` changed to what `row` says; what is unchanged is left as it was written."""
+    if item is None:
+        item = CommentedMap([("id", row.id), ("questions", CommentedSeq())])
+    old = [" ".join(str(q).split()) for q in item.get("questions") or []]
+    if old != list(row.phrasings):
+        if old and list(row.phrasings[: len(old)]) == old:  # phrasings added at the end: keep the list
+            item["questions"].extend(row.phrasings[len(old) :])
+        else:
+            item["questions"] = CommentedSeq(row.phrasings)
+    if " ".join(str(item.get("answer", "")).split()) != row.answer:
+        item["answer"] = _folded(row.answer, ANSWER_COLUMN)
+    evidence = [
+        (str(e.get("source")), " ".join(str(e.get("excerpt", "")).split()))
+        for e in item.get("evidence") or []
+        if isinstance(e, dict)
+    ]
+    if evidence != list(row.evidence):
+        item["evidence"] = CommentedSeq(
+            CommentedMap([("source", s), ("excerpt", _folded(e, EXCERPT_COLUMN))]) for s, e in row.evidence
+        )
+    return item
+
+
+def _plan(directory: Path, kb: KnowledgeBase, rows: Sequence[_Row]) -> tuple[dict[str, str], list[str], list[str]]:
+    """The new text of each file the import changes (relative path → text), and the ids added and changed."""
+    wanted = {row.id: row for row in rows}
+    changed_rows = {
+        row.id
+        for row in rows
+        if row.id in kb.entries
+        and (
+            kb.entries[row.id].questions,
+            kb.entries[row.id].answer,
+            tuple((e.source, e.excerpt) for e in kb.entries[row.id].evidence),
+        )
+        != (row.phrasings, row.answer, row.evidence)
+    }
+    planned: dict[str, str] = {}
+    for path in knowledge_files(directory):
+        text = path.read_text(encoding="utf-8")
+        if not any(ident in text for ident in changed_rows):
+            continue
+        data = _yaml().load(text)
+        touched = False
+        for item in (data.get("entries") or []) if isinstance(data, dict) else []:
+            ident = item.get("id") if isinstance(item, dict) else None
+            if ident in changed_rows:
+                _entry_data(wanted[ident], item)
+                touched = True
+        if touched:
+            planned[path.relative_to(directory).as_posix()] = _dump(data)
+    added = [row.id for row in rows if row.id not in kb.entries]
+    if added:
+        file = directory / DEFAULT_ENTRY_FILE
+        existing = file.read_text(encoding="utf-8") if file.exists() else ""
+        data = _yaml().load(existing) if existing.strip() else None
+        if not isinstance(data, dict):
+            data = CommentedMap()
+            data.yaml_set_start_comment(
+                "Entries added by moderators. Edit it by hand freely; `storybot validate` checks it."
+            )
+        entries = data.setdefault("entries", CommentedSeq())
+        for ident in added:
+            entries.append(_entry_data(wanted[ident]))
+        planned[DEFAULT_ENTRY_FILE] = _dump(data)
+    return planned, added, sorted(changed_rows, key=lambda ident: wanted[ident].number)
+
+
+def _where_in_csv(problem: Problem, planned: dict[Path, str], rows: dict[str, _Row], name: str) -> str | None:
+    """A validation problem in a planned file, as the CSV row and column it came from (None: not from a row)."""
+    file, line, column = Path(problem.file).resolve(), problem.line, problem.column
+    if file not in planned:
+        # A problem found at an old record because of a new one ("already belongs to entry x (file:line)"):
+        # the new one is where the message points.
+        for planned_file in planned:
+            for shown in re.findall(rf"([^\s(]*{re.escape(planned_file.name)}):(\d+)\b", problem.message):
+                if Path(shown[0]).resolve() == planned_file:
+                    file, line, column = planned_file, int(shown[1]), 0
+    text = planned.get(file)
+    if text is None:
+        return None
+    located = parse(text)
+    paths = [p for p, at in located.values.items() if at.line == line and column in (0, at.column)]
+    path = max(paths, key=len, default=())
+    if len(path) < 2 or path[0] != "entries" or not isinstance(path[1], int):
+        return None
+    item = located.data["entries"][path[1]]
+    row = rows.get(str(item.get("id"))) if isinstance(item, dict) else None
+    if row is None:
+        return None
+    column = COLUMNS.index(_FIELD_COLUMN.get(str(path[2]) if len(path) > 2 else "id", "id")) + 1
+    return f"{name}:{row.number}:{column}: {problem.message}"
+
+
+# ---------------------------------------------------------------------- applying
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Replace `path` with `text`: a crash leaves the old file or the new one, never a mix."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TEMP_SUFFIX)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+def import_csv(
+    directory: Path,
+    store: Store,
+    csv_file: Path,
+    *,
+    user_name: str | None = None,
+    user_id: int | None = None,
+    lock_timeout: float = LOCK_TIMEOUT,
+) -> Imported:
+    """Import a CSV of entries into `directory` as one change, or raise `ImportRefused` having written nothing."""
+    name = csv_file.name
+    try:
+        data = csv_file.read_bytes()
+    except OSError as exc:
+        raise ImportRefused([f"{name}:1:1: cannot read the file ({exc.strerror})."]) from None
+    lock = FileLock(directory / LOCK_NAME, timeout=lock_timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise ImportRefused([f"{name}:1:1: another edit of the knowledge base is being saved; try again."]) from None
+    try:
+        kb, problems = validate_knowledge(directory)
+        if kb is None:
+            raise ImportRefused(
+                ["the knowledge base has problems of its own; fix them first:", *(str(p) for p in problems)]
+            )
+        rows = _read_rows(data, name, kb)
+        planned, added, changed = _plan(directory, kb, rows)
+        if not planned:
+            return Imported(None, (), (), len(rows), ())
+        overrides = {(directory / file).resolve(): text for file, text in planned.items()}
+        checked, problems = validate_knowledge(directory, {directory / f: t for f, t in planned.items()})
+        if checked is None:
+            by_id = {row.id: row for row in rows}
+            raise ImportRefused(_where_in_csv(p, overrides, by_id, name) or f"after import: {p}" for p in problems)
+        before = {file: _read(directory / file) for file in planned}
+        summary = f"imported {name}: {len(added)} entries added, {len(changed)} changed"
+        files = sorted(planned)
+        single = len(files) == 1
+        # One file: an ordinary change, which `undo` reverts. Several: one record of them all, kept for the history.
+        change_id = store.record_change(
+            at=datetime.now(UTC),
+            user_id=user_id,
+            user_name=user_name,
+            action="import",
+            target=name,
+            summary=summary,
+            file=files[0] if single else f"import of {', '.join(files)}",
+            before=before[files[0]] if single else json.dumps(before, ensure_ascii=False),
+            after=planned[files[0]] if single else json.dumps(planned, ensure_ascii=False),
+            pending=True,
+        )
+        try:
+            for file in files:
+                _write_atomically(directory / file, planned[file])
+        except OSError as exc:
+            for file in files:  # put back what was already replaced
+                with suppress(OSError):
+                    if before[file]:
+                        _write_atomically(directory / file, before[file])
+                    else:
+                        (directory / file).unlink(missing_ok=True)
+            store.drop_change(change_id)
+            raise ImportRefused(
+                [f"{name}:1:1: the files could not be written ({exc.strerror}); nothing changed."]
+            ) from None
+        store.finish_change(change_id)
+        return Imported(change_id, tuple(added), tuple(changed), len(rows) - len(added) - len(changed), tuple(files))
+    finally:
+        lock.release()
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
