@@ -219,6 +219,7 @@ class Engine(Index, Retrieval, SpeakerLookups):
             rarest=heaviest[1],
             unknown_share=unknown_weight / weight,
             unknown_words=min(len(analysis.unknown), UNKNOWN_COUNTED) / UNKNOWN_COUNTED,
+            asks_words=not _QUOTE_INTENT.isdisjoint(analysis.terms),
             unknown_name=max(analysis.unknown_names, default=0.0),
         )
         decision = self.decision

@@ -19,6 +19,8 @@ when judging whether an entry answers a question:
   the story never uses: most likely another company or person in their place.
 - `swapped_name`: the phrasing names someone the question leaves out, and the question has a word the
   story never uses: the signature of a name swapped for one the story never mentions.
+- `unnamed_speaker`: the question asks what someone said or thinks, names no one the story knows, and has
+  a word the story never uses: most likely someone the story does not quote ("what did Tim Cook say").
 - `unknown_share`: how much of the question's weight is words the story never uses (weighed by
   general English, `general_english`); `unknown_words`: how many such words it has (up to three, as a
   share), however common; `unknown_name`: how name-like the most name-like of them is.
@@ -56,6 +58,7 @@ BASE_FEATURES = (
     "names_other",
     "unnamed_subject",
     "swapped_name",
+    "unnamed_speaker",
     "unknown_share",
     "unknown_words",
     "unknown_name",
@@ -126,6 +129,7 @@ class Question:
     rarest: int  # term id of its most telling word, or -1 when that word is unknown to the story
     unknown_share: float
     unknown_words: float
+    asks_words: bool  # "say", "think" and their synonyms: the question asks what someone said
     unknown_name: float
 
 
@@ -177,6 +181,7 @@ def candidate(engine: IndexView, question: Question, entry: int) -> Candidate:
         float(bool(named - speakers)),
         float(unknown and bool(speakers) and not named),
         float(unknown and bool(doc_names - question.name_terms)),
+        float(unknown and question.asks_words and not named),
         question.unknown_share,
         question.unknown_words,
         question.unknown_name,

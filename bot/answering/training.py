@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 # Palantir) are left out on purpose, so that test measures names the decision has never seen.
 SWAP_ORGANISATIONS = ("Oracle", "Netflix", "Samsung", "Intel", "Tesla", "Uber", "Verizon", "Motorola", "Nvidia")
 SWAP_PEOPLE = ("Jeff Bezos", "Sundar Pichai", "Mark Zuckerberg", "Maria Lopez", "John Smith", "Bezos", "Pichai")
-SWAPS_PER_PHRASING = 2  # ...one as written, one in lower case, as chat is typed
+SWAPS_PER_PHRASING = 4  # ...one as written, one in lower case, as chat is typed
 OFF_TOPIC_QUESTIONS = 400
 OFF_TOPIC_TEMPLATES = (
     "what is the {general} of {story}?",
