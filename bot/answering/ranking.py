@@ -85,7 +85,7 @@ _LOGGED = [BASE_FEATURES.index(n) for n in LOGGED]
 _RELATIVE = [BASE_FEATURES.index(n) for n in RELATIVE]
 KNOWN_MISSING_COUNTED = 3  # known words missing from an entry are counted up to this many...
 UNKNOWN_COUNTED = 3  # ...and so are the question's words the story never uses
-FEATURED = 20  # shortlisted entries (best quick score first) given features: the answer is nearly always among them
+FEATURED = 8  # shortlisted entries (best quick score first) given features: the right one is nearly always among them
 
 
 class IndexView(Protocol):
