@@ -15,7 +15,7 @@ import pytest
 
 from bot.answering import Engine
 from bot.answering.decision import Decision
-from bot.answering.evaluation import CaseError, cut_phrasings, evaluate, load_cases
+from bot.answering.evaluation import CaseError, Report, cut_phrasings, evaluate, load_cases
 from bot.cli import main
 from bot.knowledge import bundled_knowledge_dir, load_knowledge
 
@@ -123,3 +123,10 @@ def test_train_writes_a_decision_the_engine_can_use(tmp_path: Path, capsys: pyte
     decision = Decision.from_json(json.loads(out.read_text(encoding="utf-8")))
     engine = Engine(load_knowledge(bundled_knowledge_dir()), decision)
     assert engine.ask("which companies paused facial recognition?").entry is not None
+
+
+def test_calibration_error_is_the_gap_between_confidence_and_how_often_it_is_right() -> None:
+    calibrated = Report(calibration=[(0.75, True), (0.75, True), (0.75, True), (0.75, False)])
+    assert calibrated.calibration_error == pytest.approx(0.0)
+    overconfident = Report(calibration=[(0.95, False), (0.95, True), (0.15, False), (0.15, False)])
+    assert overconfident.calibration_error == pytest.approx(0.5 * 0.45 + 0.5 * 0.15)
