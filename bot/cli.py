@@ -230,6 +230,7 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
         "stories": [str(display_path(s.knowledge)) for s in stories],
         "sets": [str(display_path(p)) for s in stories for p in s.sets],
         "samples": dict(sorted(result.counts.items())),
+        "held_out": {source: f"{held.right[source]}/{held.total[source]}" for source in sorted(held.total)},
     }
     args.out.write_text(json.dumps(result.decision.to_json(notes), indent=2) + "\n", encoding="utf-8")
     print(f"decision written to {display_path(args.out)}")
