@@ -126,8 +126,8 @@ class Index:
 
     @staticmethod
     def _role_names(kb: KnowledgeBase) -> dict[str, list[str]]:
-        """Speaker id -> the ways its role names it: "<affiliation> <role>" ("the Microsoft CEO"), and a role of
-        several words that no one else's role shares or contains ("the criminology professor")."""
+        """Speaker id -> the ways its role names it: "<affiliation> <role>" ("the <company> CEO"), and a role of
+        several words that no one else's role shares or contains ("the <field> professor")."""
         roles = {s.id: rewrite_phrases(clean(s.role)) for s in kb.speakers.values() if s.role}
         found: dict[str, list[str]] = defaultdict(list)
         for speaker_id, role in roles.items():

@@ -3,7 +3,7 @@
 How a question is answered:
 1. It is cleaned and split into terms (`normalize`): case, accents, punctuation, filler words, stems and
    synonyms are folded away; names, aliases and roles of people and organisations become one term per
-   speaker ("Evan Greer", "greer", "the deputy director" → `@evan-greer`); misspelt words are corrected
+   speaker (full name, surname, "the deputy director" → `@<speaker id>`); misspelt words are corrected
    to the nearest word the knowledge base knows. Words it never uses are weighed by how rare they are
    in general English (`general_english`).
 2. The index (`index`) finds the entries worth a closer look through every doc of theirs that shares a
@@ -318,25 +318,25 @@ class Engine(Index, Retrieval, SpeakerLookups):
         return Answer(question, Outcome.SMALL_TALK, text, 0.0, suggestions=self.suggest([]))
 
     def _quote_intent(self, analysis: Analysis) -> str | None:
-        """The speaker whose words are asked for ("what did Greer say?"), if that is the question."""
+        """The speaker whose words are asked for ("what did <surname> say?"), if that is the question."""
         if not analysis.speakers or not _QUOTE_INTENT & set(analysis.terms):
             return None
-        # Several name-like words the story never uses ("Microsoft president Brad Smith") mean someone else.
+        # Several name-like words the story never uses ("<company> president <first name> <surname>") mean someone else.
         if sum(analysis.unknown_names) > 1.0:
             return None
         speaker_id, quotes = self._speaker_quotes(analysis.speakers[0])
         return speaker_id if quotes else None
 
     def _quotes_answer(self, question: str, speaker_id: str, analysis: Analysis, ranked: list[Scored]) -> Answer:
-        # "What did Gonzalez say about police contracts?" may be an entry about her; prefer it when it is
-        # a confident match that carries her words.
+        # "What did <someone> say about <a topic>?" may be an entry about them; prefer it when it is
+        # a confident match that carries their words.
         topic = {t for t in analysis.terms if t in self._term_id} - _QUOTE_INTENT - _QUESTION_WORDS
         topic -= {f"@{s}" for s in analysis.speakers}
         confidence = self.confidence(ranked)
         if topic and ranked and confidence >= self.decision.answer_at:
             entry = self.kb.entries[ranked[0].entry_id]
             return self._entry_answer(question, entry, confidence, ranked[0].phrasing)
-        # "What did the Microsoft spokesperson tell Protocol?" is not about Nadella's words: asked about
+        # "What did <a company>'s spokesperson tell <an outlet>?" is not about its chief's words: asked about
         # something the speaker's entries never touch, their quotes would be a guess.
         if topic and self._weight(topic & self._speaker_bag(speaker_id)) < QUOTE_TOPIC_SHARE * self._weight(topic):
             return self._decline(question, ranked, confidence)

@@ -11,7 +11,7 @@ when judging whether an entry answers a question:
   alone, and for its keywords; a story with two phrasings per entry is found through these.
 - `best_cover`: the most of the question that one doc of the entry explains (phrasing, keywords or content).
 - `strict_cover`: `best_cover` as if every word the story never uses were as telling as its rarest: the
-  view that catches a detail the story lacks ("how much does a Ring doorbell cost?").
+  view that catches a detail the story lacks ("how much does <the product> cost?").
 - `known_missing`: how many words the story knows, but this entry does not speak of, the question asks
   (up to three, as a share): the question is about something else the story covers.
 - `names_agree`, `names_other`: the question names someone the entry is about; it names someone it is not.

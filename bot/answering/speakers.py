@@ -1,8 +1,8 @@
-"""Looking people up by name: `storybot quote greer`, `/quote`, its autocomplete, and whose words a
+"""Looking people up by name: `storybot quote <surname>`, `/quote`, its autocomplete, and whose words a
 question asks for.
 
 A name may be a full name, an alias, a surname, a typo, an organisation (whose quoted spokesperson
-answers for it) or a role ("the criminology professor", "the Mijente organizer").
+answers for it) or a role ("the deputy director", "the <organisation> organizer").
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class SpeakerLookups:
     _speaker_entries: dict[str, array[int]]
 
     def _speaker_quotes(self, speaker_id: str) -> tuple[str, tuple[Quote, ...]]:
-        """A speaker's quotes; for an organisation with none, those of its people (IBM → its spokesperson)."""
+        """A speaker's quotes; for an organisation with none, those of its people (a company → its spokesperson)."""
         own = self.kb.quotes_by_speaker.get(speaker_id, ())
         if own:
             return speaker_id, own
@@ -71,7 +71,7 @@ class SpeakerLookups:
         if not query:
             return None, []
         keys = self._speaker_keys()
-        # An affiliation named with a role ("the Mijente organizer") means that organisation's quoted person.
+        # An affiliation named with a role ("the <organisation> organizer") means that organisation's quoted person.
         scored: dict[str, float] = {}
         for key, speaker_id in keys:
             score = max(fuzz.ratio(query, key), fuzz.token_set_ratio(query, key) if len(key) > 3 else 0.0)
