@@ -255,6 +255,6 @@ def train(stories: Sequence[Story], holdout: float = HOLDOUT) -> Training:
 
 def feature_table(decision: Decision) -> list[str]:
     """The fitted weights, one line each, for a reader to check they make sense."""
-    lines = [f"  {name:<26} {weight:+.3f}" for name, weight in zip(FEATURES, decision.match_weights, strict=True)]
-    lines.append(f"  {'(intercept)':<26} {decision.match_intercept:+.3f}")
+    lines = [f"  {name:<38} {weight:+.3f}" for name, weight in zip(FEATURES, decision.match_weights, strict=True)]
+    lines.append(f"  {'(intercept)':<38} {decision.match_intercept:+.3f}")
     return lines
