@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import statistics
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -171,6 +172,10 @@ def _report_lines(report: Report) -> list[str]:
         if report.total[expect]
     ]
     lines.append("; ".join(figures) + f"; calibration error (ECE) {report.calibration_error:.3f}")
+    if report.seconds:
+        times = sorted(report.seconds)
+        p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+        lines.append(f"time per question: median {statistics.median(times) * 1e3:.2f} ms, p99 {p99 * 1e3:.2f} ms")
     return lines
 
 

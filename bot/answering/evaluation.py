@@ -17,6 +17,7 @@ entry is right. Moderators can keep a set of their own next to their knowledge b
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +57,7 @@ class Report:
     failures: list[tuple[Case, Answer]] = field(default_factory=list)
     # (confidence shown, whether the best entry was right), for every question the engine ranked entries for
     calibration: list[tuple[float, bool]] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)  # how long each `ask` took (time.perf_counter)
 
     def accuracy(self, expect: str) -> float:
         return self.right[expect] / self.total[expect] if self.total[expect] else 1.0
@@ -97,6 +99,7 @@ class Report:
             mine.update(theirs)
         self.failures += other.failures
         self.calibration += other.calibration
+        self.seconds += other.seconds
 
 
 def _item(path: Path, number: int, item: Any) -> Case:
@@ -171,7 +174,9 @@ def judge(engine: Engine, case: Case, answer: Answer) -> bool:
 def evaluate(engine: Engine, cases: list[Case]) -> Report:
     report = Report()
     for case in cases:
+        started = time.perf_counter()
         answer = engine.ask(case.question)
+        report.seconds.append(time.perf_counter() - started)
         right = judge(engine, case, answer)
         report.total[case.expect] += 1
         report.right[case.expect] += right

@@ -87,7 +87,7 @@ def test_eval_prints_each_figure_per_kind_and_the_calibration(capsys: pytest.Cap
     assert main(["eval", str(HERE / "questions.yaml"), str(HERE / "blind.yaml")]) == 0
     out = capsys.readouterr().out
     assert "questions.yaml" in out and "blind.yaml" in out and "all sets:" in out
-    for words in ("answered right", "declined right", "quote look-ups", "calibration error (ECE)", "paraphrase"):
+    for words in ("answered right", "declined right", "quote look-ups", "calibration error (ECE)", "paraphrase", "p99"):
         assert words in out
 
 
