@@ -10,6 +10,7 @@ import argparse
 import getpass
 import json
 import logging
+import statistics
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -19,7 +20,8 @@ from typing import Any, TextIO
 from bot.answering import Answer, Engine, QuoteResult
 from bot.answering.answer import QuoteView, quote_result_json, to_json
 from bot.answering.cache import load_engine
-from bot.answering.evaluation import evaluate, load_cases
+from bot.answering.decision import DECISION_FILE
+from bot.answering.evaluation import CaseError, Report, cut_phrasings, evaluate, load_cases
 from bot.answering.followup import Context, context_of
 from bot.knowledge import KnowledgeError, bundled_knowledge_dir, load_knowledge
 from bot.knowledge.export import export_knowledge
@@ -202,19 +204,84 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
             print(format_answer(answer))
 
 
+def _report_lines(report: Report) -> list[str]:
+    lines = [
+        f"  {kind:<14} {report.right_by_kind[kind]:>4}/{total:<4} {report.right_by_kind[kind] / total:.0%}"
+        for kind, total in sorted(report.by_kind.items())
+    ]
+    figures = [
+        f"{label} {report.right[expect]}/{report.total[expect]} ({report.accuracy(expect):.1%})"
+        for expect, label in (("answer", "answered right"), ("decline", "declined right"), ("quotes", "quote look-ups"))
+        if report.total[expect]
+    ]
+    lines.append("; ".join(figures) + f"; calibration error (ECE) {report.calibration_error:.3f}")
+    if report.seconds:
+        times = sorted(report.seconds)
+        p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+        lines.append(f"time per question: median {statistics.median(times) * 1e3:.2f} ms, p99 {p99 * 1e3:.2f} ms")
+    return lines
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        sets = [(path, load_cases(path)) for path in args.questions]
+    except CaseError as exc:
+        print(f"storybot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     engine = _engine(args, settings)
-    report = evaluate(engine, load_cases(args.questions))
-    for case, answer in report.failures if args.show_failures else ():
-        got = answer.entry.id if answer.entry else answer.speaker_id or answer.outcome.value
-        wanted = case.entries or case.speaker or case.mentions or case.expect
-        print(f"  MISS [{case.kind}] {case.question!r}: got {got} ({answer.confidence:.2f}), wanted {wanted}")
-    for kind, total in sorted(report.by_kind.items()):
-        print(f"  {kind:<12} {report.right_by_kind[kind]:>4}/{total}")
-    print(
-        f"answerable: {report.answered_right}/{report.answerable} right ({report.answer_accuracy:.1%}); "
-        f"unanswerable: {report.declined_right}/{report.unanswerable} declined ({report.decline_accuracy:.1%})"
-    )
+    if args.phrasings:
+        engine = Engine(cut_phrasings(engine.kb, args.phrasings))
+    total = Report()
+    for path, cases in sets:
+        report = evaluate(engine, cases)
+        total.merge(report)
+        for case, answer in report.failures if args.show_failures else ():
+            got = answer.entry.id if answer.entry else answer.speaker_id or answer.outcome.value
+            wanted = case.entries or case.speaker or case.mentions or case.expect
+            print(f"  MISS [{case.kind}] {case.question!r}: got {got} ({answer.confidence:.2f}), wanted {wanted}")
+        print(f"{display_path(path)}:")
+        print("\n".join(_report_lines(report)))
+    if len(sets) > 1:
+        print("all sets:")
+        print("\n".join(_report_lines(total)))
+    return EXIT_OK
+
+
+def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.answering.training import Story, feature_table, train
+
+    stories = [Story(Path(group[0]), tuple(Path(p) for p in group[1:])) for group in args.story or ()]
+    if args.questions:
+        stories.append(Story(args.kb or settings.knowledge_dir or bundled_knowledge_dir(), tuple(args.questions)))
+    if not stories:
+        print("storybot: give question sets to learn from (and --story DIR SET... for other stories)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        for story in stories:
+            for path in story.sets:
+                load_cases(path)
+        result = train(stories)
+    except (CaseError, ValueError) as exc:
+        print(f"storybot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print("fitted feature weights (match stage):")
+    print("\n".join(feature_table(result.decision)))
+    print("samples: " + ", ".join(f"{source} {count}" for source, count in sorted(result.counts.items())))
+    held = result.held_out
+    if held.total:
+        print("held out (a decision fitted without these questions):")
+        for source in sorted(held.total):
+            print("  " + held.line(source))
+        ece = Report(calibration=held.calibration).calibration_error
+        print(f"  calibration error (ECE) {ece:.3f}")
+    notes = {
+        "stories": [str(display_path(s.knowledge)) for s in stories],
+        "sets": [str(display_path(p)) for s in stories for p in s.sets],
+        "samples": dict(sorted(result.counts.items())),
+        "held_out": {source: f"{held.right[source]}/{held.total[source]}" for source in sorted(held.total)},
+    }
+    args.out.write_text(json.dumps(result.decision.to_json(notes), indent=2) + "\n", encoding="utf-8")
+    print(f"decision written to {display_path(args.out)}")
     return EXIT_OK
 
 
@@ -313,10 +380,27 @@ def build_parser() -> argparse.ArgumentParser:
     quote.add_argument("--json", action="store_true", help="print one JSON object")
     quote.set_defaults(func=cmd_quote)
 
-    evaluation = add("eval", "score the engine on a question set: answers right, and declines right")
-    evaluation.add_argument("questions", type=Path, help="a YAML question set, e.g. tests/eval/questions.yaml")
+    evaluation = add("eval", "score the engine on question sets: answers, declines and quote look-ups right, per kind")
+    evaluation.add_argument("questions", type=Path, nargs="+", help="YAML question sets, e.g. tests/eval/*.yaml")
     evaluation.add_argument("--show-failures", action="store_true", help="list every question it got wrong")
+    evaluation.add_argument(
+        "--phrasings", type=int, metavar="N", help="first cut each entry's phrasings to its first N (a sparse story)"
+    )
     evaluation.set_defaults(func=cmd_eval)
+
+    training = add("train", "fit the answer/decline decision on question sets (needs the `train` extra)")
+    training.add_argument("questions", type=Path, nargs="*", help="question sets about the --kb story")
+    training.add_argument(
+        "--story",
+        nargs="+",
+        action="append",
+        metavar="DIR_THEN_SETS",
+        help="another story: its knowledge directory, then its question sets (repeatable)",
+    )
+    training.add_argument(
+        "--out", type=Path, default=DECISION_FILE, help="where to write it (default: the shipped one)"
+    )
+    training.set_defaults(func=cmd_train)
 
     extract_ = add("extract", "draft a knowledge directory from an article's plain text, for curation")
     extract_.add_argument("article", type=Path, help="the article as a UTF-8 text file")

@@ -12,6 +12,10 @@ from typing import Any
 
 from bot.knowledge.model import Entry, KnowledgeBase, Quote, Source
 
+# An answer the engine is less sure of than this (a calibrated probability) is shown with a caution to
+# readers and counted as low-confidence in moderators' stats.
+LOW_CONFIDENCE = 0.75
+
 
 class Outcome(StrEnum):
     ANSWERED = "answered"  # an entry of the knowledge base answers the question

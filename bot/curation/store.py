@@ -29,8 +29,8 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from bot.answering.answer import Outcome, Suggestion
-from bot.answering.matcher import CLEAR_THRESHOLD, Engine
+from bot.answering.answer import LOW_CONFIDENCE, Outcome, Suggestion
+from bot.answering.matcher import Engine
 from bot.answering.normalize import clean
 
 log = logging.getLogger(__name__)
@@ -160,10 +160,6 @@ class Stats:
     top_entries: tuple[tuple[str, int], ...]  # (entry id, times it answered), most first
     helpful: int = 0  # answers readers marked "Helpful"...
     not_right: int = 0  # ...and "Not right"
-
-
-# An answer below this confidence got through only by standing clear of the next entry: worth a moderator's look.
-LOW_CONFIDENCE = CLEAR_THRESHOLD
 
 
 @dataclass(frozen=True, slots=True)

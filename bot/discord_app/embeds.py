@@ -13,15 +13,14 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.answering.answer import Answer, Outcome, QuoteResult, QuoteView, Suggestion
+from bot.answering.answer import LOW_CONFIDENCE, Answer, Outcome, QuoteResult, QuoteView, Suggestion
 from bot.answering.language import polite_reply
 from bot.discord_app import limits
 from bot.discord_app.limits import trim
 from bot.discord_app.safety import escape_knowledge_text, escape_user_text, neutralise_fences
 from bot.knowledge.model import KnowledgeBase, Source
 
-LOW_CONFIDENCE = 0.75  # below this an answer carries a visible caution...
-FAIRLY_SURE = 0.6  # ...which says "Fairly sure" above this, "Not sure" below
+FAIRLY_SURE = 0.6  # an answer under LOW_CONFIDENCE says "Fairly sure" above this, "Not sure" below
 MAX_SUGGESTIONS = 3
 QUOTES_PER_PAGE = 5
 

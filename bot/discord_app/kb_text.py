@@ -11,7 +11,8 @@ from pathlib import Path
 
 import discord
 
-from bot.curation.store import LOW_CONFIDENCE, Change, Rates, Stats, UnansweredGroup
+from bot.answering.answer import LOW_CONFIDENCE
+from bot.curation.store import Change, Rates, Stats, UnansweredGroup
 from bot.curation.teaching import TeachPreview
 from bot.discord_app import limits
 from bot.discord_app.embeds import COLOUR_ANSWER, COLOUR_DECLINE, block_quote, percent

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.answering import Engine
-from bot.curation.store import LOW_CONFIDENCE, Store
+from bot.answering.answer import LOW_CONFIDENCE
+from bot.curation.store import Store
 from bot.knowledge import bundled_knowledge_dir, load_knowledge
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

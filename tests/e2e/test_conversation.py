@@ -17,9 +17,9 @@ import pytest
 from discord_double import DiscordDouble, Reply
 
 from bot.answering import Engine
+from bot.answering.answer import LOW_CONFIDENCE
 from bot.answering.language import POLITE_REPLIES
 from bot.discord_app.bot import StoryBot
-from bot.discord_app.embeds import LOW_CONFIDENCE
 from bot.discord_app.runner import create_bot
 from bot.knowledge import bundled_knowledge_dir, load_knowledge
 from bot.settings import Settings

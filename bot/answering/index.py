@@ -1,0 +1,325 @@
+"""The engine's index of a knowledge base: term ids, word rarity, and documents in flat arrays.
+
+Each entry becomes a few documents ("docs"): one per phrasing, one for its keywords, and one for the
+rest of its curated text (its answer, its evidence sentences, its people's names, roles and
+affiliations), so that an entry is found through everything its curators wrote, not only the questions
+they anticipated. Each entry also keeps a bag of every term it speaks of, for "does it mention what was
+asked at all?".
+
+The index lives in flat arrays of integer ids (CSR style: the values of every row in one array, and
+where each row starts in another) rather than in objects per phrasing: a 100,000-entry base indexes in
+tens of megabytes rather than hundreds, and pickles as a few byte strings that load at once. Phrasings
+themselves are not copied: a doc is (entry number, phrasing number) in the knowledge base.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from itertools import repeat
+
+from bot.answering.normalize import PhraseTable, Vocabulary, clean, is_filler
+from bot.knowledge.model import KnowledgeBase
+
+FILLER = -1  # the term id of a filler word, which no term list keeps
+KEYWORDS = -1  # the phrasing number of an entry's keyword doc
+CONTENT = -2  # the phrasing number of an entry's doc of answer, evidence and people
+_NEW = -2  # a word not looked up yet
+_MASK_BITS = 64  # the most widely used terms get a bit in each phrasing's mask
+
+
+class IndexBuilder:
+    """Collects an index in flat arrays, one text at a time.
+
+    Each distinct word is stemmed and looked up once; after that a text costs a few look-ups done in C
+    (`map`, `dict.fromkeys`) rather than Python work per word, which is most of indexing 100,000 entries.
+    """
+
+    def __init__(self, vocab: Vocabulary, alias_phrases: PhraseTable[str], alias_firsts: frozenset[str]) -> None:
+        self.vocab = vocab
+        self.alias_phrases = alias_phrases
+        self.alias_firsts = alias_firsts
+        self.term_id: dict[str, int] = {}
+        self.word_id: dict[str, int] = {}  # cleaned word (or "@speaker") -> term id, or FILLER
+        self.vocabulary: Counter[str] = Counter()  # every word the knowledge base uses: a typo is near one of these
+        self.pending: list[str] = []  # words of the entry being indexed, counted at its end in one call
+        self.doc_entry: array[int] = array("I")
+        self.doc_phrasing: array[int] = array("i")
+        self.doc_offsets: array[int] = array("I", [0])
+        self.doc_terms: array[int] = array("I")
+
+    def _word(self, word: str) -> int:
+        found = FILLER
+        if not is_filler(word):
+            t = word if word.startswith("@") or (t := self.vocab.term(word)) == word else t  # one string, not two
+            found = self.term_id.get(t, _NEW)
+            if found == _NEW:
+                found = self.term_id[t] = len(self.term_id)
+        self.word_id[word] = found
+        return found
+
+    def words(self, text: str) -> list[str]:
+        """The cleaned words of a text, to be counted into the vocabulary."""
+        plain = self.vocab.words(text)
+        self.pending += plain
+        return plain
+
+    def count_words(self) -> None:
+        self.vocabulary.update(self.pending)
+        self.pending.clear()
+
+    def terms(self, plain: list[str], speakers: list[str], keep_words: bool = False) -> list[int]:
+        """Distinct term ids of a text's words, in order (no spelling correction: the text is curated).
+
+        Names become one term per speaker, whose id goes to `speakers`; with `keep_words`, their words are
+        kept as terms too ("University of South Carolina" also yields "univers"), so a question can meet
+        them either way.
+        """
+        if not self.alias_firsts.isdisjoint(plain):
+
+            def name(speaker_id: str, words: Sequence[str]) -> list[str]:
+                speakers.append(speaker_id)
+                return [f"@{speaker_id}", *words] if keep_words else [f"@{speaker_id}"]
+
+            plain = self.alias_phrases.replace(plain, name)
+        word_id = self.word_id
+        found = dict.fromkeys(map(word_id.get, plain, repeat(_NEW)))
+        if _NEW in found:
+            found = dict.fromkeys(word_id[w] if w in word_id else self._word(w) for w in plain)
+        found.pop(FILLER, None)
+        return list(found)
+
+    def speaker_term(self, speaker_id: str) -> int:
+        word = f"@{speaker_id}"
+        found = self.word_id.get(word)
+        return self._word(word) if found is None else found
+
+    def add_doc(self, entry: int, phrasing: int, terms: list[int]) -> None:
+        self.doc_entry.append(entry)
+        self.doc_phrasing.append(phrasing)
+        self.doc_terms.extend(terms)
+        self.doc_offsets.append(len(self.doc_terms))
+
+
+class Index:
+    """Building the index of one knowledge base; the engine is an index that can answer."""
+
+    kb: KnowledgeBase
+    _vocab: Vocabulary
+    _aliases: dict[str, str]
+    _alias_phrases: PhraseTable[str]
+    _alias_firsts: frozenset[str]
+    _name_words: list[str]
+    _term_id: dict[str, int]
+    _entry_ids: list[str]
+    _spell_buckets: dict[tuple[str, int], list[str]]
+
+    def _people_texts(self, about: Iterable[str]) -> list[str]:
+        """The names, role and affiliation of each speaker an entry is about."""
+        texts: list[str] = []
+        for speaker_id in about:
+            speaker = self.kb.speakers[speaker_id]
+            texts += [*speaker.names, speaker.role or ""]
+            if speaker.affiliation in self.kb.speakers:
+                texts.append(self.kb.speakers[speaker.affiliation].name)
+        return texts
+
+    @staticmethod
+    def _role_names(kb: KnowledgeBase, vocab: Vocabulary) -> dict[str, list[str]]:
+        """Speaker id -> the ways its role names it: "<affiliation> <role>" ("the <company> CEO"), and a role of
+        several words that no one else's role shares or contains ("the <field> professor")."""
+        roles = {s.id: vocab.rewrite_phrases(clean(s.role)) for s in kb.speakers.values() if s.role}
+        found: dict[str, list[str]] = defaultdict(list)
+        for speaker_id, role in roles.items():
+            if role.startswith("unnamed "):  # "unnamed spokesperson" is how the curators say it, not readers
+                role = role.removeprefix("unnamed ")
+            speaker = kb.speakers[speaker_id]
+            others = [r for s, r in roles.items() if s != speaker_id]
+            if len(role.split()) > 1 and not any(f" {role} " in f" {other} " for other in others):
+                found[speaker_id].append(role)
+            affiliation = kb.speakers.get(speaker.affiliation or "")
+            if affiliation is not None:
+                found[speaker_id] += [f"{vocab.rewrite_phrases(clean(name))} {role}" for name in affiliation.names]
+        return found
+
+    @classmethod
+    def _alias_table(cls, kb: KnowledgeBase, vocab: Vocabulary) -> dict[str, str]:
+        """Cleaned name, alias or role → speaker id; a name shared by two speakers is left out."""
+        table: dict[str, str] = {}
+        clashes: set[str] = set()
+        roles = cls._role_names(kb, vocab)
+        for speaker in kb.speakers.values():
+            for name in (*speaker.names, *roles.get(speaker.id, ())):
+                key = vocab.rewrite_phrases(clean(name))
+                if key.startswith("an ") or key.startswith("a "):
+                    key = key.split(" ", 1)[1]
+                if not key or key in clashes:
+                    continue
+                if key in table and table[key] != speaker.id:
+                    clashes.add(key)
+                    del table[key]
+                    continue
+                table[key] = speaker.id
+        return table
+
+    def _build_alias_lookups(self) -> None:
+        self._alias_phrases = PhraseTable(self._aliases)
+        # A text none of whose words starts a name needs no search for names: most texts, at scale.
+        self._alias_firsts = frozenset(alias.split()[0] for alias in self._aliases)
+        self._name_words = sorted({w for alias in self._aliases for w in alias.split() if len(w) >= 4})
+
+    def _build_lookups(self) -> None:
+        self._term_id = {t: i for i, t in enumerate(self._term_text)}
+        self._entry_ids = list(self.kb.entries)
+        buckets: defaultdict[tuple[str, int], list[str]] = defaultdict(list)
+        for word in self._vocabulary:
+            if len(word) >= 4:
+                buckets[word[0], len(word)].append(word)
+        self._spell_buckets = dict(buckets)
+
+    def _build_index(self) -> None:
+        kb = self.kb
+        build = IndexBuilder(self._vocab, self._alias_phrases, self._alias_firsts)
+        bag_offsets: array[int] = array("I", [0])
+        bag_terms: array[int] = array("I")
+        df: Counter[int] = Counter()
+        entry_speakers: list[frozenset[str]] = []
+        shared_speakers: dict[frozenset[str], frozenset[str]] = {}
+        speaker_entries: defaultdict[str, array[int]] = defaultdict(lambda: array("I"))
+        # Quotes and names recur across entries: their words and terms are worked out once.
+        seen: dict[tuple[str, ...], tuple[list[str], list[int], list[str]]] = {}
+
+        def said(key: tuple[str, ...], text: str) -> tuple[list[int], list[str]]:
+            known = seen.get(key)
+            if known is None:
+                plain = build.words(text)
+                named: list[str] = []
+                known = seen[key] = (plain, build.terms(plain, named, keep_words=True), named)
+            else:
+                build.pending += known[0]
+            return known[1], known[2]
+
+        entry_docs: array[int] = array("I")
+        for index, entry in enumerate(kb.entries.values()):
+            entry_docs.append(len(build.doc_entry))
+            bag: set[int] = set()
+            speakers: list[str] = list(entry.about)
+            for number, phrasing in enumerate(entry.questions):
+                terms = build.terms(build.words(phrasing), speakers)
+                if terms:
+                    bag.update(terms)
+                    build.add_doc(index, number, terms)
+            if entry.keywords:
+                keyword_terms: dict[int, None] = {}
+                for keyword in entry.keywords:
+                    keyword_terms.update(dict.fromkeys(build.terms(build.words(keyword), [])))
+                if keyword_terms:
+                    bag.update(keyword_terms)
+                    build.add_doc(index, KEYWORDS, list(keyword_terms))
+            # Everything else the entry says, and who it is about: a doc of its own, so that a question in
+            # the article's words finds the entry however few phrasings it has.
+            content: dict[int, None] = {}
+            for text in (entry.answer, *(e.excerpt for e in entry.evidence), *self._people_texts(entry.about)):
+                content.update(dict.fromkeys(build.terms(build.words(text), speakers, keep_words=True)))
+            if content:
+                bag.update(content)
+                build.add_doc(index, CONTENT, list(content))
+            carried = set(entry.about)  # the speakers whose entries these are, for "what did X say about Y"
+            for quote_id in entry.quotes:
+                quote = kb.quotes[quote_id]
+                terms, named = said(("quote", quote_id), quote.text)
+                bag.update(terms)
+                speakers += named
+                if quote.speaker is not None:
+                    carried.add(quote.speaker)
+            for speaker_id in entry.about:
+                for number, name in enumerate(kb.speakers[speaker_id].names):
+                    terms, named = said(("name", speaker_id, str(number)), name)
+                    bag.update(terms)
+                    speakers += named
+                bag.add(build.speaker_term(speaker_id))
+            build.count_words()
+            bag_terms.extend(bag)
+            bag_offsets.append(len(bag_terms))
+            df.update(bag)
+            frozen = frozenset(speakers)
+            entry_speakers.append(shared_speakers.setdefault(frozen, frozen))
+            for speaker_id in carried:
+                speaker_entries[speaker_id].append(index)
+
+        # Word rarity over entries (BM25's idf, which stays positive).
+        n = max(len(kb.entries), 1)
+        self._term_text = list(build.term_id)
+        self._idf = array(
+            "d", [math.log(1 + (n - f + 0.5) / (f + 0.5)) for f in map(df.__getitem__, range(len(build.term_id)))]
+        )
+        self._unknown_weight = math.log(1 + (n + 0.5) / 0.5)  # a word in no entry: the rarest possible
+        entry_docs.append(len(build.doc_entry))
+        self._entry_docs = entry_docs  # entry number -> its first doc; an entry's docs are consecutive
+        self._bag_offsets, self._bag_terms = bag_offsets, bag_terms
+        self._entry_speakers = entry_speakers
+        self._speaker_entries = dict(speaker_entries)
+
+        offsets, flat, weigh = build.doc_offsets, build.doc_terms, self._idf.__getitem__
+        self._doc_entry, self._doc_phrasing = build.doc_entry, build.doc_phrasing
+        self._doc_offsets, self._doc_terms = offsets, flat
+        self._doc_weight = array(
+            "d", [sum(map(weigh, flat[offsets[d] : offsets[d + 1]])) for d in range(len(offsets) - 1)]
+        )
+        self._index_postings(len(self._term_text))
+
+        # Words used only in sources, quotes and people are known words too.
+        vocabulary = build.vocabulary
+        texts: list[str] = [s.text for s in kb.sources.values()]
+        texts += [q.text for q in kb.quotes.values()]
+        texts += [" ".join((*s.names, s.role or "", s.description or "")) for s in kb.speakers.values()]
+        for text in texts:
+            vocabulary.update(self._vocab.words(text))
+        for digits in [w for w in vocabulary if w.isdigit()]:
+            del vocabulary[digits]
+        self._vocabulary = vocabulary
+        # Known words that are in no entry.
+        self._extra_terms = frozenset({self._vocab.term(w) for w in vocabulary} - build.term_id.keys())
+
+    def _index_postings(self, term_count: int) -> None:
+        """Term id -> the docs using it: phrasings from the lightest (most of them asked) to the heaviest,
+        then keyword docs, so that a question can stop early in the long lists of common words."""
+        offsets, flat, doc_weight = self._doc_offsets, self._doc_terms, self._doc_weight
+        phrasings = [d for d in range(len(doc_weight)) if self._doc_phrasing[d] >= 0]
+        phrasings.sort(key=doc_weight.__getitem__)  # stable: equal weights stay in document order
+        keywords = [d for d in range(len(doc_weight)) if self._doc_phrasing[d] < 0]  # keywords and content
+        postings = [array("I") for _ in range(term_count)]
+        for doc in phrasings:
+            for t in flat[offsets[doc] : offsets[doc + 1]]:
+                postings[t].append(doc)
+        phrasing_counts = [len(docs) for docs in postings]
+        for doc in keywords:
+            for t in flat[offsets[doc] : offsets[doc + 1]]:
+                postings[t].append(doc)
+        post_offsets: array[int] = array("I", [0])
+        keyword_starts: array[int] = array("I")
+        post_docs: array[int] = array("I")
+        for docs, count in zip(postings, phrasing_counts, strict=True):
+            keyword_starts.append(len(post_docs) + count)
+            post_docs += docs
+            post_offsets.append(len(post_docs))
+        self._post_offsets, self._post_docs, self._keyword_starts = post_offsets, post_docs, keyword_starts
+        # The most widely used terms get a bit each in a mask per doc, so that a long list can be scored
+        # without reading each phrasing's terms.
+        widest = sorted(range(term_count), key=lambda t: post_offsets[t] - post_offsets[t + 1])[:_MASK_BITS]
+        self._mask_bit = {t: 1 << i for i, t in enumerate(widest) if post_offsets[t + 1] > post_offsets[t]}
+        masks: array[int] = array("Q", bytes(8 * len(doc_weight)))
+        for t, bit in self._mask_bit.items():
+            for doc in post_docs[post_offsets[t] : post_offsets[t + 1]]:
+                masks[doc] |= bit
+        self._doc_mask = masks
+
+    def _weight(self, terms: Iterable[str]) -> float:
+        ids, idf, unknown = self._term_id, self._idf, self._unknown_weight
+        return sum(idf[ids[t]] if t in ids else unknown for t in terms)
+
+    def _idf_of(self, t: str) -> float:
+        i = self._term_id.get(t)
+        return self._unknown_weight if i is None else self._idf[i]

@@ -1,0 +1,204 @@
+"""What the engine measures of each shortlisted entry: a few named features for the fitted decision.
+
+Each feature is a plain number, mostly a share between 0 and 1, that says one thing a reader would check
+when judging whether an entry answers a question:
+
+- `phrasing_covers_question`, `question_covers_phrasing`: of the entry's best phrasing, how much of the
+  question's weight it explains, and how much of its own weight the question asks.
+- `text_covers_question`: how much of the question the entry's curated text speaks of at all (phrasings,
+  keywords, answer, evidence, quotes, people).
+- `content_covers_question`, `keywords_cover_question`: the same for its answer, evidence and people
+  alone, and for its keywords; a story with two phrasings per entry is found through these.
+- `best_cover`: the most of the question that one doc of the entry explains (phrasing, keywords or content).
+- `strict_cover`: `best_cover` as if every word the story never uses were as telling as its rarest: the
+  view that catches a detail the story lacks ("how much does <the product> cost?").
+- `known_missing`: how many words the story knows, but this entry does not speak of, the question asks
+  (up to three, as a share): the question is about something else the story covers.
+- `names_agree`, `names_other`: the question names someone the entry is about; it names someone it is not.
+- `unnamed_subject`: the entry is about someone the question does not name, and the question has a word
+  the story never uses: most likely another company or person in their place.
+- `swapped_name`: the phrasing names someone the question leaves out, and the question has a word the
+  story never uses: the signature of a name swapped for one the story never mentions.
+- `unnamed_speaker`: the question asks what someone said or thinks, names no one the story knows, and has
+  a word the story never uses: most likely someone the story does not quote ("what did Tim Cook say").
+- `unknown_share`: how much of the question's weight is words the story never uses (weighed by
+  general English, `general_english`); `unknown_words`: how many such words it has (up to three, as a
+  share), however common; `unknown_name`: how name-like the most name-like of them is.
+- `rarest_in_entry`: the question's most telling word is one the entry speaks of.
+- `fuzzy`: a character-level likeness of the question and the phrasing, which forgives what terms miss.
+
+Beside them, the logarithms of the shares, and how far each entry is behind the question's best candidate
+on the main ones (`contextual`). The weights of all of these are fitted (`storybot train`), never set by hand.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import repeat
+from typing import Protocol
+
+from rapidfuzz import fuzz
+
+from bot.answering.index import CONTENT, KEYWORDS
+from bot.answering.normalize import clean
+
+BASE_FEATURES = (
+    "phrasing_covers_question",
+    "question_covers_phrasing",
+    "text_covers_question",
+    "content_covers_question",
+    "keywords_cover_question",
+    "best_cover",
+    "strict_cover",
+    "known_missing",
+    "names_agree",
+    "names_other",
+    "unnamed_subject",
+    "swapped_name",
+    "unnamed_speaker",
+    "unknown_share",
+    "unknown_words",
+    "unknown_name",
+    "rarest_in_entry",
+    "fuzzy",
+)
+# Shares matter most near zero (a question half explained is far worse than one fully explained): their
+# logarithms are features too, floored here so that a share of 0 stays finite.
+LOGGED = (
+    "phrasing_covers_question",
+    "question_covers_phrasing",
+    "text_covers_question",
+    "content_covers_question",
+    "keywords_cover_question",
+    "best_cover",
+    "strict_cover",
+    "fuzzy",
+)
+LOG_FLOOR = 0.05
+# How far an entry is behind the best of the question's candidates: what tells one entry from the others.
+RELATIVE = ("phrasing_covers_question", "question_covers_phrasing", "text_covers_question", "best_cover", "fuzzy")
+FEATURES = (*BASE_FEATURES, *(f"log_{n}" for n in LOGGED), *(f"{n}_behind_best" for n in RELATIVE))
+_LOGGED = [BASE_FEATURES.index(n) for n in LOGGED]
+_RELATIVE = [BASE_FEATURES.index(n) for n in RELATIVE]
+KNOWN_MISSING_COUNTED = 3  # known words missing from an entry are counted up to this many...
+UNKNOWN_COUNTED = 3  # ...and so are the question's words the story never uses
+FEATURED = 8  # shortlisted entries (best quick score first) given features: the right one is nearly always among them
+
+
+class IndexView(Protocol):
+    """What the features read of the engine's index (the engine is one)."""
+
+    _doc_offsets: array[int]
+    _doc_terms: array[int]
+    _doc_weight: array[float]
+    _doc_phrasing: array[int]
+    _entry_docs: array[int]
+    _bag_offsets: array[int]
+    _bag_terms: array[int]
+    _entry_speakers: list[frozenset[str]]
+
+    def _phrasing(self, doc: int) -> str: ...
+
+    def _doc_names(self, doc: int) -> set[str]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One shortlisted entry, as the decision sees it."""
+
+    entry: int  # entry number in the index
+    doc: int  # its best phrasing
+    features: tuple[float, ...]  # in the order of BASE_FEATURES
+    in_order: float  # how closely the phrasing follows the question's word order: breaks ties
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """What the features need to know of a question, worked out once for all its candidates."""
+
+    cleaned: str
+    weights: dict[int, float]  # the question's known terms (id -> weight)
+    weight: float  # of the whole question, unknown words weighed by general English
+    strict_weight: float  # ...and with every unknown word as telling as the story's rarest
+    named: frozenset[str]  # speaker ids the question names
+    name_terms: frozenset[str]  # their "@id" terms
+    known: frozenset[int]  # ids of its known terms other than question words
+    rarest: int  # term id of its most telling word, or -1 when that word is unknown to the story
+    unknown_share: float
+    unknown_words: float
+    asks_words: bool  # "say", "think" and their synonyms: the question asks what someone said
+    unknown_name: float
+
+
+def _share(flat: Iterable[int], weights: dict[int, float], weight: float) -> float:
+    return sum(map(weights.get, flat, repeat(0.0))) / weight if weight else 0.0
+
+
+def candidate(engine: IndexView, question: Question, entry: int) -> Candidate:
+    """The features of one entry for one question."""
+    weights, weight = question.weights, question.weight
+    offsets, flat, doc_weight, doc_phrasing = (
+        engine._doc_offsets,
+        engine._doc_terms,
+        engine._doc_weight,
+        engine._doc_phrasing,
+    )
+    best_doc, best, covers, covered = -1, -1.0, 0.0, 0.0
+    keywords = content = 0.0
+    for doc in range(engine._entry_docs[entry], engine._entry_docs[entry + 1]):
+        terms = flat[offsets[doc] : offsets[doc + 1]]
+        shared = sum(map(weights.get, terms, repeat(0.0)))
+        number = doc_phrasing[doc]
+        if number == KEYWORDS:
+            keywords = shared / weight
+        elif number == CONTENT:
+            content = shared / weight
+        else:
+            explained = shared / doc_weight[doc] if doc_weight[doc] else 0.0
+            if shared / weight + explained > best:  # the first of equal phrasings stays
+                best_doc, best, covers, covered = doc, shared / weight + explained, shared / weight, explained
+    if best_doc < 0:  # an entry with no phrasing of its own words: read as its first
+        best_doc = engine._entry_docs[entry]
+    bag = engine._bag_terms[engine._bag_offsets[entry] : engine._bag_offsets[entry + 1]]
+    speakers = engine._entry_speakers[entry]
+    named = question.named
+    unknown = question.unknown_share > 0.0 or question.unknown_name > 0.0
+    phrasing = clean(engine._phrasing(best_doc))
+    doc_names = engine._doc_names(best_doc)
+    features = (
+        covers,
+        covered,
+        _share(bag, weights, weight),
+        content,
+        keywords,
+        max(covers, keywords, content),
+        max(covers, keywords, content) * weight / question.strict_weight,
+        min(len(question.known.difference(bag)), KNOWN_MISSING_COUNTED) / KNOWN_MISSING_COUNTED,
+        float(bool(named & speakers)),
+        float(bool(named - speakers)),
+        float(unknown and bool(speakers) and not named),
+        float(unknown and bool(doc_names - question.name_terms)),
+        float(unknown and question.asks_words and not named),
+        question.unknown_share,
+        question.unknown_words,
+        question.unknown_name,
+        float(question.rarest in bag),
+        fuzz.token_sort_ratio(question.cleaned, phrasing) / 100.0,
+    )
+    return Candidate(entry, best_doc, features, fuzz.ratio(question.cleaned, phrasing))
+
+
+def contextual(candidates: list[Candidate]) -> list[tuple[float, ...]]:
+    """Every candidate's full features (FEATURES): its own, their logarithms, and its gaps to the best."""
+    best = [max((c.features[i] for c in candidates), default=0.0) for i in _RELATIVE]
+    return [
+        (
+            *c.features,
+            *(math.log(c.features[i] + LOG_FLOOR) for i in _LOGGED),
+            *(c.features[i] - top for i, top in zip(_RELATIVE, best, strict=True)),
+        )
+        for c in candidates
+    ]

@@ -1,0 +1,138 @@
+"""Looking people up by name: `storybot quote <surname>`, `/quote`, its autocomplete, and whose words a
+question asks for.
+
+A name may be a full name, an alias, a surname, a typo, an organisation (whose quoted spokesperson
+answers for it) or a role ("the deputy director", "the <organisation> organizer").
+"""
+
+from __future__ import annotations
+
+import logging
+from array import array
+
+from rapidfuzz import fuzz
+
+from bot.answering.answer import QuoteResult, QuoteView, quote_view
+from bot.answering.index import Index
+from bot.answering.normalize import Vocabulary, clean, is_filler
+from bot.knowledge.model import Kind, KnowledgeBase, Quote, Speaker
+
+log = logging.getLogger(__name__)
+
+MAX_NAME_CHARS = 500  # a name, not an essay
+QUOTE_LOOKUP_THRESHOLD = 80.0  # a name must be this alike (rapidfuzz, 0-100) to a speaker's to mean them
+
+
+class SpeakerLookups:
+    """Finding speakers and their quotes; the engine is one."""
+
+    kb: KnowledgeBase
+    _vocab: Vocabulary
+    _term_text: list[str]
+    _bag_offsets: array[int]
+    _bag_terms: array[int]
+    _speaker_entries: dict[str, array[int]]
+
+    def _speaker_quotes(self, speaker_id: str) -> tuple[str, tuple[Quote, ...]]:
+        """A speaker's quotes; for an organisation with none, those of its people (a company → its spokesperson)."""
+        own = self.kb.quotes_by_speaker.get(speaker_id, ())
+        if own:
+            return speaker_id, own
+        members = [s for s in self.kb.speakers.values() if s.affiliation == speaker_id]
+        quoted = [s for s in members if self.kb.quotes_by_speaker.get(s.id)]
+        if len(quoted) == 1:
+            return quoted[0].id, self.kb.quotes_by_speaker[quoted[0].id]
+        return speaker_id, ()
+
+    def _speaker_bag(self, speaker_id: str) -> frozenset[str]:
+        """Every term of the entries about a speaker or carrying their quotes."""
+        bag: set[int] = set()
+        offsets, terms = self._bag_offsets, self._bag_terms
+        for entry in self._speaker_entries.get(speaker_id, ()):
+            bag.update(terms[offsets[entry] : offsets[entry + 1]])
+        return frozenset(self._term_text[t] for t in bag)
+
+    def _speaker_keys(self) -> list[tuple[str, str]]:
+        """(cleaned name, speaker id) for every name, alias, first/last name, role and affiliation."""
+        keys: list[tuple[str, str]] = []
+        roles = Index._role_names(self.kb, self._vocab)
+        for speaker in self.kb.speakers.values():
+            for name in (*speaker.names, *roles.get(speaker.id, ())):
+                cleaned = clean(name)
+                keys.append((cleaned, speaker.id))
+                parts = [p for p in cleaned.split() if p not in ("a", "an", "the")]
+                if speaker.kind == Kind.PERSON and len(parts) > 1:
+                    keys.extend((p, speaker.id) for p in parts if len(p) > 2)
+        return keys
+
+    def find_speaker(self, name: str) -> tuple[Speaker | None, list[str]]:
+        """The speaker a name most likely means, or None and the names closest to it."""
+        words = [w for w in clean(name).split() if not is_filler(w)]
+        query = " ".join(w for w in words if w not in ("said", "say", "says", "quote", "quotes", "the", "what"))
+        if not query:
+            return None, []
+        keys = self._speaker_keys()
+        # An affiliation named with a role ("the <organisation> organizer") means that organisation's quoted person.
+        scored: dict[str, float] = {}
+        for key, speaker_id in keys:
+            score = max(fuzz.ratio(query, key), fuzz.token_set_ratio(query, key) if len(key) > 3 else 0.0)
+            for word in query.split():
+                if len(word) > 3:
+                    score = max(score, fuzz.ratio(word, key) - 5)
+            scored[speaker_id] = max(scored.get(speaker_id, 0.0), score)
+        ranked = sorted(scored.items(), key=lambda kv: -kv[1])
+        best_id, best = ranked[0]
+        if best < QUOTE_LOOKUP_THRESHOLD:
+            return None, [self.kb.speakers[s].name for s, sc in ranked[:3] if sc >= 50]
+        return self.kb.speakers[best_id], []
+
+    def quote(self, name: str) -> QuoteResult:
+        """Every quote of the person a name (or alias, surname, typo, affiliation) means."""
+        query = " ".join(name.split()) if isinstance(name, str) else ""
+        if not clean(query) or len(query) > MAX_NAME_CHARS:
+            names = self.quoted_names()[:1]
+            hint = f"Please give a name, e.g. {names[0]}." if names else "Please give a name."
+            return QuoteResult(query[:MAX_NAME_CHARS], None, None, None, (), (), hint)
+        speaker, suggestions = self.find_speaker(query)
+        if speaker is None:
+            names = self.quoted_names()
+            offer = suggestions or names[:3]
+            message = "The story quotes nobody by that name."
+            return QuoteResult(query, None, None, None, (), tuple(offer), message)
+        speaker_id, quotes = self._speaker_quotes(speaker.id)
+        found = self.kb.speakers[speaker_id]
+        views: tuple[QuoteView, ...] = tuple(quote_view(self.kb, q) for q in quotes)
+        role = self.kb.speaker_role(speaker_id)
+        if not views:
+            message = f"The story names {found.name} but does not quote them."
+        else:
+            count = "one quote" if len(views) == 1 else f"{len(views)} quotes"
+            message = f"{found.name}: {count} in the story."
+        log.debug("quote lookup %r -> %s (%d quotes)", query, speaker_id, len(views))
+        return QuoteResult(query, speaker_id, found.name, role, views, (), message)
+
+    def quoted_names(self) -> list[str]:
+        return [self.kb.speakers[s].name for s in self.kb.quotes_by_speaker if s is not None]
+
+    def complete_speakers(self, partial: str, limit: int = 25) -> list[tuple[str, str]]:
+        """(label, speaker id) choices for autocomplete; speakers with quotes, best match first."""
+        quoted = [s for s in self.kb.speakers.values() if self.kb.quotes_by_speaker.get(s.id)]
+        query = clean(partial)
+        choices: list[tuple[float, str, str]] = []
+        for speaker in quoted:
+            label = speaker.name
+            role = self.kb.speaker_role(speaker.id)
+            if role:
+                label = f"{speaker.name} — {role}"
+            if not query:
+                score = 100.0
+            else:
+                score = max(
+                    max(fuzz.partial_ratio(query, clean(n)), fuzz.WRatio(query, clean(n))) for n in speaker.names
+                )
+                if role:
+                    score = max(score, fuzz.partial_ratio(query, clean(role)) - 10)
+            if score >= 60:
+                choices.append((score, label[:100], speaker.id))
+        choices.sort(key=lambda c: (-c[0], c[1]))
+        return [(label, sid) for _, label, sid in choices[:limit]]
