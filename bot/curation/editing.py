@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import threading
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,8 +31,9 @@ from typing import Any
 from filelock import FileLock, Timeout
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from bot.answering.matcher import MAX_QUESTION_CHARS
-from bot.answering.normalize import clean, is_filler
+from bot.answering.normalize import clean
+from bot.curation import checks
+from bot.curation.checks import EditRejected, one_line, short
 from bot.curation.roundtrip import (
     AppendItems,
     DeleteItem,
@@ -49,10 +49,9 @@ from bot.curation.roundtrip import (
 )
 from bot.curation.store import Change, Store
 from bot.knowledge.files import clear_temporaries, folder_digest, read_or_empty, remove_durably, write_atomically
-from bot.knowledge.loader import Problem, knowledge_files, validate_knowledge
-from bot.knowledge.model import Entry, KnowledgeBase
-from bot.knowledge.naming import QUESTION_WORDS, closest, did_you_mean, slugify, unique_id
-from bot.knowledge.verbatim import SourceText, first_difference
+from bot.knowledge.loader import knowledge_files, validate_knowledge
+from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.naming import did_you_mean
 
 __all__ = ["DEFAULT_ENTRY_FILE", "DEFAULT_QUOTE_FILE", "LOCK_NAME", "Change", "EditRejected", "KnowledgeEditor"]
 
@@ -61,34 +60,7 @@ log = logging.getLogger(__name__)
 LOCK_NAME = ".storybot.lock"
 DEFAULT_ENTRY_FILE = "entries/moderators.yaml"
 DEFAULT_QUOTE_FILE = "quotes.yaml"
-MAX_ANSWER_CHARS = 2000  # an answer is short; Discord shows it in one embed
-MAX_ID_CHARS = 48  # a made-up id stays short enough to type in a /kb command
 ACTIONS = ("teach", "add_entry", "add_quote", "edit_entry", "remove_entry", "remove_phrasing", "undo")
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-
-
-class EditRejected(Exception):
-    """An edit was refused and nothing was written; `message` says why in a moderator's words."""
-
-    def __init__(self, message: str, problems: Iterable[Problem] = (), closest: str | None = None) -> None:
-        self.message = message
-        self.problems = tuple(problems)
-        self.closest = closest  # the source's closest passage, when evidence or a quote is not verbatim
-        super().__init__("\n".join([message, *(str(p) for p in self.problems)]))
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _short(text: str, room: int = 80) -> str:
-    return repr(text if len(text) <= room else text[: room - 1] + "…")
-
-
-def _slug(text: str, taken: Collection[str], words: int = 5) -> str:
-    """A new id from some text: its telling words (not filler, not question words), made unique."""
-    telling = [w for w in clean(text).split() if not is_filler(w) and w not in QUESTION_WORDS]
-    return unique_id(slugify(" ".join(telling) or text, max_words=words, max_chars=MAX_ID_CHARS), taken)
 
 
 # ---------------------------------------------------------------------------------------------- the editor
@@ -138,13 +110,13 @@ class KnowledgeEditor:
         self, entry_id: str, question: str, *, user_id: int | None = None, user_name: str | None = None
     ) -> Change:
         """Add a phrasing to an entry: the commonest way the bot gets smarter."""
-        phrasing = self._phrasing(question)
+        phrasing = checks.check_phrasing(question)
         with self._locked():
             kb = self.knowledge()
             self._check_new_phrasings(kb, entry_id, [phrasing])
             where = self._locate("entries", entry_id)
             edit = AppendItems(("entries", where.index, "questions"), (plain_safe(phrasing),), spaced=False)
-            summary = f"added phrasing {_short(phrasing)} to {entry_id}"
+            summary = f"added phrasing {short(phrasing)} to {entry_id}"
             return self._change(where.file, [edit], "teach", entry_id, summary, user_id, user_name)
 
     def add_entry(
@@ -163,22 +135,22 @@ class KnowledgeEditor:
         user_name: str | None = None,
     ) -> Change:
         """Add an entry: its phrasings, answer and verbatim evidence from one source."""
-        phrasings = [self._phrasing(q) for q in questions if q.strip()]
+        phrasings = [checks.check_phrasing(q) for q in questions if q.strip()]
         if not phrasings:
             raise EditRejected("An entry needs at least one question phrasing.")
-        answer_text = self._answer(answer)
-        excerpts = [_one_line(e) for e in evidence if e.strip()]
+        answer_text = checks.check_answer(answer)
+        excerpts = [one_line(e) for e in evidence if e.strip()]
         if not excerpts:
             raise EditRejected("An entry needs evidence: at least one excerpt copied word for word from the source.")
         rel = self._relative(file or DEFAULT_ENTRY_FILE)
         with self._locked():
             kb = self.knowledge()
-            source_id = self._source(kb, source)
+            source_id = checks.known_source(kb, source)
             for excerpt in excerpts:
-                self._check_verbatim(kb, source_id, excerpt, "This excerpt")
-            ident = self._new_id(kb.entries, entry_id, phrasings[0], "entry")
+                checks.check_verbatim(kb, source_id, excerpt, "This excerpt")
+            ident = checks.new_id(kb.entries, entry_id, phrasings[0], "entry")
             self._check_new_phrasings(kb, None, phrasings)
-            about_ids = [self._speaker(kb, name) for name in about if name.strip()]
+            about_ids = [checks.known_speaker(kb, name) for name in about if name.strip()]
             for quote in quotes:
                 if quote not in kb.quotes:
                     raise EditRejected(f"No quote has the id `{quote}`.{did_you_mean(quote, kb.quotes)}")
@@ -186,7 +158,7 @@ class KnowledgeEditor:
             item["id"] = ident
             item["questions"] = CommentedSeq([plain_safe(q) for q in phrasings])
             if any(k.strip() for k in keywords):
-                item["keywords"] = flow(_one_line(k) for k in keywords if k.strip())
+                item["keywords"] = flow(one_line(k) for k in keywords if k.strip())
             item["answer"] = styled(answer_text, "answer", 4)
             item["evidence"] = CommentedSeq(
                 CommentedMap([("source", source_id), ("excerpt", styled(excerpt, "excerpt", 8))])
@@ -197,7 +169,7 @@ class KnowledgeEditor:
             if about_ids:
                 item["about"] = flow(about_ids)
             edit = AppendItems(("entries",), (item,), spaced=True)
-            summary = f"added entry {ident} ({_short(phrasings[0])})"
+            summary = f"added entry {ident} ({short(phrasings[0])})"
             return self._change(rel, [edit], "add_entry", ident, summary, user_id, user_name)
 
     def add_quote(
@@ -213,25 +185,25 @@ class KnowledgeEditor:
         user_name: str | None = None,
     ) -> Change:
         """Add a quote, verbatim, with its speaker (an id or a name), or none and a note saying why."""
-        words = _one_line(text).strip('"“”„')  # the words, not the quotation marks around them
+        words = one_line(text).strip('"“”„')  # the words, not the quotation marks around them
         if not words:
             raise EditRejected("A quote needs its words, copied exactly from the source.")
-        note = _one_line(attribution_note or "") or None
+        note = one_line(attribution_note or "") or None
         with self._locked():
             kb = self.knowledge()
-            speaker_id = self._speaker(kb, speaker) if speaker and speaker.strip() else None
+            speaker_id = checks.known_speaker(kb, speaker) if speaker and speaker.strip() else None
             if speaker_id is None and note is None:
                 raise EditRejected(
                     "A quote without a speaker needs an attribution note saying what the story does say "
                     "about who spoke (e.g. 'the story says only \"he said\"')."
                 )
-            source_id = self._source(kb, source)
-            self._check_verbatim(kb, source_id, words, "This quote")
+            source_id = checks.known_source(kb, source)
+            checks.check_verbatim(kb, source_id, words, "This quote")
             for existing in kb.quotes.values():
                 if existing.source == source_id and clean(existing.text) == clean(words):
                     raise EditRejected(f"This quote is already in the knowledge base as `{existing.id}`.")
             prefix = speaker_id.rsplit("-", 1)[-1] if speaker_id else "unattributed"
-            ident = self._new_id(kb.quotes, quote_id, f"{prefix} {words}", "quote", words=4)
+            ident = checks.new_id(kb.quotes, quote_id, f"{prefix} {words}", "quote", words=4)
             rel = self._relative(file) if file else self._quote_file()
             item = CommentedMap()
             item["id"] = ident
@@ -242,7 +214,7 @@ class KnowledgeEditor:
                 item["attribution_note"] = styled(note, "attribution_note", 4)
             edit = AppendItems(("quotes",), (item,), spaced=True)
             who = kb.speakers[speaker_id].name if speaker_id else "unattributed"
-            summary = f"added quote {ident} ({who}: {_short(words, 60)})"
+            summary = f"added quote {ident} ({who}: {short(words, 60)})"
             return self._change(rel, [edit], "add_quote", ident, summary, user_id, user_name)
 
     def edit_entry(
@@ -256,24 +228,24 @@ class KnowledgeEditor:
         user_name: str | None = None,
     ) -> Change:
         """Change an entry's answer, add phrasings, or replace its keywords (an empty list removes them)."""
-        phrasings = [self._phrasing(q) for q in add_questions if q.strip()]
-        new_answer = self._answer(answer) if answer is not None else None
+        phrasings = [checks.check_phrasing(q) for q in add_questions if q.strip()]
+        new_answer = checks.check_answer(answer) if answer is not None else None
         with self._locked():
             kb = self.knowledge()
-            entry = self._entry(kb, entry_id)
+            entry = checks.known_entry(kb, entry_id)
             where = self._locate("entries", entry_id)
             path: tuple[str | int, ...] = ("entries", where.index)
             edits: list[Edit] = []
             said: list[str] = []
             if new_answer is not None and new_answer != entry.answer:
                 edits.append(SetKey(path, "answer", styled(new_answer, "answer", 4)))
-                said.append(f"changed the answer of {entry_id} to {_short(new_answer, 60)}")
+                said.append(f"changed the answer of {entry_id} to {short(new_answer, 60)}")
             if phrasings:
                 self._check_new_phrasings(kb, entry_id, phrasings)
                 edits.append(AppendItems((*path, "questions"), tuple(plain_safe(q) for q in phrasings), False))
-                said.append(f"added {', '.join(_short(q, 50) for q in phrasings)} to {entry_id}")
+                said.append(f"added {', '.join(short(q, 50) for q in phrasings)} to {entry_id}")
             if keywords is not None:
-                new = [_one_line(k) for k in keywords if k.strip()]
+                new = [one_line(k) for k in keywords if k.strip()]
                 if new != list(entry.keywords):
                     if new:
                         edits.append(SetKey(path, "keywords", flow(new), after="questions"))
@@ -288,9 +260,9 @@ class KnowledgeEditor:
     def remove_entry(self, entry_id: str, *, user_id: int | None = None, user_name: str | None = None) -> Change:
         with self._locked():
             kb = self.knowledge()
-            entry = self._entry(kb, entry_id)
+            entry = checks.known_entry(kb, entry_id)
             where = self._locate("entries", entry_id)
-            summary = f"removed entry {entry_id} ({_short(entry.questions[0])})"
+            summary = f"removed entry {entry_id} ({short(entry.questions[0])})"
             edit = DeleteItem(("entries",), where.index)
             return self._change(where.file, [edit], "remove_entry", entry_id, summary, user_id, user_name)
 
@@ -300,7 +272,7 @@ class KnowledgeEditor:
         key = clean(question)
         with self._locked():
             kb = self.knowledge()
-            entry = self._entry(kb, entry_id)
+            entry = checks.known_entry(kb, entry_id)
             where = self._locate("entries", entry_id)
             phrasings = [str(q) for q in self._data(where.file)["entries"][where.index]["questions"]]
             index = next((i for i, q in enumerate(phrasings) if clean(q) == key), None)
@@ -312,7 +284,7 @@ class KnowledgeEditor:
                     f"{phrasings[index]!r} is the only phrasing of `{entry_id}`; add another first, "
                     "or remove the entry."
                 )
-            summary = f"removed phrasing {_short(phrasings[index])} from {entry_id}"
+            summary = f"removed phrasing {short(phrasings[index])} from {entry_id}"
             edit = DeleteItem(("entries", where.index, "questions"), index)
             return self._change(where.file, [edit], "remove_phrasing", entry_id, summary, user_id, user_name)
 
@@ -512,34 +484,10 @@ class KnowledgeEditor:
 
     # ------------------------------------------------------------------ checks
 
-    @staticmethod
-    def _phrasing(question: str) -> str:
-        phrasing = _one_line(question)
-        if not clean(phrasing):
-            raise EditRejected("A phrasing needs words: write the question out as readers ask it.")
-        if len(phrasing) > MAX_QUESTION_CHARS:
-            raise EditRejected(f"A phrasing is a question: keep it under {MAX_QUESTION_CHARS} characters.")
-        return phrasing
-
-    @staticmethod
-    def _answer(answer: str) -> str:
-        text = _one_line(answer)
-        if not text:
-            raise EditRejected("The answer is empty; write the short answer readers will see.")
-        if len(text) > MAX_ANSWER_CHARS:
-            raise EditRejected(f"Keep the answer short: under {MAX_ANSWER_CHARS} characters.")
-        return text
-
-    @staticmethod
-    def _entry(kb: KnowledgeBase, entry_id: str) -> Entry:
-        if entry_id not in kb.entries:
-            raise EditRejected(f"No entry has the id `{entry_id}`.{did_you_mean(entry_id, kb.entries)}")
-        return kb.entries[entry_id]
-
     def _check_new_phrasings(self, kb: KnowledgeBase, entry_id: str | None, phrasings: Sequence[str]) -> None:
         """Each phrasing may belong to one entry only: say which entry already has it."""
         if entry_id is not None:
-            self._entry(kb, entry_id)
+            checks.known_entry(kb, entry_id)
         owners = self._owners(kb)
         seen: set[str] = set()
         for phrasing in phrasings:
@@ -560,54 +508,3 @@ class KnowledgeEditor:
             owners = {clean(q): entry.id for entry in kb.entries.values() for q in entry.questions}
             self._phrasings = (kb, owners)
         return self._phrasings[1]
-
-    @staticmethod
-    def _source(kb: KnowledgeBase, source: str | None) -> str:
-        if source is None:
-            if len(kb.sources) == 1:
-                return next(iter(kb.sources))
-            raise EditRejected(f"Say which source this comes from: one of {', '.join(sorted(kb.sources))}.")
-        if source not in kb.sources:
-            raise EditRejected(f"No source has the id `{source}`.{did_you_mean(source, kb.sources)}")
-        return source
-
-    @staticmethod
-    def _check_verbatim(kb: KnowledgeBase, source_id: str, words: str, what: str) -> None:
-        text = SourceText.of(kb.sources[source_id].text)
-        if text.contains(words):
-            return
-        passage = text.closest_passage(words) or None
-        difference = first_difference(words, passage) if passage else None
-        detail = f" First difference: {difference}." if difference else ""
-        closest = f" The closest passage is: {passage!r}." if passage else ""
-        raise EditRejected(
-            f"{what} is not word for word in the source.{detail}{closest} Copy the words exactly from the "
-            "source (only spacing and curly/straight quotes may differ).",
-            closest=passage,
-        )
-
-    @staticmethod
-    def _speaker(kb: KnowledgeBase, name: str) -> str:
-        """A person or organisation by id, or by a name or alias that only they have."""
-        name = name.strip()
-        if name in kb.speakers:
-            return name
-        key = clean(name)
-        found = {s.id for s in kb.speakers.values() if any(clean(n) == key for n in s.names)}
-        if len(found) == 1:
-            return found.pop()
-        choices = {n: s.id for s in kb.speakers.values() for n in (s.id, *s.names)}
-        best = closest(name, choices)
-        hint = f" Did you mean `{choices[best[0]]}` ({best[0]})?" if best else ""
-        raise EditRejected(f"No person or organisation is called {name!r}.{hint} Add them to `people` first.")
-
-    @staticmethod
-    def _new_id(taken: Collection[str], wanted: str | None, text: str, what: str, words: int = 5) -> str:
-        if wanted is None or not wanted.strip():
-            return _slug(text, taken, words)
-        ident = wanted.strip()
-        if not _ID.match(ident):
-            raise EditRejected(f"The {what} id {ident!r} must use only a-z, 0-9 and '-', e.g. `ring-police-deals`.")
-        if ident in taken:
-            raise EditRejected(f"The {what} id `{ident}` is already used; choose another.")
-        return ident
