@@ -360,11 +360,6 @@ class Store:
             rows = self._db.execute("SELECT * FROM changes WHERE state = 'pending' ORDER BY id").fetchall()
         return [_change(row) for row in rows]
 
-    def mark_undone(self, change_id: int, undone_by: int | None) -> None:
-        """Record that a change was undone (None: it was made again, by undoing its undo)."""
-        with self._transaction() as db:
-            db.execute("UPDATE changes SET undone_by = ? WHERE id = ?", (undone_by, change_id))
-
     def changes(self, limit: int = 10, *, file: str | None = None, after_id: int = 0) -> list[Change]:
         """The most recent changes, newest first (of one file, and newer than `after_id`, if given)."""
         query = "SELECT * FROM changes WHERE state = 'done' AND id > ?"
