@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from importlib import metadata
 from pathlib import Path
 
@@ -13,14 +12,7 @@ from bot import cli
 from bot.knowledge import bundled_knowledge_dir, load_knowledge
 from bot.knowledge.files import folder_digest
 
-
-@pytest.fixture(autouse=True)
-def clean_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run from an empty folder (no `.env`) with no StoryBot settings in the environment."""
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith(("STORYBOT_", "DISCORD_")):
-            monkeypatch.delenv(name)
+pytestmark = pytest.mark.usefixtures("cli_environment", "cli_reuses_engine")
 
 
 def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,7 +4,6 @@ into a copy of the knowledge base, validates and answers its own question."""
 from __future__ import annotations
 
 import io
-import os
 import re
 import shlex
 import shutil
@@ -16,7 +15,7 @@ import yaml
 from bot import cli
 from bot.answering import Engine
 from bot.answering.normalize import clean
-from bot.knowledge import KnowledgeBase, bundled_knowledge_dir, load_knowledge
+from bot.knowledge import bundled_knowledge_dir, load_knowledge
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -41,17 +40,7 @@ def command_lines() -> list[str]:
     return [line for line in lines if line.startswith("storybot ")]
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith(("STORYBOT_", "DISCORD_")):
-            monkeypatch.delenv(name)
-
-
-@pytest.fixture(scope="module")
-def shipped() -> Engine:
-    return Engine(load_knowledge(bundled_knowledge_dir()))
+pytestmark = pytest.mark.usefixtures("cli_environment", "cli_reuses_engine")
 
 
 def test_the_readme_shows_the_commands_a_user_starts_with() -> None:
@@ -65,12 +54,7 @@ def test_each_command_line_runs_as_shown(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    shipped: Engine,
 ) -> None:
-    def engine_for(kb: KnowledgeBase) -> Engine:  # the same index, built once: the CLI still loads and validates
-        return shipped if kb.fingerprint == shipped.kb.fingerprint else Engine(kb)
-
-    monkeypatch.setattr(cli, "Engine", engine_for)
     words = shlex.split(line, comments=True)
     if "<" in words:  # `storybot ask --json - < questions.txt`: the file on standard input
         at = words.index("<")
