@@ -214,13 +214,44 @@ class DeleteKey:
         return data
 
 
+def _last_value(node: Any) -> tuple[CommentedMap | CommentedSeq, str | int] | None:
+    """The collection and key of the last value written inside `node` (where ruamel.yaml keeps the
+    comments that follow it), or None for a scalar or an empty collection."""
+    found = None
+    while isinstance(node, CommentedMap | CommentedSeq) and node and not node.fa.flow_style():
+        key = next(reversed(node)) if isinstance(node, CommentedMap) else len(node) - 1
+        found, node = (node, key), node[key]  # a `[flow, list]` is one value: comments follow it whole
+    return found
+
+
+def _keep_trailing_comments(removed: Any, keeper: Any) -> None:
+    """The full-line comments after a removed last item (the end of a file, say) go after the new last one."""
+    source, target = _last_value(removed), _last_value(keeper)
+    if source is None or target is None:
+        return
+    (holder, key), (new_holder, new_key) = source, target
+    at = 2 if isinstance(holder, CommentedMap) else 0  # ruamel.yaml's slot for what follows a value
+    token = (holder.ca.items.get(key) or [None] * 4)[at]
+    rest = token.value.partition("\n")[2] if token is not None else ""
+    if not rest.strip():
+        return
+    new_at = 2 if isinstance(new_holder, CommentedMap) else 0
+    slots = new_holder.ca.items.setdefault(new_key, [None] * 4)
+    own = slots[new_at].value.partition("\n")[0] if slots[new_at] is not None else ""  # its own line's comment
+    slots[new_at] = copy.copy(token)
+    slots[new_at].value = f"{own}\n{rest}"
+
+
 @dataclass(frozen=True, slots=True)
 class DeleteItem:
     path: tuple[str | int, ...]  # of the list
     index: int
 
     def apply(self, data: Any, lines: Sequence[str] = ()) -> Any:
-        del _get(data, self.path)[self.index]
+        seq = _get(data, self.path)
+        if isinstance(seq, CommentedSeq) and self.index == len(seq) - 1 > 0:
+            _keep_trailing_comments(seq[self.index], seq[self.index - 1])
+        del seq[self.index]
         return data
 
 
