@@ -58,6 +58,9 @@ __all__ = ["DEFAULT_ENTRY_FILE", "DEFAULT_QUOTE_FILE", "LOCK_NAME", "Change", "E
 log = logging.getLogger(__name__)
 
 LOCK_NAME = ".storybot.lock"
+# Seconds a writer waits for another writer before the moderator is asked to try again: an edit takes
+# well under a second, so only a stuck writer (or a long queue of them) makes anyone wait this long.
+LOCK_TIMEOUT = 10.0
 DEFAULT_ENTRY_FILE = "entries/moderators.yaml"
 DEFAULT_QUOTE_FILE = "quotes.yaml"
 ACTIONS = ("teach", "add_entry", "add_quote", "edit_entry", "remove_entry", "remove_phrasing", "undo")
@@ -95,7 +98,7 @@ class KnowledgeEditor:
     `Change` it made (already written and recorded) or raises `EditRejected`, having written nothing.
     """
 
-    def __init__(self, directory: Path, store: Store, *, lock_timeout: float = 10.0) -> None:
+    def __init__(self, directory: Path, store: Store, *, lock_timeout: float = LOCK_TIMEOUT) -> None:
         self.directory = directory
         self.store = store
         self.lock_timeout = lock_timeout
