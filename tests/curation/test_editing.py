@@ -429,9 +429,7 @@ def test_remove_phrasing(editor: KnowledgeEditor, kb_dir: Path) -> None:
         editor.remove_phrasing("hand-written-second", "Flow style phrasing one?")
 
 
-def test_a_layout_that_cannot_be_spliced_is_round_tripped_keeping_comments(
-    editor: KnowledgeEditor, kb_dir: Path
-) -> None:
+def test_a_file_all_in_flow_style_is_edited_keeping_its_comments(editor: KnowledgeEditor, kb_dir: Path) -> None:
     path = kb_dir / "entries" / "flow.yaml"
     path.write_text(
         "# All in flow style; the comment must survive.\n"
