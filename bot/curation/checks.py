@@ -14,11 +14,12 @@ from bot.answering.normalize import clean, is_filler
 from bot.knowledge.loader import Problem
 from bot.knowledge.model import Entry, KnowledgeBase
 from bot.knowledge.naming import QUESTION_WORDS, closest, did_you_mean, slugify, unique_id
+from bot.knowledge.schema import ID_PATTERN
 from bot.knowledge.verbatim import SourceText, first_difference
 
 MAX_ANSWER_CHARS = 2000  # an answer is short; Discord shows it in one embed
 MAX_ID_CHARS = 48  # a made-up id stays short enough to type in a /kb command
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ID = re.compile(ID_PATTERN)  # what the validator accepts
 
 
 class EditRejected(Exception):
