@@ -347,17 +347,21 @@ def _not_verbatim(v: _Validation, words: str, text: SourceText, what: str, at: P
     )
 
 
-def _cross_check(v: _Validation) -> None:
-    """References between records, and quotes and excerpts against their sources' texts."""
-    sources, people, quotes, entries = (v.claims[s] for s in ("sources", "people", "quotes", "entries"))
-    texts: dict[str, SourceText | None] = {}  # prepared when first needed
+class _SourceTexts(dict[str, SourceText | None]):
+    """Each source's text, prepared for verbatim checks when first needed (None: the source has problems)."""
 
-    def text_of(source: str) -> SourceText | None:
-        if source not in texts:
-            built: Source | None = sources.built[sources.ids[source]]
-            texts[source] = None if built is None else SourceText.of(built.text)
-        return texts[source]
+    def __init__(self, sources: _Claims) -> None:
+        super().__init__()
+        self._sources = sources
 
+    def __missing__(self, source: str) -> SourceText | None:
+        built: Source | None = self._sources.built[self._sources.ids[source]]
+        text = self[source] = None if built is None else SourceText.of(built.text)
+        return text
+
+
+def _check_affiliations(v: _Validation) -> None:
+    people = v.claims["people"]
     for ordinal, speaker in enumerate(people.built):
         if speaker is None:
             continue
@@ -369,16 +373,21 @@ def _cross_check(v: _Validation) -> None:
                 f"`affiliation` must name an organisation; `{affiliation}` is a person.",
             )
 
+
+def _check_quotes(v: _Validation, texts: _SourceTexts) -> None:
+    quotes = v.claims["quotes"]
     for ordinal, quote in enumerate(quotes.built):
         if quote is None:
             continue
         _check_ref(v, quote.speaker, "people", quotes, ordinal, "speaker")
         if _check_ref(v, quote.source, "sources", quotes, ordinal, "source"):
-            text = text_of(quote.source)
+            text = texts[quote.source]
             if text is not None and not text.contains(quote.text):
                 _not_verbatim(v, quote.text, text, "this quote", quotes.at(ordinal, "text"))
 
-    source_ids = sources.ids
+
+def _check_entries(v: _Validation, texts: _SourceTexts) -> None:
+    entries, source_ids = v.claims["entries"], v.claims["sources"].ids
     for ordinal, entry in enumerate(entries.built):
         if entry is None:
             continue
@@ -386,7 +395,7 @@ def _cross_check(v: _Validation) -> None:
             source = evidence.source
             # The usual case first: a known source, without the call that would report it unknown.
             if source in source_ids or _check_ref(v, source, "sources", entries, ordinal, "evidence", i, "source"):
-                text = texts[source] if source in texts else text_of(source)
+                text = texts[source]
                 if text is not None and not text.contains(evidence.excerpt):
                     at = entries.at(ordinal, "evidence", i, "excerpt")
                     _not_verbatim(v, evidence.excerpt, text, "this excerpt", at)
@@ -394,3 +403,11 @@ def _cross_check(v: _Validation) -> None:
             _check_ref(v, ref, "quotes", entries, ordinal, "quotes", i)
         for i, ref in enumerate(entry.about):
             _check_ref(v, ref, "people", entries, ordinal, "about", i)
+
+
+def _cross_check(v: _Validation) -> None:
+    """References between records, and quotes and excerpts against their sources' texts."""
+    texts = _SourceTexts(v.claims["sources"])
+    _check_affiliations(v)
+    _check_quotes(v, texts)
+    _check_entries(v, texts)
