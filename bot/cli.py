@@ -10,10 +10,12 @@ import argparse
 import getpass
 import json
 import logging
+import shutil
 import statistics
 import sys
 import textwrap
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -357,17 +359,52 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
     return sync_commands(settings, _engine(args, settings), args.guild)
 
 
+def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
+    """Start a knowledge folder of one's own from the bundled story, to curate and to point the bot at."""
+    target: Path = args.directory
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        print(
+            f"storybot: {display_path(target)} already exists and is not empty; choose a new folder.", file=sys.stderr
+        )
+        return EXIT_USAGE
+    # Hidden files (a lock, an editor's temporary file) are not knowledge.
+    shutil.copytree(bundled_knowledge_dir(), target, ignore=shutil.ignore_patterns(".*"), dirs_exist_ok=True)
+    kb = load_knowledge(target)
+    where = target.resolve()
+    counts = f"{len(kb.entries)} entries, {len(kb.quotes)} quotes, {len(kb.speakers)} people"
+    print(
+        f"Started a knowledge base in {display_path(target)}, a copy of the bundled story ({counts}).\n"
+        f"Check your edits with:    storybot validate --kb {where}\n"
+        f"Point StoryBot at it:     export STORYBOT_KB={where}    (or STORYBOT_KB={where} in .env)"
+    )
+    return EXIT_OK
+
+
+def _version() -> str:
+    try:
+        return metadata.version("storybot")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="storybot",
         description="Answers questions about a news story from a curated, source-checked knowledge base.",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log match scores (DEBUG) to stderr")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    verbose_help = "log match scores (DEBUG) to stderr"
+    parser.add_argument("-v", "--verbose", action="store_true", help=verbose_help)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+    def add(name: str, help_text: str, kb: bool = True) -> argparse.ArgumentParser:
         command = sub.add_parser(name, help=help_text, description=help_text)
-        command.add_argument("--kb", type=Path, help="knowledge directory (default: STORYBOT_KB or the bundled story)")
+        if kb:
+            command.add_argument(
+                "--kb", type=Path, help="knowledge directory (default: STORYBOT_KB or the bundled story)"
+            )
+        # `storybot ask -v ...` as well as `storybot -v ask ...`; unset here, it leaves the main option alone.
+        command.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=verbose_help)
         return command
 
     ask = add("ask", "answer a question from the story")
@@ -413,7 +450,11 @@ def build_parser() -> argparse.ArgumentParser:
     extract_.add_argument("--force", action="store_true", help="replace draft files already in --out")
     extract_.set_defaults(func=cmd_extract)
 
-    benchmark = sub.add_parser("bench", help="measure speed, memory and accuracy on synthetic knowledge bases")
+    init = add("init", "start your own knowledge folder: a copy of the bundled story to curate", kb=False)
+    init.add_argument("directory", type=Path, help="a new (or empty) folder to create")
+    init.set_defaults(func=cmd_init)
+
+    benchmark = add("bench", "measure speed, memory and accuracy on synthetic knowledge bases", kb=False)
     benchmark.add_argument(
         "--sizes", default="1000,10000,100000", help="entries per knowledge base (default: %(default)s)"
     )

@@ -20,7 +20,7 @@ import pytest
 from bot import cli
 from bot.answering import Engine
 from bot.answering.answer import quote_result_json
-from bot.knowledge import KnowledgeBase, bundled_knowledge_dir, load_knowledge
+from bot.knowledge import bundled_knowledge_dir, load_knowledge
 
 QUESTION = "which companies paused facial recognition?"
 _CURLY = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
@@ -31,28 +31,7 @@ def squeezed(text: str) -> str:
     return "".join(text.translate(_CURLY).split())
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run from an empty folder (no `.env`) with no StoryBot settings in the environment."""
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith(("STORYBOT_", "DISCORD_")):
-            monkeypatch.delenv(name)
-
-
-@pytest.fixture(scope="module")
-def shipped() -> Engine:
-    return Engine(load_knowledge(bundled_knowledge_dir()))
-
-
-@pytest.fixture(autouse=True)
-def reuse_engine(monkeypatch: pytest.MonkeyPatch, shipped: Engine) -> None:
-    """The CLI still loads and validates the knowledge every time; only the matcher's index is reused."""
-
-    def engine_for(kb: KnowledgeBase) -> Engine:
-        return shipped if kb.fingerprint == shipped.kb.fingerprint else Engine(kb)
-
-    monkeypatch.setattr(cli, "Engine", engine_for)
+pytestmark = pytest.mark.usefixtures("cli_environment", "cli_reuses_engine")
 
 
 @pytest.fixture(scope="module")

@@ -20,8 +20,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import repeat
 
-from bot.answering.normalize import PhraseTable, Vocabulary, clean, is_filler
+from bot.answering.normalize import PhraseTable, Vocabulary, is_filler
 from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.text import clean
 
 FILLER = -1  # the term id of a filler word, which no term list keeps
 KEYWORDS = -1  # the phrasing number of an entry's keyword doc

@@ -31,18 +31,22 @@ from bot.answering.followup import Context, leans_on_a_person, resolve
 from bot.answering.general_english import rarity
 from bot.answering.index import FILLER, Index
 from bot.answering.language import ENGLISH, detect, polite_reply
-from bot.answering.normalize import Vocabulary, clean, is_filler
+from bot.answering.normalize import Vocabulary, is_filler
 from bot.answering.ranking import FEATURED, UNKNOWN_COUNTED, Question, candidate, contextual
 from bot.answering.reading import MAX_PARTS, Reader, carry_subject, has_pronoun
 from bot.answering.retrieval import Retrieval
 from bot.answering.speakers import SpeakerLookups
 from bot.knowledge.model import Entry, Kind, KnowledgeBase
+from bot.knowledge.text import clean
 
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 500  # a question, not an essay; longer input gets a kind message
 MAX_MESSAGE_CHARS = 4000  # Discord's longest message: the questions in one are read out of it
 MAX_SUGGESTIONS = 3
+# A question less than this share of whose weight is words the story uses is about something else
+# ("weather in paris"): a decline then offers starter questions rather than the nearest entries.
+OFF_TOPIC_SHARE = 0.5
 # "What did X say about Y?": X's quotes answer it only if X's entries speak of at least this share of Y.
 QUOTE_TOPIC_SHARE = 0.5
 
@@ -377,7 +381,10 @@ class Engine(Index, Retrieval, SpeakerLookups):
         # Two entries both plausible and about as likely: the question may mean either; ask which.
         second = ranked[1].score if len(ranked) > 1 else 0.0
         close_call = second >= decision.close_at and ranked[0].score - second < decision.close_margin
-        return self._decline(text, ranked, confidence, close_call=close_call)
+        off_topic = self._known_share(analysis) < OFF_TOPIC_SHARE and not any(
+            s.score >= decision.suggest_at for s in ranked
+        )
+        return self._decline(text, ranked, confidence, close_call=close_call, off_topic=off_topic)
 
     def answer_entry(self, entry_id: str, question: str | None = None) -> Answer:
         """The answer of one entry (a pressed suggestion, or `/kb` previews)."""
@@ -390,9 +397,19 @@ class Engine(Index, Retrieval, SpeakerLookups):
         quotes = tuple(quote_view(kb, kb.quotes[q]) for q in entry.quotes)
         return Answer(question, Outcome.ANSWERED, entry.answer, confidence, entry, phrasing, evidence, quotes)
 
-    def _decline(self, question: str, ranked: list[Scored], confidence: float, close_call: bool = False) -> Answer:
-        suggestions = self.suggest(ranked)
-        off_topic = not any(s.score >= self.decision.suggest_at for s in ranked)
+    def _known_share(self, analysis: Analysis) -> float:
+        """How much of a question's weight is words the knowledge base uses (0: none of it is about the story)."""
+        ids, idf = self._term_id, self._idf
+        known = sum(idf[ids[t]] for t in analysis.terms if t in ids)
+        total = known + sum(w for _, w in analysis.outside)
+        return known / total if total > 0.0 else 0.0
+
+    def _decline(
+        self, question: str, ranked: list[Scored], confidence: float, close_call: bool = False, off_topic: bool = False
+    ) -> Answer:
+        """A kind "the story doesn't say"; `off_topic` (nothing in the question is about the story) offers
+        starter questions instead of near entries."""
+        suggestions = self.suggest([] if off_topic else ranked)
         if off_topic:  # nothing comes close: say what the bot is for, and where the story starts
             text = "That isn't something the story covers. Here are a few questions I can answer:"
         elif close_call:

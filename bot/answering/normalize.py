@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,15 +25,12 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import snowballstemmer
 import yaml
 
+from bot.knowledge.text import clean
+
 if TYPE_CHECKING:
     from bot.knowledge.model import Synonyms
 
 log = logging.getLogger(__name__)
-
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
-_NON_WORD = re.compile(r"[^\w]+")
-_POSSESSIVE = re.compile(r"(\w)'s\b")
-_APOSTROPHE = re.compile(r"(\w)'(\w)")
 
 _stemmer = snowballstemmer.stemmer("english")
 
@@ -42,26 +38,6 @@ _stemmer = snowballstemmer.stemmer("english")
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     return str(_stemmer.stemWord(word))
-
-
-def _keep(char: str) -> bool:
-    category = unicodedata.category(char)
-    # Drop control and format characters (zero-width joiners, RTL marks) and combining marks.
-    return not (category in ("Cc", "Cf", "Co", "Cs", "Mn", "Me") and not char.isspace())
-
-
-def clean(text: str) -> str:
-    """Lower-case, accent-free, punctuation-free text with single spaces."""
-    if not text.isascii():  # most text is ASCII, which has no look-alikes, accents or format characters
-        text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
-        text = "".join(char for char in text if _keep(char))
-    # ASCII control characters need nothing: they are not word characters, so they become spaces below.
-    text = text.translate(_QUOTES).casefold()
-    if "'" in text:
-        text = _POSSESSIVE.sub(r"\1", text)
-        text = _APOSTROPHE.sub(r"\1\2", text)  # don't -> dont, we're -> were
-    text = _NON_WORD.sub(" ", text).replace("_", " ")
-    return " ".join(text.split())
 
 
 _WHAT_DOES_DO = re.compile(r"\bwhat (?:does|do|did) (.+?) do\b")

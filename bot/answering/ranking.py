@@ -43,7 +43,7 @@ from typing import Protocol
 from rapidfuzz import fuzz
 
 from bot.answering.index import CONTENT, KEYWORDS
-from bot.answering.normalize import clean
+from bot.knowledge.text import clean
 
 BASE_FEATURES = (
     "phrasing_covers_question",

@@ -16,7 +16,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.answering.normalize import ENGLISH, English, clean
+from bot.answering.normalize import ENGLISH, English
+from bot.knowledge.text import clean
 
 MAX_PARTS = 3  # questions answered from one message; more would bury each answer in a long reply
 MIN_PART_WORDS = 1  # a question with fewer words of its own ("and why?") belongs to the sentence before it

@@ -14,8 +14,9 @@ from rapidfuzz import fuzz
 
 from bot.answering.answer import QuoteResult, QuoteView, quote_view
 from bot.answering.index import Index
-from bot.answering.normalize import Vocabulary, clean, is_filler
+from bot.answering.normalize import Vocabulary, is_filler
 from bot.knowledge.model import Kind, KnowledgeBase, Quote, Speaker
+from bot.knowledge.text import clean
 
 log = logging.getLogger(__name__)
 

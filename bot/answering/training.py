@@ -28,10 +28,10 @@ from bot.answering.answer import Outcome
 from bot.answering.decision import ANSWER_INPUTS, Decision, answer_inputs
 from bot.answering.evaluation import Case, cut_phrasings, load_cases, right_entry
 from bot.answering.matcher import Engine
-from bot.answering.normalize import clean
 from bot.answering.ranking import FEATURES
 from bot.knowledge import load_knowledge
 from bot.knowledge.model import Kind
+from bot.knowledge.text import clean
 
 log = logging.getLogger(__name__)
 

@@ -31,8 +31,8 @@ from typing import Any
 
 import yaml
 
-from bot.answering.normalize import clean
 from bot.knowledge.model import Kind, KnowledgeBase
+from bot.knowledge.text import clean
 
 log = logging.getLogger(__name__)
 

@@ -31,7 +31,7 @@ from rapidfuzz import fuzz, process
 
 from bot.answering.answer import LOW_CONFIDENCE, Outcome, Suggestion
 from bot.answering.matcher import Engine
-from bot.answering.normalize import clean
+from bot.knowledge.text import clean
 
 log = logging.getLogger(__name__)
 
@@ -572,11 +572,6 @@ class Store:
         with self._lock:
             rows = self._db.execute("SELECT * FROM changes WHERE state = 'pending' ORDER BY id").fetchall()
         return [_change(row) for row in rows]
-
-    def mark_undone(self, change_id: int, undone_by: int | None) -> None:
-        """Record that a change was undone (None: it was made again, by undoing its undo)."""
-        with self._transaction() as db:
-            db.execute("UPDATE changes SET undone_by = ? WHERE id = ?", (undone_by, change_id))
 
     def changes(
         self, limit: int = 10, *, file: str | None = None, after_id: int = 0, guild_id: Server = ALL_SERVERS

@@ -66,28 +66,3 @@ def trim(text: str, limit: int) -> str:
     if cut is not None:
         return f"{text[:cut].rstrip()}{ELLIPSIS}"
     return text[: limit - len(ELLIPSIS)] + ELLIPSIS
-
-
-def split(text: str, limit: int) -> list[str]:
-    """Split `text` into pieces of at most `limit` characters, between sentences where possible.
-
-    Nothing is dropped: joined with spaces, the pieces say what `text` said.
-    """
-    if limit < 1:
-        raise ValueError("limit must be positive")
-    pieces: list[str] = []
-    rest = text.strip()
-    while len(rest) > limit:
-        newline = rest.rfind("\n", 0, limit + 1)
-        cut = newline if newline >= limit // 2 else None
-        if cut is None:
-            cut = _sentence_cut(rest, limit)
-        if cut is None:
-            cut = _word_cut(rest, limit)
-        if cut is None or cut == 0:
-            cut = limit
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest:
-        pieces.append(rest)
-    return pieces

@@ -18,6 +18,18 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
+
+class _NoVoiceWarnings(logging.Filter):
+    """StoryBot never joins a voice channel: discord.py's start-up warnings that its voice libraries
+    (PyNaCl, davey) are not installed are noise in every log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "voice will NOT be supported" not in record.getMessage()
+
+
+for _logger in ("discord.client", "discord.voice_client"):
+    logging.getLogger(_logger).addFilter(_NoVoiceWarnings())
+
 SETUP_HELP = (
     "No Discord token: create a bot at https://discord.com/developers/applications, copy its token into "
     "DISCORD_TOKEN in .env, or try StoryBot without Discord: `storybot console`."

@@ -32,11 +32,11 @@ from typing import Any
 
 from rapidfuzz import process
 
-from bot.answering.normalize import clean
 from bot.knowledge.files import Unreadable, read_inside, real_path
 from bot.knowledge.grounding import Grounding
 from bot.knowledge.model import Entry, Evidence, Kind, KnowledgeBase, Quote, Source, Speaker, Synonyms
 from bot.knowledge.schema import EVIDENCE_FIELDS, ID_PATTERN, KINDS, SECTIONS, SINGULAR, FieldSpec, FieldType
+from bot.knowledge.text import clean
 from bot.knowledge.verbatim import SourceText, first_difference
 from bot.knowledge.yaml_positions import LocatedDocument, Path_, Position, YamlProblem, load_data, locate
 

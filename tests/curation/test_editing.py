@@ -429,9 +429,7 @@ def test_remove_phrasing(editor: KnowledgeEditor, kb_dir: Path) -> None:
         editor.remove_phrasing("hand-written-second", "Flow style phrasing one?")
 
 
-def test_a_layout_that_cannot_be_spliced_is_round_tripped_keeping_comments(
-    editor: KnowledgeEditor, kb_dir: Path
-) -> None:
+def test_a_file_all_in_flow_style_is_edited_keeping_its_comments(editor: KnowledgeEditor, kb_dir: Path) -> None:
     path = kb_dir / "entries" / "flow.yaml"
     path.write_text(
         "# All in flow style; the comment must survive.\n"
@@ -446,6 +444,23 @@ def test_a_layout_that_cannot_be_spliced_is_round_tripped_keeping_comments(
     kb = load_knowledge(kb_dir)
     assert kb.entries["flow-entry"].questions == ("In flow style?",)
     assert kb.entries["added-flow-file"].questions == ("Added to a flow file?",)
+
+
+def test_an_edit_of_lines_in_their_own_style_rewrites_them_and_keeps_the_rest(
+    editor: KnowledgeEditor, kb_dir: Path
+) -> None:
+    """The second hand-written entry's evidence list is not indented as the shipped files are; removing
+    that entry changes those very lines, so the file is written as the round trip writes it."""
+    path = write_hand_written(kb_dir)
+
+    editor.remove_entry("hand-written-second")
+
+    after = path.read_text(encoding="utf-8")
+    first_entry = HAND_WRITTEN[: HAND_WRITTEN.index("  # A second entry")]
+    assert after.startswith(first_entry.rstrip("\n"))  # comments, quoting and layout of the rest kept
+    assert after.endswith("# a comment at the end of the file\n")
+    assert "hand-written-second" not in after
+    assert list(load_knowledge(kb_dir).entries).count("hand-written-ring") == 1
 
 
 def test_an_edit_that_fails_while_writing_leaves_the_old_file(

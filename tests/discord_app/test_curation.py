@@ -30,6 +30,7 @@ from bot.discord_app.kb_text import (
 )
 from bot.discord_app.runner import create_bot
 from bot.knowledge import bundled_knowledge_dir, load_knowledge
+from bot.knowledge.files import write_atomically
 from bot.knowledge.loader import Problem
 from bot.settings import Settings
 
@@ -85,10 +86,13 @@ async def test_a_reload_after_an_edit_sees_the_edit_even_while_another_runs(know
     first = asyncio.ensure_future(holder.reload())
     await asyncio.sleep(0)  # let the first reload begin reading
     sources = knowledge_copy / "sources.yaml"
-    sources.write_text(sources.read_text(encoding="utf-8") + "# an edit\n", encoding="utf-8")
+    # Replaced whole, as an editor saves: the first reload reads the old file or the new one.
+    write_atomically(sources, sources.read_text(encoding="utf-8") + "# an edit\n")
     second = await holder.reload()
     await first
-    assert second.changed or holder.version == 1
+    on_disk = load_knowledge(knowledge_copy).fingerprint
+    assert second.current.fingerprint == on_disk  # the reload asked for after the edit returned it
+    assert holder.version == 1  # swapped in once, whichever reload read it
     assert holder.engine.kb.fingerprint == load_knowledge(knowledge_copy).fingerprint
 
 

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.discord_app.limits import ELLIPSIS, split, trim
+from bot.discord_app.limits import ELLIPSIS, trim
 
 
 def test_text_that_fits_is_untouched() -> None:
@@ -29,15 +29,3 @@ def test_trimmed_text_fits_and_is_the_start_of_the_original(text: str, limit: in
     if result != text.strip():
         assert result.endswith(ELLIPSIS)
         assert text.strip().startswith(result[: -len(ELLIPSIS)].rstrip())
-
-
-@given(st.text(st.characters(blacklist_categories=["Cs"]), max_size=3000), st.integers(min_value=1, max_value=500))
-def test_split_pieces_fit_and_keep_every_word(text: str, limit: int) -> None:
-    pieces = split(text, limit)
-    assert all(0 < len(piece) <= limit for piece in pieces)
-    assert "".join("".join(pieces).split()) == "".join(text.split())
-
-
-def test_split_prefers_sentence_ends() -> None:
-    text = "First sentence here. Second sentence here. Third one."
-    assert split(text, 45) == ["First sentence here. Second sentence here.", "Third one."]

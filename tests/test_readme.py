@@ -1,0 +1,93 @@
+"""The README's examples, run: its command lines work as shown, and its "Add a fact" entry, pasted
+into a copy of the knowledge base, validates and answers its own question."""
+
+from __future__ import annotations
+
+import io
+import re
+import shlex
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot import cli
+from bot.answering import Engine
+from bot.knowledge import bundled_knowledge_dir, load_knowledge
+from bot.knowledge.text import clean
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+STDIN_QUESTIONS = "who is Evan Greer?\nwhat did Gilliard say?\n"
+
+
+def section(title: str) -> str:
+    """The README's text from a heading or bold lead-in to the next one of either."""
+    start = README.index(title)
+    following = re.search(r"^(#{1,3} |\*\*)", README[start + len(title) :], re.MULTILINE)
+    return README[start : start + len(title) + following.start()] if following else README[start:]
+
+
+def blocks(text: str, language: str) -> list[str]:
+    return re.findall(rf"^```{language}\n(.*?)^```", text, re.MULTILINE | re.DOTALL)
+
+
+def command_lines() -> list[str]:
+    """Every `storybot ...` line of the quick start and of "Asking from the command line"."""
+    text = "\n".join(blocks(section("## Quick start"), "sh") + blocks(section("## Asking from the command line"), "sh"))
+    lines = [part.strip() for line in text.splitlines() for part in line.split("&&")]
+    return [line for line in lines if line.startswith("storybot ")]
+
+
+pytestmark = pytest.mark.usefixtures("cli_environment", "cli_reuses_engine")
+
+
+def test_the_readme_shows_the_commands_a_user_starts_with() -> None:
+    shown = {shlex.split(line, comments=True)[1] for line in command_lines()}
+    assert {"ask", "quote", "console", "validate", "export", "eval", "init", "--version"} <= shown
+
+
+@pytest.mark.parametrize("line", command_lines())
+def test_each_command_line_runs_as_shown(
+    line: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    words = shlex.split(line, comments=True)
+    if "<" in words:  # `storybot ask --json - < questions.txt`: the file on standard input
+        at = words.index("<")
+        words = words[:at]
+        monkeypatch.setattr("sys.stdin", io.StringIO(STDIN_QUESTIONS))
+    else:
+        monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    if "eval" in words:  # its question set is named relative to the repository
+        monkeypatch.chdir(ROOT)
+
+    try:
+        code = cli.main(words[1:])
+    except SystemExit as exit_:  # --version exits from argparse
+        code = int(exit_.code or 0)
+
+    out = capsys.readouterr().out
+    assert code == cli.EXIT_OK, out
+    assert out.strip()
+
+
+def test_the_add_a_fact_example_is_new_and_works_when_pasted(tmp_path: Path, shipped: Engine) -> None:
+    (snippet,) = blocks(section("**Add a fact**"), "yaml")
+    entry = yaml.safe_load(snippet)["entries"][0]
+    question = entry["questions"][0]
+    assert entry["id"] not in shipped.kb.entries
+    shipped_phrasings = {clean(q) for known in shipped.kb.entries.values() for q in known.questions}
+    assert not {clean(q) for q in entry["questions"]} & shipped_phrasings
+
+    kb_dir = Path(shutil.copytree(bundled_knowledge_dir(), tmp_path / "kb"))
+    (kb_dir / "entries" / "mine.yaml").write_text(snippet, encoding="utf-8")
+
+    kb = load_knowledge(kb_dir)  # raises, listing every problem, if the example is not valid
+    answer = Engine(kb).ask(question)
+    assert answer.entry is not None
+    assert answer.entry.id == entry["id"]
+    assert answer.text == " ".join(entry["answer"].split())
