@@ -6,6 +6,8 @@ where the text names one, the draft loads and validates, and nothing already on 
 
 from __future__ import annotations
 
+import os
+import stat
 import string
 import subprocess
 import sys
@@ -21,7 +23,6 @@ from bot.cli import main
 from bot.curation.extract import (
     DRAFT_HEADER,
     Draft,
-    DraftPerson,
     extract,
     quote_quality,
     quote_spans,
@@ -32,7 +33,7 @@ from bot.curation.extract import (
 )
 from bot.knowledge import bundled_knowledge_dir, load_knowledge
 from bot.knowledge.loader import validate_knowledge
-from bot.knowledge.model import Kind, KnowledgeBase
+from bot.knowledge.model import Kind, KnowledgeBase, Speaker
 from bot.knowledge.verbatim import SourceText
 
 SHIPPED = bundled_knowledge_dir() / "sources" / "tech-police-surveillance-2020.txt"
@@ -124,7 +125,7 @@ def note_of(draft: Draft, words: str) -> str:
     return quote.attribution_note
 
 
-def person(draft: Draft, name: str) -> DraftPerson:
+def person(draft: Draft, name: str) -> Speaker:
     found = next((p for p in draft.people if name in p.names), None)
     assert found is not None, f"{name} not among {[p.name for p in draft.people]}"
     return found
@@ -211,14 +212,14 @@ def test_people_get_the_roles_and_affiliations_the_article_states(shipped: Draft
 
 
 def test_entries_are_drafted_from_sentences_with_figures_and_named_subjects(shipped: Draft) -> None:
-    by_excerpt = {e.excerpt: e for e in shipped.entries}
+    by_excerpt = {e.evidence[0].excerpt: e for e in shipped.entries}
     ring = next(e for excerpt, e in by_excerpt.items() if "more than 400 police departments" in excerpt)
-    assert ring.question == "How many police departments?"
+    assert ring.questions == ("How many police departments?",)
     assert "400" in ring.keywords
     deals = next(e for excerpt, e in by_excerpt.items() if "39 taxpayer-funded deals" in excerpt)
     assert deals.about == (person(shipped, "GMB union").id,)
     greer = next(e for excerpt, e in by_excerpt.items() if "said Evan Greer" in excerpt)
-    assert greer.question == "Who is Evan Greer?"
+    assert greer.questions == ("Who is Evan Greer?",)
     assert greer.quotes == (next(q.id for q in shipped.quotes if q.text.startswith("I think broadly")),)
     assert not greer.answer.startswith('""'), "a stray doubled quote is no part of an answer"
 
@@ -256,7 +257,7 @@ def test_curly_quotes_told_reuters_colons_and_according_to() -> None:
     assert (reyes.role, reyes.description) == ("Councilman", "Voted against the plan")
     assert not any("Mill River" in p.names for p in draft.people), "a river is no person"
     money = next(e for e in draft.entries if "$2.5 million" in e.keywords)
-    assert money.question == "What is the $2.5 million about?"
+    assert money.questions == ("What is the $2.5 million about?",)
 
 
 def test_pronouns_are_resolved_only_when_the_text_leaves_no_doubt() -> None:
@@ -278,7 +279,7 @@ def test_pronouns_are_resolved_only_when_the_text_leaves_no_doubt() -> None:
     assert park.role == "professor of medicine"
     assert person(draft, "St. Mary's Hospital").kind is Kind.ORGANISATION
     # "Jenkins" alone could be either; the curator is asked to check.
-    assert person(draft, "Jenkins").check
+    assert draft.check(person(draft, "Jenkins"))
 
 
 def test_wrapped_lines_and_a_quotation_split_around_its_speaker() -> None:
@@ -530,3 +531,25 @@ def test_extract_never_imports_discord() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_draft_files_are_readable_by_others_as_any_saved_file(tmp_path: Path) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(LIBRARY, encoding="utf-8")
+    out = tmp_path / "draft"
+    old = os.umask(0o022)
+    try:
+        assert main(["extract", str(article), "--out", str(out)]) == 0
+    finally:
+        os.umask(old)
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert written and {stat.S_IMODE(p.stat().st_mode) for p in written} == {0o644}
+
+
+def test_extract_refuses_kb_rather_than_ignoring_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(LIBRARY, encoding="utf-8")
+    code = main(["extract", str(article), "--out", str(tmp_path / "draft"), "--kb", str(bundled_knowledge_dir())])
+    assert code == 2
+    assert "reads no knowledge directory" in capsys.readouterr().err
+    assert not (tmp_path / "draft").exists()
