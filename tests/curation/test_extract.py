@@ -159,8 +159,8 @@ def test_every_quotation_of_the_shipped_article_is_found_with_the_right_speaker(
         "no place for hate and racism in our society.": "Satya Nadella",
         "Canceling these partnerships should be on the list of things that they are doing.": None,
         "I think it's absurd, really": "Chris Gilliard",
-        "digital redlining": None,
-        "find another vendor": None,
+        # "He predicted": the sentence before names no one, the one before that only Chris Gilliard.
+        "find another vendor": "Chris Gilliard",
     }
 
 
@@ -174,10 +174,21 @@ def test_he_said_is_not_given_to_a_woman_the_story_calls_she(shipped: Draft) -> 
     assert '"he said"' in note and "Gonzalez" in note and '"she"' in note
 
 
-def test_he_predicted_with_nobody_named_nearby_stays_unattributed_and_says_so(shipped: Draft) -> None:
-    note = note_of(shipped, "find another vendor")
-    assert '"He predicted"' in note and "names no one" in note
-    assert "Chris Gilliard" in note  # pointed out to the curator, not asserted as the speaker
+def test_a_pronoun_reaches_back_over_a_sentence_that_names_no_one_and_says_so(shipped: Draft) -> None:
+    quote = next(q for q in shipped.quotes if q.text == "find another vendor")
+    assert quote.attribution_note is not None
+    assert '"He predicted"' in quote.attribution_note and "2 sentences before" in quote.attribution_note
+    assert shipped.check(quote) == 'speaker resolved from "He predicted"'
+
+
+def test_a_pronoun_is_left_unresolved_when_nobody_is_named_for_several_sentences() -> None:
+    text = (
+        "The first talk was by Chris Gilliard. The hall was full. Chairs ran out. The doors closed. "
+        '"Nobody expected this," he said.'
+    )
+    draft = draft_of(text)
+    note = note_of(draft, "Nobody expected this")
+    assert "names no one" in note and "Chris Gilliard" in note  # pointed out, not asserted
 
 
 def test_a_quotation_without_attribution_is_not_given_to_the_person_named_before_it(shipped: Draft) -> None:
@@ -185,8 +196,38 @@ def test_a_quotation_without_attribution_is_not_given_to_the_person_named_before
     assert "no attribution" in note and "Chris Gilliard" in note
 
 
-def test_a_scare_quoted_term_is_a_quoted_term_not_a_quotation_of_someone(shipped: Draft) -> None:
-    assert "term in quotation marks" in note_of(shipped, "digital redlining")
+def test_a_scare_quoted_term_is_a_quoted_term_not_a_quotation_of_someone(shipped: Draft, tmp_path: Path) -> None:
+    assert "digital redlining" in shipped.terms
+    assert not any(q.text.startswith("digital redlining") for q in shipped.quotes)
+    write_draft(shipped, tmp_path)
+    assert '#   "digital redlining"' in (tmp_path / "quotes.yaml").read_text("utf-8"), "listed for the curator"
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ('The board approved the "phone-free" policy on Monday, said Ann Lee.', "phone-free"),
+        ("Critics called the stadium deal a “giveaway” for the owners.", "giveaway"),
+        ('Officials said the vote was "historic".', "historic"),
+        ('The so-called "emergency exception" lets teachers allow phones.', "emergency exception"),
+    ],
+)
+def test_quoted_single_words_and_short_terms_are_not_quotations(text: str, term: str) -> None:
+    draft = draft_of(text)
+    assert draft.quotes == ()
+    assert draft.terms == (term,)
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        ('"Absolutely," said Ann Lee.', "Absolutely"),
+        ('A voice at the back shouted "Shame on you!" as the vote was read.', "Shame on you!"),
+        ('Ann Lee said the plan would "cost us dearly."', "cost us dearly"),
+    ],
+)
+def test_short_quotations_that_someone_says_are_kept(text: str, quote: str) -> None:
+    assert [q.text for q in draft_of(text).quotes] == [quote]
 
 
 def test_people_get_the_roles_and_affiliations_the_article_states(shipped: Draft) -> None:
@@ -227,12 +268,12 @@ def test_entries_are_drafted_from_sentences_with_figures_and_named_subjects(ship
 def test_the_draft_comes_close_to_the_curated_quotes(shipped: Draft, curated: KnowledgeBase) -> None:
     quality = quote_quality(shipped, curated)
     # Floors at the level measured when this was written (benchmarks/extract_quality.py): the two
-    # curated statements printed without quotation marks are out of reach, and "He predicted" is
-    # left for the curator to attribute.
+    # curated statements printed without quotation marks are out of reach, and the curated
+    # "digital redlining" is drafted as a quoted term, not a quotation.
     assert quality.text_precision == 1.0
-    assert quality.text_recall >= 11 / 13
+    assert quality.text_recall >= 10 / 13
     assert quality.attribution_precision == 1.0, "never a wrong speaker"
-    assert quality.attribution_recall >= 10 / 11
+    assert quality.attribution_recall == 1.0
 
 
 # --- Articles of other kinds -----------------------------------------------------------------
@@ -246,10 +287,10 @@ def test_curly_quotes_told_reuters_colons_and_according_to() -> None:
             "Dana Whitfield"
         ),
         "The money should go to the schools first.": "Tom Reyes",
-        "a vanity wall": None,
         "Nobody asked the people who actually live by the river.": None,
     }
     assert note_of(draft, "Nobody asked") == "The story gives these words no attribution."
+    assert draft.terms == ("a vanity wall",)
     assert person(draft, "Reuters").kind is Kind.ORGANISATION
     assert person(draft, "Riverton Water Authority").kind is Kind.ORGANISATION
     assert person(draft, "Dana Whitfield").role == "Mayor"
@@ -264,17 +305,18 @@ def test_pronouns_are_resolved_only_when_the_text_leaves_no_doubt() -> None:
     draft = draft_of(STRIKE)
     assert speakers(draft) == {
         "We are exhausted and we are not going back until staffing improves": "Maria Lopez",
-        # The sentence before names nobody ("She has worked ..."): not resolved two sentences back.
-        "Every shift we are short by three or four people": None,
+        # The sentence before names nobody ("She has worked ..."): the one before names only Lopez.
+        "Every shift we are short by three or four people": "Maria Lopez",
         "We remain committed to a fair agreement": None,
         "That is an insult": "Jenkins",
         # Alan Park is the only person in the sentence before.
         "Delays in care cost lives": "Alan Park",
-        # Park and Lopez are both named just before; "he" alone does not settle it.
-        "We will win this": None,
+        # Park and Lopez are both named just before, but only Mr. Park is "he".
+        "We will win this": "Alan Park",
     }
     assert '"the spokesman"' in note_of(draft, "We remain committed")
-    assert "Alan Park and Maria Lopez are both named just before" in note_of(draft, "We will win this")
+    both = draft_of('On Sunday, Alan Park met Tom Reyes. "We will win this," he said.')
+    assert "Alan Park and Tom Reyes are both named just before" in note_of(both, "We will win this")
     park = person(draft, "Alan Park")
     assert park.role == "professor of medicine"
     assert person(draft, "St. Mary's Hospital").kind is Kind.ORGANISATION
@@ -301,7 +343,6 @@ def test_titles_and_roles_before_names_are_roles_not_names() -> None:
         "We will revisit this next year.": "Mitch McConnell",
         "The president looks forward to signing it": "Karine Jean-Pierre",
         "It keeps our commitments abroad.": "Antony Blinken",
-        "historic": None,
         "It was chaos": None,
     }
     roles = {name: person(draft, name).role for name in ("Chuck Schumer", "Mitch McConnell", "Antony Blinken")}
@@ -313,7 +354,7 @@ def test_titles_and_roles_before_names_are_roles_not_names() -> None:
     assert person(draft, "Karine Jean-Pierre").role == "spokeswoman"
     assert person(draft, "Joe Biden").role == "President"
     assert person(draft, "White House").kind is Kind.ORGANISATION
-    assert '"Officials"' in note_of(draft, "historic")
+    assert draft.terms == ("historic",)
     assert '"one aide"' in note_of(draft, "It was chaos")
 
 

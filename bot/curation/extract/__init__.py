@@ -95,7 +95,7 @@ def extract(
         len(drafted.quotes),
         len(entries),
     )
-    return Draft(source, tuple(people), tuple(drafted.quotes), tuple(entries), checks)
+    return Draft(source, tuple(people), tuple(drafted.quotes), tuple(entries), checks, terms=tuple(drafted.terms))
 
 
 def _speaker(entity: Entity) -> Speaker:

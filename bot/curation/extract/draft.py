@@ -20,8 +20,9 @@ def hint_key(item: DraftItem) -> str:
 class Draft:
     """What `extract` drafts: a source, its people and organisations, quotes and candidate entries.
 
-    `checks` holds the `# check:` hint written above an item (see `check`); `places` lists the places
-    the article names, which the knowledge model has no kind for: they are written as a comment.
+    `checks` holds the `# check:` hint written above an item (see `check`). `places` lists the places
+    the article names, which the knowledge model has no kind for, and `terms` the words it puts in
+    quotation marks as terms rather than as anyone's words: both are written as comments.
     """
 
     source: Source
@@ -30,6 +31,7 @@ class Draft:
     entries: tuple[Entry, ...]
     checks: Mapping[str, str] = field(default_factory=dict)
     places: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()  # quoted terms (`the "phone-free" policy`), not quotations of anyone
 
     def person(self, person_id: str | None) -> Speaker | None:
         return next((p for p in self.people if p.id == person_id), None)

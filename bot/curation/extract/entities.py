@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.curation.extract.names import Name, Tok, adjacent, org_like, read_name, tokens, walk_forward
-from bot.curation.extract.sentences import quote_spans, sentence_bounds
+from bot.curation.extract.sentences import paragraphs, quote_spans, sentence_bounds
 from bot.curation.extract.vocabulary import (
     HE_WORDS,
     HONORIFIC_GENDER,
@@ -108,6 +108,7 @@ class Reader:
         self.text = text
         self.spans = quote_spans(text)
         self.sentences = sentence_bounds(text, self.spans)
+        self.paragraph = paragraphs(text, self.sentences)
         masked = list(text)
         for span in self.spans:
             for pos in range(span.mark_start, span.mark_end):

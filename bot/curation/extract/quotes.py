@@ -12,8 +12,15 @@ from bot.curation.extract.draft import hint_key
 from bot.curation.extract.entities import Entity
 from bot.curation.extract.entries import content_words
 from bot.curation.extract.sentences import Span, quote_words
-from bot.curation.extract.vocabulary import PRONOUNS, slugify, squash, unique
+from bot.curation.extract.vocabulary import PRONOUNS, ROLE_NOUNS, TERM_LEADS, slugify, squash, unique
 from bot.knowledge.model import Kind, Quote
+
+# "he said" looks this many sentences back for the person it means, skipping sentences that name no
+# one ("She has worked there for 12 years."): news writing rarely keeps a pronoun going longer.
+PRONOUN_LOOKBACK = 3
+# Quoted words up to this many may be a term rather than a quotation ("digital redlining", "a
+# vanity wall"); longer ones are quotations however they are introduced.
+TERM_MAX_WORDS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,17 +44,21 @@ def _names(persons: Sequence[Entity]) -> str:
 
 
 class Attributor:
+    """Finds who the text says spoke each quotation, one quotation at a time in article order."""
+
     def __init__(self, reader: ArticleReader) -> None:
         self.r = reader
-        self.previous_speaker: dict[int, Entity | None] = {}
+        self.speaker_in: dict[int, Entity] = {}  # the last credited speaker of each sentence
 
     def attribute(self, index: int, span: Span, words: str) -> _Attribution:
-        clause = self._bind(index, span)
-        if clause is not None:
-            return self._from_clause(index, clause)
-        return self._unattributed(index, span, words)
+        clause = self.bind(index, span)
+        found = self._from_clause(index, clause) if clause is not None else self._unattributed(index, span, words)
+        if found.speaker is not None:
+            self.speaker_in[index] = found.speaker
+        return found
 
-    def _bind(self, index: int, span: Span) -> Clause | None:
+    def bind(self, index: int, span: Span) -> Clause | None:
+        """The attribution of this sentence that the quotation belongs to, if any."""
         text = self.r.text
         clauses = self.r.clauses[index]
         # `"...," said X` / `"...," X said`: the attribution right after the closing mark.
@@ -82,31 +93,64 @@ class Attributor:
                 note = f"The {entity.role.removeprefix('unnamed ') if entity.role else 'speaker'} is not named{told}."
             return _Attribution(entity, note, f"speaker from {said}")
         if subject.generic is not None:
-            return _Attribution(None, f'The story attributes these words only to "{subject.generic}", not by name.')
-        pronoun = subject.pronoun or ""
-        gender = PRONOUNS.get(pronoun)
+            return self._generic(subject.generic, said)
+        gender = PRONOUNS.get(subject.pronoun or "")
         if gender is None:
             return _Attribution(None, f"The story says only {said}, without naming who.")
-        same = _persons(self.r.mentions[index], before=clause.start)
+        return self._pronoun(index, clause, gender, said)
+
+    def _generic(self, phrase: str, said: str) -> _Attribution:
+        """ "the district said": the one organisation whose name has that word, else nobody by name."""
+        words = phrase.split()
+        head = words[-1].casefold()
+        if words[0].casefold() == "the" and len(words) <= 3 and head not in ROLE_NOUNS:
+            orgs = [
+                e
+                for e in self.r.registry.items
+                if e.kind is Kind.ORGANISATION and head in {w.casefold() for n in e.names for w in n.split()}
+            ]
+            if len(orgs) == 1:
+                return _Attribution(
+                    orgs[0],
+                    f'The story says {said}; {orgs[0].name} is the only organisation it names with "{words[-1]}".',
+                    f"speaker resolved from {said}",
+                )
+        return _Attribution(None, f'The story attributes these words only to "{phrase}", not by name.')
+
+    def _pronoun(self, index: int, clause: Clause, gender: str, said: str) -> _Attribution:
+        """ "she said": the one person it can be, in this sentence or the nearest before that names anyone."""
+        candidates = _persons(self.r.mentions[index], before=clause.start)
         where = "earlier in the same sentence"
-        candidates = same
-        if not same and index > 0:
-            candidates, where = _persons(self.r.mentions[index - 1]), "in the sentence before"
+        for back in range(1, PRONOUN_LOOKBACK + 1):
+            if candidates or index - back < 0:
+                break
+            candidates = _persons(self.r.mentions[index - back])
+            where = "in the sentence before" if back == 1 else f"{back} sentences before (the nearest to name anyone)"
         if not candidates:
             nearest = self._nearest_person(index)
             hint = f"; the nearest person named before it is {nearest.name}" if nearest else ""
             return _Attribution(
-                None, f"The story says only {said} and names no one in this or the previous sentence{hint}."
+                None, f"The story says only {said} and names no one in the {PRONOUN_LOOKBACK} sentences before{hint}."
             )
+        fitting = [p for p in candidates if p.gender in (None, gender)]
         if len(candidates) > 1:
+            # "Mr. Park and Ms. Lopez ... he said": one candidate fits the pronoun, the others are known not to.
+            known = [p for p in fitting if p.gender == gender]
+            if len(known) != 1 or len(fitting) != 1:
+                return _Attribution(
+                    None,
+                    f"The story says only {said}; {_names(candidates)} are "
+                    f"{'both' if len(candidates) == 2 else 'all'} named just before, "
+                    "so it does not make clear who spoke.",
+                )
+            person = known[0]
             return _Attribution(
-                None,
-                f"The story says only {said}; {_names(candidates)} are "
-                f"{'both' if len(candidates) == 2 else 'all'} named just before, "
-                "so it does not make clear who spoke.",
+                person,
+                f'The story says {said}; {person.name} is the only person named {where} it calls "{gender}".',
+                f"speaker resolved from {said}",
             )
         person = candidates[0]
-        if person.gender is not None and person.gender != gender:
+        if not fitting:
             other = "both" if person.gender == "both" else f'"{person.gender}"'
             return _Attribution(
                 None,
@@ -127,18 +171,13 @@ class Attributor:
         return None
 
     def _unattributed(self, index: int, span: Span, words: str) -> _Attribution:
-        persons = _persons(self.r.mentions[index])
-        if len(words.split()) <= 3:
-            about = f" in a sentence about {_names(persons)}" if persons else ""
-            return _Attribution(None, f"A term in quotation marks{about}; the story does not say who used these words.")
-        previous = self.previous_speaker.get(index - 1)
         sentence_start, _ = self.r.sentences[index]
         only_quote = not re.sub(r"[\W_]", "", self.r.masked[sentence_start : span.mark_start])
-        if previous is not None and only_quote:
-            return _Attribution(
-                None,
-                f"No attribution of its own; the quotation in the sentence before is attributed to {previous.name}.",
-            )
+        same_paragraph = index > 0 and self.r.paragraph[index - 1] == self.r.paragraph[index]
+        if only_quote and same_paragraph:
+            carried = self._carried_speaker(index - 1)
+            if carried is not None:
+                return carried
         near = _persons(self.r.mentions[index], before=span.mark_start) or (
             _persons(self.r.mentions[index - 1]) if index > 0 else []
         )
@@ -150,6 +189,41 @@ class Attributor:
             )
         return _Attribution(None, "The story gives these words no attribution.")
 
+    def _carried_speaker(self, previous: int) -> _Attribution | None:
+        """`"...," she said. "..."`: a quotation standing alone goes on from the speaker just before."""
+        speaker = self.speaker_in.get(previous)
+        if speaker is not None:
+            return _Attribution(
+                speaker,
+                f"Goes on from the quotation before it, which the story attributes to {speaker.name}.",
+                "speaker carried over from the quotation in the sentence before",
+            )
+        # `Ruiz said the plan was late. "..."`: the sentence before reports one named speaker.
+        named = {id(c.subject.entity): c.subject.entity for c in self.r.clauses[previous] if c.subject.entity}
+        if len(named) == 1:
+            entity = next(iter(named.values()))
+            return _Attribution(
+                entity,
+                f"Follows a sentence reporting what {entity.name} said; the story gives it no attribution of its own.",
+                "speaker carried over from the attribution in the sentence before",
+            )
+        return None
+
+
+def is_term(words: str, before: str, bound: bool) -> bool:
+    """A quoted term (`the "phone-free" policy`, `a "giveaway"`) rather than a quotation of someone.
+
+    `before` is the text just before the opening mark; `bound` whether an attribution claims the words.
+    """
+    count = len(words.split())
+    if count > TERM_MAX_WORDS or words.rstrip()[-1:] in "!?":
+        return False  # an exclamation or a question is speech, however short
+    sentence_like = words[:1].isupper() and words.rstrip()[-1:] in "."
+    previous = re.findall(r"[\w'’-]+", before[-40:])
+    if previous and (count == 1 or previous[-1].casefold() in TERM_LEADS):
+        return True  # inside a sentence: `voted for the "phone-free" rule`, `called it "historic"`
+    return not bound and not sentence_like
+
 
 @dataclass(slots=True)
 class DraftedQuotes:
@@ -159,6 +233,7 @@ class DraftedQuotes:
     checks: dict[str, str] = field(default_factory=dict)
     by_sentence: dict[int, list[str]] = field(default_factory=dict)
     speakers: dict[int, list[Entity]] = field(default_factory=dict)
+    terms: list[str] = field(default_factory=list)  # quoted terms, not quotations
 
 
 def draft_quotes(reader: ArticleReader, source_id: str) -> DraftedQuotes:
@@ -174,8 +249,11 @@ def draft_quotes(reader: ArticleReader, source_id: str) -> DraftedQuotes:
             continue
         words = text[start:end]
         index = owner_of(span.content_start)
+        bound = attributor.bind(index, span) is not None
+        if is_term(words, reader.masked[reader.sentences[index][0] : span.mark_start], bound):
+            drafted.terms.append(squash(words))
+            continue
         found = attributor.attribute(index, span, words)
-        attributor.previous_speaker[index] = found.speaker
         quote = Quote(
             id=unique(_quote_slug(found.speaker, words), quote_ids),
             text=squash(words),

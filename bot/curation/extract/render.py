@@ -124,12 +124,16 @@ def _entry_item(entry: Entry) -> dict[str, Any]:
     return item
 
 
-def _places_note(places: Sequence[str]) -> str:
-    """Places have no kind in the knowledge model: listed for the curator, not drafted as entries."""
-    if not places:
+def _listed(heading: str, items: Sequence[str]) -> str:
+    """A comment listing what the draft leaves out on purpose, for the curator to see."""
+    if not items:
         return ""
-    lines = textwrap.wrap(", ".join(places), width=90, initial_indent="#   ", subsequent_indent="#   ")
-    return "# Places the article names (not people or organisations, so not drafted here):\n" + "\n".join(lines) + "\n"
+    lines = textwrap.wrap(", ".join(items), width=90, initial_indent="#   ", subsequent_indent="#   ")
+    return f"# {heading}\n" + "\n".join(lines) + "\n"
+
+
+_PLACES = "Places the article names (the model has people and organisations only, so not drafted):"
+_TERMS = "Quoted terms, not drafted as quotations (add one below if someone is quoted saying it):"
 
 
 def render_draft(draft: Draft) -> dict[str, str]:
@@ -138,9 +142,10 @@ def render_draft(draft: Draft) -> dict[str, str]:
         "sources.yaml": _block(
             "sources", [(_source_item(draft.source), draft.checks.get(f"source:{draft.source.id}"))]
         ),
-        "people.yaml": _places_note(draft.places)
+        "people.yaml": _listed(_PLACES, draft.places)
         + _block("people", [(_person_item(p), draft.check(p)) for p in draft.people]),
-        "quotes.yaml": _block("quotes", [(_quote_item(q), draft.check(q)) for q in draft.quotes]),
+        "quotes.yaml": _listed(_TERMS, [f'"{term}"' for term in draft.terms])
+        + _block("quotes", [(_quote_item(q), draft.check(q)) for q in draft.quotes]),
         "entries/draft.yaml": _block("entries", [(_entry_item(e), draft.check(e)) for e in draft.entries]),
     }
     return {path: "\n".join((DRAFT_HEADER, *_FILE_NOTES[path], body)) for path, body in files.items()}

@@ -27,7 +27,7 @@ class Span:
     mark_end: int
 
 
-def _paragraph_break(text: str, i: int) -> bool:
+def paragraph_break(text: str, i: int) -> bool:
     """Whether the line break at `i` ends a paragraph rather than wrapping a long line."""
     j = i + 1
     while j < len(text) and text[j] in " \t\r":
@@ -64,7 +64,7 @@ def quote_spans(text: str) -> list[Span]:
     i = 0
     while i < n:
         char = text[i]
-        if char == "\n" and opened is not None and _paragraph_break(text, i):
+        if char == "\n" and opened is not None and paragraph_break(text, i):
             close(i, i)
             opened = None
         if char not in QUOTE_MARKS:
@@ -137,7 +137,7 @@ def sentence_bounds(text: str, spans: Sequence[Span]) -> list[tuple[int, int]]:
     while i < n:
         char = text[i]
         if char == "\n":
-            if _paragraph_break(text, i):
+            if paragraph_break(text, i):
                 cuts.append(i)
             i += 1
             continue
@@ -194,3 +194,16 @@ def quote_words(text: str, span: Span) -> tuple[int, int]:
         while end > start and text[end - 1] in ".,;:":
             end -= 1
     return start, end
+
+
+def paragraphs(text: str, sentences: Sequence[tuple[int, int]]) -> list[int]:
+    """The paragraph number of each sentence: a new paragraph starts after a paragraph break."""
+    numbers: list[int] = []
+    current, previous_end = 0, 0
+    for start, end in sentences:
+        gap = range(previous_end, start)
+        if numbers and any(text[i] == "\n" and paragraph_break(text, i) for i in gap):
+            current += 1
+        numbers.append(current)
+        previous_end = end
+    return numbers

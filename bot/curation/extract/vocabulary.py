@@ -193,3 +193,10 @@ def strip_possessive(word: str) -> str:
 
 def starts_word(char: str) -> bool:
     return char.isalnum() or char in "‘'…([£$€"
+
+
+# Words that introduce a quoted term rather than someone's words: `the "phone-free" policy`,
+# `a "giveaway"`, `so-called "experts"`, `described it as "a vanity wall"`.
+TERM_LEADS = _wordset(
+    "a an the this these those its their his her our your my so-called called dubbed termed named labelled labeled as"
+)
