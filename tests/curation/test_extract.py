@@ -332,7 +332,9 @@ def test_wrapped_lines_and_a_quotation_split_around_its_speaker() -> None:
         "It's a sad day for the town": None,
     }
     assert '"one reader"' in note_of(draft, "It's a sad day")
-    assert person(draft, "Priya Natarajan").role == "library's director"
+    natarajan = person(draft, "Priya Natarajan")
+    assert natarajan.role == "director"  # "the library's director": the one library the story names
+    assert natarajan.affiliation == person(draft, "Oakdale Public Library").id
 
 
 def test_titles_and_roles_before_names_are_roles_not_names() -> None:

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import logging
 
+from bot.curation.extract.appositions import read_appositions
 from bot.curation.extract.attributions import ArticleReader
 from bot.curation.extract.draft import SOURCE_HINT, Draft, hint_key
 from bot.curation.extract.entities import Entity
 from bot.curation.extract.entries import EntryWriter
+from bot.curation.extract.kinds import merge_abbreviations, merge_short_forms, settle_organisations, settle_places
 from bot.curation.extract.quality import QuoteQuality, quote_quality, quotes_match
 from bot.curation.extract.quotes import draft_quotes
 from bot.curation.extract.render import DRAFT_HEADER, draft_paths, render_draft, write_draft
@@ -68,7 +70,13 @@ def extract(
     reader = ArticleReader(text)
     reader.read_attributions()
     reader.read_names()
+    merge_abbreviations(reader)
+    places = settle_places(reader)
+    read_appositions(reader)
+    places += settle_places(reader)  # "a resident of Elm Street" names a place, not an employer
+    merge_short_forms(reader)
     reader.read_mentions()
+    settle_organisations(reader)
     reader.settle_kinds()
 
     # Ids: speakers first, then other people, then organisations, each in order of appearance.
@@ -95,7 +103,9 @@ def extract(
         len(drafted.quotes),
         len(entries),
     )
-    return Draft(source, tuple(people), tuple(drafted.quotes), tuple(entries), checks, terms=tuple(drafted.terms))
+    return Draft(
+        source, tuple(people), tuple(drafted.quotes), tuple(entries), checks, tuple(places), tuple(drafted.terms)
+    )
 
 
 def _speaker(entity: Entity) -> Speaker:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.curation.extract.appositions import apply, parse
 from bot.curation.extract.entities import Entity, Reader
 from bot.curation.extract.names import Tok, adjacent, name_token, org_like, read_name, walk_backward, walk_forward
 from bot.curation.extract.vocabulary import (
@@ -50,20 +51,21 @@ class Clause:
     bound: bool = False
 
 
-_PREPOSITION = r"(?:at|of|with|for|from|in)"
-_APPOSITIVE = re.compile(
-    rf"^(?:(?:a|an|the)\s+)?(?P<role>[a-z][\w'’ -]*?)\s+{_PREPOSITION}\s+(?:the\s+)?"
-    rf"(?P<desc>(?:(?!{_PREPOSITION}\s)[a-z][\w'’-]*\s+)*)"  # "the digital advocacy nonprofit ..."
-    r"(?P<org>[A-Z][\w&'’.-]*(?:\s+(?:(?:of|for|the|and|on|&|de)\s+){0,2}[A-Z][\w&'’.-]*)*)$"
-)
-
-
 class ArticleReader(Reader):
     """One pass over an article: the names (see `Reader`) and the attributions ("X said")."""
 
     def __init__(self, text: str) -> None:
         super().__init__(text)
         self.clauses: list[list[Clause]] = [[] for _ in self.sentences]
+
+    def forget(self, entity: Entity, replacement: Entity | None = None) -> None:
+        super().forget(entity, replacement)
+        for clauses in self.clauses:
+            for clause in clauses:
+                if clause.subject.entity is entity:
+                    clause.subject.entity = replacement
+                    if replacement is None:
+                        clause.subject.generic = clause.words
 
     def read_attributions(self) -> None:
         for index, toks in enumerate(self.toks):
@@ -217,25 +219,9 @@ class ArticleReader(Reader):
         """ "deputy director of the digital advocacy nonprofit Fight for Our Future", "a professor at X"."""
         if entity.kind is not Kind.PERSON or i >= j or j > len(toks):
             return
-        segment = squash(self.text[toks[i].start : toks[j - 1].end]).rstrip(".")
-        if segment.startswith("who "):  # "Tom Reyes, who voted against the plan, said"
-            self._describe(entity, segment.removeprefix("who "), toks[i].start)
-            return
-        match = _APPOSITIVE.match(segment)
-        if match and len(match.group("role").split()) <= 6 and not match.group("role").startswith("who"):
-            org = self.registry.organisation(strip_possessive(match.group("org")), toks[i].start)
-            entity.role = entity.role or match.group("role")
-            entity.affiliation = entity.affiliation or org
-            entity.person_signal = True
-            entity.described_at.append(toks[i].start)
-            desc = match.group("desc").strip()
-            if desc and not org.description:
-                article = "An" if desc[0] in "aeiou" else "A"
-                org.description = f"{article} {desc}."
-        elif re.fullmatch(r"(?:a|an|the)\s+[a-z][\w'’ -]*", segment) and len(segment.split()) <= 6:
-            entity.role = entity.role or segment.split(" ", 1)[1]
-            entity.person_signal = True
-            entity.described_at.append(toks[i].start)
+        apposition = parse(self.text[toks[i].start : toks[j - 1].end])
+        if apposition is not None:
+            apply(self, entity, apposition, toks[i].start)
         # ", who serves as ..." after the appositive describes the person.
         k = j + 1
         if k < len(toks) and toks[k].text.lower() == "who" and toks[j].text == ",":

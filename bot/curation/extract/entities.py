@@ -148,6 +148,35 @@ class Reader:
         name = read_name(toks, first, last, self.text)
         return None if name is None else self._entity_for(name, speaker=speaker)
 
+    def merge(self, keep: Entity, drop: Entity) -> None:
+        """One real-world name: `drop`'s names become `keep`'s aliases, and every reference follows."""
+        for name in drop.names:
+            keep.add_alias(name)
+        keep.speaker = keep.speaker or drop.speaker
+        keep.person_signal = keep.person_signal or drop.person_signal
+        keep.role = keep.role or drop.role
+        keep.description = keep.description or drop.description
+        keep.affiliation = keep.affiliation or (drop.affiliation if drop.affiliation is not keep else None)
+        keep.first = min(keep.first, drop.first)
+        keep.told += drop.told
+        keep.described_at += drop.described_at
+        if drop.gender is not None:
+            self._gender(keep, drop.gender)
+        self.forget(drop, keep)
+
+    def forget(self, entity: Entity, replacement: Entity | None = None) -> None:
+        """Take `entity` out of the registry; whatever pointed at it points at `replacement`."""
+        self.registry.items.remove(entity)
+        for other in self.registry.items:
+            if other.affiliation is entity:
+                other.affiliation = replacement if replacement is not other else None
+
+    def occurrences(self, name: str, *, any_case: bool = False) -> list[tuple[int, int]]:
+        """Where `name` is written in the article (in the case given), as (start, end) offsets."""
+        body = re.sub(r"['’]", "['’]", re.escape(name).replace("\\ ", r"\s+"))
+        flags = re.IGNORECASE if any_case else 0
+        return [(m.start(), m.end()) for m in re.finditer(rf"(?<![\w]){body}(?![\w])", self.masked, flags)]
+
     def read_names(self) -> None:
         """Organisations and people named outside attributions: possessives, acronyms, recurring names."""
         person_parts = {

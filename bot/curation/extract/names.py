@@ -153,7 +153,8 @@ def read_name(toks: Sequence[Tok], first: int, last: int, text: str) -> Name | N
 def org_like(name: str) -> bool:
     words = name.split()
     return (
-        any(strip_possessive(w) in ORG_WORDS for w in words)
+        "&" in name  # "Hale & Moore": partners' names joined are a firm
+        or any(strip_possessive(w) in ORG_WORDS for w in words)
         or (len(words) == 1 and is_acronym(words[0]))
         or words[-1] in ORG_SUFFIX_LOWER
     )

@@ -86,7 +86,35 @@ ORG_WORDS = _wordset(
     "Organisation League Party Congress Senate Parliament Assembly Government Court Police Army Navy Force "
     "Services Service Center Centre Hospital Bank Network News Press Times Post Journal Herald Tribune "
     "Guardian Telegraph Gazette Chronicle Radio Television Magazine Media Reuters Labs Laboratories "
-    "Technologies Systems Partners Project Campaign Initiative Club Church Museum Library House"
+    "Technologies Systems Partners Project Campaign Initiative Club Church Museum Library House "
+    "District FC AFC Clinic Health Healthcare Medical Energy Solutions Software Studios Capital Ventures "
+    "Consulting Associates Airlines Motors Foods Pharmaceuticals Insurance Cooperative Conservancy"
+)
+# The last word of a place's name: "Elm Street", "Harlow County", "Riverside Stadium", "Mill River".
+PLACE_WORDS = _wordset(
+    "Street St Avenue Ave Road Rd Boulevard Blvd Lane Drive Way Square Plaza Park Parkway Highway Bridge "
+    "River Lake Creek Bay Harbor Harbour Island Beach Mountain Mountains Hill Hills Valley Heights Falls "
+    "County Township Village City Town Province Stadium Arena Field Fields Ballpark Coast Forest Airport"
+)
+# "mayor of Riverton", "a resident of Ashford": roles whose "of" names a place, not an employer.
+PLACE_ROLES = _wordset(
+    "mayor governor premier senator sheriff resident residents native citizen councilman councilwoman "
+    "councillor councilor representative"
+)
+# Place words that are also common surnames ("Alan Park"): such a name is a place only where places go.
+SURNAME_PLACE_WORDS = _wordset("Park Hill Hills Field Fields Lane Way Brook Wood Banks Rivers Lake Street Bay")
+# Words before a one-word name that make it a place: "in Riverton", "the town of Ashford".
+PLACE_LEADS = re.compile(
+    r"(?:\b(?:in|near|outside|across|throughout|around|downtown)|"
+    r"\b(?:city|town|village|county|state|province|suburb|borough) of)\s+$",
+    re.IGNORECASE,
+)
+# Nouns that say an appositive names an organisation: "Northgate Vision, a software company, ...".
+ORG_NOUNS = _wordset(
+    "company firm vendor contractor subcontractor nonprofit non-profit charity group agency organisation "
+    "organization startup start-up business corporation publisher developer maker manufacturer provider "
+    "supplier operator retailer chain brand utility team club union association network consultancy "
+    "subsidiary insurer lender bank school hospital clinic district department"
 )
 ORG_SUFFIX_LOWER = _wordset(
     "union group party council coalition campaign foundation institute agency department committee network"
@@ -107,6 +135,14 @@ ROLE_NOUNS = (
     SPOKES
     | {t.lower() for t in TITLES}
     | _wordset("professor analyst researcher economist activist founder manager leader organizer organiser chairman")
+)
+# Nouns that end a role written before a name or in an appositive: "Council member Ana Ruiz",
+# "the club's chairman, Tom Beck".
+ROLE_WORDS = (ROLE_NOUNS - ORG_NOUNS) | _wordset(
+    "member owner co-owner chair chairwoman president vice-president principal teacher coach captain head "
+    "scientist engineer nurse doctor physician surgeon student parent resident worker employee trustee "
+    "councillor councilor treasurer administrator consultant expert specialist historian reporter editor "
+    "pastor coordinator organiser volunteer officer executive ceo cfo coo cto player"
 )
 DETERMINERS = _wordset("a an the one two several some many")
 STOPWORDS = _wordset(

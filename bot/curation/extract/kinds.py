@@ -1,0 +1,199 @@
+"""One entity per real-world name, and the right kind for each: person, organisation or place.
+
+Runs after the names are read: abbreviations and short forms join the full name they stand for
+("Clear Valley Water Authority (CVWA)", "City FC" for "Ashford City FC"), places leave the registry
+(the knowledge model has no kind for them), and a two-word "person" that the text treats as an
+organisation ("Northgate Vision, a software company") becomes one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.curation.extract.entities import Entity, Reader
+from bot.curation.extract.names import org_like
+from bot.curation.extract.vocabulary import (
+    CONNECTORS,
+    HE_WORDS,
+    NOT_NAMES,
+    ORG_NOUNS,
+    PLACE_LEADS,
+    PLACE_WORDS,
+    SHE_WORDS,
+    SURNAME_PLACE_WORDS,
+    is_acronym,
+    squash,
+    strip_possessive,
+)
+from bot.knowledge.model import Kind
+
+_NAME = r"[A-Z][\w&'’.-]*(?:\s+(?:(?:of|for|the|and|on|&|de)\s+){0,2}[A-Z][\w&'’.-]*)*"
+_ABBREVIATED = re.compile(rf"(?P<name>{_NAME})\s*\((?P<abbr>[A-Z][A-Za-z&]{{1,9}})\)")
+# Words that end the head of a noun phrase: "a member of the group" is a member, not a group.
+_LINKS = r"(?:of|at|for|in|with|from|on|to|by|and|who|that)"
+_ORG_NOUN = "|".join(sorted(ORG_NOUNS, key=len, reverse=True))
+# What follows an organisation's name and never a person's.
+_ORG_AFTER = re.compile(
+    rf"^(?:\s*,\s+(?:a|an|the|its)\s+(?:(?!{_LINKS}\b)[\w'’-]+\s+){{0,4}}?(?:{_ORG_NOUN})\b"  # ", a software firm"
+    r"|\s*,\s+which\b"  # ", which makes ..."
+    r"|\s+(?:officials|executives|employees|staff|spokesperson|spokesman|spokeswoman|representatives)\b)",
+    re.IGNORECASE,
+)
+# What comes before an organisation's name: "the software company Northgate Vision".
+_ORG_BEFORE = re.compile(rf"\b(?:the|a|an)\s+(?:[\w'’-]+\s+){{0,2}}?(?:{_ORG_NOUN})\s+$", re.IGNORECASE)
+# What follows a place's name: "Ashford's mayor", "Ashford residents", "an Ashford-based developer".
+_PLACE_FOLLOWS = re.compile(
+    r"(?:['’]s\s+(?:mayor|governor|residents|downtown|streets|neighbou?rhoods|suburbs|city|town|county)\b"
+    r"|\s+(?:residents|voters|homeowners)\b|-based\b)",
+    re.IGNORECASE,
+)
+# "the Rovers" is an organisation's short form; a person's surname comes without "the".
+_THE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+# Words before a many-word place's name: "on Elm Street", "at Riverside Stadium", "the Mill River".
+_PLACED = re.compile(
+    r"\b(?:in|on|at|near|along|outside|across|to|from|into|onto|around|toward|towards|through|off|past|the)\s+$",
+    re.IGNORECASE,
+)
+_DATELINE = re.compile(r"(?m)^\s*(?P<place>[A-Z][A-Z.'’ -]+?)(?:,\s*[A-Z][\w. ]+?)?\s*(?:—|–|-{1,2}|\()")
+
+
+def initials(name: str) -> str:
+    """ "Federal Bureau of Investigation" → "FBI": the capitals of its words, connectors left out."""
+    return "".join(w[0] for w in name.split() if w not in CONNECTORS and w[:1].isupper())
+
+
+def merge_abbreviations(reader: Reader) -> None:
+    """ "the Clear Valley Water Authority (CVWA)", and a bare "FBI" for a "Federal Bureau of Investigation"."""
+    for match in _ABBREVIATED.finditer(reader.masked):
+        words = match.group("name").split()
+        while words and words[0] in NOT_NAMES:
+            words = words[1:]
+        abbr = match.group("abbr")
+        if len(words) < 2:
+            continue
+        # The words the abbreviation stands for: as many as it has letters, if they fit, else all.
+        name = " ".join(words)
+        for k in range(len(words), 1, -1):
+            if initials(" ".join(words[-k:])) == abbr:
+                name = " ".join(words[-k:])
+                break
+        full = reader.registry.find(name) or reader.registry.organisation(name, match.start("name"))
+        short = reader.registry.find(abbr)
+        if short is not None and short is not full:
+            reader.merge(full, short)
+        full.add_alias(abbr)
+    for entity in list(reader.registry.items):
+        if entity.kind is not Kind.ORGANISATION or not is_acronym(entity.name):
+            continue
+        longer = [
+            e
+            for e in reader.registry.items
+            if e is not entity and len(e.name.split()) > 1 and initials(e.name) == entity.name
+        ]
+        if len(longer) == 1:
+            reader.merge(longer[0], entity)
+
+
+def merge_short_forms(reader: Reader) -> None:
+    """ "City FC" for "Ashford City FC", "Harlow" for "Harlow University" when only one name fits."""
+    for entity in sorted(reader.registry.items, key=lambda e: len(e.name.split())):
+        if entity not in reader.registry.items or entity.unnamed or _marked_person(entity):
+            continue
+        words = entity.name.split()
+        fits = [
+            other
+            for other in reader.registry.items
+            if other is not entity
+            and other.kind is Kind.ORGANISATION
+            and len(other.name.split()) > len(words)
+            and (other.name.split()[-len(words) :] == words if len(words) > 1 else other.name.split()[0] == words[0])
+        ]
+        if len(fits) == 1 and not (len(words) == 1 and _place_evidence(reader, entity.name)):
+            reader.merge(fits[0], entity)
+
+
+def settle_places(reader: Reader) -> list[str]:
+    """Take the places out of the registry and return their names, in order of appearance."""
+    datelines = {squash(m.group("place")).casefold() for m in _DATELINE.finditer(reader.text)}
+    places: list[str] = []
+    for entity in sorted(reader.registry.items, key=lambda e: e.first):
+        if entity.unnamed or entity.speaker or _marked_person(entity):
+            continue
+        words = entity.name.split()
+        if entity.name.casefold() in datelines:
+            place = True
+        elif len(words) > 1:
+            # "Alan Park" is a person: a place's name also stands where places go ("on Elm Street").
+            last = strip_possessive(words[-1])
+            place = (
+                last in PLACE_WORDS
+                and not org_like(entity.name)
+                and not _surname_alone(reader, entity)
+                and (last not in SURNAME_PLACE_WORDS or _placed(reader, entity.name))
+            )
+        else:
+            place = not is_acronym(entity.name) and _place_evidence(reader, entity.name)
+        if place:
+            reader.forget(entity)
+            places.append(entity.name)
+    return places
+
+
+def settle_organisations(reader: Reader) -> None:
+    """A name of two or three words drafted as a person, which the text treats as an organisation."""
+    for entity in reader.registry.items:
+        if entity.kind is not Kind.PERSON or entity.unnamed or _marked_person(entity):
+            continue
+        if len(entity.name.split()) < 2 or _surname_alone(reader, entity):
+            continue
+        if _org_evidence(reader, entity):
+            entity.kind = Kind.ORGANISATION
+            surname = entity.name.split()[-1]
+            if not reader.occurrences(
+                f"the {surname}", any_case=True
+            ):  # "the Rovers" is a short form; "Vision" is none
+                entity.aliases = [a for a in entity.aliases if a != surname]
+            entity.check = "kind from the text: it is described as an organisation, never by a surname alone"
+
+
+def _marked_person(entity: Entity) -> bool:
+    return entity.kind is Kind.PERSON and (entity.person_signal or entity.role is not None or entity.gender is not None)
+
+
+def _place_evidence(reader: Reader, name: str) -> bool:
+    """ "in Riverton", "the town of Ashford", "Ashford's mayor", "an Ashford-based firm": a place."""
+    text = reader.masked
+    return any(
+        PLACE_LEADS.search(text[max(0, s - 30) : s]) or _PLACE_FOLLOWS.match(text[e : e + 30])
+        for s, e in reader.occurrences(name)
+    )
+
+
+def _placed(reader: Reader, name: str) -> bool:
+    return any(_PLACED.search(reader.masked[max(0, s - 30) : s]) for s, _ in reader.occurrences(name))
+
+
+def _surname_alone(reader: Reader, entity: Entity) -> bool:
+    """Whether the last word of the name is also written on its own, as people's surnames are."""
+    surname = entity.name.split()[-1]
+    full = reader.occurrences(entity.name)
+    return any(
+        not any(s <= at < e for s, e in full) and not _THE.search(reader.masked[max(0, at - 5) : at])
+        for at, _ in reader.occurrences(surname)
+    )
+
+
+def _org_evidence(reader: Reader, entity: Entity) -> bool:
+    text = reader.masked
+    for start, end in reader.occurrences(entity.name):
+        if _ORG_AFTER.match(text[end : end + 80]) or _ORG_BEFORE.search(text[max(0, start - 60) : start]):
+            return True
+    # "its" in a sentence that names only this entity, and no "he" or "she".
+    for index, found in enumerate(reader.mentions):
+        if {id(e) for _, e in found} != {id(entity)}:
+            continue
+        start, end = reader.sentences[index]
+        words = {w.lower() for w in re.findall(r"[A-Za-z]+", text[start:end])}
+        if "its" in words and not words & (HE_WORDS | SHE_WORDS):
+            return True
+    return False
