@@ -51,6 +51,13 @@ class Clause:
     bound: bool = False
 
 
+# How far back "X, ..., said" looks for the name before the appositive, in tokens.
+APPOSITIVE_TOKENS = 20
+# "McConnell, however, said": an aside this short between the commas needs no role in it.
+ASIDE_MAX_WORDS = 3
+PARTICIPLES = frozenset({"saying", "adding"})
+
+
 class ArticleReader(Reader):
     """One pass over an article: the names (see `Reader`) and the attributions ("X said")."""
 
@@ -116,64 +123,23 @@ class ArticleReader(Reader):
         return Subject(generic=phrase), start
 
     def _speech(self, toks: Sequence[Tok], v: int) -> Clause | None:
+        """ "X said", "said X", "X, a professor at Y, said", "he said", "officials said"."""
         verb = toks[v].text.lower()
         b = v - 1
         while b >= 0 and toks[b].text.lower() in BEFORE_VERB:
             b -= 1
-        subject: Subject | None = None
-        start = toks[v].start
-        end = toks[v].end
-        inverted = False
-        appositive: tuple[int, int] | None = None
-        if b >= 0:
-            word = toks[b].text
-            if word.lower() in PRONOUNS:
-                subject, start = Subject(pronoun=word.lower()), toks[b].start
-            elif self._common_noun(toks, b):  # "Officials said", "Police say"
-                subject, start = Subject(generic=word), toks[b].start
-            elif name_token(word):
-                first = walk_backward(toks, b, self.text)
-                entity = None if first is None else self._named(toks, first, b, speaker=True)
-                if entity is not None and first is not None:
-                    subject, start = Subject(entity=entity), toks[self._role_before(toks, first, entity)].start
-            elif word == ",":
-                # "Evan Greer, deputy director of ..., said"
-                for k in range(b - 1, max(-1, b - 20), -1):
-                    if toks[k].text == QUOTE_MASK:
-                        break
-                    if toks[k].text == "," and k > 0 and name_token(toks[k - 1].text):
-                        first = walk_backward(toks, k - 1, self.text)
-                        entity = None if first is None else self._named(toks, first, k - 1, speaker=True)
-                        if entity is not None and first is not None:
-                            subject, start = Subject(entity=entity), toks[first].start
-                            appositive = (k + 1, b)
-                        break
-            else:
-                found = self._generic_before(toks, b)
-                if found is not None:
-                    subject, start = found[0], toks[found[1]].start
-        if subject is None and verb in INVERTIBLE and v + 1 < len(toks):
-            nxt = toks[v + 1].text
-            if nxt.lower() in PRONOUNS:
-                subject, end, inverted = Subject(pronoun=nxt.lower()), toks[v + 1].end, True
-            elif nxt.lower() in DETERMINERS or nxt in GENERIC_SPEAKERS:
-                # `"...," said one witness` / `said an IBM spokesperson`
-                e = v + 1
-                while e + 1 < len(toks) and e - v < 5 and re.fullmatch(r"[\w'’&-]+", toks[e + 1].text):
-                    if toks[e + 1].text.lower() in STOPWORDS:
-                        break
-                    e += 1
-                found = self._generic_before(toks, e)
-                if found is not None and found[1] == v + 1:
-                    subject, end, inverted = found[0], toks[e].end, True
-            elif name_token(nxt):
-                last = walk_forward(toks, v + 1, self.text)
-                entity = None if last is None else self._named(toks, v + 1, last, speaker=True)
-                if entity is not None and last is not None:
-                    subject, end, inverted = Subject(entity=entity), toks[last].end, True
-                    if last + 1 < len(toks) and toks[last + 1].text == ",":
-                        appositive = (last + 2, self._segment_end(toks, last + 2))
-        if subject is None:
+        start, end, inverted = toks[v].start, toks[v].end, False
+        found = self._subject_before(toks, b, verb) if b >= 0 else None
+        if found is not None:
+            subject, at, appositive = found
+            start = toks[at].start
+        elif verb in INVERTIBLE and v + 1 < len(toks):
+            found = self._subject_after(toks, v)
+            if found is None:
+                return None
+            subject, last, appositive = found
+            end, inverted = toks[last].end, True
+        else:
             return None
         if subject.entity is not None and appositive is not None:
             self._read_appositive(subject.entity, toks, *appositive)
@@ -182,6 +148,71 @@ class ArticleReader(Reader):
         after = next((t for t in toks if t.start >= end), None)
         colon = after is not None and after.text == ":"
         return Clause(start, end, verb, subject, squash(self.text[start:end]), inverted, colon)
+
+    def _subject_before(
+        self, toks: Sequence[Tok], b: int, verb: str
+    ) -> tuple[Subject, int, tuple[int, int] | None] | None:
+        """The subject ending at token `b`, the token it starts at, and the span of its appositive."""
+        word = toks[b].text
+        if word.lower() in PRONOUNS:
+            return Subject(pronoun=word.lower()), b, None
+        if self._common_noun(toks, b):  # "Officials said", "Police say"
+            return Subject(generic=word), b, None
+        if name_token(word):
+            first = walk_backward(toks, b, self.text)
+            entity = None if first is None else self._named(toks, first, b, speaker=True)
+            if entity is None or first is None:
+                return None
+            return Subject(entity=entity), self._role_before(toks, first, entity), None
+        if word == ",":
+            return self._subject_with_appositive(toks, b, verb)
+        generic = self._generic_before(toks, b)
+        return None if generic is None else (generic[0], generic[1], None)
+
+    def _subject_with_appositive(
+        self, toks: Sequence[Tok], b: int, verb: str
+    ) -> tuple[Subject, int, tuple[int, int] | None] | None:
+        """ "Evan Greer, deputy director of ..., said", "McConnell, however, said"."""
+        if verb in PARTICIPLES:  # "Families sued X, saying ...": the sentence's subject says it
+            return None
+        for k in range(b - 1, max(-1, b - APPOSITIVE_TOKENS), -1):
+            if toks[k].text == QUOTE_MASK:
+                return None
+            if toks[k].text == "," and k > 0 and name_token(toks[k - 1].text):
+                segment = self.text[toks[k + 1].start : toks[b - 1].end] if k + 1 < b else ""
+                if parse(segment) is None and len(segment.split()) > ASIDE_MAX_WORDS:
+                    return None  # not an appositive: "DATELINE, State — Families sued ..., saying"
+                first = walk_backward(toks, k - 1, self.text)
+                entity = None if first is None else self._named(toks, first, k - 1, speaker=True)
+                if entity is None or first is None:
+                    return None
+                return Subject(entity=entity), first, (k + 1, b)
+        return None
+
+    def _subject_after(self, toks: Sequence[Tok], v: int) -> tuple[Subject, int, tuple[int, int] | None] | None:
+        """`"...," said X`: the subject after the verb, its last token, and the span of its appositive."""
+        nxt = toks[v + 1].text
+        if nxt.lower() in PRONOUNS:
+            return Subject(pronoun=nxt.lower()), v + 1, None
+        if nxt.lower() in DETERMINERS or nxt in GENERIC_SPEAKERS:
+            # `"...," said one witness` / `said an IBM spokesperson`
+            e = v + 1
+            while e + 1 < len(toks) and e - v < 5 and re.fullmatch(r"[\w'’&-]+", toks[e + 1].text):
+                if toks[e + 1].text.lower() in STOPWORDS:
+                    break
+                e += 1
+            found = self._generic_before(toks, e)
+            return (found[0], e, None) if found is not None and found[1] == v + 1 else None
+        if not name_token(nxt):
+            return None
+        last = walk_forward(toks, v + 1, self.text)
+        entity = None if last is None else self._named(toks, v + 1, last, speaker=True)
+        if entity is None or last is None:
+            return None
+        appositive = None
+        if last + 1 < len(toks) and toks[last + 1].text == ",":
+            appositive = (last + 2, self._segment_end(toks, last + 2))
+        return Subject(entity=entity), last, appositive
 
     def _common_noun(self, toks: Sequence[Tok], i: int) -> bool:
         """A capitalised word only because it begins the sentence: "Critics said"."""

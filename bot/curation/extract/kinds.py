@@ -54,6 +54,8 @@ _PLACED = re.compile(
     r"\b(?:in|on|at|near|along|outside|across|to|from|into|onto|around|toward|towards|through|off|past|the)\s+$",
     re.IGNORECASE,
 )
+# A dateline ("RIVERTON, Ohio —") opens the article: within this many characters of its start.
+DATELINE_WITHIN = 300
 _DATELINE = re.compile(r"(?m)^\s*(?P<place>[A-Z][A-Z.'’ -]+?)(?:,\s*[A-Z][\w. ]+?)?\s*(?:—|–|-{1,2}|\()")
 
 
@@ -117,10 +119,11 @@ def settle_places(reader: Reader) -> list[str]:
     datelines = {squash(m.group("place")).casefold() for m in _DATELINE.finditer(reader.text)}
     places: list[str] = []
     for entity in sorted(reader.registry.items, key=lambda e: e.first):
-        if entity.unnamed or entity.speaker or _marked_person(entity):
+        dateline = entity.name.casefold() in datelines and entity.first < DATELINE_WITHIN
+        if not dateline and (entity.unnamed or entity.speaker or _marked_person(entity)):
             continue
         words = entity.name.split()
-        if entity.name.casefold() in datelines:
+        if dateline:
             place = True
         elif len(words) > 1:
             # "Alan Park" is a person: a place's name also stands where places go ("on Elm Street").
@@ -135,7 +138,7 @@ def settle_places(reader: Reader) -> list[str]:
             place = not is_acronym(entity.name) and _place_evidence(reader, entity.name)
         if place:
             reader.forget(entity)
-            places.append(entity.name)
+            places.append(entity.name.title() if entity.name.isupper() else entity.name)
     return places
 
 

@@ -216,9 +216,9 @@ def is_term(words: str, before: str, bound: bool) -> bool:
     `before` is the text just before the opening mark; `bound` whether an attribution claims the words.
     """
     count = len(words.split())
-    if count > TERM_MAX_WORDS or words.rstrip()[-1:] in "!?":
+    if count > TERM_MAX_WORDS or words.rstrip(" ,")[-1:] in "!?":
         return False  # an exclamation or a question is speech, however short
-    sentence_like = words[:1].isupper() and words.rstrip()[-1:] in "."
+    sentence_like = words[:1].isupper() and words.rstrip()[-1:] in ".…"
     previous = re.findall(r"[\w'’-]+", before[-40:])
     if previous and (count == 1 or previous[-1].casefold() in TERM_LEADS):
         return True  # inside a sentence: `voted for the "phone-free" rule`, `called it "historic"`
@@ -250,7 +250,8 @@ def draft_quotes(reader: ArticleReader, source_id: str) -> DraftedQuotes:
         words = text[start:end]
         index = owner_of(span.content_start)
         bound = attributor.bind(index, span) is not None
-        if is_term(words, reader.masked[reader.sentences[index][0] : span.mark_start], bound):
+        before = reader.masked[reader.sentences[index][0] : span.mark_start]
+        if is_term(text[span.content_start : span.content_end].strip(), before, bound):
             drafted.terms.append(squash(words))
             continue
         found = attributor.attribute(index, span, words)
