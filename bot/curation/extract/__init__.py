@@ -92,7 +92,7 @@ def extract(
     checks = dict(drafted.checks)
     checks.update({hint_key(p): e.check for p, e in zip(people, order, strict=True) if e.check})
     checks.update(writer.checks)
-    headline, title_check = title_of(text, reader.sentences)
+    headline, title_check = title_of(text)
     source = Source(id=source_id, title=title or headline, text=text, outlet=outlet, author=author, date=date, url=url)
     if title_check and not title:
         checks[SOURCE_HINT] = title_check

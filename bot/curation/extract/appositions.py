@@ -49,7 +49,7 @@ _ROLE_WORD = "|".join(sorted((re.escape(w) for w in ROLE_WORDS), key=len, revers
 _BEFORE = re.compile(rf"(?:\b(?P<cap>[A-Z][\w'’-]*)\s+)?(?P<role>(?:[a-z][\w-]*\s+)?(?:{_ROLE_WORD}))\s+$")
 # "the club's chairman, ", "Harlow University's provost, ": an owned role, then a comma.
 _BEFORE_COMMA = re.compile(
-    rf"(?P<owner>\b(?:the\s+[a-z]+|[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*))(?:['’]s|(?<=s)['’])\s+"
+    rf"(?P<owner>\b(?:[Tt]he\s+[a-z]+|[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*))(?:['’]s|(?<=s)['’])\s+"
     rf"(?P<role>(?:[a-z][\w-]*\s+)?(?:{_ROLE_WORD})),\s+$"
 )
 _NOT_ROLES = frozenset({"said", "says", "told", "and", "or", "with", "by", "to", "of", "the", "a", "an"})
@@ -72,6 +72,8 @@ def parse(segment: str) -> Apposition | None:
     segment = squash(segment).rstrip(".")
     if segment.startswith("who "):
         return Apposition(description=segment.removeprefix("who "))
+    # "a data scientist at Lakeshore University who studies sleep": the role, then a clause about them.
+    segment = re.split(r"\s+(?:who|which|that|whose)\s+", segment, maxsplit=1)[0]
     words = [w.casefold() for w in re.findall(r"[\w'’-]+", segment)]
     if not words or len(words) > APPOSITIVE_MAX_WORDS or words[0] == "which":
         return None

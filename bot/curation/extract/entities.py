@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from bot.curation.extract.names import Name, Tok, adjacent, org_like, read_name, tokens, walk_forward
 from bot.curation.extract.sentences import paragraphs, quote_spans, sentence_bounds
 from bot.curation.extract.vocabulary import (
+    CONNECTORS,
     HE_WORDS,
     HONORIFIC_GENDER,
     NOT_NAMES,
     ORG_SUFFIX_LOWER,
+    ORG_WORDS,
     QUOTE_MASK,
     SHE_WORDS,
     TITLES,
@@ -191,6 +193,9 @@ class Reader:
                     i += 1
                     continue
                 sentence_start = i == 0 or toks[i - 1].text == QUOTE_MASK
+                if sentence_start and last > i and self._common_opening(toks, i):
+                    i += 1  # "Parents on Elm Street": the name starts after the sentence's first word
+                    continue
                 self._read_run(toks, i, last, sentence_start, person_parts, counts)
                 i = last + 1
         # "Fight" in "Fight for our Future" is part of a longer name, not a name of its own.
@@ -208,6 +213,13 @@ class Reader:
             if not all(initial for _, initial in positions) and self.registry.find(word) is None:
                 entity = self.registry.organisation(word, min(at for at, _ in positions))
                 entity.check = "kind guessed from a capitalised name used more than once; could be a place or product"
+
+    def _common_opening(self, toks: Sequence[Tok], i: int) -> bool:
+        """A sentence's capitalised first word joined to a name by a connector: "Parents on Elm Street"."""
+        word = toks[i].text
+        if i + 1 >= len(toks) or toks[i + 1].text not in CONNECTORS or word in ORG_WORDS or is_acronym(word):
+            return False
+        return word.lower() in self.lower_words or (word.endswith("s") and not word.endswith("ss"))
 
     def _read_run(
         self,

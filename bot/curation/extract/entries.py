@@ -102,7 +102,30 @@ class EntryWriter:
 
     def entries(self) -> list[Entry]:
         drafted = (self._entry(index, start, end) for index, (start, end) in enumerate(self.r.sentences))
-        return [entry for entry in drafted if entry is not None]
+        found = [entry for entry in drafted if entry is not None]
+        return found + [entry for e in self.r.registry.items if (entry := self._who_is(e)) is not None]
+
+    def _who_is(self, person: Entity) -> Entry | None:
+        """ "Who is Dana Whitfield?" for everyone the article says something about, if no sentence asked it."""
+        if person.kind is not Kind.PERSON or not (person.role or person.description or person.affiliation):
+            return None
+        question = f"Who is {_label(person)}?"
+        if clean(question) in self.phrasings:
+            return None
+        at = person.described_at[0] if person.described_at else person.first
+        start, end = next(((s, e) for s, e in self.r.sentences if s <= at < e), self.r.sentences[0])
+        parts = [p for p in (person.role, person.affiliation.name if person.affiliation else None) if p]
+        answer = f"{person.name}: {', '.join(parts)}." if parts else f"{person.name}."
+        if person.description:
+            answer = f"{answer} {person.description.rstrip('.')}."
+        self.phrasings.add(clean(question))
+        return Entry(
+            id=unique(slugify(f"who is {_label(person)}"), self.ids),
+            questions=(question,),
+            answer=answer,
+            evidence=(Evidence(self.source_id, squash(self.r.text[start:end])),),
+            about=(person.id,),
+        )
 
     def _entry(self, index: int, start: int, end: int) -> Entry | None:
         sentence = self.r.text[start:end].strip()

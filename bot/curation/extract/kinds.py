@@ -191,6 +191,8 @@ def _org_evidence(reader: Reader, entity: Entity) -> bool:
     for start, end in reader.occurrences(entity.name):
         if _ORG_AFTER.match(text[end : end + 80]) or _ORG_BEFORE.search(text[max(0, start - 60) : start]):
             return True
+    if entity.speaker:
+        return False  # "Tom Beck said its plan ...": whose "its" is unclear once the entity speaks
     # "its" in a sentence that names only this entity, and no "he" or "she".
     for index, found in enumerate(reader.mentions):
         if {id(e) for _, e in found} != {id(entity)}:

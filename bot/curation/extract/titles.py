@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
 
 from bot.curation.extract.vocabulary import squash
 
 # A headline is one short line above the text; a longer first line is the article's first paragraph.
 HEADLINE_MAX_CHARS = 150
-# Sentences end in a full stop; a headline rarely does, so a first line that ends in one is a sentence.
-_SENTENCE_END = ".!?"
+HEADLINE_MAX_WORDS = 20
+PLACEHOLDER = "Untitled article (write its headline here)"
+PLACEHOLDER_CHECK = "no headline-like first line: write the article's title"
+# "RIVERTON, Ohio — The council ..." opens the story's text; it is no headline.
+_DATELINE = re.compile(r"^[A-Z][A-Z.'’ -]+(?:,\s*[\w. ]+)?\s*(?:—|–|--|\()")
 
 
-def title_of(text: str, sentences: Sequence[tuple[int, int]]) -> tuple[str, str | None]:
-    """The title, and a hint for the curator when it is a guess."""
-    first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    if first_line and len(first_line) <= HEADLINE_MAX_CHARS and "\n" in text.strip():
-        return squash(first_line), None
-    candidate = squash(text[sentences[0][0] : sentences[0][1]] if sentences else first_line)
-    if len(candidate) > 120:
-        candidate = candidate[:117].rsplit(" ", 1)[0] + "…"
-    return candidate or "Untitled article", None
+def title_of(text: str) -> tuple[str, str | None]:
+    """The title, and a hint for the curator when there is none to take (never a cut-off sentence)."""
+    lines = [line.strip() for line in text.splitlines()]
+    first = next((line for line in lines if line), "")
+    more_text = len([line for line in lines if line]) > 1
+    if more_text and _headline_like(first):
+        return squash(first), None
+    return PLACEHOLDER, PLACEHOLDER_CHECK
+
+
+def _headline_like(line: str) -> bool:
+    """Short, on a line of its own, not ending the way a sentence of the text ends."""
+    words = line.split()
+    return (
+        0 < len(words) <= HEADLINE_MAX_WORDS
+        and len(line) <= HEADLINE_MAX_CHARS
+        and not line.endswith((".", ",", ";", ":"))
+        and not _DATELINE.match(line)
+    )

@@ -88,7 +88,8 @@ ORG_WORDS = _wordset(
     "Guardian Telegraph Gazette Chronicle Radio Television Magazine Media Reuters Labs Laboratories "
     "Technologies Systems Partners Project Campaign Initiative Club Church Museum Library House "
     "District FC AFC Clinic Health Healthcare Medical Energy Solutions Software Studios Capital Ventures "
-    "Consulting Associates Airlines Motors Foods Pharmaceuticals Insurance Cooperative Conservancy"
+    "Consulting Associates Airlines Motors Foods Pharmaceuticals Insurance Cooperative Conservancy "
+    "LLP LP PLLC GmbH AG"
 )
 # The last word of a place's name: "Elm Street", "Harlow County", "Riverside Stadium", "Mill River".
 PLACE_WORDS = _wordset(
