@@ -57,6 +57,7 @@ def line(label: str, result: Score) -> str:
         f"precision {result.precision:6.1%}  recall {result.recall:6.1%}  speakers {result.speakers:6.1%}  "
         f"kinds {result.kinds:6.1%} ({result.kinds_right}/{result.kinds_judged})  "
         f"duplicates {result.duplicated}  unknown {result.unknown}  title {result.titles_right}/{result.titles}"
+        + "".join(f"\n{'':<20} kind drafted {a} is {b}: {n}" for (a, b), n in sorted(result.confusion.items()))
     )
 
 

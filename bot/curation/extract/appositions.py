@@ -17,6 +17,7 @@ from bot.curation.extract.names import org_like
 from bot.curation.extract.vocabulary import (
     NOT_NAMES,
     ORG_NOUNS,
+    PLACE_NOUNS,
     PLACE_ROLES,
     QUOTE_MASK,
     ROLE_WORDS,
@@ -55,6 +56,38 @@ _BEFORE_COMMA = re.compile(
 _NOT_ROLES = frozenset({"said", "says", "told", "and", "or", "with", "by", "to", "of", "the", "a", "an"})
 
 
+# Endings of nouns for people: scientist, chairman, lawyer, senior, student, veteran, employee, executive.
+_PERSON_SUFFIX = re.compile(r"(?:ist|man|woman|person|er|or|ian|an|ant|ent|ee|ive|ary|ic|ess)$")
+# Nouns with those endings that name things and places: "the city's convention center".
+_THING_NOUNS = frozenset(
+    [
+        "center",
+        "centre",
+        "theater",
+        "theatre",
+        "tower",
+        "corner",
+        "quarter",
+        "shelter",
+        "harbor",
+        "harbour",
+        "border",
+        "river",
+        "water",
+        "sewer",
+        "warehouse",
+        "plan",
+        "program",
+        "programme",
+        "project",
+        "document",
+        "letter",
+        "order",
+        "paper",
+    ]
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Apposition:
     """What an appositive says: a role, whose (an organisation's name or "the club"), or a clause."""
@@ -78,23 +111,26 @@ def parse(segment: str) -> Apposition | None:
     if not words or len(words) > APPOSITIVE_MAX_WORDS or words[0] == "which":
         return None
     match = _ROLE_AT.match(segment)
-    if match and len(match.group("role").split()) <= ROLE_MAX_WORDS and not _names_org(match.group("role")):
+    if match and len(match.group("role").split()) <= ROLE_MAX_WORDS and _person_noun(match.group("role")):
         desc = match.group("desc").strip()
         described = f"{'An' if desc[:1] in 'aeiou' else 'A'} {desc}." if desc else None
         org = strip_possessive(match.group("org"))
         return Apposition(match.group("role"), org, None, described, preposition=match.group("prep"))
     match = _OWNED_ROLE.match(segment)
-    if match and len(match.group("role").split()) <= 4 and not _names_org(match.group("role")):
+    if match and len(match.group("role").split()) <= 4 and _person_noun(match.group("role")):
         return Apposition(match.group("role"), owner=match.group("owner"))
     match = _PLAIN_ROLE.match(segment)
-    if match and len(words) <= ROLE_MAX_WORDS and not _names_org(match.group("role")):
+    if match and len(words) <= ROLE_MAX_WORDS and _person_noun(match.group("role")):
         return Apposition(match.group("role"))
     return None
 
 
-def _names_org(role: str) -> bool:
-    """ "construction firm", "software company based": the appositive names an organisation."""
-    return any(w.casefold() in ORG_NOUNS for w in role.split())
+def _person_noun(role: str) -> bool:
+    """Whether a role ends in a noun for a person: "data scientist", "chairman", "mother of three"."""
+    head = re.split(r"\s+(?:of|at|for|in|with|from)\s+", role, maxsplit=1)[0].split()[-1].casefold()
+    if head in ROLE_WORDS:
+        return True
+    return bool(_PERSON_SUFFIX.search(head)) and head not in PLACE_NOUNS and head not in _THING_NOUNS
 
 
 def apply(reader: Reader, entity: Entity, apposition: Apposition, at: int) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.curation.extract.names import Name, Tok, adjacent, org_like, read_name, tokens, walk_forward
 from bot.curation.extract.sentences import paragraphs, quote_spans, sentence_bounds
@@ -111,6 +111,7 @@ class Reader:
         self.spans = quote_spans(text)
         self.sentences = sentence_bounds(text, self.spans)
         self.paragraph = paragraphs(text, self.sentences)
+        self.hometowns: set[str] = set()  # "Maria Diaz of Ashford": places named beside a person
         masked = list(text)
         for span in self.spans:
             for pos in range(span.mark_start, span.mark_end):
@@ -123,6 +124,11 @@ class Reader:
         self.mentions: list[list[tuple[int, Entity]]] = [[] for _ in self.sentences]
 
     def _entity_for(self, name: Name, *, speaker: bool) -> Entity:
+        person, of, rest = name.name.partition(" of ")
+        if of and not org_like(name.name) and len(person.split()) >= 2:
+            # "Maria Diaz of Ashford": a person and where they are from, not a name of four words.
+            self.hometowns.add(rest)
+            name = replace(name, name=person)
         if org_like(name.name):
             entity = self.registry.organisation(name.name, name.start)
         else:
@@ -256,6 +262,8 @@ class Reader:
             return
         if len(words) > 1 and org_like(name.name):
             self.registry.organisation(name.name, name.start)
+        elif " of " in name.name and 2 <= len(name.name.partition(" of ")[0].split()) <= 3:
+            self._entity_for(name, speaker=False)  # "Maria Diaz of Ashford"
         elif len(words) == 1:
             self._count(name.name, name.start, sentence_start and name.start == toks[i].start, counts)
         elif (

@@ -15,9 +15,12 @@ from bot.curation.extract.names import org_like
 from bot.curation.extract.vocabulary import (
     CONNECTORS,
     HE_WORDS,
+    INSTITUTION_WORDS,
     NOT_NAMES,
     ORG_NOUNS,
     PLACE_LEADS,
+    PLACE_NOUNS,
+    PLACE_PREFIXES,
     PLACE_WORDS,
     SHE_WORDS,
     SURNAME_PLACE_WORDS,
@@ -27,6 +30,9 @@ from bot.curation.extract.vocabulary import (
 )
 from bot.knowledge.model import Kind
 
+# News writing names a person in full once, then by surname; a name repeated in full this often, and
+# never by its last word, is an organisation's ("Northgate Vision ... Northgate Vision").
+FULL_NAME_REPEATS = 2
 _NAME = r"[A-Z][\w&'’.-]*(?:\s+(?:(?:of|for|the|and|on|&|de)\s+){0,2}[A-Z][\w&'’.-]*)*"
 _ABBREVIATED = re.compile(rf"(?P<name>{_NAME})\s*\((?P<abbr>[A-Z][A-Za-z&]{{1,9}})\)")
 # Words that end the head of a noun phrase: "a member of the group" is a member, not a group.
@@ -36,16 +42,27 @@ _ORG_NOUN = "|".join(sorted(ORG_NOUNS, key=len, reverse=True))
 _ORG_AFTER = re.compile(
     rf"^(?:\s*,\s+(?:a|an|the|its)\s+(?:(?!{_LINKS}\b)[\w'’-]+\s+){{0,4}}?(?:{_ORG_NOUN})\b"  # ", a software firm"
     r"|\s*,\s+which\b"  # ", which makes ..."
-    r"|\s+(?:officials|executives|employees|staff|spokesperson|spokesman|spokeswoman|representatives)\b)",
+    r"|\s+(?:officials|executives|employees|staff|spokesperson|spokesman|spokeswoman|representatives)\b"
+    r"|\s+(?:said|says|wrote|announced)\s+in\s+a\s+(?:statement|news release|press release|filing)\b)",
     re.IGNORECASE,
 )
 # What comes before an organisation's name: "the software company Northgate Vision".
-_ORG_BEFORE = re.compile(rf"\b(?:the|a|an)\s+(?:[\w'’-]+\s+){{0,2}}?(?:{_ORG_NOUN})\s+$", re.IGNORECASE)
+_ORG_BEFORE = re.compile(
+    rf"(?:\b(?:the|a|an)\s+(?:[\w'’-]+\s+){{0,2}}?(?:{_ORG_NOUN})(?:\s+(?:known as|called|named))?"
+    r"|\bstatement from)\s+$",
+    re.IGNORECASE,
+)
 # What follows a place's name: "Ashford's mayor", "Ashford residents", "an Ashford-based developer".
 _PLACE_FOLLOWS = re.compile(
     r"(?:['’]s\s+(?:mayor|governor|residents|downtown|streets|neighbou?rhoods|suburbs|city|town|county)\b"
-    r"|\s+(?:residents|voters|homeowners)\b|-based\b)",
+    r"|\s+(?:residents|voters|homeowners|site|property|parcel|neighbou?rhood|waterfront)\b|-based\b"
+    r"|\s+(?:city|town|county)\s+[a-z]"  # "Ashford city officials"
+    r"|\s*,\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:town|city|village|suburb|county|neighbou?rhood|borough|region)\b)",
     re.IGNORECASE,
+)
+_PLACE_NOUN = "|".join(sorted(PLACE_NOUNS, key=len, reverse=True))
+_PLACE_APPOSITIVE = re.compile(
+    rf"^\s*,\s+(?:a|an|the)\s+(?:(?!{_LINKS}\b)[\w'’-]+\s+){{0,3}}?(?:{_PLACE_NOUN})\b", re.IGNORECASE
 )
 # "the Rovers" is an organisation's short form; a person's surname comes without "the".
 _THE = re.compile(r"\bthe\s+$", re.IGNORECASE)
@@ -97,7 +114,11 @@ def merge_abbreviations(reader: Reader) -> None:
 
 
 def merge_short_forms(reader: Reader) -> None:
-    """ "City FC" for "Ashford City FC", "Harlow" for "Harlow University" when only one name fits."""
+    """ "City FC" for "Ashford City FC", "Northgate" for "Northgate Vision", when only one name fits.
+
+    A first word stands for a company ("Northgate"), not for an institution named after its town:
+    "Harlow" beside "Harlow University" is the town.
+    """
     for entity in sorted(reader.registry.items, key=lambda e: len(e.name.split())):
         if entity not in reader.registry.items or entity.unnamed or _marked_person(entity):
             continue
@@ -108,10 +129,15 @@ def merge_short_forms(reader: Reader) -> None:
             if other is not entity
             and other.kind is Kind.ORGANISATION
             and len(other.name.split()) > len(words)
-            and (other.name.split()[-len(words) :] == words if len(words) > 1 else other.name.split()[0] == words[0])
+            and (other.name.split()[-len(words) :] == words if len(words) > 1 else _first_word_of(words[0], other))
         ]
         if len(fits) == 1 and not (len(words) == 1 and _place_evidence(reader, entity.name)):
             reader.merge(fits[0], entity)
+
+
+def _first_word_of(word: str, organisation: Entity) -> bool:
+    words = organisation.name.split()
+    return words[0] == word and not any(strip_possessive(w) in INSTITUTION_WORDS for w in words)
 
 
 def settle_places(reader: Reader) -> list[str]:
@@ -123,16 +149,23 @@ def settle_places(reader: Reader) -> list[str]:
         if not dateline and (entity.unnamed or entity.speaker or _marked_person(entity)):
             continue
         words = entity.name.split()
-        if dateline:
+        if dateline or entity.name in reader.hometowns:
+            place = True
+        elif len(words) > 2 and words[0] in PLACE_WORDS and words[1] == "of":
+            place = True  # "City of Ashford", "County of Kent"
+        elif len(words) > 1 and _described_as_place(reader, entity.name):
             place = True
         elif len(words) > 1:
             # "Alan Park" is a person: a place's name also stands where places go ("on Elm Street").
             last = strip_possessive(words[-1])
-            place = (
-                last in PLACE_WORDS
-                and not org_like(entity.name)
-                and not _surname_alone(reader, entity)
-                and (last not in SURNAME_PLACE_WORDS or _placed(reader, entity.name))
+            place = not org_like(entity.name) and (
+                (
+                    last in PLACE_WORDS
+                    and not _surname_alone(reader, entity)
+                    and (last not in SURNAME_PLACE_WORDS or _placed(reader, entity.name))
+                )
+                or words[0] in PLACE_PREFIXES  # "East Ashford", "Port Ellis", "Fort Collins"
+                or _place_evidence(reader, entity.name)  # "in New Haven", "Glen Ridge residents"
             )
         else:
             place = not is_acronym(entity.name) and _place_evidence(reader, entity.name)
@@ -149,14 +182,15 @@ def settle_organisations(reader: Reader) -> None:
             continue
         if len(entity.name.split()) < 2 or _surname_alone(reader, entity):
             continue
-        if _org_evidence(reader, entity):
+        full_name_again = len(reader.occurrences(entity.name)) >= FULL_NAME_REPEATS
+        if _org_evidence(reader, entity) or (full_name_again and not entity.speaker):
             entity.kind = Kind.ORGANISATION
             surname = entity.name.split()[-1]
             if not reader.occurrences(
                 f"the {surname}", any_case=True
             ):  # "the Rovers" is a short form; "Vision" is none
                 entity.aliases = [a for a in entity.aliases if a != surname]
-            entity.check = "kind from the text: it is described as an organisation, never by a surname alone"
+            entity.check = "kind from the text: named as an organisation would be, never by a surname alone"
 
 
 def _marked_person(entity: Entity) -> bool:
@@ -167,9 +201,14 @@ def _place_evidence(reader: Reader, name: str) -> bool:
     """ "in Riverton", "the town of Ashford", "Ashford's mayor", "an Ashford-based firm": a place."""
     text = reader.masked
     return any(
-        PLACE_LEADS.search(text[max(0, s - 30) : s]) or _PLACE_FOLLOWS.match(text[e : e + 30])
+        PLACE_LEADS.search(text[max(0, s - 30) : s]) or _PLACE_FOLLOWS.match(text[e : e + 80])
         for s, e in reader.occurrences(name)
     )
+
+
+def _described_as_place(reader: Reader, name: str) -> bool:
+    """ "Fenwick Park, the city's oldest stadium,": an appositive that names a kind of place."""
+    return any(_PLACE_APPOSITIVE.match(reader.masked[e : e + 80]) for _, e in reader.occurrences(name))
 
 
 def _placed(reader: Reader, name: str) -> bool:

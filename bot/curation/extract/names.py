@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from bot.curation.extract.vocabulary import (
     ABBREVIATIONS,
     CONNECTORS,
+    DISTRICT_BODIES,
     HONORIFICS,
     NOT_NAMES,
     ORG_SUFFIX_LOWER,
     ORG_WORDS,
     QUOTE_MASK,
+    SCHOOL_SUFFIXES,
     TITLE_OR_NAME,
     TITLES,
     TOKEN,
@@ -154,6 +156,8 @@ def org_like(name: str) -> bool:
     words = name.split()
     return (
         "&" in name  # "Hale & Moore": partners' names joined are a firm
+        or (words[-1] == "District" and any(w in DISTRICT_BODIES for w in words))
+        or words[-1] in SCHOOL_SUFFIXES  # "Lincoln High", "Oak Grove Elementary"
         or any(strip_possessive(w) in ORG_WORDS for w in words)
         or (len(words) == 1 and is_acronym(words[0]))
         or words[-1] in ORG_SUFFIX_LOWER

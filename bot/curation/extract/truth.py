@@ -79,6 +79,7 @@ class Score:
     unknown: int = 0
     titles: int = 0
     titles_right: int = 0
+    confusion: dict[tuple[str, str], int] = field(default_factory=dict)  # (drafted kind, true kind) → count
     misses: list[str] = field(default_factory=list)
 
     def add(self, other: Score) -> None:
@@ -86,6 +87,8 @@ class Score:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for name in ("duplicated", "unknown", "titles", "titles_right"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        for pair, count in other.confusion.items():
+            self.confusion[pair] = self.confusion.get(pair, 0) + count
 
     @staticmethod
     def share(part: int, whole: int) -> float:
@@ -169,6 +172,8 @@ def _score_kinds(
         seen[entity.name] = seen.get(entity.name, 0) + 1
         result.kinds_judged += 1
         result.kinds_right += kind == entity.kind
+        if kind != entity.kind:
+            result.confusion[kind, entity.kind] = result.confusion.get((kind, entity.kind), 0) + 1
         if show and kind != entity.kind:
             result.misses.append(f"  KIND    {label!r} drafted {kind}, is {entity.kind}")
     result.duplicated = sum(1 for n in seen.values() if n > 1)

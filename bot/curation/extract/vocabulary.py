@@ -87,7 +87,7 @@ ORG_WORDS = _wordset(
     "Services Service Center Centre Hospital Bank Network News Press Times Post Journal Herald Tribune "
     "Guardian Telegraph Gazette Chronicle Radio Television Magazine Media Reuters Labs Laboratories "
     "Technologies Systems Partners Project Campaign Initiative Club Church Museum Library House "
-    "District FC AFC Clinic Health Healthcare Medical Energy Solutions Software Studios Capital Ventures "
+    "FC AFC Clinic Health Healthcare Medical Energy Solutions Software Studios Capital Ventures "
     "Consulting Associates Airlines Motors Foods Pharmaceuticals Insurance Cooperative Conservancy "
     "LLP LP PLLC GmbH AG"
 )
@@ -95,7 +95,35 @@ ORG_WORDS = _wordset(
 PLACE_WORDS = _wordset(
     "Street St Avenue Ave Road Rd Boulevard Blvd Lane Drive Way Square Plaza Park Parkway Highway Bridge "
     "River Lake Creek Bay Harbor Harbour Island Beach Mountain Mountains Hill Hills Valley Heights Falls "
-    "County Township Village City Town Province Stadium Arena Field Fields Ballpark Coast Forest Airport"
+    "County Township Village City Town Province Stadium Arena Field Fields Ballpark Coast Forest Airport "
+    "District Complex Grounds Fairgrounds Pier Wharf Waterfront Yards Quarter Station Mall Campus Neighborhood "
+    "Neighbourhood Point Landing Crossing Junction Gardens Commons Green Row Place Circle Terrace Trail Pike "
+    "Turnpike Expressway Freeway Port Docks Dock Marina Shore Shores Cove Canyon Ridge Peak Grove Meadows "
+    "Meadow Woods Plains Springs Flats Bluff"
+)
+# Nouns that say an appositive names a place: "Fenwick Park, the city's oldest stadium".
+PLACE_NOUNS = _wordset(
+    "town city village suburb county neighborhood neighbourhood borough region state country province "
+    "stadium arena ballpark park street road avenue site venue field building lot square plaza area "
+    "district complex waterfront island river lake beach bridge highway yard yards grounds ground pitch home "
+    "depot warehouse mill factory plant terminal facility property parcel land tract mall corridor "
+    "riverfront ward precinct campus"
+)
+# The first word of a place's name: "East Ashford", "Port Ellis", "Mount Vernon", "San Mateo".
+PLACE_PREFIXES = _wordset(
+    "North South East West Northeast Northwest Southeast Southwest New Old Upper Lower Port Fort "
+    "Mount Mt Lake San Santa Saint Glen"
+)
+# Institutions named after their town ("Harlow University"): their first word alone is the town.
+INSTITUTION_WORDS = _wordset(
+    "University College School Schools Academy Council Department Police Hospital Board Authority Library "
+    "Museum Church Court Commission Committee Government Assembly Clinic District Club FC AFC City County"
+)
+# The last word of a school's short name: "Lincoln High", "Oak Grove Elementary".
+SCHOOL_SUFFIXES = _wordset("High Middle Elementary Primary Secondary Prep Preparatory Intermediate")
+# "Harlow Unified School District", "Kent Water District": a district that is a body, not a neighbourhood.
+DISTRICT_BODIES = _wordset(
+    "School Schools Water Fire Park Parks Utility Sanitation Hospital Transit Library Irrigation"
 )
 # "mayor of Riverton", "a resident of Ashford": roles whose "of" names a place, not an employer.
 PLACE_ROLES = _wordset(
@@ -106,7 +134,8 @@ PLACE_ROLES = _wordset(
 SURNAME_PLACE_WORDS = _wordset("Park Hill Hills Field Fields Lane Way Brook Wood Banks Rivers Lake Street Bay")
 # Words before a one-word name that make it a place: "in Riverton", "the town of Ashford".
 PLACE_LEADS = re.compile(
-    r"(?:\b(?:in|near|outside|across|throughout|around|downtown)|"
+    r"(?:\b(?:in|near|outside|across|throughout|around|downtown|along|behind|beside|opposite|toward|towards)"
+    r"|\bnext to|\bacross from|"
     r"\b(?:city|town|village|county|state|province|suburb|borough) of)\s+$",
     re.IGNORECASE,
 )
@@ -115,7 +144,8 @@ ORG_NOUNS = _wordset(
     "company firm vendor contractor subcontractor nonprofit non-profit charity group agency organisation "
     "organization startup start-up business corporation publisher developer maker manufacturer provider "
     "supplier operator retailer chain brand utility team club union association network consultancy "
-    "subsidiary insurer lender bank school hospital clinic district department"
+    "subsidiary insurer lender bank school hospital clinic district department gang crew outfit collective "
+    "coalition alliance campaign caucus committee council league conference federation syndicate cartel"
 )
 ORG_SUFFIX_LOWER = _wordset(
     "union group party council coalition campaign foundation institute agency department committee network"
