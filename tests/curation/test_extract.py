@@ -702,3 +702,39 @@ def test_every_described_person_gets_a_who_is_entry(schools: Draft) -> None:
 def test_the_improved_draft_still_validates(schools: Draft, tmp_path: Path) -> None:
     write_draft(schools, tmp_path)
     assert validate_knowledge(tmp_path)[1] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        (
+            "Work starts at Fenwick Park, the city's oldest stadium, in May. Fenwick Park opened in 1921.",
+            "Fenwick Park",
+        ),
+        ("The route runs along Harbor Point and past the docks. Harbor Point floods often.", "Harbor Point"),
+        ("Voters in East Ashford rejected the plan. East Ashford has 4,000 homes.", "East Ashford"),
+        ('"It is too late," said Maria Diaz of Ashford. Ashford has one school.', "Ashford"),
+    ],
+)
+def test_places_are_told_by_what_stands_around_them(text: str, place: str) -> None:
+    draft = draft_of(text)
+    assert place in draft.places
+    assert not any(place in p.names for p in draft.people)
+
+
+def test_a_role_is_a_noun_for_a_person_not_a_place_or_a_thing() -> None:
+    draft = draft_of(
+        "Crews cleared Marlow Yard, the former rail yard, on Monday. Marlow Yard will hold 600 cars. "
+        "Dana Whitfield, a data scientist, counted them."
+    )
+    assert person(draft, "Dana Whitfield").role == "data scientist"
+    assert not any(p.role == "former rail yard" for p in draft.people)
+
+
+def test_a_name_repeated_in_full_and_never_by_surname_is_an_organisation() -> None:
+    draft = draft_of(
+        "The city hired Keystone Harper to run the buses. Keystone Harper won the contract in 2024. "
+        'Drivers said Keystone Harper pays well. "We are hiring," said Ann Lee, a driver.'
+    )
+    assert person(draft, "Keystone Harper").kind is Kind.ORGANISATION
+    assert person(draft, "Ann Lee").kind is Kind.PERSON

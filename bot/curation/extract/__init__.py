@@ -75,6 +75,7 @@ def extract(
     read_appositions(reader)
     places += settle_places(reader)  # "a resident of Elm Street" names a place, not an employer
     merge_short_forms(reader)
+    places += [town for town in sorted(reader.hometowns) if town not in places and not reader.registry.find(town)]
     reader.read_mentions()
     settle_organisations(reader)
     reader.settle_kinds()

@@ -53,6 +53,10 @@ _BEFORE_COMMA = re.compile(
     rf"(?P<owner>\b(?:[Tt]he\s+[a-z]+|[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*))(?:['’]s|(?<=s)['’])\s+"
     rf"(?P<role>(?:[a-z][\w-]*\s+)?(?:{_ROLE_WORD})),\s+$"
 )
+_OPENING = re.compile(
+    rf"^(?P<name>[A-Z][a-z][\w'’-]*(?:\s+[A-Z][a-z][\w'’-]*){{1,2}}),\s+"
+    rf"(?P<segment>(?:a|an|the)\s[^,;:()\n{QUOTE_MASK}]{{2,100}}?)\s*,"
+)
 _NOT_ROLES = frozenset({"said", "says", "told", "and", "or", "with", "by", "to", "of", "the", "a", "an"})
 
 
@@ -191,12 +195,31 @@ def owner_organisation(reader: Reader, owner: str) -> Entity | None:
 
 def read_appositions(reader: Reader) -> None:
     """Roles beside every mention of each person the article names, not only beside attributions."""
+    _read_openings(reader)
     for entity in list(reader.registry.items):
         if entity.kind is not Kind.PERSON or entity.unnamed:
             continue
         for name in sorted(entity.names, key=len, reverse=True):
             for start, end in reader.occurrences(name):
                 _read_around(reader, entity, start, end)
+
+
+def _read_openings(reader: Reader) -> None:
+    """ "Dana Whitfield, a data scientist, counted them.": a sentence that opens with a person and their role.
+
+    A capitalised pair opening a sentence is usually no name ("City council approves"); a role right
+    after it says it is one.
+    """
+    for start, end in reader.sentences:
+        match = _OPENING.match(reader.masked[start:end])
+        if match is None or reader.registry.find(match.group("name")) is not None:
+            continue
+        if any(w in NOT_NAMES or w.isupper() for w in match.group("name").split()):
+            continue
+        apposition = parse(match.group("segment"))
+        if apposition is not None and apposition.role is not None and _person_noun(apposition.role):
+            entity = reader.registry.person(match.group("name"), start)
+            apply(reader, entity, apposition, start)
 
 
 def _read_around(reader: Reader, entity: Entity, start: int, end: int) -> None:
