@@ -211,7 +211,8 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     attributed = sum(1 for q in draft.quotes if q.speaker)
     print(
         f"{display_path(args.out)}: DRAFT — {len(draft.people)} people and organisations, {len(draft.quotes)} quotes "
-        f"({attributed} with a speaker), {len(draft.entries)} candidate entries. Check every item "
+        f"({attributed} with a speaker), {len(draft.entries)} candidate entries; {len(draft.places)} places and "
+        f"{len(draft.terms)} quoted terms listed in comments. Check every item "
         f"(`# check:` lines first), then run `storybot validate --kb {display_path(args.out)}`."
     )
     return EXIT_INVALID_KB if problems else EXIT_OK

@@ -24,7 +24,7 @@ FLOORS = {
     "school-phone-ban": (1.0, 1.0, 1.0, 13 / 15),
     "stadium-deal": (1.0, 1.0, 1.0, 15 / 18),
 }
-OVERALL = (1.0, 49 / 52, 1.0, 62 / 67)
+OVERALL = (1.0, 49 / 52, 1.0, 61 / 66)
 
 
 def _truths() -> dict[str, Truth]:

@@ -116,6 +116,8 @@ def merge_abbreviations(reader: Reader) -> None:
 def merge_short_forms(reader: Reader) -> None:
     """ "City FC" for "Ashford City FC", "Northgate" for "Northgate Vision", when only one name fits.
 
+    Merged are organisations, and "persons" nothing marks as people (a short form read as a name).
+
     A first word stands for a company ("Northgate"), not for an institution named after its town:
     "Harlow" beside "Harlow University" is the town.
     """
@@ -129,15 +131,18 @@ def merge_short_forms(reader: Reader) -> None:
             if other is not entity
             and other.kind is Kind.ORGANISATION
             and len(other.name.split()) > len(words)
-            and (other.name.split()[-len(words) :] == words if len(words) > 1 else _first_word_of(words[0], other))
+            and _short_form(words, other)
         ]
         if len(fits) == 1 and not (len(words) == 1 and _place_evidence(reader, entity.name)):
             reader.merge(fits[0], entity)
 
 
-def _first_word_of(word: str, organisation: Entity) -> bool:
-    words = organisation.name.split()
-    return words[0] == word and not any(strip_possessive(w) in INSTITUTION_WORDS for w in words)
+def _short_form(words: list[str], organisation: Entity) -> bool:
+    """ "City FC" (its last words), "Mercy Valley" (its first words), "Northgate" (a company's first word)."""
+    full = organisation.name.split()
+    if len(words) > 1:
+        return full[-len(words) :] == words or full[: len(words)] == words
+    return full[0] == words[0] and not any(strip_possessive(w) in INSTITUTION_WORDS for w in full)
 
 
 def settle_places(reader: Reader) -> list[str]:
