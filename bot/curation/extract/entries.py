@@ -155,33 +155,34 @@ class EntryWriter:
 
     def _question(self, index: int, outside: str, about: Sequence[Entity]) -> tuple[str, str]:
         """The first unused phrasing, most specific first, and the words its id is made from."""
+        forms = [
+            *self._who_forms(index, about),
+            *_figure_forms(outside, about),
+            *_date_forms(outside),
+            *self._subject_forms(index, outside, about),
+        ]
+        figure = re.search(r"\b\d[\d,.]*%?(?:\s+[a-z][\w-]*)?", outside)
+        if figure:
+            forms.append((f"What does the story say about {figure.group()}?", figure.group()))
+        for question, focus in forms:
+            if clean(question) not in self.phrasings:
+                return question, focus
+        return self._distinct_question(outside, about)
+
+    def _who_forms(self, index: int, about: Sequence[Entity]) -> list[tuple[str, str]]:
+        """ "Who is X?" for each person the sentence describes."""
+        start, end = self.r.sentences[index]
+        return [
+            (f"Who is {_label(person)}?", f"who is {_label(person)}")
+            for person in about
+            if person.kind is Kind.PERSON
+            and any(start <= at < end for at in person.described_at)
+            and (person.role or person.description)
+        ]
+
+    def _subject_forms(self, index: int, outside: str, about: Sequence[Entity]) -> list[tuple[str, str]]:
+        """ "What does the story say about X?": the sentence's named subject, its subject phrase, the rest."""
         forms: list[tuple[str, str]] = []
-        for person in about:
-            start, end = self.r.sentences[index]
-            described = any(start <= at < end for at in person.described_at)
-            if person.kind is Kind.PERSON and described and (person.role or person.description):
-                forms.append((f"Who is {_label(person)}?", f"who is {_label(person)}"))
-        count = _count_phrase(outside)
-        if count:
-            forms.append((f"How many {count}?", f"how many {count}"))
-        money = MONEY.search(outside)
-        if money:
-            amount = money.group().strip()
-            forms.append((f"What is the {amount} about?", f"{about[0].name if about else ''} {amount}"))
-        compound = FIGURE_COMPOUND.search(outside)
-        if compound:
-            forms.append((f"What is the {compound.group(1)}?", compound.group(1)))
-        date = DAY_DATE.search(outside) or YEAR.search(outside) or RELATIVE_DATE.search(outside)
-        if date:
-            before = outside[: date.start()].split()
-            prep = before[-1].lower() if before and before[-1].lower() in {"since", "in", "until", "by"} else ""
-            when = date.group()
-            prep = prep or ("on" if DAY_DATE.fullmatch(when) else "" if RELATIVE_DATE.fullmatch(when) else "in")
-            forms.append((squash(f"What happened {prep} {when}?"), f"{prep} {when}"))
-        weekday = WEEKDAY.search(outside)
-        if weekday:
-            when = weekday.group() if weekday.group().startswith("on") else f"on {weekday.group()}"
-            forms.append((f"What happened {when}?", when))
         start = self.r.sentences[index][0]
         # The sentence's subject, when it is someone the story names: "Amazon has won ...".
         lead = next(
@@ -193,15 +194,11 @@ class EntryWriter:
         subject = _subject_phrase(outside)
         if subject and not any(subject.casefold() in {n.casefold() for n in e.names} for e in about):
             forms.append((f"What does the story say about {subject}?", subject))
-        for entity in about:
-            forms.append((f"What does the story say about {_label(entity)}?", entity.name))
-        figure = re.search(r"\b\d[\d,.]*%?(?:\s+[a-z][\w-]*)?", outside)
-        if figure:
-            forms.append((f"What does the story say about {figure.group()}?", figure.group()))
-        for question, focus in forms:
-            if clean(question) not in self.phrasings:
-                return question, focus
-        # Every plain form is taken: tell this one apart by the sentence's own words.
+        forms += [(f"What does the story say about {_label(e)}?", e.name) for e in about]
+        return forms
+
+    def _distinct_question(self, outside: str, about: Sequence[Entity]) -> tuple[str, str]:
+        """Every plain form is taken: tell this one apart by the sentence's own words."""
         topic = about[0].name if about else "this"
         named = {w.casefold() for e in about for n in e.names for w in n.split()}
         words = [w for w in content_words(outside) if w.casefold() not in named][:3]
@@ -210,3 +207,36 @@ class EntryWriter:
         while clean(question) in self.phrasings:
             question, n = f"What does the story say about {topic} and {' '.join(words)} ({n})?", n + 1
         return question, f"{topic} {' '.join(words)}"
+
+
+def _figure_forms(outside: str, about: Sequence[Entity]) -> list[tuple[str, str]]:
+    """ "How many police departments?", "What is the $2.5 million about?", "What is the 25-year lease?"."""
+    forms: list[tuple[str, str]] = []
+    count = _count_phrase(outside)
+    if count:
+        forms.append((f"How many {count}?", f"how many {count}"))
+    money = MONEY.search(outside)
+    if money:
+        amount = money.group().strip()
+        forms.append((f"What is the {amount} about?", f"{about[0].name if about else ''} {amount}"))
+    compound = FIGURE_COMPOUND.search(outside)
+    if compound:
+        forms.append((f"What is the {compound.group(1)}?", compound.group(1)))
+    return forms
+
+
+def _date_forms(outside: str) -> list[tuple[str, str]]:
+    """ "What happened in 2019?", "What happened on Tuesday?"."""
+    forms: list[tuple[str, str]] = []
+    date = DAY_DATE.search(outside) or YEAR.search(outside) or RELATIVE_DATE.search(outside)
+    if date:
+        before = outside[: date.start()].split()
+        prep = before[-1].lower() if before and before[-1].lower() in {"since", "in", "until", "by"} else ""
+        when = date.group()
+        prep = prep or ("on" if DAY_DATE.fullmatch(when) else "" if RELATIVE_DATE.fullmatch(when) else "in")
+        forms.append((squash(f"What happened {prep} {when}?"), f"{prep} {when}"))
+    weekday = WEEKDAY.search(outside)
+    if weekday:
+        when = weekday.group() if weekday.group().startswith("on") else f"on {weekday.group()}"
+        forms.append((f"What happened {when}?", when))
+    return forms
