@@ -731,6 +731,15 @@ def test_a_role_is_a_noun_for_a_person_not_a_place_or_a_thing() -> None:
     assert not any(p.role == "former rail yard" for p in draft.people)
 
 
+def test_a_possessive_place_in_an_appositive_does_not_make_a_place() -> None:
+    draft = draft_of(
+        "The council voted to lend $40 million for an arena for Brookfield Rovers, the city’s minor-league "
+        "hockey team. Brookfield Rovers will sign a 25-year lease, the club said."
+    )
+    assert "Brookfield Rovers" not in draft.places
+    assert person(draft, "Brookfield Rovers").kind is Kind.ORGANISATION
+
+
 def test_a_name_repeated_in_full_and_never_by_surname_is_an_organisation() -> None:
     draft = draft_of(
         "The city hired Keystone Harper to run the buses. Keystone Harper won the contract in 2024. "

@@ -57,12 +57,12 @@ _PLACE_FOLLOWS = re.compile(
     r"(?:['’]s\s+(?:mayor|governor|residents|downtown|streets|neighbou?rhoods|suburbs|city|town|county)\b"
     r"|\s+(?:residents|voters|homeowners|site|property|parcel|neighbou?rhood|waterfront)\b|-based\b"
     r"|\s+(?:city|town|county)\s+[a-z]"  # "Ashford city officials"
-    r"|\s*,\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:town|city|village|suburb|county|neighbou?rhood|borough|region)\b)",
+    r"|\s*,\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:town|city|village|suburb|county|neighbou?rhood|borough|region)\b(?!['’]))",
     re.IGNORECASE,
 )
 _PLACE_NOUN = "|".join(sorted(PLACE_NOUNS, key=len, reverse=True))
 _PLACE_APPOSITIVE = re.compile(
-    rf"^\s*,\s+(?:a|an|the)\s+(?:(?!{_LINKS}\b)[\w'’-]+\s+){{0,3}}?(?:{_PLACE_NOUN})\b", re.IGNORECASE
+    rf"^\s*,\s+(?:a|an|the)\s+(?:(?!{_LINKS}\b)[\w'’-]+\s+){{0,3}}?(?:{_PLACE_NOUN})\b(?!['’])", re.IGNORECASE
 )
 # "the Rovers" is an organisation's short form; a person's surname comes without "the".
 _THE = re.compile(r"\bthe\s+$", re.IGNORECASE)
