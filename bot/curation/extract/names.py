@@ -108,48 +108,56 @@ class Name:
 
 
 def read_name(toks: Sequence[Tok], first: int, last: int, text: str) -> Name | None:
-    words = toks[first : last + 1]
+    """The name written in tokens `first`..`last`: its owner ("Mijente's"), its title ("Mayor"), itself."""
+    words = _trimmed(toks[first : last + 1])
+    if not words:
+        return None
+    owner, words = _owner(words, text)
+    role, honorific, words = _title(words)
+    if not words or words[0].text in NOT_NAMES:
+        return None
+    name = strip_possessive(squash(text[words[0].start : words[-1].end]))
+    if not re.search(r"[A-Za-z]{2}", name) or name in NOT_NAMES:
+        return None
+    return Name(name, role, owner, words[0].start, honorific)
+
+
+def _trimmed(words: Sequence[Tok]) -> Sequence[Tok]:
+    """Without the sentence words, connectors and full stops around the name (titles stay)."""
     while words and (words[0].text in NOT_NAMES or words[0].text in CONNECTORS or words[0].text == "."):
         if words[0].text in TITLES:
             break
         words = words[1:]
     while words and (words[-1].text in CONNECTORS or words[-1].text == "."):
         words = words[:-1]
-    if not words:
-        return None
-    owner: str | None = None
+    return words
+
+
+def _owner(words: Sequence[Tok], text: str) -> tuple[str | None, Sequence[Tok]]:
+    """ "Mijente's Gonzalez" is Gonzalez of Mijente; "St. Mary's Hospital" is one name."""
     for index, tok in enumerate(words[:-1]):
-        # "Mijente's Gonzalez" is Gonzalez of Mijente; "St. Mary's Hospital" is one name.
         if re.search(r"['’]s$", tok.text) and any(t.text not in ORG_WORDS for t in words[index + 1 :]):
-            owner = strip_possessive(squash(text[words[0].start : tok.end]))
-            words = words[index + 1 :]
-            break
-    role_words: list[str] = []
-    honorific: str | None = None
-    # "Senate Majority Leader Chuck Schumer", "Secretary of State Antony Blinken", "Dr. Alan Park":
-    # everything up to the last title is what they are; the rest is who.
+            return strip_possessive(squash(text[words[0].start : tok.end])), words[index + 1 :]
+    return None, words
+
+
+def _title(words: Sequence[Tok]) -> tuple[str | None, str | None, Sequence[Tok]]:
+    """ "Senate Majority Leader Chuck Schumer", "Secretary of State Antony Blinken", "Dr. Alan Park":
+    everything up to the last title is what they are (role, honorific); the rest is who."""
     titles = [i for i, w in enumerate(words[:-1]) if w.text in TITLES]
-    if titles:
-        t = titles[-1]
-        rest = words[t + 1 :]
-        through = t
-        if len(rest) >= 4 and rest[0].text == "of" and name_token(rest[1].text):
-            rest, through = rest[2:], t + 2
-        rest = rest[1:] if rest and rest[0].text == "." else rest
-        ambiguous = words[t].text in TITLE_OR_NAME and len(rest) < 2  # "General Motors"
-        if rest and not ambiguous and not any(w.text in ORG_WORDS for w in rest):
-            for w in words[: through + 1]:
-                if w.text in HONORIFICS:
-                    honorific = w.text
-                elif w.text != ".":
-                    role_words.append(w.text)
-            words = rest
-    if not words or words[0].text in NOT_NAMES:
-        return None
-    name = strip_possessive(squash(text[words[0].start : words[-1].end]))
-    if not re.search(r"[A-Za-z]{2}", name) or name in NOT_NAMES:
-        return None
-    return Name(name, " ".join(role_words) or None, owner, words[0].start, honorific)
+    if not titles:
+        return None, None, words
+    t = titles[-1]
+    rest, through = words[t + 1 :], t
+    if len(rest) >= 4 and rest[0].text == "of" and name_token(rest[1].text):
+        rest, through = rest[2:], t + 2
+    rest = rest[1:] if rest and rest[0].text == "." else rest
+    ambiguous = words[t].text in TITLE_OR_NAME and len(rest) < 2  # "General Motors"
+    if not rest or ambiguous or any(w.text in ORG_WORDS for w in rest):
+        return None, None, words
+    honorific = next((w.text for w in reversed(words[: through + 1]) if w.text in HONORIFICS), None)
+    role = " ".join(w.text for w in words[: through + 1] if w.text not in HONORIFICS and w.text != ".")
+    return role or None, honorific, rest
 
 
 def org_like(name: str) -> bool:
