@@ -13,9 +13,13 @@ side table of `# check:` hints:
   what the text does say, because a wrong speaker is worse than none;
 - candidate entries for the obvious questions: figures, dates, money, who each person is.
 
-The parts: `sentences` (quotation marks and sentence bounds), `names` (reading a name off the
-tokens), `entities` (the people and organisations), `attributions` ("X said"), `quotes` (who said
-each quotation), `entries` (candidate entries), `render` (the YAML files), `quality` (scoring).
+The parts, in the order a draft is made: `vocabulary` (the general English words it knows),
+`sentences` (quotation marks and sentence bounds), `names` (reading a name off the tokens),
+`entities` (the registry of people and organisations), `attributions` ("X said"), `appositions`
+(roles and affiliations beside a name), `kinds` (one entity per name; person, organisation or place),
+`quotes` (who said each quotation; quoted terms), `entries` (candidate entries), `titles`, `draft`
+(the result), `render` (the YAML files), `quality` and `truth` (scoring against curated or
+hand-made truth).
 """
 
 from __future__ import annotations

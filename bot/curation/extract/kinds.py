@@ -153,31 +153,34 @@ def settle_places(reader: Reader) -> list[str]:
         dateline = entity.name.casefold() in datelines and entity.first < DATELINE_WITHIN
         if not dateline and (entity.unnamed or entity.speaker or _marked_person(entity)):
             continue
-        words = entity.name.split()
-        if dateline or entity.name in reader.hometowns:
-            place = True
-        elif len(words) > 2 and words[0] in PLACE_WORDS and words[1] == "of":
-            place = True  # "City of Ashford", "County of Kent"
-        elif len(words) > 1 and _described_as_place(reader, entity.name):
-            place = True
-        elif len(words) > 1:
-            # "Alan Park" is a person: a place's name also stands where places go ("on Elm Street").
-            last = strip_possessive(words[-1])
-            place = not org_like(entity.name) and (
-                (
-                    last in PLACE_WORDS
-                    and not _surname_alone(reader, entity)
-                    and (last not in SURNAME_PLACE_WORDS or _placed(reader, entity.name))
-                )
-                or words[0] in PLACE_PREFIXES  # "East Ashford", "Port Ellis", "Fort Collins"
-                or _place_evidence(reader, entity.name)  # "in New Haven", "Glen Ridge residents"
-            )
-        else:
-            place = not is_acronym(entity.name) and _place_evidence(reader, entity.name)
-        if place:
+        if dateline or entity.name in reader.hometowns or _is_place(reader, entity):
             reader.forget(entity)
             places.append(entity.name.title() if entity.name.isupper() else entity.name)
     return places
+
+
+def _is_place(reader: Reader, entity: Entity) -> bool:
+    words = entity.name.split()
+    if len(words) == 1:
+        return not is_acronym(entity.name) and _place_evidence(reader, entity.name)
+    if len(words) > 2 and words[0] in PLACE_WORDS and words[1] == "of":
+        return True  # "City of Ashford", "County of Kent"
+    if _described_as_place(reader, entity.name):
+        return True
+    if org_like(entity.name):
+        return False
+    # "Alan Park" is a person: a place's name also stands where places go ("on Elm Street").
+    last = strip_possessive(words[-1])
+    named_as_place = (
+        last in PLACE_WORDS
+        and not _surname_alone(reader, entity)
+        and (last not in SURNAME_PLACE_WORDS or _placed(reader, entity.name))
+    )
+    return (
+        named_as_place
+        or words[0] in PLACE_PREFIXES  # "East Ashford", "Port Ellis", "Fort Collins"
+        or _place_evidence(reader, entity.name)  # "in New Haven", "Glen Ridge residents"
+    )
 
 
 def settle_organisations(reader: Reader) -> None:
