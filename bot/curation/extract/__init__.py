@@ -7,10 +7,13 @@ side table of `# check:` hints:
 
 - the people and organisations the article names, with roles and affiliations where the text states
   them ("X, a professor at Y", "Council member X", "Mijente's Gonzalez", "an IBM spokesperson");
+- places, listed apart (the model has no kind for them), and one entity per real-world name;
 - every direct quotation, verbatim, with its speaker only when the text says who spoke; a bare
-  "he said" is resolved only when exactly one person is named just before and the text never calls
-  that person by the other pronoun. Otherwise the speaker stays null and the `attribution_note` says
-  what the text does say, because a wrong speaker is worse than none;
+  "he said" is resolved only when one person is named in its sentence or the nearest sentence before
+  that names anyone, or when only one of those named is known to be "he". A quotation standing alone
+  after a quoted speaker goes on from them (`"...," she said. "..."`). Otherwise the speaker stays
+  null and the `attribution_note` says what the text does say, because a wrong speaker is worse than
+  none. Quoted terms (`the "phone-free" policy`) are listed apart, not drafted as quotations;
 - candidate entries for the obvious questions: figures, dates, money, who each person is.
 
 The parts, in the order a draft is made: `vocabulary` (the general English words it knows),
