@@ -291,6 +291,13 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     from bot.curation.extract import extract, source_id_for, write_draft
     from bot.knowledge.loader import validate_knowledge
 
+    if args.kb is not None:  # every command takes --kb; a draft has no knowledge directory to read
+        print(
+            "storybot: extract reads no knowledge directory; it writes a new one to --out "
+            f"(then check it with `storybot validate --kb {display_path(args.out)}`).",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     try:
         raw = args.article.read_bytes()
         text = raw.decode("utf-8")
@@ -316,7 +323,8 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     attributed = sum(1 for q in draft.quotes if q.speaker)
     print(
         f"{display_path(args.out)}: DRAFT — {len(draft.people)} people and organisations, {len(draft.quotes)} quotes "
-        f"({attributed} with a speaker), {len(draft.entries)} candidate entries. Check every item "
+        f"({attributed} with a speaker), {len(draft.entries)} candidate entries; {len(draft.places)} places and "
+        f"{len(draft.terms)} quoted terms listed in comments. Check every item "
         f"(`# check:` lines first), then run `storybot validate --kb {display_path(args.out)}`."
     )
     return EXIT_INVALID_KB if problems else EXIT_OK
@@ -448,6 +456,7 @@ def build_parser() -> argparse.ArgumentParser:
             f"--{field}", help=f"the article's {field} (default: {'first line' if field == 'title' else 'null'})"
         )
     extract_.add_argument("--force", action="store_true", help="replace draft files already in --out")
+    extract_.epilog = "--kb is refused here: extract writes a new knowledge directory to --out."
     extract_.set_defaults(func=cmd_extract)
 
     init = add("init", "start your own knowledge folder: a copy of the bundled story to curate", kb=False)

@@ -6,6 +6,8 @@ where the text names one, the draft loads and validates, and nothing already on 
 
 from __future__ import annotations
 
+import os
+import stat
 import string
 import subprocess
 import sys
@@ -21,7 +23,6 @@ from bot.cli import main
 from bot.curation.extract import (
     DRAFT_HEADER,
     Draft,
-    DraftPerson,
     extract,
     quote_quality,
     quote_spans,
@@ -32,7 +33,7 @@ from bot.curation.extract import (
 )
 from bot.knowledge import bundled_knowledge_dir, load_knowledge
 from bot.knowledge.loader import validate_knowledge
-from bot.knowledge.model import Kind, KnowledgeBase
+from bot.knowledge.model import Kind, KnowledgeBase, Speaker
 from bot.knowledge.verbatim import SourceText
 
 SHIPPED = bundled_knowledge_dir() / "sources" / "tech-police-surveillance-2020.txt"
@@ -124,7 +125,7 @@ def note_of(draft: Draft, words: str) -> str:
     return quote.attribution_note
 
 
-def person(draft: Draft, name: str) -> DraftPerson:
+def person(draft: Draft, name: str) -> Speaker:
     found = next((p for p in draft.people if name in p.names), None)
     assert found is not None, f"{name} not among {[p.name for p in draft.people]}"
     return found
@@ -158,8 +159,8 @@ def test_every_quotation_of_the_shipped_article_is_found_with_the_right_speaker(
         "no place for hate and racism in our society.": "Satya Nadella",
         "Canceling these partnerships should be on the list of things that they are doing.": None,
         "I think it's absurd, really": "Chris Gilliard",
-        "digital redlining": None,
-        "find another vendor": None,
+        # "He predicted": the sentence before names no one, the one before that only Chris Gilliard.
+        "find another vendor": "Chris Gilliard",
     }
 
 
@@ -173,10 +174,21 @@ def test_he_said_is_not_given_to_a_woman_the_story_calls_she(shipped: Draft) -> 
     assert '"he said"' in note and "Gonzalez" in note and '"she"' in note
 
 
-def test_he_predicted_with_nobody_named_nearby_stays_unattributed_and_says_so(shipped: Draft) -> None:
-    note = note_of(shipped, "find another vendor")
-    assert '"He predicted"' in note and "names no one" in note
-    assert "Chris Gilliard" in note  # pointed out to the curator, not asserted as the speaker
+def test_a_pronoun_reaches_back_over_a_sentence_that_names_no_one_and_says_so(shipped: Draft) -> None:
+    quote = next(q for q in shipped.quotes if q.text == "find another vendor")
+    assert quote.attribution_note is not None
+    assert '"He predicted"' in quote.attribution_note and "2 sentences before" in quote.attribution_note
+    assert shipped.check(quote) == 'speaker resolved from "He predicted"'
+
+
+def test_a_pronoun_is_left_unresolved_when_nobody_is_named_for_several_sentences() -> None:
+    text = (
+        "The first talk was by Chris Gilliard. The hall was full. Chairs ran out. The doors closed. "
+        '"Nobody expected this," he said.'
+    )
+    draft = draft_of(text)
+    note = note_of(draft, "Nobody expected this")
+    assert "names no one" in note and "Chris Gilliard" in note  # pointed out, not asserted
 
 
 def test_a_quotation_without_attribution_is_not_given_to_the_person_named_before_it(shipped: Draft) -> None:
@@ -184,8 +196,38 @@ def test_a_quotation_without_attribution_is_not_given_to_the_person_named_before
     assert "no attribution" in note and "Chris Gilliard" in note
 
 
-def test_a_scare_quoted_term_is_a_quoted_term_not_a_quotation_of_someone(shipped: Draft) -> None:
-    assert "term in quotation marks" in note_of(shipped, "digital redlining")
+def test_a_scare_quoted_term_is_a_quoted_term_not_a_quotation_of_someone(shipped: Draft, tmp_path: Path) -> None:
+    assert "digital redlining" in shipped.terms
+    assert not any(q.text.startswith("digital redlining") for q in shipped.quotes)
+    write_draft(shipped, tmp_path)
+    assert '#   "digital redlining"' in (tmp_path / "quotes.yaml").read_text("utf-8"), "listed for the curator"
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ('The board approved the "phone-free" policy on Monday, said Ann Lee.', "phone-free"),
+        ("Critics called the stadium deal a “giveaway” for the owners.", "giveaway"),
+        ('Officials said the vote was "historic".', "historic"),
+        ('The so-called "emergency exception" lets teachers allow phones.', "emergency exception"),
+    ],
+)
+def test_quoted_single_words_and_short_terms_are_not_quotations(text: str, term: str) -> None:
+    draft = draft_of(text)
+    assert draft.quotes == ()
+    assert draft.terms == (term,)
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        ('"Absolutely," said Ann Lee.', "Absolutely"),
+        ('A voice at the back shouted "Shame on you!" as the vote was read.', "Shame on you!"),
+        ('Ann Lee said the plan would "cost us dearly."', "cost us dearly"),
+    ],
+)
+def test_short_quotations_that_someone_says_are_kept(text: str, quote: str) -> None:
+    assert [q.text for q in draft_of(text).quotes] == [quote]
 
 
 def test_people_get_the_roles_and_affiliations_the_article_states(shipped: Draft) -> None:
@@ -211,14 +253,14 @@ def test_people_get_the_roles_and_affiliations_the_article_states(shipped: Draft
 
 
 def test_entries_are_drafted_from_sentences_with_figures_and_named_subjects(shipped: Draft) -> None:
-    by_excerpt = {e.excerpt: e for e in shipped.entries}
+    by_excerpt = {e.evidence[0].excerpt: e for e in shipped.entries}
     ring = next(e for excerpt, e in by_excerpt.items() if "more than 400 police departments" in excerpt)
-    assert ring.question == "How many police departments?"
+    assert ring.questions == ("How many police departments?",)
     assert "400" in ring.keywords
     deals = next(e for excerpt, e in by_excerpt.items() if "39 taxpayer-funded deals" in excerpt)
     assert deals.about == (person(shipped, "GMB union").id,)
     greer = next(e for excerpt, e in by_excerpt.items() if "said Evan Greer" in excerpt)
-    assert greer.question == "Who is Evan Greer?"
+    assert greer.questions == ("Who is Evan Greer?",)
     assert greer.quotes == (next(q.id for q in shipped.quotes if q.text.startswith("I think broadly")),)
     assert not greer.answer.startswith('""'), "a stray doubled quote is no part of an answer"
 
@@ -226,12 +268,12 @@ def test_entries_are_drafted_from_sentences_with_figures_and_named_subjects(ship
 def test_the_draft_comes_close_to_the_curated_quotes(shipped: Draft, curated: KnowledgeBase) -> None:
     quality = quote_quality(shipped, curated)
     # Floors at the level measured when this was written (benchmarks/extract_quality.py): the two
-    # curated statements printed without quotation marks are out of reach, and "He predicted" is
-    # left for the curator to attribute.
+    # curated statements printed without quotation marks are out of reach, and the curated
+    # "digital redlining" is drafted as a quoted term, not a quotation.
     assert quality.text_precision == 1.0
-    assert quality.text_recall >= 11 / 13
+    assert quality.text_recall >= 10 / 13
     assert quality.attribution_precision == 1.0, "never a wrong speaker"
-    assert quality.attribution_recall >= 10 / 11
+    assert quality.attribution_recall == 1.0
 
 
 # --- Articles of other kinds -----------------------------------------------------------------
@@ -245,10 +287,10 @@ def test_curly_quotes_told_reuters_colons_and_according_to() -> None:
             "Dana Whitfield"
         ),
         "The money should go to the schools first.": "Tom Reyes",
-        "a vanity wall": None,
         "Nobody asked the people who actually live by the river.": None,
     }
     assert note_of(draft, "Nobody asked") == "The story gives these words no attribution."
+    assert draft.terms == ("a vanity wall",)
     assert person(draft, "Reuters").kind is Kind.ORGANISATION
     assert person(draft, "Riverton Water Authority").kind is Kind.ORGANISATION
     assert person(draft, "Dana Whitfield").role == "Mayor"
@@ -256,29 +298,30 @@ def test_curly_quotes_told_reuters_colons_and_according_to() -> None:
     assert (reyes.role, reyes.description) == ("Councilman", "Voted against the plan")
     assert not any("Mill River" in p.names for p in draft.people), "a river is no person"
     money = next(e for e in draft.entries if "$2.5 million" in e.keywords)
-    assert money.question == "What is the $2.5 million about?"
+    assert money.questions == ("What is the $2.5 million about?",)
 
 
 def test_pronouns_are_resolved_only_when_the_text_leaves_no_doubt() -> None:
     draft = draft_of(STRIKE)
     assert speakers(draft) == {
         "We are exhausted and we are not going back until staffing improves": "Maria Lopez",
-        # The sentence before names nobody ("She has worked ..."): not resolved two sentences back.
-        "Every shift we are short by three or four people": None,
+        # The sentence before names nobody ("She has worked ..."): the one before names only Lopez.
+        "Every shift we are short by three or four people": "Maria Lopez",
         "We remain committed to a fair agreement": None,
         "That is an insult": "Jenkins",
         # Alan Park is the only person in the sentence before.
         "Delays in care cost lives": "Alan Park",
-        # Park and Lopez are both named just before; "he" alone does not settle it.
-        "We will win this": None,
+        # Park and Lopez are both named just before, but only Mr. Park is "he".
+        "We will win this": "Alan Park",
     }
     assert '"the spokesman"' in note_of(draft, "We remain committed")
-    assert "Alan Park and Maria Lopez are both named just before" in note_of(draft, "We will win this")
+    both = draft_of('On Sunday, Alan Park met Tom Reyes. "We will win this," he said.')
+    assert "Alan Park and Tom Reyes are both named just before" in note_of(both, "We will win this")
     park = person(draft, "Alan Park")
     assert park.role == "professor of medicine"
     assert person(draft, "St. Mary's Hospital").kind is Kind.ORGANISATION
     # "Jenkins" alone could be either; the curator is asked to check.
-    assert person(draft, "Jenkins").check
+    assert draft.check(person(draft, "Jenkins"))
 
 
 def test_wrapped_lines_and_a_quotation_split_around_its_speaker() -> None:
@@ -289,7 +332,9 @@ def test_wrapped_lines_and_a_quotation_split_around_its_speaker() -> None:
         "It's a sad day for the town": None,
     }
     assert '"one reader"' in note_of(draft, "It's a sad day")
-    assert person(draft, "Priya Natarajan").role == "library's director"
+    natarajan = person(draft, "Priya Natarajan")
+    assert natarajan.role == "director"  # "the library's director": the one library the story names
+    assert natarajan.affiliation == person(draft, "Oakdale Public Library").id
 
 
 def test_titles_and_roles_before_names_are_roles_not_names() -> None:
@@ -300,7 +345,6 @@ def test_titles_and_roles_before_names_are_roles_not_names() -> None:
         "We will revisit this next year.": "Mitch McConnell",
         "The president looks forward to signing it": "Karine Jean-Pierre",
         "It keeps our commitments abroad.": "Antony Blinken",
-        "historic": None,
         "It was chaos": None,
     }
     roles = {name: person(draft, name).role for name in ("Chuck Schumer", "Mitch McConnell", "Antony Blinken")}
@@ -312,7 +356,7 @@ def test_titles_and_roles_before_names_are_roles_not_names() -> None:
     assert person(draft, "Karine Jean-Pierre").role == "spokeswoman"
     assert person(draft, "Joe Biden").role == "President"
     assert person(draft, "White House").kind is Kind.ORGANISATION
-    assert '"Officials"' in note_of(draft, "historic")
+    assert draft.terms == ("historic",)
     assert '"one aide"' in note_of(draft, "It was chaos")
 
 
@@ -530,3 +574,176 @@ def test_extract_never_imports_discord() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_draft_files_are_readable_by_others_as_any_saved_file(tmp_path: Path) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(LIBRARY, encoding="utf-8")
+    out = tmp_path / "draft"
+    old = os.umask(0o022)
+    try:
+        assert main(["extract", str(article), "--out", str(out)]) == 0
+    finally:
+        os.umask(old)
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert written and {stat.S_IMODE(p.stat().st_mode) for p in written} == {0o644}
+
+
+def test_extract_refuses_kb_rather_than_ignoring_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(LIBRARY, encoding="utf-8")
+    code = main(["extract", str(article), "--out", str(tmp_path / "draft"), "--kb", str(bundled_knowledge_dir())])
+    assert code == 2
+    assert "reads no knowledge directory" in capsys.readouterr().err
+    assert not (tmp_path / "draft").exists()
+
+
+# --- Better drafts: speakers, roles, kinds, one entity per name, titles, entries ---------------
+
+SCHOOLS = """Board backs later start for Harlow schools
+
+Harlow schools will start classes an hour later from September, the Harlow Unified School District \
+(HUSD) said on Tuesday. The vote was 5-2.
+
+"Teenagers need the sleep," said Dana Whitfield, a data scientist at Lakeshore University who studies \
+adolescent health. "The research is very clear on that."
+
+Council member Ana Ruiz said the change would strain bus routes across Harlow. "We will need more \
+drivers," she said.
+
+The district's transport contractor, Northgate Vision, a logistics company based in Milton, said its \
+buses were ready. Northgate Vision has run the routes since 2019.
+
+Parents on Elm Street and in Milton County were divided. The club's chairman, Tom Beck, said the \
+Harlow Rowing Club would move its morning practice. HUSD will review the schedule in 2027.
+"""
+
+
+@pytest.fixture(scope="module")
+def schools() -> Draft:
+    return draft_of(SCHOOLS)
+
+
+def test_a_quotation_split_by_its_attribution_keeps_its_speaker(schools: Draft) -> None:
+    assert speakers(schools)["The research is very clear on that."] == "Dana Whitfield"
+    quote = next(q for q in schools.quotes if q.text == "The research is very clear on that.")
+    assert schools.check(quote) == "speaker carried over from the quotation in the sentence before"
+
+
+def test_a_quotation_alone_in_a_new_paragraph_is_not_carried_over() -> None:
+    draft = draft_of('"We won," said Ann Lee.\n\n"Nobody told us anything."\n')
+    assert speakers(draft) == {"We won": "Ann Lee", "Nobody told us anything.": None}
+
+
+def test_appositions_before_and_after_a_name_give_roles_and_affiliations(schools: Draft) -> None:
+    ids = {p.id: p.name for p in schools.people}
+    whitfield = person(schools, "Dana Whitfield")
+    assert (whitfield.role, ids.get(whitfield.affiliation or "")) == ("data scientist", "Lakeshore University")
+    ruiz = person(schools, "Ana Ruiz")
+    assert ruiz.role == "Council member"
+    beck = person(schools, "Tom Beck")
+    assert (beck.role, ids.get(beck.affiliation or "")) == ("chairman", "Harlow Rowing Club")
+
+
+def test_organisations_that_look_like_names_are_organisations(schools: Draft) -> None:
+    vision = person(schools, "Northgate Vision")
+    assert vision.kind is Kind.ORGANISATION
+    assert "Vision" not in vision.aliases, "no surname for a company"
+    assert schools.check(vision), "the curator is told why"
+
+
+def test_places_are_listed_not_drafted_as_organisations(schools: Draft, tmp_path: Path) -> None:
+    assert {"Harlow", "Elm Street", "Milton County"} <= set(schools.places)
+    drafted = {n for p in schools.people for n in p.names}
+    assert not drafted & set(schools.places)
+    write_draft(schools, tmp_path)
+    people = (tmp_path / "people.yaml").read_text("utf-8")
+    assert "# Places the article names" in people and "Milton County" in people
+
+
+def test_one_entity_per_name_abbreviations_merged(schools: Draft) -> None:
+    district = person(schools, "Harlow Unified School District")
+    assert district.kind is Kind.ORGANISATION and "HUSD" in district.aliases
+    assert sum(1 for p in schools.people if "HUSD" in p.names) == 1
+    draft = draft_of(
+        "The Federal Bureau of Investigation opened a case. Agents from the FBI visited twice. "
+        "The FBI declined to comment."
+    )
+    fbi = person(draft, "FBI")
+    assert fbi.name == "Federal Bureau of Investigation"
+    assert sum(1 for p in draft.people if p.kind is Kind.ORGANISATION) == 1
+
+
+def test_the_title_is_the_headline_or_a_placeholder_to_check(schools: Draft, shipped: Draft) -> None:
+    assert schools.source.title == "Board backs later start for Harlow schools"
+    assert schools.checks.get("source") is None
+    # The shipped article starts with its text: no cut-off first sentence, a placeholder to fill in.
+    assert not shipped.source.title.startswith("Amazon and Microsoft")
+    assert shipped.checks.get("source")
+
+
+def test_the_title_placeholder_is_marked_in_sources_yaml(tmp_path: Path) -> None:
+    draft = draft_of("The council voted on Tuesday. It spent $2 million on roads.\nMore follows.")
+    write_draft(draft, tmp_path)
+    sources = (tmp_path / "sources.yaml").read_text("utf-8")
+    assert "# check: no headline-like first line" in sources
+    assert validate_knowledge(tmp_path)[1] == []
+
+
+def test_every_described_person_gets_a_who_is_entry(schools: Draft) -> None:
+    questions = {q for e in schools.entries for q in e.questions}
+    for name in ("Dana Whitfield", "Ana Ruiz", "Tom Beck"):
+        assert f"Who is {name}?" in questions, name
+    beck = next(e for e in schools.entries if e.questions == ("Who is Tom Beck?",))
+    assert "chairman" in beck.answer and "Tom Beck" in beck.evidence[0].excerpt
+    assert any(q.startswith("How many") or "2027" in q or "2019" in q for q in questions), "figures and dates"
+
+
+def test_the_improved_draft_still_validates(schools: Draft, tmp_path: Path) -> None:
+    write_draft(schools, tmp_path)
+    assert validate_knowledge(tmp_path)[1] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        (
+            "Work starts at Fenwick Park, the city's oldest stadium, in May. Fenwick Park opened in 1921.",
+            "Fenwick Park",
+        ),
+        ("The route runs along Harbor Point and past the docks. Harbor Point floods often.", "Harbor Point"),
+        ("Voters in East Ashford rejected the plan. East Ashford has 4,000 homes.", "East Ashford"),
+        ('"It is too late," said Maria Diaz of Ashford. Ashford has one school.', "Ashford"),
+    ],
+)
+def test_places_are_told_by_what_stands_around_them(text: str, place: str) -> None:
+    draft = draft_of(text)
+    assert place in draft.places
+    assert not any(place in p.names for p in draft.people)
+
+
+def test_a_role_is_a_noun_for_a_person_not_a_place_or_a_thing() -> None:
+    draft = draft_of(
+        "Crews cleared Marlow Yard, the former rail yard, on Monday. Marlow Yard will hold 600 cars. "
+        "Dana Whitfield, a data scientist, counted them."
+    )
+    assert person(draft, "Dana Whitfield").role == "data scientist"
+    assert not any(p.role == "former rail yard" for p in draft.people)
+
+
+def test_a_possessive_place_in_an_appositive_does_not_make_a_place() -> None:
+    draft = draft_of(
+        "The council voted to lend $40 million for an arena for Brookfield Rovers, the city’s minor-league "
+        "hockey team. Brookfield Rovers will sign a 25-year lease, the club said."
+    )
+    assert "Brookfield Rovers" not in draft.places
+    assert person(draft, "Brookfield Rovers").kind is Kind.ORGANISATION
+
+
+def test_a_name_repeated_in_full_and_never_by_surname_is_an_organisation() -> None:
+    draft = draft_of(
+        "The city hired Keystone Harper to run the buses. Keystone Harper won the contract in 2024. "
+        'Drivers said Keystone Harper pays well. "We are hiring," said Ann Lee, a driver.'
+    )
+    assert person(draft, "Keystone Harper").kind is Kind.ORGANISATION
+    assert person(draft, "Ann Lee").kind is Kind.PERSON
