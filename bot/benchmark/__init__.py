@@ -20,7 +20,7 @@ from typing import Any
 
 from bot.benchmark.anchors import ANCHORS
 from bot.benchmark.data import generate
-from bot.benchmark.measure import child, read_questions
+from bot.benchmark.measure import ask_process, child, read_questions
 from bot.benchmark.table import best_cut_off, format_table, score, top1_with_declines
 
 __all__ = ["bench", "format_table", "machine"]
@@ -62,6 +62,7 @@ def bench_size(size: int, root: Path, scratch: Path) -> dict[str, Any]:
     bare = child("bare", str(directory))
     cold = child("load", str(directory), str(cache_dir))
     warm = child("load", str(directory), str(cache_dir))
+    ask = ask_process(directory, next(q.text for q in questions if q.entry_id))
     engine = child("answers", str(directory), str(questions_file), str(cache_dir))
     methods: dict[str, Any] = {
         ENGINE: {
@@ -107,6 +108,7 @@ def bench_size(size: int, root: Path, scratch: Path) -> dict[str, Any]:
             "cold_seconds": cold["seconds"],
             "cold_peak_rss_mb": cold["peak_rss_mb"],
             "warm_seconds": warm["seconds"],
+            "ask_process_seconds": ask["seconds"],
         },
         "during_reload": engine["during_reload"],
         "questions": [dataclasses.asdict(q) for q in questions],

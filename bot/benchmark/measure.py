@@ -62,6 +62,15 @@ def child(kind: str, *args: str) -> dict[str, Any]:
     return result
 
 
+def ask_process(directory: Path, question: str) -> dict[str, Any]:
+    """`storybot ask --kb DIR QUESTION` as a whole process, as a user runs it, start to exit."""
+    start = time.perf_counter()
+    subprocess.run(  # noqa: S603 - this same package, with a path the benchmark made
+        [sys.executable, "-m", "bot", "ask", "--kb", str(directory), question], check=True, capture_output=True
+    )
+    return {"seconds": time.perf_counter() - start}
+
+
 def bare_yaml(directory: Path) -> dict[str, Any]:
     """`yaml.load` of every file with the C loader and nothing else: what a load is compared to."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
