@@ -88,11 +88,8 @@ def bench_size(size: int, root: Path, scratch: Path) -> dict[str, Any]:
     )
     searched = child("search", str(prepared))
     first_stage = {
-        "engine's own index": {
-            **stage["engine"],
-            "open_seconds": warm["seconds"],
-            "peak_rss_mb": engine["peak_rss_mb"],
-        },
+        # Opened warm from the engine cache: the whole engine, knowledge base included.
+        "engine's own index": {**stage["engine"], "open_seconds": warm["seconds"], "peak_rss_mb": warm["peak_rss_mb"]},
         "tantivy on the engine's terms": {**searched, "build_seconds": stage["tantivy_build_seconds"]},
     }
     return {
@@ -108,6 +105,7 @@ def bench_size(size: int, root: Path, scratch: Path) -> dict[str, Any]:
             "cold_seconds": cold["seconds"],
             "cold_peak_rss_mb": cold["peak_rss_mb"],
             "warm_seconds": warm["seconds"],
+            "warm_peak_rss_mb": warm["peak_rss_mb"],
             "ask_process_seconds": ask["seconds"],
         },
         "during_reload": engine["during_reload"],

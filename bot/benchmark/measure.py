@@ -114,7 +114,9 @@ def answers(directory: Path, questions_file: Path, cache_dir: Path) -> dict[str,
         return answered, result.confidence
 
     measured = _ask_all(questions, ask)
-    return {**measured, "peak_rss_mb": peak_rss_mb(), "during_reload": _during_reload(ask, questions, directory)}
+    peak = peak_rss_mb()  # before the reload, which holds a second engine while it builds
+    during = _during_reload(ask, questions, directory)
+    return {**measured, "peak_rss_mb": peak, "during_reload": {**during, "peak_rss_mb": peak_rss_mb()}}
 
 
 def _during_reload(ask: Callable[[str], Any], questions: list[Question], directory: Path) -> dict[str, Any]:
