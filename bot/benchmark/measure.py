@@ -1,0 +1,168 @@
+"""Measurements, each run in a fresh interpreter (`python -m bot.benchmark KIND ...`) so that one never
+inherits another's heap: its peak RSS is its own. Each prints one JSON line.
+
+The engine is used only through what every front end uses: `load_engine` and `Engine.ask`.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.benchmark.data import Question
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. On Linux from /proc (VmHWM): `ru_maxrss` would also count the
+    parent's peak, which Linux carries over into a child across fork and exec."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
+    return peak / 1024 if sys.platform != "darwin" else peak / 2**20
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else 0.0
+
+
+def timings(times: list[float]) -> dict[str, float]:
+    return {
+        "median_ms": statistics.median(times) if times else 0.0,
+        "p99_ms": percentile(times, 0.99),
+        "max_ms": max(times, default=0.0),
+    }
+
+
+def read_questions(path: Path) -> list[Question]:
+    return [Question(**q) for q in json.loads(path.read_text(encoding="utf-8"))]
+
+
+def child(kind: str, *args: str) -> dict[str, Any]:
+    """Run one measurement in a fresh interpreter and return what it printed."""
+    out = subprocess.run(  # noqa: S603 - this same package, with paths the benchmark made
+        [sys.executable, "-m", "bot.benchmark", kind, *args], check=True, capture_output=True, text=True
+    ).stdout
+    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def ask_process(directory: Path, question: str) -> dict[str, Any]:
+    """`storybot ask --kb DIR QUESTION` as a whole process, as a user runs it, start to exit."""
+    start = time.perf_counter()
+    subprocess.run(  # noqa: S603 - this same package, with a path the benchmark made
+        [sys.executable, "-m", "bot", "ask", "--kb", str(directory), question], check=True, capture_output=True
+    )
+    return {"seconds": time.perf_counter() - start}
+
+
+def bare_yaml(directory: Path) -> dict[str, Any]:
+    """`yaml.load` of every file with the C loader and nothing else: what a load is compared to."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    files = sorted(directory.rglob("*.yaml"))
+    start = time.perf_counter()
+    data = [yaml.load(f.read_bytes(), Loader=loader) for f in files]  # noqa: S506 - the safe C loader
+    return {"seconds": time.perf_counter() - start, "peak_rss_mb": peak_rss_mb(), "files": len(data)}
+
+
+def load(directory: Path, cache_dir: Path) -> dict[str, Any]:
+    from bot.answering.cache import load_engine
+
+    start = time.perf_counter()
+    engine, warm = load_engine(directory, cache_dir)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "warm": warm, "peak_rss_mb": peak_rss_mb(), "entries": len(engine.kb.entries)}
+
+
+def _ask_all(questions: list[Question], answer: Callable[[str], tuple[str | None, float]]) -> dict[str, Any]:
+    """Each question's (entry answered or None, score) and the time it took."""
+    gc.collect()
+    got: list[tuple[str | None, float]] = []
+    times: list[float] = []
+    for q in questions:
+        start = time.perf_counter()
+        got.append(answer(q.text))
+        times.append((time.perf_counter() - start) * 1000)
+    return {"answers": got, **timings(times)}
+
+
+def answers(directory: Path, questions_file: Path, cache_dir: Path) -> dict[str, Any]:
+    """The engine on every question (warm from the cache), then again while a reload runs."""
+    from bot.answering.cache import load_engine
+
+    engine, _ = load_engine(directory, cache_dir)
+    questions = read_questions(questions_file)
+
+    def ask(text: str) -> tuple[str | None, float]:
+        result = engine.ask(text)
+        answered = result.entry.id if result.entry is not None and result.answered else None
+        return answered, result.confidence
+
+    measured = _ask_all(questions, ask)
+    peak = peak_rss_mb()  # before the reload, which holds a second engine while it builds
+    during = _during_reload(ask, questions, directory)
+    return {**measured, "peak_rss_mb": peak, "during_reload": {**during, "peak_rss_mb": peak_rss_mb()}}
+
+
+def _during_reload(ask: Callable[[str], Any], questions: list[Question], directory: Path) -> dict[str, Any]:
+    """Questions answered by the live engine while the bot's reload path rebuilds it in a worker thread."""
+    from bot.app.live_engine import build_engine
+
+    done = threading.Event()
+    started = time.perf_counter()
+    reload_seconds: list[float] = []
+
+    def reload() -> None:
+        try:
+            build_engine(directory)
+        finally:
+            reload_seconds.append(time.perf_counter() - started)
+            done.set()
+
+    worker = threading.Thread(target=reload)
+    worker.start()
+    times: list[float] = []
+    i = 0
+    while not done.is_set():
+        start = time.perf_counter()
+        ask(questions[i % len(questions)].text)
+        times.append((time.perf_counter() - start) * 1000)
+        i += 1
+    worker.join()
+    return {"reload_seconds": reload_seconds[0], "questions": len(times), **timings(times)}
+
+
+def anchor(name: str, phrasings_file: Path, questions_file: Path) -> dict[str, Any]:
+    """One anchor: built from the phrasings alone, then asked every question."""
+    from bot.benchmark.anchors import ANCHORS
+
+    pairs = json.loads(phrasings_file.read_text(encoding="utf-8"))
+    owners = [entry for entry, _ in pairs]
+    texts = [text for _, text in pairs]
+    del pairs
+    gc.collect()
+    start = time.perf_counter()
+    built = ANCHORS[name](texts)
+    build_seconds = time.perf_counter() - start
+
+    def ask(text: str) -> tuple[str | None, float]:
+        best = built.top(text)
+        return (None, 0.0) if best is None else (owners[best[0]], best[1])
+
+    measured = _ask_all(read_questions(questions_file), ask)
+    return {"name": built.name, "build_seconds": build_seconds, **measured, "peak_rss_mb": peak_rss_mb()}
