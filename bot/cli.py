@@ -20,8 +20,10 @@ from bot.answering.answer import QuoteView, quote_result_json, to_json
 from bot.answering.cache import load_engine
 from bot.answering.evaluation import evaluate, load_cases
 from bot.answering.followup import Context, context_of
-from bot.knowledge import KnowledgeError, bundled_knowledge_dir, load_knowledge
+from bot.answering.stories import StoryEngines, evaluate_story
+from bot.knowledge import KnowledgeError, bundled_knowledge_dir
 from bot.knowledge.export import export_knowledge
+from bot.knowledge.library import Library, is_story_folder, load_library
 from bot.knowledge.loader import display_path
 from bot.settings import Settings, SettingsError
 
@@ -77,13 +79,45 @@ def format_quotes(result: QuoteResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _engine(args: argparse.Namespace, settings: Settings, *, cached: bool = False) -> Engine:
-    """The engine for the chosen knowledge directory; `cached` keeps a built engine in the data directory
-    for a warm start next time (the bot, whose knowledge base may be large)."""
-    directory = args.kb or settings.knowledge_dir or bundled_knowledge_dir()
-    if cached:
-        return load_engine(Path(directory), settings.data_dir / "engine-cache")[0]
-    return Engine(load_knowledge(directory))
+class UnknownStory(Exception):
+    """`--story` names no story of the library."""
+
+
+def _directory(args: argparse.Namespace, settings: Settings) -> Path:
+    return Path(args.kb or settings.knowledge_dir or bundled_knowledge_dir())
+
+
+def _library(args: argparse.Namespace, settings: Settings) -> Library:
+    """The stories of the chosen knowledge directory (one, for a folder holding one story's files)."""
+    library = load_library(_directory(args, settings))
+    story = getattr(args, "story", None)
+    if story is not None and library.get(story) is None:
+        known = ", ".join(s.id for s in library)
+        raise UnknownStory(f"no story has the id {story!r}; the stories are: {known} (see `storybot stories`).")
+    return library
+
+
+def _stories(args: argparse.Namespace, settings: Settings) -> StoryEngines:
+    return StoryEngines.of_library(_library(args, settings))
+
+
+def _engine(args: argparse.Namespace, settings: Settings) -> Engine:
+    """The engine for the chosen story (`--story`, else the only or first one)."""
+    library = _library(args, settings)
+    story = library.get(args.story) if getattr(args, "story", None) else None
+    return Engine((story or library.default).kb)
+
+
+def _bot_engines(args: argparse.Namespace, settings: Settings) -> tuple[Engine, StoryEngines | None]:
+    """The bot's engine, and its stories when it holds several. A folder of one story keeps a built engine in
+    the data directory for a warm start next time (the bot, whose knowledge base may be large)."""
+    directory = _directory(args, settings)
+    if is_story_folder(directory) and args.story is None:
+        return load_engine(directory, settings.data_dir / "engine-cache")[0], None
+    library = _library(args, settings)
+    chosen = [s for s in library if args.story in (None, s.id)]
+    stories = StoryEngines.of_library(Library({s.id: s for s in chosen}, library.directory))
+    return stories.engine(), stories if len(stories) > 1 else None
 
 
 def _json_line(data: dict[str, Any], out: TextIO) -> None:
@@ -91,32 +125,43 @@ def _json_line(data: dict[str, Any], out: TextIO) -> None:
     out.flush()
 
 
+def _story_answer(answer: Answer, stories: StoryEngines) -> str:
+    """`format_answer`, with the story named first when the bot holds several."""
+    text = format_answer(answer)
+    if len(stories) > 1 and answer.story is not None:
+        return f"[{answer.story.title}]\n{text}"
+    if len(stories) > 1 and any(s.story for s in answer.suggestions):
+        lines = [f"  - {stories.refs[s.story].title}: {s.question}" for s in answer.suggestions if s.story]
+        return "\n".join([_wrap(answer.text), "", "In the stories:", *lines]) + "\n"
+    return text
+
+
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    engine = _engine(args, settings)
+    stories = _stories(args, settings)
     question = " ".join(args.question)
     if question == "-":  # one question a line from standard input, one answer a line out
         for line in sys.stdin:
-            answer = engine.ask(line.rstrip("\n"))
+            answer = stories.ask(line.rstrip("\n"), story=args.story)
             if args.json:
                 _json_line(to_json(answer), sys.stdout)
             else:
-                sys.stdout.write(f"Q: {line.strip()}\n{format_answer(answer)}\n")
+                sys.stdout.write(f"Q: {line.strip()}\n{_story_answer(answer, stories)}\n")
                 sys.stdout.flush()
         return EXIT_OK
-    answer = engine.ask(question)
+    answer = stories.ask(question, story=args.story)
     if args.json:
         _json_line(to_json(answer), sys.stdout)
     elif answer.outcome.value == "invalid":
         print(answer.text, file=sys.stderr)
         return EXIT_USAGE
     else:
-        sys.stdout.write(format_answer(answer))
+        sys.stdout.write(_story_answer(answer, stories))
     return EXIT_OK
 
 
 def cmd_quote(args: argparse.Namespace, settings: Settings) -> int:
-    engine = _engine(args, settings)
-    result = engine.quote(" ".join(args.name))
+    stories = _stories(args, settings)
+    result = stories.quote(" ".join(args.name), story=args.story)
     if args.json:
         _json_line(quote_result_json(result), sys.stdout)
     else:
@@ -125,13 +170,34 @@ def cmd_quote(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
-    directory = args.kb or settings.knowledge_dir or bundled_knowledge_dir()
-    kb = load_knowledge(directory)  # raises KnowledgeError, reported by main()
-    print(
-        f"{display_path(Path(directory))}: valid — {len(kb.sources)} sources, {len(kb.speakers)} people and "
-        f"organisations, {len(kb.quotes)} quotes, {len(kb.entries)} entries "
-        f"({sum(len(e.questions) for e in kb.entries.values())} phrasings); every quote and excerpt is verbatim."
-    )
+    library = _library(args, settings)  # raises KnowledgeError, reported by main()
+    chosen = [s for s in library if args.story in (None, s.id)]
+    for story in chosen:
+        kb = story.kb
+        name = f" (story {story.id})" if len(library) > 1 else ""
+        print(
+            f"{display_path(story.directory)}{name}: valid — {len(kb.sources)} sources, {len(kb.speakers)} people "
+            f"and organisations, {len(kb.quotes)} quotes, {len(kb.entries)} entries "
+            f"({sum(len(e.questions) for e in kb.entries.values())} phrasings); every quote and excerpt is verbatim."
+        )
+    if len(library) > 1 and args.story is None:
+        print(f"{display_path(library.directory)}: {len(library)} stories, each valid on its own.")
+    return EXIT_OK
+
+
+def cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
+    library = _library(args, settings)
+    listed = [
+        {"id": s.id, "title": s.title, "entries": len(s.kb.entries), "sources": len(s.kb.sources)}
+        for s in library
+        if args.story in (None, s.id)
+    ]
+    if args.json:
+        json.dump(listed, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    for item in listed:
+        print(f"{item['id']}: {item['title']} — {item['entries']} entries, {item['sources']} sources")
     return EXIT_OK
 
 
@@ -143,7 +209,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
-    engine = _engine(args, settings)
+    stories = _stories(args, settings)
     print("StoryBot console — ask about the story. `/quote NAME` for someone's words, `/quit` to leave.")
     context: Context | None = None  # what the last answer was about, for follow-ups ("what did he say?")
     while True:
@@ -155,17 +221,25 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
         if line.strip() in ("/quit", "/exit", ":q"):
             return EXIT_OK
         if line.strip().startswith("/quote"):
-            print(format_quotes(engine.quote(line.strip().removeprefix("/quote"))))
+            print(format_quotes(stories.quote(line.strip().removeprefix("/quote"), story=args.story)))
             continue
         if line.strip():
-            answer = engine.ask(line, context)
-            context = context_of(answer, engine.kb) or context
-            print(format_answer(answer))
+            answer = stories.ask(line, context, story=args.story)
+            kb = stories.engine(answer.story.id).kb if answer.story else None
+            context = (context_of(answer, kb) if kb else None) or context
+            print(_story_answer(answer, stories))
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    engine = _engine(args, settings)
-    report = evaluate(engine, load_cases(args.questions))
+    stories = _stories(args, settings)
+    if len(stories) > 1 and args.story is None:
+        print("storybot: a question set is about one story; pass --story ID (see `storybot stories`).", file=sys.stderr)
+        return EXIT_USAGE
+    cases = load_cases(args.questions)
+    if len(stories) == 1:
+        report = evaluate(stories.engine(), cases)
+    else:  # asked of every story, as a reader would: right only when answered right from this story
+        report = evaluate_story(stories, args.story, cases, routed=not args.alone)
     for case, answer in report.failures if args.show_failures else ():
         got = answer.entry.id if answer.entry else answer.speaker_id or answer.outcome.value
         wanted = case.entries or case.speaker or case.mentions or case.expect
@@ -239,7 +313,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.discord_token:  # say so before anything else happens
         print(SETUP_HELP, file=sys.stderr)
         return EXIT_USAGE
-    return run_bot(settings, _engine(args, settings, cached=True))
+    engine, stories = _bot_engines(args, settings)
+    return run_bot(settings, engine, stories)
 
 
 def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
@@ -248,7 +323,8 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.discord_token:
         print(SETUP_HELP, file=sys.stderr)
         return EXIT_USAGE
-    return sync_commands(settings, _engine(args, settings), args.guild)
+    engine, stories = _bot_engines(args, settings)
+    return sync_commands(settings, engine, args.guild, stories)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -262,6 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
         command = sub.add_parser(name, help=help_text, description=help_text)
         command.add_argument("--kb", type=Path, help="knowledge directory (default: STORYBOT_KB or the bundled story)")
+        command.add_argument("--story", metavar="ID", help="only this story of the knowledge directory")
         return command
 
     ask = add("ask", "answer a question from the story")
@@ -277,6 +354,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation = add("eval", "score the engine on a question set: answers right, and declines right")
     evaluation.add_argument("questions", type=Path, help="a YAML question set, e.g. tests/eval/questions.yaml")
     evaluation.add_argument("--show-failures", action="store_true", help="list every question it got wrong")
+    evaluation.add_argument(
+        "--alone", action="store_true", help="with several stories: ask the --story's engine only, not the library"
+    )
     evaluation.set_defaults(func=cmd_eval)
 
     extract_ = add("extract", "draft a knowledge directory from an article's plain text, for curation")
@@ -301,6 +381,9 @@ def build_parser() -> argparse.ArgumentParser:
     benchmark.set_defaults(func=cmd_bench)
 
     add("validate", "check a knowledge directory; exit 1 on any problem").set_defaults(func=cmd_validate)
+    stories = add("stories", "list the stories of the knowledge directory")
+    stories.add_argument("--json", action="store_true", help="print a JSON list of {id, title, entries, sources}")
+    stories.set_defaults(func=cmd_stories)
     add("export", "print the knowledge base as normalised JSON").set_defaults(func=cmd_export)
     add("console", "chat with the engine offline").set_defaults(func=cmd_console)
     add("run", "start the Discord bot (needs DISCORD_TOKEN)").set_defaults(func=cmd_run)
@@ -330,6 +413,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KnowledgeError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_INVALID_KB
+    except UnknownStory as exc:
+        print(f"storybot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except BrokenPipeError:  # `storybot export | head` is fine
         return EXIT_OK
     except KeyboardInterrupt:

@@ -22,7 +22,7 @@ from bot.answering.evaluation import Case, Report, judge
 from bot.answering.followup import Context
 from bot.answering.matcher import MAX_SUGGESTIONS, Engine
 from bot.answering.normalize import clean, is_filler
-from bot.knowledge.library import Library
+from bot.knowledge.library import Library, story_of
 from bot.knowledge.model import Kind, KnowledgeBase
 
 log = logging.getLogger(__name__)
@@ -195,7 +195,11 @@ class StoryEngines:
                 return best
             return self._which_story(question, answered)
         first = answers[0][1]
-        if first.outcome is not Outcome.DECLINED:  # small talk, other languages, invalid input: the same anywhere
+        if first.outcome is Outcome.SMALL_TALK:  # a greeting: say which stories there are to ask about
+            titles = "; ".join(ref.title for ref in self.refs.values())
+            text = f"{first.text} I know {len(self.refs)} stories: {titles}."
+            return replace(first, text=text, story=None, suggestions=_interleave(a.suggestions for _, a in answers))
+        if first.outcome is not Outcome.DECLINED:  # other languages, invalid input: the same anywhere
             return replace(first, story=None, suggestions=_interleave(a.suggestions for _, a in answers))
         close = [(sid, a) for sid, a in answers if not a.off_topic]
         if not close:
@@ -249,6 +253,12 @@ class StoryEngines:
             for sid, ref in self.refs.items()
             if not wanted or wanted in clean(ref.title) or wanted in clean(sid.replace("-", " "))
         ][:limit]
+
+
+def one_story(engine: Engine) -> StoryEngines:
+    """A library of one story around an engine (its folder's story.yaml names it)."""
+    story = story_of(engine.kb)
+    return StoryEngines([(StoryRef(story.id, story.title), engine)])
 
 
 def _interleave(groups: Iterable[Iterable[Suggestion]]) -> tuple[Suggestion, ...]:

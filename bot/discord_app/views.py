@@ -131,11 +131,16 @@ class QuotePageButton(
 
 def suggestion_view(suggestions: Sequence[Suggestion]) -> discord.ui.View | None:
     """One button per suggestion (one row), or None when there is nothing to offer."""
-    buttons = [
-        SuggestionButton(s.entry_id, s.question)
-        for s in suggestions[: limits.BUTTONS_PER_ROW]
-        if re.fullmatch(ID, s.entry_id) and len(SUGGESTION_PREFIX + s.entry_id) <= limits.CUSTOM_ID
-    ]
+    from bot.discord_app.story_choice import story_button
+
+    buttons: list[discord.ui.DynamicItem[discord.ui.Button[Any]]] = []
+    for s in suggestions[: limits.BUTTONS_PER_ROW]:
+        if s.story is not None:  # a suggestion from one of several stories answers from that story
+            story_item = story_button(s.story, s.entry_id, s.question)
+            if story_item is not None:
+                buttons.append(story_item)
+        elif re.fullmatch(ID, s.entry_id) and len(SUGGESTION_PREFIX + s.entry_id) <= limits.CUSTOM_ID:
+            buttons.append(SuggestionButton(s.entry_id, s.question))
     if not buttons:
         return None
     view = discord.ui.View(timeout=None)
@@ -190,7 +195,8 @@ def remember_answer(interaction: discord.Interaction[Any], answer: Answer) -> No
     """Keep what this person was just told about, for their follow-up in this channel."""
     bot = _bot(interaction)
     topic = answer_topic(answer) if answer.answered else None
-    context = context_of_topic(bot.engine, topic) if topic else None
+    engine = bot.stories.engine(answer.story.id) if answer.story else bot.engine
+    context = context_of_topic(engine, topic) if topic else None
     if context is not None and interaction.channel_id is not None:
         bot.conversations.remember(interaction.channel_id, interaction.user.id, context)
 

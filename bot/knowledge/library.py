@@ -31,12 +31,11 @@ from typing import Any
 
 import yaml
 
-from bot.knowledge.loader import KnowledgeError, Problem, display_path, validate_knowledge
+from bot.knowledge.loader import STORY_FILE, KnowledgeError, Problem, display_path, validate_knowledge
 from bot.knowledge.model import KnowledgeBase
 
 log = logging.getLogger(__name__)
 
-STORY_FILE = "story.yaml"  # the optional declaration of a story's id and title
 _STORY_KEYS = ("id", "title")
 _KNOWLEDGE_NAMES = ("sources", "people", "quotes", "entries")  # a folder holding any of these is a story
 _NOT_ID = re.compile(r"[^a-z0-9]+")
@@ -140,9 +139,7 @@ def _declared(folder: Path, problems: list[Problem]) -> dict[str, str]:
 def load_story(folder: Path, problems: list[Problem]) -> Story | None:
     """One story folder, loaded; its problems are added to `problems` (None when there are any)."""
     declared = _declared(folder, problems)
-    # The story file is not a knowledge file: the loader reads it as empty, so it adds nothing to the story.
-    overrides = {folder / STORY_FILE: ""} if (folder / STORY_FILE).is_file() else None
-    kb, found = validate_knowledge(folder, overrides)
+    kb, found = validate_knowledge(folder)  # the story file is not a knowledge file: the loader skips it
     problems.extend(found)
     if kb is None:
         return None
@@ -182,9 +179,9 @@ def load_library(directory: Path | str) -> Library:
     return library
 
 
-def library_of(kb: KnowledgeBase, story_id: str | None = None, title: str | None = None) -> Library:
-    """A library of one story around a knowledge base already loaded (tests, and one-story callers)."""
+def story_of(kb: KnowledgeBase) -> Story:
+    """A knowledge base already loaded, as a story: its folder's declared id and title, or the defaults."""
     directory = Path(kb.directory) if kb.directory else Path()
-    story_id = story_id or story_id_for(directory.resolve().name if kb.directory else "story")
-    story = Story(story_id, title or next(iter(kb.sources.values())).title, kb, directory)
-    return Library({story.id: story}, directory)
+    declared = _declared(directory, []) if kb.directory else {}
+    story_id = declared.get("id") or story_id_for(directory.resolve().name if kb.directory else "story")
+    return Story(story_id, declared.get("title") or next(iter(kb.sources.values())).title, kb, directory)

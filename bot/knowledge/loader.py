@@ -39,6 +39,7 @@ from bot.knowledge.yaml_positions import LocatedDocument, Path_, Position, YamlP
 
 log = logging.getLogger(__name__)
 
+STORY_FILE = "story.yaml"  # read by bot.knowledge.library
 MAX_FILE_BYTES = 256 * 1024 * 1024  # far above any real knowledge file; refuses runaway input
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
@@ -77,12 +78,13 @@ def bundled_knowledge_dir() -> Path:
 
 
 def knowledge_files(directory: Path) -> list[Path]:
-    """The knowledge files of a directory, in a stable order; hidden folders are skipped."""
+    """The knowledge files of a directory, in a stable order; hidden folders and its story file are skipped."""
     found = [
         path
         for pattern in ("*.yaml", "*.yml")
         for path in directory.rglob(pattern)
         if not any(part.startswith(".") for part in path.relative_to(directory).parts)
+        and path != directory / STORY_FILE  # a story's id and title (bot.knowledge.library), not knowledge
     ]
     return sorted(found)
 

@@ -20,6 +20,7 @@ from bot.answering.followup import Context
 from bot.app.question_log import AskedQuestion, worth_recording
 from bot.discord_app.embeds import Reply, answer_reply, answer_topic, cooldown_text
 from bot.discord_app.safety import mention_pattern, strip_mention
+from bot.discord_app.story_choice import SWITCHED_OFF, channel_setting, story_choices, unknown_story_text
 from bot.discord_app.views import (
     context_from_message,
     context_of_topic,
@@ -66,17 +67,21 @@ class Ask(commands.Cog):
         channel_id: int | None = None,
         context: Context | None = None,
         locale: str | None = None,
+        story: str | None = None,
     ) -> tuple[Reply, int | None]:
-        """Ask the engine (with the conversation's context); the question and what became of it are noted
-        for moderators. Returns the reply and the recorded question's id (for the feedback buttons)."""
+        """Ask the engine (with the conversation's context) of the story chosen, or of every story; the question
+        and what became of it are noted for moderators. Returns the reply and the recorded question's id (for
+        the feedback buttons)."""
         if context is None and channel_id is not None:
             context = self.bot.conversations.recall(channel_id, user_id)
-        answer = self.bot.engine.ask(question, context) if context is not None else self.bot.engine.ask(question)
+        stories = self.bot.stories
+        answer = stories.ask(question, context, story=story)
+        engine = stories.engine(answer.story.id) if answer.story else self.bot.engine
         question_id: int | None = None
         if worth_recording(answer):
             question_id = await self.record(AskedQuestion.of(answer, user_id, guild_id))
         topic = answer_topic(answer) if answer.answered else None
-        remembered = context_of_topic(self.bot.engine, topic) if topic else None
+        remembered = context_of_topic(engine, topic) if topic else None
         if remembered is not None and channel_id is not None:
             self.bot.conversations.remember(channel_id, user_id, remembered)
         reply = answer_reply(answer, recorded=question_id is not None, locale=locale)
@@ -94,23 +99,43 @@ class Ask(commands.Cog):
         return ident or 0
 
     @app_commands.command(name="ask", description="Ask a question about the story.")
-    @app_commands.describe(question="What you want to know, e.g. which companies paused facial recognition?")
+    @app_commands.describe(
+        question="What you want to know, e.g. which companies paused facial recognition?",
+        story="Which story to ask about (when there are several); pick one as you type.",
+    )
     @app_commands.allowed_contexts(guilds=True, dms=True)
     @app_commands.allowed_installs(guilds=True)
-    async def ask(self, interaction: discord.Interaction[StoryBot], question: str) -> None:
+    async def ask(self, interaction: discord.Interaction[StoryBot], question: str, story: str | None = None) -> None:
+        chosen = self.bot.stories.find(story) if story else None
+        if story and chosen is None:
+            await respond_privately(interaction, unknown_story_text(self.bot.stories, story))
+            return
         wait = self.bot.cooldown.retry_after(interaction.user.id)
         if wait:
             await respond_privately(interaction, cooldown_text(wait))
             return
-        await self.answer_interaction(interaction, question)
+        await self.answer_interaction(interaction, question, chosen)
 
-    async def answer_interaction(self, interaction: discord.Interaction[StoryBot], question: str) -> None:
+    @ask.autocomplete("story")
+    async def story_autocomplete(
+        self, interaction: discord.Interaction[StoryBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return story_choices(self.bot.stories, current)
+
+    async def answer_interaction(
+        self, interaction: discord.Interaction[StoryBot], question: str, story: str | None = None
+    ) -> None:
+        setting = await channel_setting(self.bot, interaction.channel_id)
+        if setting.off:
+            await respond_privately(interaction, SWITCHED_OFF)
+            return
         reply, question_id = await self.answer(
             question,
             interaction.user.id,
             interaction.guild_id,
             channel_id=interaction.channel_id,
             locale=locale_of(interaction),
+            story=story or setting.story,
         )
         await send_reply(interaction, reply, question_id=question_id)
 
@@ -160,9 +185,12 @@ class Ask(commands.Cog):
             await reply_to_message(message, Reply(content=cooldown_text(wait)), delete_after=wait + 5)
             return
         guild_id = message.guild.id if message.guild else None
+        setting = await channel_setting(self.bot, message.channel.id)
+        if setting.off:  # switched off here by moderators: mentions go unanswered, quietly
+            return
         context = await self.context_of_message(message, my_id)
         reply, question_id = await self.answer(
-            question, message.author.id, guild_id, channel_id=message.channel.id, context=context
+            question, message.author.id, guild_id, channel_id=message.channel.id, context=context, story=setting.story
         )
         await reply_to_message(message, reply, question_id=question_id)
 
