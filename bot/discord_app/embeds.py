@@ -260,7 +260,9 @@ def answer_embed(answer: Answer) -> discord.Embed:
         parts.append(backing)
     if source is None and answer.evidence:
         source = answer.evidence[0].source
-    if source is not None:
+    if answer.story is not None and (source is None or answer.story.title != source.title):
+        parts.append(f"📰 *{escape_knowledge_text(trim(answer.story.title, STORY_ROOM))}*")  # one of several stories
+    elif source is not None:
         parts.append(story_line(source))
     embed.description = trim("\n".join(parts), limits.EMBED_DESCRIPTION)
     return embed
@@ -383,10 +385,10 @@ def no_quotes_embed(result: QuoteResult) -> discord.Embed:
     return embed
 
 
-def sources_embed(kb: KnowledgeBase) -> discord.Embed:
-    """Every source StoryBot answers from."""
+def sources_embed(kb: KnowledgeBase, *, title: str | None = None) -> discord.Embed:
+    """Every source StoryBot answers from (`title`: the story they are of, when there are several)."""
     embed = discord.Embed(
-        title="Sources",
+        title=trim(f"Sources: {title}", limits.EMBED_TITLE) if title else "Sources",
         description="Every answer and quote comes word for word from these.",
         colour=COLOUR_ANSWER,
     )
@@ -405,7 +407,8 @@ def sources_embed(kb: KnowledgeBase) -> discord.Embed:
     return embed
 
 
-def help_embed() -> discord.Embed:
+def help_embed(stories: Sequence[str] = ()) -> discord.Embed:
+    """What StoryBot can do; with several stories, which they are (`stories`: their titles)."""
     embed = discord.Embed(
         title="StoryBot",
         description=(
@@ -430,6 +433,9 @@ def help_embed() -> discord.Embed:
     ]
     for name, value in commands:
         embed.add_field(name=name, value=value, inline=False)
+    if len(stories) > 1:
+        listed = trim("\n".join(f"• {escape_knowledge_text(t)}" for t in stories), limits.FIELD_VALUE)
+        embed.add_field(name="Stories (pick one with /ask story:)", value=listed, inline=False)
     return embed
 
 

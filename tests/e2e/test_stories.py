@@ -1,0 +1,107 @@
+"""Two stories in one bot, through the Discord double: /ask story: autocompletes and scopes, a question that
+fits both asks which (a button per story), and moderators' channel default and off switch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from discord_double import DiscordDouble, Reply
+
+from bot.answering.stories import WHICH_STORY, StoryEngines
+from bot.discord_app.bot import StoryBot
+from bot.discord_app.embeds import NOT_MODERATOR
+from bot.discord_app.runner import create_bot
+from bot.discord_app.story_choice import STORY_SUGGESTION_PREFIX, SWITCHED_OFF
+from bot.knowledge.library import load_library
+
+from stories.conftest import two_stories
+from .conftest import RunClient, settings_for
+from .test_moderation import private, shown
+from .test_storybot import buttons
+
+WATER_TITLE = "Cordero County water cuts"  # declared in the water story's story.yaml by `two_stories`
+
+
+@pytest.fixture
+async def library_bot(double: DiscordDouble, tmp_path: Path, run_client: RunClient) -> StoryBot:
+    stories = StoryEngines.of_library(load_library(two_stories(tmp_path)))
+    bot = create_bot(settings_for(double, tmp_path / "data"), stories.engine(), watch_quiet=None, stories=stories)
+    await run_client(bot, double.token)
+    return bot
+
+
+async def ask(double: DiscordDouble, question: str, **options: str) -> Reply:
+    return await double.wait_for_reply(await double.send_command("ask", {"question": question, **options}))
+
+
+async def test_ask_story_autocompletes_and_scopes(double: DiscordDouble, library_bot: StoryBot) -> None:
+    typing = await double.send_autocomplete("ask", {"question": "contract", "story": "cord"}, focused="story")
+    choices = (await double.wait_for_reply(typing)).body["choices"]
+    assert choices == [{"name": WATER_TITLE, "value": "water"}]
+
+    scoped = await ask(double, "what is the contract worth?", story="water")
+    assert "412" in shown(scoped) and WATER_TITLE in shown(scoped)  # answered from it, and named
+
+    unknown = await ask(double, "what is the contract worth?", story="no-such-story")
+    assert private(unknown) and "no story" in shown(unknown).lower()
+
+
+async def test_a_question_fitting_both_stories_asks_which_with_a_button_each(
+    double: DiscordDouble, library_bot: StoryBot
+) -> None:
+    reply = await ask(double, "what is the contract worth?")
+    assert WHICH_STORY in shown(reply)
+    offered = [b["custom_id"] for b in buttons(reply) if b["custom_id"].startswith(STORY_SUGGESTION_PREFIX)]
+    assert {c.split(":")[2] for c in offered} == {"police-surveillance", "water"}
+
+    water = next(c for c in offered if c.split(":")[2] == "water")
+    pressed = await double.wait_for_reply(await double.press_button(reply.message, water))
+    assert "412" in shown(pressed) and WATER_TITLE in shown(pressed)
+
+
+async def test_a_channel_default_story_and_the_off_switch(double: DiscordDouble, library_bot: StoryBot) -> None:
+    refused = await double.wait_for_reply(await double.send_command("kb channel off", {}, user=double.alice))
+    assert private(refused) and refused.body["content"] == NOT_MODERATOR
+
+    done = await double.wait_for_reply(
+        await double.send_command("kb channel default", {"story": "water"}, user=double.moderator)
+    )
+    assert private(done) and WATER_TITLE in shown(done)
+    assert "412" in shown(await ask(double, "what is the contract worth?"))  # no story given: the channel's
+
+    await double.wait_for_reply(await double.send_command("kb channel off", {}, user=double.moderator))
+    off = await ask(double, "what is the contract worth?")
+    assert private(off) and shown(off).strip() == SWITCHED_OFF
+
+    await double.wait_for_reply(await double.send_command("kb channel on", {}, user=double.moderator))
+    back = await ask(double, "what is the contract worth?")
+    assert not private(back) and "412" in shown(back)  # on again, and still the channel's story
+
+    await double.wait_for_reply(await double.send_command("kb channel default", {}, user=double.moderator))
+    assert WHICH_STORY in shown(await ask(double, "what is the contract worth?"))  # every story again
+
+
+async def test_help_and_sources_list_the_stories(double: DiscordDouble, library_bot: StoryBot) -> None:
+    help_text = shown(await double.wait_for_reply(await double.send_command("help", {})))
+    assert WATER_TITLE in help_text
+    sources = await double.wait_for_reply(await double.send_command("sources", {}))
+    assert len(sources.body["embeds"]) == 2 and WATER_TITLE in shown(sources)
+
+
+async def test_quote_story_scopes_the_people(double: DiscordDouble, library_bot: StoryBot) -> None:
+    typing = await double.send_autocomplete("quote", {"person": "whitfeld", "story": "water"}, focused="person")
+    [first, *_] = (await double.wait_for_reply(typing)).body["choices"]
+    assert first["name"].startswith("Dana Whitfield") and first["value"] == "dana-whitfield"
+    reply = await double.wait_for_reply(
+        await double.send_command("quote", {"person": first["value"], "story": "water"})
+    )
+    assert "Dana Whitfield" in shown(reply)
+
+    # With no story chosen, every story's people are offered, each pick naming its story.
+    typing = await double.send_autocomplete("quote", {"person": "whitfield"}, focused="person")
+    [first, *_] = (await double.wait_for_reply(typing)).body["choices"]
+    assert first["value"] == "water/dana-whitfield"
+    assert "Dana Whitfield" in shown(
+        await double.wait_for_reply(await double.send_command("quote", {"person": first["value"]}))
+    )
