@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from discord_double import DiscordDouble, Reply
+from stories.conftest import two_stories
 
 from bot.answering.stories import WHICH_STORY, StoryEngines
 from bot.discord_app.bot import StoryBot
@@ -15,7 +16,6 @@ from bot.discord_app.runner import create_bot
 from bot.discord_app.story_choice import STORY_SUGGESTION_PREFIX, SWITCHED_OFF
 from bot.knowledge.library import load_library
 
-from stories.conftest import two_stories
 from .conftest import RunClient, settings_for
 from .test_moderation import private, shown
 from .test_storybot import buttons
@@ -56,6 +56,7 @@ async def test_a_question_fitting_both_stories_asks_which_with_a_button_each(
     assert {c.split(":")[2] for c in offered} == {"police-surveillance", "water"}
 
     water = next(c for c in offered if c.split(":")[2] == "water")
+    assert reply.message is not None
     pressed = await double.wait_for_reply(await double.press_button(reply.message, water))
     assert "412" in shown(pressed) and WATER_TITLE in shown(pressed)
 
