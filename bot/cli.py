@@ -288,6 +288,28 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_INVALID_KB if problems else EXIT_OK
 
 
+def cmd_merge(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.curation.merge import MergeError, merge_draft
+
+    try:
+        report = merge_draft(args.draft, args.into, story=args.story, story_id=args.as_id)
+    except MergeError as exc:
+        print(f"storybot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for section, renamed in report.renamed.items():
+        for old, new in renamed.items():
+            print(f"  renamed: {section} `{old}` → `{new}` (the story already has `{old}`)")
+    for draft_id, own in report.reused.items():
+        print(f"  same person: `{draft_id}` is the story's `{own}`; the draft's references now point at it")
+    for line in report.duplicates:
+        print(f"  duplicate phrasing: {line}")
+    for entry_id in report.dropped:
+        print(f"  left out: entry `{entry_id}` (every phrasing of it is already asked)")
+    how = "as the new story" if report.new_story else "into the story"
+    print(f"{display_path(report.folder)}: merged {how} `{report.story}`; the library validates.")
+    return EXIT_OK
+
+
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     from bot.benchmark import bench, format_table
 
@@ -369,6 +391,12 @@ def build_parser() -> argparse.ArgumentParser:
         )
     extract_.add_argument("--force", action="store_true", help="replace draft files already in --out")
     extract_.set_defaults(func=cmd_extract)
+
+    merge = add("merge", "add an `extract` draft to a library: as a new story, or into --story with ids renamed")
+    merge.add_argument("draft", type=Path, help="the draft folder written by `storybot extract --out`")
+    merge.add_argument("--into", type=Path, required=True, help="the knowledge directory (a folder of stories)")
+    merge.add_argument("--as", dest="as_id", metavar="ID", help="the new story's id (default: the draft folder's name)")
+    merge.set_defaults(func=cmd_merge)
 
     benchmark = sub.add_parser("bench", help="measure speed, memory and accuracy on synthetic knowledge bases")
     benchmark.add_argument(
