@@ -69,8 +69,12 @@ def test_refusals(draft: Path, library: Path) -> None:
 
 
 def test_the_merge_command(draft: Path, library: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["merge", str(draft), "--into", str(library), "--as", "water"]) == cli.EXIT_OK
-    assert "merged as the new story `water`" in capsys.readouterr().out
+    assert cli.main(["merge", str(draft), "--into", str(library), "--as", "drafted"]) == cli.EXIT_OK
+    assert "merged as the new story `drafted`" in capsys.readouterr().out
+    shutil.copytree(WATER, library / "water")
     assert cli.main(["merge", str(draft), "--into", str(library), "--story", "water"]) == cli.EXIT_OK
     out = capsys.readouterr().out
     assert "renamed: entries" in out and "duplicate phrasing" in out
+    # Merged again, the draft would add nothing new: refused, and nothing is changed.
+    assert cli.main(["merge", str(draft), "--into", str(library), "--story", "water"]) == cli.EXIT_USAGE
+    assert "merged before" in capsys.readouterr().err
