@@ -22,6 +22,7 @@ into an id; its title is the declared one, or its first source's title.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Iterator
@@ -71,6 +72,34 @@ class Library:
 
     def get(self, story_id: str) -> Story | None:
         return self.stories.get(story_id)
+
+
+def story_schema() -> dict[str, Any]:
+    """The JSON Schema of a story file, for editors; the same rules `_declared` checks."""
+    text = {"type": "string", "minLength": 1}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "StoryBot story file (story.yaml)",
+        "description": "A story's id and title; both optional (default: the folder's name, the first source's title).",
+        "type": "object",
+        "required": ["story"],
+        "additionalProperties": False,
+        "properties": {
+            "story": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "id": {**text, "pattern": _ID.pattern, "description": "a-z, 0-9 and single hyphens"},
+                    "title": {**text, "description": "The title readers see, e.g. in /ask story:"},
+                },
+            }
+        },
+    }
+
+
+def story_schema_text() -> str:
+    """The shipped `knowledge/schema/story.schema.json`, byte for byte."""
+    return json.dumps(story_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
 def story_id_for(name: str) -> str:
