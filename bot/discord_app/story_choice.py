@@ -6,14 +6,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Self, cast
 
 import discord
 from discord import app_commands
 
+from bot.answering.answer import Answer
 from bot.answering.stories import StoryEngines
 from bot.curation.store import ChannelSetting
 from bot.discord_app import limits
+from bot.discord_app.embeds import Reply
 from bot.discord_app.safety import quiet_mentions
 
 if TYPE_CHECKING:
@@ -93,10 +96,34 @@ class StorySuggestionButton(
                 await respond_privately(interaction, SUGGESTION_GONE)
                 return
             remember_answer(interaction, answer)
-            await send_reply(interaction, answer_reply(answer))
+            await send_reply(interaction, story_topic(answer_reply(answer), answer, bot.stories))
         except Exception:
             log.exception("answering suggestion %s of story %s failed", self.entry_id, self.story)
             await respond_privately(interaction, APOLOGY)
+
+
+def story_topic(reply: Reply, answer: Answer, stories: StoryEngines) -> Reply:
+    """A reply whose buttons (feedback, "Show evidence") name the answer's story, when it is not the default's."""
+    if reply.topic is None or answer.story is None or answer.story.id == stories.default:
+        return reply
+    kind, _, ident = reply.topic.partition(":")
+    return replace(reply, topic=f"{kind}:{answer.story.id}/{ident}")
+
+
+def story_of_message(message: discord.Message | None, my_id: int) -> str | None:
+    """The story of the bot answer a message is (from its buttons), when it is not the default story's."""
+    from bot.discord_app.views import FEEDBACK_PREFIX, MORE_PREFIX, TOPIC
+
+    if message is None or message.author.id != my_id:
+        return None
+    for row in message.components:
+        for component in getattr(row, "children", ()):
+            custom_id = getattr(component, "custom_id", None) or ""
+            found = re.fullmatch(rf"(?:{FEEDBACK_PREFIX}(?:up|no):\d+|{MORE_PREFIX[:-1]}):{TOPIC}", custom_id)
+            if found:
+                story, slash, _ = found["id"].rpartition("/")
+                return story if slash else None
+    return None
 
 
 def story_button(story: str, entry_id: str, label: str) -> StorySuggestionButton | None:

@@ -14,6 +14,7 @@ from bot.discord_app.bot import StoryBot
 from bot.discord_app.embeds import NOT_MODERATOR
 from bot.discord_app.runner import create_bot
 from bot.discord_app.story_choice import STORY_SUGGESTION_PREFIX, SWITCHED_OFF
+from bot.discord_app.views import MORE_PREFIX
 from bot.knowledge.library import load_library
 
 from .conftest import RunClient, settings_for
@@ -106,3 +107,30 @@ async def test_quote_story_scopes_the_people(double: DiscordDouble, library_bot:
     assert "Dana Whitfield" in shown(
         await double.wait_for_reply(await double.send_command("quote", {"person": first["value"]}))
     )
+
+
+async def test_an_answers_buttons_stay_with_its_story(double: DiscordDouble, library_bot: StoryBot) -> None:
+    # Both stories have an entry `story-overview`: the water story's answer must expand to the water story's.
+    reply = await ask(double, "what is this story about?", story="water")
+    assert "Cordero County" in shown(reply)
+    more = next(b["custom_id"] for b in buttons(reply) if b["custom_id"].startswith(MORE_PREFIX))
+    assert more == f"{MORE_PREFIX}e:water/story-overview"
+    assert reply.message is not None
+    expanded = await double.wait_for_reply(await double.press_button(reply.message, more))
+    assert "Cordero County" in shown(expanded) and "facial recognition" not in shown(expanded)
+
+
+async def test_a_reply_to_an_answer_follows_up_in_its_story(double: DiscordDouble, library_bot: StoryBot) -> None:
+    first = await ask(double, "what is the contract worth?", story="water")
+    assert first.message is not None
+    message = await double.post_message(double.alice, f"{double.bot.mention} who said that?", reply_to=first.message)
+    follow_up = await double.wait_for_channel_reply(message)
+    assert WATER_TITLE in shown(follow_up) or "AquaNova" in shown(follow_up)
+    assert WHICH_STORY not in shown(follow_up)
+
+
+async def test_mentions_go_unanswered_where_the_bot_is_off(double: DiscordDouble, library_bot: StoryBot) -> None:
+    await double.wait_for_reply(await double.send_command("kb channel off", {}, user=double.moderator))
+    message = await double.post_message(double.alice, f"{double.bot.mention} what is the contract worth?")
+    with pytest.raises(AssertionError):
+        await double.wait_for_channel_reply(message, timeout=1.0)

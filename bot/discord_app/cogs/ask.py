@@ -20,7 +20,14 @@ from bot.answering.followup import Context
 from bot.app.question_log import AskedQuestion, worth_recording
 from bot.discord_app.embeds import Reply, answer_reply, answer_topic, cooldown_text
 from bot.discord_app.safety import mention_pattern, strip_mention
-from bot.discord_app.story_choice import SWITCHED_OFF, channel_setting, story_choices, unknown_story_text
+from bot.discord_app.story_choice import (
+    SWITCHED_OFF,
+    channel_setting,
+    story_choices,
+    story_of_message,
+    story_topic,
+    unknown_story_text,
+)
 from bot.discord_app.views import (
     context_from_message,
     context_of_topic,
@@ -85,7 +92,7 @@ class Ask(commands.Cog):
         if remembered is not None and channel_id is not None:
             self.bot.conversations.remember(channel_id, user_id, remembered)
         reply = answer_reply(answer, recorded=question_id is not None, locale=locale)
-        return reply, question_id
+        return story_topic(reply, answer, stories), question_id
 
     async def record(self, item: AskedQuestion) -> int | None:
         """The recorded question's id (0 if the log keeps none), or None if it could not be recorded."""
@@ -189,8 +196,16 @@ class Ask(commands.Cog):
         if setting.off:  # switched off here by moderators: mentions go unanswered, quietly
             return
         context = await self.context_of_message(message, my_id)
+        # A reply to an answer from one of several stories follows up that story.
+        resolved = message.reference.resolved if message.reference is not None else None
+        followed = story_of_message(resolved, my_id) if isinstance(resolved, discord.Message) else None
         reply, question_id = await self.answer(
-            question, message.author.id, guild_id, channel_id=message.channel.id, context=context, story=setting.story
+            question,
+            message.author.id,
+            guild_id,
+            channel_id=message.channel.id,
+            context=context,
+            story=followed or setting.story,
         )
         await reply_to_message(message, reply, question_id=question_id)
 
@@ -199,6 +214,9 @@ class Ask(commands.Cog):
         engine = self.bot.engine
         reference = message.reference
         if reference is not None and isinstance(reference.resolved, discord.Message):
+            followed = story_of_message(reference.resolved, my_id)
+            if followed is not None and followed in self.bot.stories.engines:
+                engine = self.bot.stories.engines[followed]
             found = context_from_message(reference.resolved, engine, my_id)
             if found is not None:
                 return found
