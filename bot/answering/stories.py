@@ -37,6 +37,21 @@ _STORY_WORDS = frozenset({"story", "article", "piece", "report", "news"})
 
 
 @dataclass(frozen=True, slots=True)
+class StoryContext(Context):
+    """A conversation's context that knows its story: only that story's engine follows it up (two stories'
+    ids may be the same, so an entry id alone cannot say whose it is)."""
+
+    story: str = ""
+
+
+def with_story(context: Context | None, answer: Answer, stories: StoryEngines) -> Context | None:
+    """The context an answer leaves, marked with the answer's story when there are several."""
+    if context is None or answer.story is None or len(stories) == 1:
+        return context
+    return StoryContext(context.entry_id, context.people, answer.story.id)
+
+
+@dataclass(frozen=True, slots=True)
 class _Marks:
     """What in a question names one story: words only it uses, and its people's full names."""
 
@@ -150,7 +165,9 @@ class StoryEngines:
 
     def _ask_one(self, story: str, question: str, context: Context | None) -> Answer:
         engine = self.engines[story]
-        if context is not None and len(self.engines) > 1:  # another story's subject means nothing here
+        if isinstance(context, StoryContext) and context.story != story:
+            context = None  # another story's subject: its ids may mean something else here
+        elif context is not None and len(self.engines) > 1:  # another story's subject means nothing here
             context = context.known_to(engine.kb)
         answer = engine.ask(question, context) if context is not None else engine.ask(question)
         return self._tag(story, answer)

@@ -22,6 +22,7 @@ import discord
 
 from bot.answering import Answer, Engine, Outcome, Suggestion
 from bot.answering.followup import Context, entry_people
+from bot.answering.stories import with_story
 from bot.app.lookup import quotes_of_speaker
 from bot.discord_app import limits
 from bot.discord_app.embeds import APOLOGY, Reply, answer_reply, answer_topic, more_embed, quote_pages
@@ -207,7 +208,7 @@ def remember_answer(interaction: discord.Interaction[Any], answer: Answer) -> No
     bot = _bot(interaction)
     topic = answer_topic(answer) if answer.answered else None
     engine = bot.stories.engine(answer.story.id) if answer.story else bot.engine
-    context = context_of_topic(engine, topic) if topic else None
+    context = with_story(context_of_topic(engine, topic), answer, bot.stories) if topic else None
     if context is not None and interaction.channel_id is not None:
         bot.conversations.remember(interaction.channel_id, interaction.user.id, context)
 

@@ -92,3 +92,14 @@ def test_an_unknown_story_is_found_by_id_or_title_only(stories: StoryEngines, tm
     assert stories.find("water") == "water"
     assert stories.find("Cordero County water cuts") == "water"
     assert stories.find("nothing like it") is None
+
+
+def test_a_follow_up_stays_with_the_story_of_the_answer_before(stories: StoryEngines) -> None:
+    from bot.answering.followup import context_of
+    from bot.answering.stories import with_story
+
+    first = stories.ask("what is this story about?", story="water")
+    context = with_story(context_of(first, stories.engine("water").kb), first, stories)
+    more = stories.ask("tell me more", context)
+    # Both stories have an entry `story-overview`; only the water story may follow this one up.
+    assert more.story is not None and more.story.id == "water"

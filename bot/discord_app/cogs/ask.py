@@ -17,6 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answering.followup import Context
+from bot.answering.stories import with_story
 from bot.app.question_log import AskedQuestion, worth_recording
 from bot.discord_app.embeds import Reply, answer_reply, answer_topic, cooldown_text
 from bot.discord_app.safety import mention_pattern, strip_mention
@@ -88,7 +89,7 @@ class Ask(commands.Cog):
         if worth_recording(answer):
             question_id = await self.record(AskedQuestion.of(answer, user_id, guild_id))
         topic = answer_topic(answer) if answer.answered else None
-        remembered = context_of_topic(engine, topic) if topic else None
+        remembered = with_story(context_of_topic(engine, topic), answer, stories) if topic else None
         if remembered is not None and channel_id is not None:
             self.bot.conversations.remember(channel_id, user_id, remembered)
         reply = answer_reply(answer, recorded=question_id is not None, locale=locale)
