@@ -25,8 +25,10 @@ from bot.answering.cache import load_engine
 from bot.answering.decision import DECISION_FILE
 from bot.answering.evaluation import CaseError, Report, cut_phrasings, evaluate, load_cases
 from bot.answering.followup import Context, context_of
+from bot.answering.stories import StoryEngines, evaluate_story
 from bot.knowledge import KnowledgeError, bundled_knowledge_dir, load_knowledge
 from bot.knowledge.export import export_knowledge
+from bot.knowledge.library import Library, is_story_folder, load_library
 from bot.knowledge.loader import display_path
 from bot.log_redaction import install as install_redaction
 from bot.settings import Settings, SettingsError
@@ -86,13 +88,45 @@ def format_quotes(result: QuoteResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _engine(args: argparse.Namespace, settings: Settings, *, cached: bool = False) -> Engine:
-    """The engine for the chosen knowledge directory; `cached` keeps a built engine in the data directory
-    for a warm start next time (the bot, whose knowledge base may be large)."""
-    directory = args.kb or settings.knowledge_dir or bundled_knowledge_dir()
-    if cached:
-        return load_engine(Path(directory), settings.data_dir / "engine-cache")[0]
-    return Engine(load_knowledge(directory))
+class UnknownStory(Exception):
+    """`--story` names no story of the library."""
+
+
+def _directory(args: argparse.Namespace, settings: Settings) -> Path:
+    return Path(args.kb or settings.knowledge_dir or bundled_knowledge_dir())
+
+
+def _library(args: argparse.Namespace, settings: Settings) -> Library:
+    """The stories of the chosen knowledge directory (one, for a folder holding one story's files)."""
+    library = load_library(_directory(args, settings))
+    story = getattr(args, "story", None)
+    if story is not None and library.get(story) is None:
+        known = ", ".join(s.id for s in library)
+        raise UnknownStory(f"no story has the id {story!r}; the stories are: {known} (see `storybot stories`).")
+    return library
+
+
+def _stories(args: argparse.Namespace, settings: Settings) -> StoryEngines:
+    return StoryEngines.of_library(_library(args, settings))
+
+
+def _engine(args: argparse.Namespace, settings: Settings) -> Engine:
+    """The engine for the chosen story (`--story`, else the only or first one)."""
+    library = _library(args, settings)
+    story = library.get(args.story) if getattr(args, "story", None) else None
+    return Engine((story or library.default).kb)
+
+
+def _bot_engines(args: argparse.Namespace, settings: Settings) -> tuple[Engine, StoryEngines | None]:
+    """The bot's engine, and its stories when it holds several. A folder of one story keeps a built engine in
+    the data directory for a warm start next time (the bot, whose knowledge base may be large)."""
+    directory = _directory(args, settings)
+    if is_story_folder(directory) and args.story is None:
+        return load_engine(directory, settings.data_dir / "engine-cache")[0], None
+    library = _library(args, settings)
+    chosen = [s for s in library if args.story in (None, s.id)]
+    stories = StoryEngines.of_library(Library({s.id: s for s in chosen}, library.directory))
+    return stories.engine(), stories if len(stories) > 1 else None
 
 
 def _json_line(data: dict[str, Any], out: TextIO) -> None:
@@ -100,32 +134,43 @@ def _json_line(data: dict[str, Any], out: TextIO) -> None:
     out.flush()
 
 
+def _story_answer(answer: Answer, stories: StoryEngines) -> str:
+    """`format_answer`, with the story named first when the bot holds several."""
+    text = format_answer(answer)
+    if len(stories) > 1 and answer.story is not None:
+        return f"[{answer.story.title}]\n{text}"
+    if len(stories) > 1 and any(s.story for s in answer.suggestions):
+        lines = [f"  - {stories.refs[s.story].title}: {s.question}" for s in answer.suggestions if s.story]
+        return "\n".join([_wrap(answer.text), "", "In the stories:", *lines]) + "\n"
+    return text
+
+
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    engine = _engine(args, settings)
+    stories = _stories(args, settings)
     question = " ".join(args.question)
     if question == "-":  # one question a line from standard input, one answer a line out
         for line in sys.stdin:
-            answer = engine.ask(line.rstrip("\n"))
+            answer = stories.ask(line.rstrip("\n"), story=args.story)
             if args.json:
                 _json_line(to_json(answer), sys.stdout)
             else:
-                sys.stdout.write(f"Q: {line.strip()}\n{format_answer(answer)}\n")
+                sys.stdout.write(f"Q: {line.strip()}\n{_story_answer(answer, stories)}\n")
                 sys.stdout.flush()
         return EXIT_OK
-    answer = engine.ask(question)
+    answer = stories.ask(question, story=args.story)
     if args.json:
         _json_line(to_json(answer), sys.stdout)
     elif answer.outcome.value == "invalid":
         print(answer.text, file=sys.stderr)
         return EXIT_USAGE
     else:
-        sys.stdout.write(format_answer(answer))
+        sys.stdout.write(_story_answer(answer, stories))
     return EXIT_OK
 
 
 def cmd_quote(args: argparse.Namespace, settings: Settings) -> int:
-    engine = _engine(args, settings)
-    result = engine.quote(" ".join(args.name))
+    stories = _stories(args, settings)
+    result = stories.quote(" ".join(args.name), story=args.story)
     if args.json:
         _json_line(quote_result_json(result), sys.stdout)
     else:
@@ -134,13 +179,34 @@ def cmd_quote(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
-    directory = args.kb or settings.knowledge_dir or bundled_knowledge_dir()
-    kb = load_knowledge(directory)  # raises KnowledgeError, reported by main()
-    print(
-        f"{display_path(Path(directory))}: valid — {len(kb.sources)} sources, {len(kb.speakers)} people and "
-        f"organisations, {len(kb.quotes)} quotes, {len(kb.entries)} entries "
-        f"({sum(len(e.questions) for e in kb.entries.values())} phrasings); every quote and excerpt is verbatim."
-    )
+    library = _library(args, settings)  # raises KnowledgeError, reported by main()
+    chosen = [s for s in library if args.story in (None, s.id)]
+    for story in chosen:
+        kb = story.kb
+        name = f" (story {story.id})" if len(library) > 1 else ""
+        print(
+            f"{display_path(story.directory)}{name}: valid — {len(kb.sources)} sources, {len(kb.speakers)} people "
+            f"and organisations, {len(kb.quotes)} quotes, {len(kb.entries)} entries "
+            f"({sum(len(e.questions) for e in kb.entries.values())} phrasings); every quote and excerpt is verbatim."
+        )
+    if len(library) > 1 and args.story is None:
+        print(f"{display_path(library.directory)}: {len(library)} stories, each valid on its own.")
+    return EXIT_OK
+
+
+def cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
+    library = _library(args, settings)
+    listed = [
+        {"id": s.id, "title": s.title, "entries": len(s.kb.entries), "sources": len(s.kb.sources)}
+        for s in library
+        if args.story in (None, s.id)
+    ]
+    if args.json:
+        json.dump(listed, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    for item in listed:
+        print(f"{item['id']}: {item['title']} — {item['entries']} entries, {item['sources']} sources")
     return EXIT_OK
 
 
@@ -148,7 +214,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     if args.format == "csv":  # the entries only, as a spreadsheet edits them; no index is needed
         from bot.curation.bulk import export_csv  # curation is loaded only by the commands that curate
 
-        kb = load_knowledge(args.kb or settings.knowledge_dir or bundled_knowledge_dir())
+        library = _library(args, settings)
+        kb = ((library.get(args.story) if args.story else None) or library.default).kb
         sys.stdout.flush()
         sys.stdout.buffer.write(export_csv(kb).encode("utf-8"))
         sys.stdout.buffer.flush()
@@ -163,9 +230,13 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.curation.bulk import ImportRefused, import_csv
     from bot.curation.store import STORE_FILE, Store
 
-    if args.story:
-        print(f"storybot: --story {args.story} ignored: this knowledge base holds one story.", file=sys.stderr)
-    directory = Path(args.kb or settings.knowledge_dir or bundled_knowledge_dir())
+    directory = _directory(args, settings)
+    if args.story:  # a library of stories: import into that story's folder
+        story = _library(args, settings).get(args.story)
+        if story is None:
+            print(f"storybot: no story {args.story!r} here (see `storybot stories`).", file=sys.stderr)
+            return EXIT_USAGE
+        directory = story.directory
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = Store(settings.data_dir / STORE_FILE)
     try:
@@ -186,7 +257,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
-    engine = _engine(args, settings)
+    stories = _stories(args, settings)
     print("StoryBot console — ask about the story. `/quote NAME` for someone's words, `/quit` to leave.")
     context: Context | None = None  # what the last answer was about, for follow-ups ("what did he say?")
     while True:
@@ -198,12 +269,13 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
         if line.strip() in ("/quit", "/exit", ":q"):
             return EXIT_OK
         if line.strip().startswith("/quote"):
-            print(format_quotes(engine.quote(line.strip().removeprefix("/quote"))))
+            print(format_quotes(stories.quote(line.strip().removeprefix("/quote"), story=args.story)))
             continue
         if line.strip():
-            answer = engine.ask(line, context)
-            context = context_of(answer, engine.kb) or context
-            print(format_answer(answer))
+            answer = stories.ask(line, context, story=args.story)
+            kb = stories.engine(answer.story.id).kb if answer.story else None
+            context = (context_of(answer, kb) if kb else None) or context
+            print(_story_answer(answer, stories))
 
 
 def _report_lines(report: Report) -> list[str]:
@@ -230,12 +302,19 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     except CaseError as exc:
         print(f"storybot: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    engine = _engine(args, settings)
+    stories = _stories(args, settings)
+    if len(stories) > 1 and args.story is None:
+        print("storybot: a question set is about one story; pass --story ID (see `storybot stories`).", file=sys.stderr)
+        return EXIT_USAGE
+    engine = stories.engine(args.story) if args.story else stories.engine()
     if args.phrasings:
         engine = Engine(cut_phrasings(engine.kb, args.phrasings))
     total = Report()
     for path, cases in sets:
-        report = evaluate(engine, cases)
+        if len(stories) == 1 or args.phrasings:
+            report = evaluate(engine, cases)
+        else:  # asked of every story, as a reader would: right only when answered right from this story
+            report = evaluate_story(stories, str(args.story), cases, routed=not args.alone)
         total.merge(report)
         for case, answer in report.failures if args.show_failures else ():
             got = answer.entry.id if answer.entry else answer.speaker_id or answer.outcome.value
@@ -252,11 +331,11 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     from bot.answering.training import Story, feature_table, train
 
-    stories = [Story(Path(group[0]), tuple(Path(p) for p in group[1:])) for group in args.story or ()]
+    stories = [Story(Path(group[0]), tuple(Path(p) for p in group[1:])) for group in args.also or ()]
     if args.questions:
         stories.append(Story(args.kb or settings.knowledge_dir or bundled_knowledge_dir(), tuple(args.questions)))
     if not stories:
-        print("storybot: give question sets to learn from (and --story DIR SET... for other stories)", file=sys.stderr)
+        print("storybot: give question sets to learn from (and --also DIR SET... for other stories)", file=sys.stderr)
         return EXIT_USAGE
     try:
         for story in stories:
@@ -330,6 +409,28 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_INVALID_KB if problems else EXIT_OK
 
 
+def cmd_merge(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.curation.merge import MergeError, merge_draft
+
+    try:
+        report = merge_draft(args.draft, args.into, story=args.story, story_id=args.as_id)
+    except MergeError as exc:
+        print(f"storybot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for section, renamed in report.renamed.items():
+        for old, new in renamed.items():
+            print(f"  renamed: {section} `{old}` → `{new}` (the story already has `{old}`)")
+    for draft_id, own in report.reused.items():
+        print(f"  same person: `{draft_id}` is the story's `{own}`; the draft's references now point at it")
+    for line in report.duplicates:
+        print(f"  duplicate phrasing: {line}")
+    for entry_id in report.dropped:
+        print(f"  left out: entry `{entry_id}` (every phrasing of it is already asked)")
+    how = "as the new story" if report.new_story else "into the story"
+    print(f"{display_path(report.folder)}: merged {how} `{report.story}`; the library validates.")
+    return EXIT_OK
+
+
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     from bot.benchmark import bench, format_table
 
@@ -355,7 +456,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.discord_token:  # say so before anything else happens
         print(SETUP_HELP, file=sys.stderr)
         return EXIT_USAGE
-    return run_bot(settings, _engine(args, settings, cached=True))
+    engine, stories = _bot_engines(args, settings)
+    return run_bot(settings, engine, stories)
 
 
 def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
@@ -364,7 +466,8 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.discord_token:
         print(SETUP_HELP, file=sys.stderr)
         return EXIT_USAGE
-    return sync_commands(settings, _engine(args, settings), args.guild)
+    engine, stories = _bot_engines(args, settings)
+    return sync_commands(settings, engine, args.guild, stories)
 
 
 def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
@@ -411,6 +514,7 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument(
                 "--kb", type=Path, help="knowledge directory (default: STORYBOT_KB or the bundled story)"
             )
+            command.add_argument("--story", metavar="ID", help="only this story of the knowledge directory")
         # `storybot ask -v ...` as well as `storybot -v ask ...`; unset here, it leaves the main option alone.
         command.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=verbose_help)
         return command
@@ -431,16 +535,19 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument(
         "--phrasings", type=int, metavar="N", help="first cut each entry's phrasings to its first N (a sparse story)"
     )
+    evaluation.add_argument(
+        "--alone", action="store_true", help="with several stories: ask the --story's engine only, not the library"
+    )
     evaluation.set_defaults(func=cmd_eval)
 
     training = add("train", "fit the answer/decline decision on question sets (needs the `train` extra)")
     training.add_argument("questions", type=Path, nargs="*", help="question sets about the --kb story")
     training.add_argument(
-        "--story",
+        "--also",
         nargs="+",
         action="append",
         metavar="DIR_THEN_SETS",
-        help="another story: its knowledge directory, then its question sets (repeatable)",
+        help="another story to learn from: its knowledge directory, then its question sets (repeatable)",
     )
     training.add_argument(
         "--out", type=Path, default=DECISION_FILE, help="where to write it (default: the shipped one)"
@@ -463,6 +570,12 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("directory", type=Path, help="a new (or empty) folder to create")
     init.set_defaults(func=cmd_init)
 
+    merge = add("merge", "add an `extract` draft to a library: as a new story, or into --story with ids renamed")
+    merge.add_argument("draft", type=Path, help="the draft folder written by `storybot extract --out`")
+    merge.add_argument("--into", type=Path, required=True, help="the knowledge directory (a folder of stories)")
+    merge.add_argument("--as", dest="as_id", metavar="ID", help="the new story's id (default: the draft folder's name)")
+    merge.set_defaults(func=cmd_merge)
+
     benchmark = add(
         "bench",
         "measure speed, memory and accuracy on synthetic knowledge bases of real English, beside anchors "
@@ -479,6 +592,9 @@ def build_parser() -> argparse.ArgumentParser:
     benchmark.set_defaults(func=cmd_bench)
 
     add("validate", "check a knowledge directory; exit 1 on any problem").set_defaults(func=cmd_validate)
+    stories = add("stories", "list the stories of the knowledge directory")
+    stories.add_argument("--json", action="store_true", help="print a JSON list of {id, title, entries, sources}")
+    stories.set_defaults(func=cmd_stories)
     export = add("export", "print the knowledge base as normalised JSON, or its entries as CSV")
     export.add_argument(
         "--format", choices=("json", "csv"), default="json", help="csv: one row an entry, for a spreadsheet"
@@ -486,9 +602,6 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(func=cmd_export)
     import_ = add("import", "apply a CSV of entries (from `export --format csv`) as one validated change")
     import_.add_argument("file", type=Path, help="the CSV file, e.g. entries.csv (UTF-8, as spreadsheets save it)")
-    import_.add_argument(
-        "--story", help="the story to import into; accepted and ignored until a knowledge base holds several"
-    )
     import_.set_defaults(func=cmd_import)
     add("console", "chat with the engine offline").set_defaults(func=cmd_console)
     add("run", "start the Discord bot (needs DISCORD_TOKEN)").set_defaults(func=cmd_run)
@@ -521,6 +634,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KnowledgeError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_INVALID_KB
+    except UnknownStory as exc:
+        print(f"storybot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except BrokenPipeError:  # `storybot export | head` is fine
         return EXIT_OK
     except KeyboardInterrupt:

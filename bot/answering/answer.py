@@ -48,6 +48,15 @@ class Suggestion:
 
     entry_id: str
     question: str
+    story: str | None = None  # the story's id, when the bot holds several
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRef:
+    """Which story an answer comes from (see `bot.answering.stories`)."""
+
+    id: str
+    title: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +76,7 @@ class Answer:
     # A message that asks several things: the answer to each part, in order (this answer is the first
     # answered one). Empty for a message that asks one thing.
     parts: tuple[Answer, ...] = ()
+    story: StoryRef | None = None  # the story it is answered from (None: no story, or "which story?")
 
     @property
     def answered(self) -> bool:
@@ -85,6 +95,7 @@ class QuoteResult:
     quotes: tuple[QuoteView, ...]
     suggestions: tuple[str, ...]  # names to try when nobody matched
     message: str  # a one-line summary or a kind "nobody by that name" note
+    story: StoryRef | None = None  # the story quoting them, when the bot holds several
 
 
 def quote_view(kb: KnowledgeBase, quote: Quote) -> QuoteView:
@@ -126,7 +137,22 @@ def _answer_json(answer: Answer) -> dict[str, Any]:
         "suggestions": [s.question for s in answer.suggestions],
         "matched_question": answer.matched_question,
         "outcome": answer.outcome.value,
+        "story": story_json(answer.story),
+        # Which story each suggestion is from, when the bot holds several ("which story?" offers one each).
+        **({"suggested": [suggestion_json(s) for s in answer.suggestions]} if _from_stories(answer) else {}),
     }
+
+
+def story_json(story: StoryRef | None) -> dict[str, str] | None:
+    return {"id": story.id, "title": story.title} if story else None
+
+
+def suggestion_json(suggestion: Suggestion) -> dict[str, Any]:
+    return {"story": suggestion.story, "entry": suggestion.entry_id, "question": suggestion.question}
+
+
+def _from_stories(answer: Answer) -> bool:
+    return any(s.story for s in answer.suggestions)
 
 
 def quote_result_json(result: QuoteResult) -> dict[str, Any]:
@@ -138,4 +164,5 @@ def quote_result_json(result: QuoteResult) -> dict[str, Any]:
         "quotes": [quote_json(q) for q in result.quotes],
         "suggestions": list(result.suggestions),
         "message": result.message,
+        "story": story_json(result.story),
     }

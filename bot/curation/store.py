@@ -101,6 +101,26 @@ CREATE UNIQUE INDEX IF NOT EXISTS feedback_once ON feedback (question_id, user_i
 CREATE INDEX IF NOT EXISTS feedback_open ON feedback (helpful, status, id);
 """
 
+# Each channel's story settings, set by moderators with /kb channel: the story answered from when none is
+# chosen, and whether the bot answers there at all. A channel without a row uses the defaults.
+_CHANNELS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS channel_settings (
+    channel_id INTEGER PRIMARY KEY,
+    story TEXT,                     -- the channel's default story id (NULL: every story)
+    off INTEGER NOT NULL DEFAULT 0, -- 1: the bot does not answer in this channel
+    user_id INTEGER,                -- the moderator who set it last
+    at TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelSetting:
+    """What moderators set for a channel: its default story, and whether the bot is off there."""
+
+    story: str | None = None
+    off: bool = False
+
 
 @dataclass(frozen=True, slots=True)
 class Change:
@@ -213,6 +233,7 @@ class Store:
             raise RuntimeError(f"{path} was written by a newer StoryBot (schema {version}); upgrade StoryBot to use it")
         self._db.executescript(_SCHEMA)  # every statement is IF NOT EXISTS: safe on every start, in every process
         self._migrate()
+        self._db.executescript(_CHANNELS_SCHEMA)
         self._db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
 
     def _migrate(self) -> None:
@@ -609,6 +630,25 @@ class Store:
         with self._lock:
             row = self._db.execute(query + " ORDER BY id DESC LIMIT 1", params).fetchone()
         return _change(row) if row is not None else None
+
+    def channel_setting(self, channel_id: int) -> ChannelSetting:
+        with self._lock:
+            row = self._db.execute("SELECT story, off FROM channel_settings WHERE channel_id = ?", (channel_id,))
+            found = row.fetchone()
+        return ChannelSetting(found["story"], bool(found["off"])) if found else ChannelSetting()
+
+    def set_channel(self, channel_id: int, setting: ChannelSetting, user_id: int | None = None) -> None:
+        """Store a channel's setting (the defaults remove its row)."""
+        with self._transaction() as db:
+            if setting == ChannelSetting():
+                db.execute("DELETE FROM channel_settings WHERE channel_id = ?", (channel_id,))
+                return
+            db.execute(
+                "INSERT INTO channel_settings (channel_id, story, off, user_id, at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (channel_id) DO UPDATE SET story = excluded.story, off = excluded.off, "
+                "user_id = excluded.user_id, at = excluded.at",
+                (channel_id, setting.story, int(setting.off), user_id, _iso(datetime.now(UTC))),
+            )
 
     def counts(self) -> tuple[int, int]:
         """(questions, changes) kept: what the bounds apply to."""

@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answering import Engine
+from bot.answering.stories import StoryEngines, one_story
 from bot.app.conversation import Conversations
 from bot.app.live_engine import EngineHolder
 from bot.app.question_log import QuestionLog, StoreQuestionLog
@@ -21,6 +22,7 @@ from bot.discord_app.curator import Curator
 from bot.discord_app.embeds import APOLOGY, GUILD_ONLY, NOT_MODERATOR, cooldown_text
 from bot.discord_app.endpoints import configure_endpoints, use_gateway
 from bot.discord_app.permissions import ModerationOff, NotModerator
+from bot.discord_app.story_choice import StorySuggestionButton
 from bot.discord_app.views import DYNAMIC_ITEMS, NO_MENTIONS, respond_privately
 from bot.settings import Settings
 
@@ -33,6 +35,7 @@ EXTENSIONS = (
     "bot.discord_app.cogs.quotes",
     "bot.discord_app.cogs.info",
     "bot.discord_app.cogs.moderation",
+    "bot.discord_app.cogs.channels",  # after moderation: adds /kb channel to its /kb group
 )
 
 
@@ -97,6 +100,7 @@ class StoryBot(commands.AutoShardedBot):
         cooldown: Cooldown | None = None,
         sync_on_start: bool = True,
         watch_quiet: float | None = DEFAULT_QUIET,
+        stories: StoryEngines | None = None,
     ) -> None:
         """`watch_quiet`: seconds the knowledge folder must stay still after a change before a reload;
         None does not watch it (a reload then needs `/kb reload`)."""
@@ -115,7 +119,9 @@ class StoryBot(commands.AutoShardedBot):
         if settings.shard_ids:  # several processes share one bot, each running some of the shards
             self.shard_ids = list(settings.shard_ids)
         self.settings = settings
-        self.holder = EngineHolder(engine, settings.knowledge_dir)
+        # With several stories the holder keeps the default (first) story live: reloads and /kb edits are its.
+        self.holder = EngineHolder(engine, settings.knowledge_dir if stories is None else None)
+        self._stories = stories
         self._store = store
         self._questions = questions
         self.curator = Curator(self)
@@ -129,6 +135,14 @@ class StoryBot(commands.AutoShardedBot):
     @property
     def engine(self) -> Engine:
         return self.holder.engine
+
+    @property
+    def stories(self) -> StoryEngines:
+        """Every story's engine, the default story's being the live one."""
+        if self._stories is None:
+            self._stories = one_story(self.holder.engine)
+        self._stories = self._stories.with_engine(self._stories.default, self.holder.engine)
+        return self._stories
 
     @property
     def store(self) -> Store:
@@ -150,7 +164,7 @@ class StoryBot(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.add_dynamic_items(*DYNAMIC_ITEMS, StorySuggestionButton)
         if self.watch_quiet is not None:
             await self.curator.start_watching(self.watch_quiet)
         # Never a global sync on start (slow to propagate, rate limited): only to the development server.

@@ -275,7 +275,9 @@ def answer_embed(answer: Answer) -> discord.Embed:
         parts.append(backing)
     if source is None and answer.evidence:
         source = answer.evidence[0].source
-    if source is not None:
+    if answer.story is not None and (source is None or answer.story.title != source.title):
+        parts.append(f"📰 *{escape_knowledge_text(trim(answer.story.title, STORY_ROOM))}*")  # one of several stories
+    elif source is not None:
         parts.append(story_line(source))
     embed.description = trim("\n".join(parts), limits.EMBED_DESCRIPTION)
     return embed
@@ -398,10 +400,10 @@ def no_quotes_embed(result: QuoteResult) -> discord.Embed:
     return embed
 
 
-def sources_embed(kb: KnowledgeBase) -> discord.Embed:
-    """Every source StoryBot answers from."""
+def sources_embed(kb: KnowledgeBase, *, title: str | None = None) -> discord.Embed:
+    """Every source StoryBot answers from (`title`: the story they are of, when there are several)."""
     embed = discord.Embed(
-        title="Sources",
+        title=trim(f"Sources: {title}", limits.EMBED_TITLE) if title else "Sources",
         description="Every answer and quote comes word for word from these.",
         colour=COLOUR_ANSWER,
     )
@@ -420,7 +422,8 @@ def sources_embed(kb: KnowledgeBase) -> discord.Embed:
     return embed
 
 
-def help_embed(examples: Sequence[str] = ()) -> discord.Embed:
+def help_embed(examples: Sequence[str] = (), stories: Sequence[str] = ()) -> discord.Embed:
+    """What StoryBot can do, questions to try, and with several stories which they are (their titles)."""
     embed = discord.Embed(
         title="StoryBot",
         description=(
@@ -448,6 +451,9 @@ def help_embed(examples: Sequence[str] = ()) -> discord.Embed:
     if examples:
         shown = "\n".join(f"• {trim(escape_knowledge_text(example), 200)}" for example in examples[:5])
         embed.add_field(name="Try asking", value=trim(shown, limits.FIELD_VALUE), inline=False)
+    if len(stories) > 1:
+        listed = trim("\n".join(f"• {escape_knowledge_text(t)}" for t in stories), limits.FIELD_VALUE)
+        embed.add_field(name="Stories (pick one with /ask story:)", value=listed, inline=False)
     return embed
 
 

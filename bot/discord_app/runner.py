@@ -12,6 +12,7 @@ import aiohttp
 import discord
 
 from bot.answering import Engine
+from bot.answering.stories import StoryEngines
 from bot.app.watcher import DEFAULT_QUIET
 from bot.discord_app.bot import StoryBot
 from bot.settings import Settings
@@ -56,7 +57,12 @@ def unreachable(settings: Settings) -> str:
 
 
 def create_bot(
-    settings: Settings, engine: Engine, *, sync_on_start: bool = True, watch_quiet: float | None = DEFAULT_QUIET
+    settings: Settings,
+    engine: Engine,
+    *,
+    sync_on_start: bool = True,
+    watch_quiet: float | None = DEFAULT_QUIET,
+    stories: StoryEngines | None = None,
 ) -> StoryBot:
     """A ready-to-start bot answering from `engine`; it connects only when started.
 
@@ -64,15 +70,15 @@ def create_bot(
     Once started it watches the knowledge folder and reloads `watch_quiet` seconds after the files stop
     changing (None: only on `/kb reload`).
     """
-    return StoryBot(settings, engine, sync_on_start=sync_on_start, watch_quiet=watch_quiet)
+    return StoryBot(settings, engine, sync_on_start=sync_on_start, watch_quiet=watch_quiet, stories=stories)
 
 
-def run_bot(settings: Settings, engine: Engine) -> int:
+def run_bot(settings: Settings, engine: Engine, stories: StoryEngines | None = None) -> int:
     """Run until stopped (SIGTERM, SIGINT or Ctrl+C). Returns the process exit code."""
     if not settings.discord_token:
         sys.stderr.write(SETUP_HELP + "\n")
         return 2
-    bot = create_bot(settings, engine)
+    bot = create_bot(settings, engine, stories=stories)
     try:
         asyncio.run(_start(bot, settings.discord_token.get_secret_value()))
     except discord.LoginFailure:
@@ -135,12 +141,12 @@ async def _start(bot: StoryBot, token: str) -> None:
             loop.remove_signal_handler(number)
 
 
-def sync_commands(settings: Settings, engine: Engine, guild_id: int | None) -> int:
+def sync_commands(settings: Settings, engine: Engine, guild_id: int | None, stories: StoryEngines | None = None) -> int:
     """Register the slash and menu commands with Discord, in one server or (guild_id None) globally."""
     if not settings.discord_token:
         sys.stderr.write(SETUP_HELP + "\n")
         return 2
-    bot = create_bot(settings, engine, sync_on_start=False, watch_quiet=None)
+    bot = create_bot(settings, engine, sync_on_start=False, watch_quiet=None, stories=stories)
     try:
         synced = asyncio.run(_sync(bot, settings.discord_token.get_secret_value(), guild_id))
     except discord.LoginFailure:

@@ -22,6 +22,7 @@ import discord
 
 from bot.answering import Answer, Engine, Outcome, Suggestion
 from bot.answering.followup import Context, entry_people
+from bot.answering.stories import with_story
 from bot.app.lookup import quotes_of_speaker
 from bot.discord_app import limits
 from bot.discord_app.embeds import APOLOGY, Reply, answer_reply, answer_topic, more_embed, quote_pages
@@ -37,7 +38,8 @@ SUGGESTION_PREFIX = "storybot:answer:"
 QUOTES_PREFIX = "storybot:quotes:"
 FEEDBACK_PREFIX = "storybot:fb:"
 MORE_PREFIX = "storybot:more:"
-TOPIC = rf"(?P<kind>[es]):(?P<id>{ID})"
+# "e:<entry>" / "s:<speaker>"; with several stories, one not the default's says whose: "e:<story>/<entry>".
+TOPIC = rf"(?P<kind>[es]):(?P<id>(?:{ID}/)?{ID})"
 SUGGESTION_GONE = "That question is no longer in the knowledge base (it was reloaded). Try `/ask` again."
 ANSWER_GONE = "That answer is no longer in the knowledge base (it was reloaded). Try `/ask` again."
 THANKS_HELPFUL = "Thanks for saying so! It helps the moderators see what works."
@@ -131,11 +133,16 @@ class QuotePageButton(
 
 def suggestion_view(suggestions: Sequence[Suggestion]) -> discord.ui.View | None:
     """One button per suggestion (one row), or None when there is nothing to offer."""
-    buttons = [
-        SuggestionButton(s.entry_id, s.question)
-        for s in suggestions[: limits.BUTTONS_PER_ROW]
-        if re.fullmatch(ID, s.entry_id) and len(SUGGESTION_PREFIX + s.entry_id) <= limits.CUSTOM_ID
-    ]
+    from bot.discord_app.story_choice import story_button
+
+    buttons: list[discord.ui.DynamicItem[discord.ui.Button[Any]]] = []
+    for s in suggestions[: limits.BUTTONS_PER_ROW]:
+        if s.story is not None:  # a suggestion from one of several stories answers from that story
+            story_item = story_button(s.story, s.entry_id, s.question)
+            if story_item is not None:
+                buttons.append(story_item)
+        elif re.fullmatch(ID, s.entry_id) and len(SUGGESTION_PREFIX + s.entry_id) <= limits.CUSTOM_ID:
+            buttons.append(SuggestionButton(s.entry_id, s.question))
     if not buttons:
         return None
     view = discord.ui.View(timeout=None)
@@ -164,6 +171,15 @@ def answer_for_topic(engine: Engine, topic: str) -> Answer | None:
     )
 
 
+def topic_engine(bot: StoryBot, topic: str) -> tuple[Engine | None, str]:
+    """The engine a topic's answer comes from (None: its story is gone), and the topic without its story."""
+    kind, _, ident = topic.partition(":")
+    story, slash, plain = ident.rpartition("/")
+    if not slash:
+        return bot.engine, topic
+    return bot.stories.engines.get(story), f"{kind}:{plain}"
+
+
 def context_of_topic(engine: Engine, topic: str) -> Context | None:
     kind, _, ident = topic.partition(":")
     if kind == "e" and ident in engine.kb.entries:
@@ -182,7 +198,8 @@ def context_from_message(message: discord.Message | None, engine: Engine, my_id:
             custom_id = getattr(component, "custom_id", None) or ""
             found = re.fullmatch(rf"(?:{FEEDBACK_PREFIX}(?:up|no):\d+|{MORE_PREFIX[:-1]}):{TOPIC}", custom_id)
             if found:
-                return context_of_topic(engine, f"{found['kind']}:{found['id']}")
+                # The caller picked the engine of the answer's story; the topic's own id follows any "<story>/".
+                return context_of_topic(engine, f"{found['kind']}:{found['id'].rpartition('/')[2]}")
     return None
 
 
@@ -190,7 +207,8 @@ def remember_answer(interaction: discord.Interaction[Any], answer: Answer) -> No
     """Keep what this person was just told about, for their follow-up in this channel."""
     bot = _bot(interaction)
     topic = answer_topic(answer) if answer.answered else None
-    context = context_of_topic(bot.engine, topic) if topic else None
+    engine = bot.stories.engine(answer.story.id) if answer.story else bot.engine
+    context = with_story(context_of_topic(engine, topic), answer, bot.stories) if topic else None
     if context is not None and interaction.channel_id is not None:
         bot.conversations.remember(interaction.channel_id, interaction.user.id, context)
 
@@ -236,8 +254,9 @@ class FeedbackButton(
     def _record(self, bot: StoryBot, interaction: discord.Interaction[Any]) -> int | None:
         """A database write: run it in a thread."""
         asked = bot.store.question_asked(self.question_id) if self.question_id else None
-        answer = answer_for_topic(bot.engine, self.topic)
-        kind, _, ident = self.topic.partition(":")
+        engine, topic = topic_engine(bot, self.topic)
+        answer = answer_for_topic(engine, topic) if engine is not None else None
+        kind, _, ident = topic.partition(":")
         question, confidence = asked or (_title_of(interaction.message), answer.confidence if answer else 0.0)
         return bot.store.record_feedback(
             question_id=self.question_id or None,
@@ -306,7 +325,8 @@ class MoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"{MO
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         try:
-            answer = answer_for_topic(_bot(interaction).engine, self.topic)
+            engine, topic = topic_engine(_bot(interaction), self.topic)
+            answer = answer_for_topic(engine, topic) if engine is not None else None
             if answer is None:
                 await respond_privately(interaction, ANSWER_GONE)
                 return

@@ -49,6 +49,7 @@ MAX_PROBLEMS_KEPT = 1000
 MAX_PROBLEMS_LISTED = 100
 SHOWN_TEXT = 80  # characters of a key, id or value echoed in a message; a 50 MB key is shown cut
 SUGGESTION_MAX_LENGTH = 64  # "did you mean" only for keys and ids up to this long: fuzzy matching is not free
+STORY_FILE = "story.yaml"  # read by bot.knowledge.library
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
@@ -108,12 +109,13 @@ def bundled_knowledge_dir() -> Path:
 
 
 def knowledge_files(directory: Path) -> list[Path]:
-    """The knowledge files of a directory, in a stable order; hidden folders are skipped."""
+    """The knowledge files of a directory, in a stable order; hidden folders and its story file are skipped."""
     found = [
         path
         for pattern in ("*.yaml", "*.yml")
         for path in directory.rglob(pattern)
         if not any(part.startswith(".") for part in path.relative_to(directory).parts)
+        and path != directory / STORY_FILE  # a story's id and title (bot.knowledge.library), not knowledge
     ]
     return sorted(found)
 

@@ -628,7 +628,8 @@ async def test_every_kb_command_is_refused_to_members_and_allowed_to_moderators(
     double: DiscordDouble, kb_bot: StoryBot, knowledge: Path
 ) -> None:
     registered = {o["name"] for o in double.registered_command("kb")["options"]}
-    assert registered == {name for name, _ in EVERY_KB_COMMAND}, "a /kb command is missing from this test"
+    # /kb channel (a group of its own) is checked in tests/e2e/test_stories.py.
+    assert registered - {"channel"} == {name for name, _ in EVERY_KB_COMMAND}, "a /kb command is missing from this test"
     before = snapshot(knowledge)
 
     for name, options in EVERY_KB_COMMAND:

@@ -17,9 +17,18 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answering.followup import Context
+from bot.answering.stories import with_story
 from bot.app.question_log import AskedQuestion, worth_recording
 from bot.discord_app.embeds import Reply, answer_reply, answer_topic, cooldown_text
 from bot.discord_app.safety import mention_pattern, strip_mention
+from bot.discord_app.story_choice import (
+    SWITCHED_OFF,
+    channel_setting,
+    story_choices,
+    story_of_message,
+    story_topic,
+    unknown_story_text,
+)
 from bot.discord_app.views import (
     context_from_message,
     context_of_topic,
@@ -63,23 +72,27 @@ class Ask(commands.Cog):
         channel_id: int | None = None,
         context: Context | None = None,
         locale: str | None = None,
+        story: str | None = None,
     ) -> tuple[Reply, int | None]:
-        """Ask the engine (with the conversation's context); the question and what became of it are noted
-        for moderators. Returns the reply and the recorded question's id (for the feedback buttons)."""
+        """Ask the engine (with the conversation's context) of the story chosen, or of every story; the question
+        and what became of it are noted for moderators. Returns the reply and the recorded question's id (for
+        the feedback buttons)."""
         if context is None and channel_id is not None:
             context = self.bot.conversations.recall(channel_id, user_id)
         me = self.bot.user
         names = tuple(dict.fromkeys((me.name, me.display_name))) if me else ()  # "hey storybot, ..." is address
-        answer = self.bot.engine.ask(question, context, names=names)
+        stories = self.bot.stories
+        answer = stories.ask(question, context, story=story, names=names)
+        engine = stories.engine(answer.story.id) if answer.story else self.bot.engine
         question_id: int | None = None
         if worth_recording(answer):
             question_id = await self.record(AskedQuestion.of(answer, user_id, guild_id))
         topic = answer_topic(answer) if answer.answered else None
-        remembered = context_of_topic(self.bot.engine, topic) if topic else None
+        remembered = with_story(context_of_topic(engine, topic), answer, stories) if topic else None
         if remembered is not None and channel_id is not None:
             self.bot.conversations.remember(channel_id, user_id, remembered)
         reply = answer_reply(answer, recorded=question_id is not None, locale=locale)
-        return reply, question_id
+        return story_topic(reply, answer, stories), question_id
 
     async def record(self, item: AskedQuestion) -> int | None:
         """The recorded question's id (0 if the log keeps none), or None if it could not be recorded."""
@@ -93,23 +106,43 @@ class Ask(commands.Cog):
         return ident or 0
 
     @app_commands.command(name="ask", description="Ask a question about the story.")
-    @app_commands.describe(question="What you want to know about the story, in your own words.")
+    @app_commands.describe(
+        question="What you want to know about the story, in your own words.",
+        story="Which story to ask about (when there are several); pick one as you type.",
+    )
     @app_commands.allowed_contexts(guilds=True, dms=True)
     @app_commands.allowed_installs(guilds=True)
-    async def ask(self, interaction: discord.Interaction[StoryBot], question: str) -> None:
+    async def ask(self, interaction: discord.Interaction[StoryBot], question: str, story: str | None = None) -> None:
+        chosen = self.bot.stories.find(story) if story else None
+        if story and chosen is None:
+            await respond_privately(interaction, unknown_story_text(self.bot.stories, story))
+            return
         wait = self.bot.cooldown.retry_after(interaction.user.id)
         if wait:
             await respond_privately(interaction, cooldown_text(wait))
             return
-        await self.answer_interaction(interaction, question)
+        await self.answer_interaction(interaction, question, chosen)
 
-    async def answer_interaction(self, interaction: discord.Interaction[StoryBot], question: str) -> None:
+    @ask.autocomplete("story")
+    async def story_autocomplete(
+        self, interaction: discord.Interaction[StoryBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return story_choices(self.bot.stories, current)
+
+    async def answer_interaction(
+        self, interaction: discord.Interaction[StoryBot], question: str, story: str | None = None
+    ) -> None:
+        setting = await channel_setting(self.bot, interaction.channel_id)
+        if setting.off:
+            await respond_privately(interaction, SWITCHED_OFF)
+            return
         reply, question_id = await self.answer(
             question,
             interaction.user.id,
             interaction.guild_id,
             channel_id=interaction.channel_id,
             locale=locale_of(interaction),
+            story=story or setting.story,
         )
         await send_reply(interaction, reply, question_id=question_id)
 
@@ -159,9 +192,20 @@ class Ask(commands.Cog):
             await reply_to_message(message, Reply(content=cooldown_text(wait)), delete_after=wait + 5)
             return
         guild_id = message.guild.id if message.guild else None
+        setting = await channel_setting(self.bot, message.channel.id)
+        if setting.off:  # switched off here by moderators: mentions go unanswered, quietly
+            return
         context = await self.context_of_message(message, my_id)
+        # A reply to an answer from one of several stories follows up that story.
+        resolved = message.reference.resolved if message.reference is not None else None
+        followed = story_of_message(resolved, my_id) if isinstance(resolved, discord.Message) else None
         reply, question_id = await self.answer(
-            question, message.author.id, guild_id, channel_id=message.channel.id, context=context
+            question,
+            message.author.id,
+            guild_id,
+            channel_id=message.channel.id,
+            context=context,
+            story=followed or setting.story,
         )
         await reply_to_message(message, reply, question_id=question_id)
 
@@ -170,6 +214,9 @@ class Ask(commands.Cog):
         engine = self.bot.engine
         reference = message.reference
         if reference is not None and isinstance(reference.resolved, discord.Message):
+            followed = story_of_message(reference.resolved, my_id)
+            if followed is not None and followed in self.bot.stories.engines:
+                engine = self.bot.stories.engines[followed]
             found = context_from_message(reference.resolved, engine, my_id)
             if found is not None:
                 return found
