@@ -270,7 +270,13 @@ def answer_embed(answer: Answer) -> discord.Embed:
         backing = ""
         if best is not None:
             sentence, source = best
-            backing = block_quote(trim(escape_knowledge_text(sentence), _room_left(title, parts, source) - 2))
+            room = _room_left(title, parts, source) - 2
+            spoken = _quote_saying(answer, sentence)  # a quote is never shown without who said it
+            if spoken is not None:
+                credit = attribution(spoken)
+                backing = block_quote(trim(escape_knowledge_text(sentence), room - len(credit) - 1)) + f"\n{credit}"
+            else:
+                backing = block_quote(trim(escape_knowledge_text(sentence), room))
     if backing:
         parts.append(backing)
     if source is None and answer.evidence:
@@ -281,6 +287,12 @@ def answer_embed(answer: Answer) -> discord.Embed:
         parts.append(story_line(source))
     embed.description = trim("\n".join(parts), limits.EMBED_DESCRIPTION)
     return embed
+
+
+def _quote_saying(answer: Answer, sentence: str) -> QuoteView | None:
+    """The answer's quote that an evidence sentence repeats (in part), if any."""
+    plain = _plain(sentence)
+    return next((view for view in answer.quotes if plain and plain in _plain(view.quote.text)), None)
 
 
 def story_line(source: Source) -> str:

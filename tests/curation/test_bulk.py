@@ -188,9 +188,11 @@ def test_the_cli_round_trips_and_refuses_with_row_and_column(
     rows = exported(kb_dir)
     number, ring = row_of(rows, "ring-police-partnerships")
     ring[2] = ring[2].replace("400", "900")
-    assert cli.main(["import", str(save(tmp_path / "x.csv", rows)), "--kb", str(kb_dir), "--story", "s"]) == 1
+    assert cli.main(["import", str(save(tmp_path / "x.csv", rows)), "--kb", str(kb_dir), "--story", "nope"]) == 2
+    assert "no story has the id 'nope'" in capsys.readouterr().err
+    assert cli.main(["import", str(save(tmp_path / "x.csv", rows)), "--kb", str(kb_dir)]) == 1
     err = capsys.readouterr().err
-    assert "--story s ignored" in err and f"x.csv:{number}:3: " in err and "nothing was imported" in err
+    assert f"x.csv:{number}:3: " in err and "nothing was imported" in err
     ring[2] = ring[2].replace("900", "400") + " The story gives no more detail."
     assert cli.main(["import", str(save(tmp_path / "x.csv", rows)), "--kb", str(kb_dir)]) == 0
     assert "1 changed" in capsys.readouterr().out

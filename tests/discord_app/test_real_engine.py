@@ -17,9 +17,13 @@ QUESTIONS = yaml.safe_load((Path(__file__).parents[1] / "eval" / "questions.yaml
 
 
 def shown_quotes(answer: Answer, reply: Reply) -> list[tuple[str, str]]:
-    """(opening words, speaker) of each of the answer's quotes that the reply's embeds show."""
+    """(opening words, speaker) of each of the answer's quotes that the reply's embeds show as a quote: in
+    quotation marks, or as a block quote of its own (a term quoted inside the answer's text is not one)."""
     text = " ".join(str(embed.to_dict()) for embed in reply.embeds)
-    return [(view.quote.text[:40], view.speaker) for view in answer.quotes if view.quote.text[:40] in text]
+    shown = [
+        view for view in answer.quotes if f"“{view.quote.text[:40]}" in text or f"> {view.quote.text[:40]}" in text
+    ]
+    return [(view.quote.text[:40], view.speaker) for view in shown]
 
 
 @pytest.mark.parametrize("item", QUESTIONS, ids=lambda item: item["q"][:40])
