@@ -30,14 +30,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import process
-
+from bot.knowledge.cross_check import cross_check
+from bot.knowledge.fields import check_mapping, shown
 from bot.knowledge.files import Unreadable, read_inside, real_path
-from bot.knowledge.grounding import Grounding
 from bot.knowledge.model import Entry, Evidence, Kind, KnowledgeBase, Quote, Source, Speaker, Synonyms
-from bot.knowledge.schema import EVIDENCE_FIELDS, ID_PATTERN, KINDS, SECTIONS, SINGULAR, FieldSpec, FieldType
+from bot.knowledge.naming import did_you_mean
+from bot.knowledge.schema import SECTIONS, SINGULAR
 from bot.knowledge.text import clean
-from bot.knowledge.verbatim import SourceText, first_difference
 from bot.knowledge.yaml_positions import LocatedDocument, Path_, Position, YamlProblem, load_data, locate
 
 log = logging.getLogger(__name__)
@@ -47,8 +46,6 @@ log = logging.getLogger(__name__)
 # bounded memory and time to report; the first hundred are listed in a message.
 MAX_PROBLEMS_KEPT = 1000
 MAX_PROBLEMS_LISTED = 100
-SHOWN_TEXT = 80  # characters of a key, id or value echoed in a message; a 50 MB key is shown cut
-SUGGESTION_MAX_LENGTH = 64  # "did you mean" only for keys and ids up to this long: fuzzy matching is not free
 STORY_FILE = "story.yaml"  # read by bot.knowledge.library
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
@@ -92,11 +89,6 @@ class KnowledgeError(Exception):
         count = self.total
         lines.append(f"{count:,} problem{'s' if count != 1 else ''} found; the knowledge base was not loaded.")
         super().__init__("\n".join(lines))
-
-
-def shown(text: str) -> str:
-    """Text from a knowledge file as a message quotes it: cut to `SHOWN_TEXT` characters."""
-    return text if len(text) <= SHOWN_TEXT else text[: SHOWN_TEXT - 1] + "…"
 
 
 def bundled_knowledge_dir() -> Path:
@@ -390,101 +382,6 @@ class _Validation:
 # ------------------------------------------------------------------ one file: reading and fields
 
 
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """A suggestion for a misspelt key or id; none for a long one (matching a 50 MB key took 3.3 GB)."""
-    if len(word) > SUGGESTION_MAX_LENGTH:
-        return ""
-    best = process.extractOne(word, [c for c in choices if len(c) <= SUGGESTION_MAX_LENGTH], score_cutoff=70)
-    return f" Did you mean {best[0]!r}?" if best else ""
-
-
-def _check_field(v: _Validation, rec: _Record, spec: FieldSpec, value: Any, sub: Path_ = ()) -> None:
-    """Check one field's value against its type; report in words a curator understands."""
-    name = spec.name
-    kind = spec.type
-    if kind is FieldType.ID or kind is FieldType.REF:
-        if not isinstance(value, str) or not value:
-            _wrong(v, rec, name, value, sub, "an id such as `evan-greer`")
-        elif not _ID_CHARS.issuperset(value) or value.startswith("-"):
-            v.report(rec.at(*sub, name), f"`{name}` {shown(value)!r} must use only a-z, 0-9 and '-' ({ID_PATTERN}).")
-    elif kind is FieldType.TEXT:
-        if not isinstance(value, str) or not value.strip():
-            _wrong(v, rec, name, value, sub, "some text")
-    elif kind is FieldType.OPTIONAL_TEXT:
-        if value is not None and not isinstance(value, str | int | float):
-            _wrong(v, rec, name, value, sub, "some text, or null when unknown")
-    elif kind is FieldType.OPTIONAL_REF:
-        if value is not None and (not isinstance(value, str) or not _ID_CHARS.issuperset(value)):
-            _wrong(v, rec, name, value, sub, "an id such as `evan-greer`, or null")
-    elif kind is FieldType.TEXT_LIST or kind is FieldType.REF_LIST:
-        if not isinstance(value, list):
-            _wrong(v, rec, name, value, sub, "a list of text items (`[a, b]` or one `- item` a line)")
-            return
-        for i, item in enumerate(value):
-            # Numbers are fine where text is expected (`keywords: [400, partnerships]`).
-            if type(item) is str and item and not item.isspace():
-                continue  # the usual case, decided at once
-            if isinstance(item, bool) or not isinstance(item, str | int | float) or not str(item).strip():
-                v.report(rec.at(*sub, name, i), f"each item of `{name}` must be text, not {_describe(item)}.")
-        if spec.required and not value:
-            v.report(rec.at(*sub, name), f"`{name}` is empty; add at least one item.")
-    elif kind is FieldType.KIND:
-        if value not in KINDS:
-            v.report(rec.at(*sub, name), f"`kind` must be `person` or `organisation`, not {_describe(value)}.")
-    elif kind is FieldType.EVIDENCE_LIST:
-        if not isinstance(value, list) or not value:
-            _wrong(v, rec, name, value, sub, "a list of `- source: ...` / `excerpt: ...` items")
-            return
-        for i, item in enumerate(value):
-            _check_mapping(v, rec, EVIDENCE_FIELDS, item, (*sub, name, i), "evidence item")
-
-
-def _wrong(v: _Validation, rec: _Record, name: str, value: Any, sub: Path_, expected: str) -> None:
-    v.report(rec.at(*sub, name), f"`{name}` must be {expected}, not {_describe(value)}.")
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "empty"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return "empty text" if not value.strip() else f"the text {value[:40]!r}"
-    return f"{value!r}"
-
-
-# The fields of each table by name, looked up by the table's identity (hashing it would cost more).
-_KNOWN_FIELDS = {id(fields): {spec.name: spec for spec in fields} for fields in (*SECTIONS.values(), EVIDENCE_FIELDS)}
-
-
-def _check_mapping(
-    v: _Validation, rec: _Record, fields: tuple[FieldSpec, ...], data: Any, sub: Path_, what: str
-) -> bool:
-    if not isinstance(data, dict):
-        v.report(rec.at(*sub), f"each {what} must be a mapping of `field: value` lines.")
-        return False
-    known = _KNOWN_FIELDS[id(fields)]
-    if not known.keys() >= data.keys():
-        for key in data:
-            if key not in known:
-                hint = "" if v.full else _did_you_mean(key, known)
-                v.report(
-                    rec.at_key(*sub, key),
-                    f"unknown field `{shown(str(key))}` in {what}.{hint} Known fields: {', '.join(known)}.",
-                )
-    ok = True
-    for spec in fields:
-        if spec.name not in data:
-            if spec.required:
-                v.report(rec.at(*sub), f"{what} is missing required field `{spec.name}`: {spec.description}")
-                ok = False
-            continue
-        _check_field(v, rec, spec, data[spec.name], sub)
-    return ok
-
-
 def _read_file(v: _Validation, file: Path) -> tuple[bool, Any]:
     """Whether the file could be read as YAML, and its plain data."""
     start = Position(1, 1)
@@ -521,7 +418,7 @@ def _collect(v: _Validation, index: int, data: Any) -> None:
         return
     for section, items in data.items():
         if section not in SECTIONS:
-            hint = "" if v.full else _did_you_mean(section, SECTIONS)
+            hint = "" if v.full else did_you_mean(section, SECTIONS, as_code=False)
             v.report(
                 (index, (section,), True),
                 f"unknown section `{shown(str(section))}`.{hint} Sections: {', '.join(SECTIONS)}.",
@@ -537,7 +434,7 @@ def _collect(v: _Validation, index: int, data: Any) -> None:
         for i, item in enumerate(items):
             rec = _Record(item if isinstance(item, dict) else {}, index, (section, i))
             before = v.count
-            _check_mapping(v, rec, fields, item, (), what)
+            check_mapping(v, rec, fields, item, (), what)
             valid = v.count == before
             if section in _LISTED:
                 built = _LISTED[section](v, rec, valid)
@@ -726,115 +623,6 @@ _BUILDERS: dict[str, Callable[[_Validation, _Record, int, bool], Any]] = {
 # ------------------------------------------------------------------ across files, once all are read
 
 
-def _check_ref(v: _Validation, value: Any, section: str, claims: _Claims, ordinal: int, *sub: str | int) -> bool:
-    """Whether `value` (in the record `ordinal` of `claims`, at `sub`) names a record of `section`."""
-    known = v.claims[section].ids
-    if value is None or not isinstance(value, str) or value in known:
-        return True
-    if v.incomplete:
-        return False  # it may be defined in what could not be read, which is reported already
-    hint = "" if v.full else _did_you_mean(value, known)
-    v.report(
-        claims.at(ordinal, *sub),
-        f"no {SINGULAR[section]} has the id `{shown(value)}`.{hint} Add it to `{section}` or correct the id.",
-    )
-    return False
-
-
-def _not_verbatim(v: _Validation, words: str, text: SourceText, what: str, at: Place) -> None:
-    """Report words that are not in the source, showing the passage most like them."""
-    found = text.align(words)
-    passage = found.passage if found else ""
-    difference = first_difference(words, passage) if passage else None
-    detail = f" First difference: {difference}." if difference else ""
-    closest = f" The closest passage, with what differs in [brackets], is: {found.marked()!r}." if found else ""
-    v.report(
-        at,
-        f"{what} is not word for word in the source.{detail}{closest} Copy the words "
-        f"exactly from the source (only spacing and curly/straight quotes may differ).",
-    )
-
-
-def _cross_check(v: _Validation) -> None:
-    """References between records, and quotes and excerpts against their sources' texts."""
-    sources, people, quotes, entries = (v.claims[s] for s in ("sources", "people", "quotes", "entries"))
-    texts: dict[str, SourceText | None] = {}  # prepared when first needed
-
-    def text_of(source: str) -> SourceText | None:
-        if source not in texts:
-            built: Source | None = sources.built[sources.ids[source]]
-            texts[source] = None if built is None else SourceText.of(built.text)
-        return texts[source]
-
-    for ordinal, speaker in enumerate(people.built):
-        if speaker is None:
-            continue
-        affiliation = speaker.affiliation
-        resolved = _check_ref(v, affiliation, "people", people, ordinal, "affiliation")
-        if resolved and isinstance(affiliation, str) and affiliation in v.person_ids:
-            v.report(
-                people.at(ordinal, "affiliation"),
-                f"`affiliation` must name an organisation; `{affiliation}` is a person.",
-            )
-
-    checked = v.count
-    flawed: set[str] = set()  # quotes with problems of their own: answers are not proven against them
-    for ordinal, quote in enumerate(quotes.built):
-        if quote is None:
-            continue
-        _check_ref(v, quote.speaker, "people", quotes, ordinal, "speaker")
-        if _check_ref(v, quote.source, "sources", quotes, ordinal, "source"):
-            text = text_of(quote.source)
-            if text is not None and not text.contains(quote.text):
-                _not_verbatim(v, quote.text, text, "this quote", quotes.at(ordinal, "text"))
-        if v.count != checked:
-            flawed.add(quote.id)
-            checked = v.count
-
-    source_ids = sources.ids
-    # Answers name people: when one could not be built, its names are unknown, and so is what they back.
-    grounding = None if v.incomplete or None in people.built else _grounding(v)
-    for ordinal, entry in enumerate(entries.built):
-        if entry is None:
-            continue
-        before = v.count
-        for i, evidence in enumerate(entry.evidence):
-            source = evidence.source
-            # The usual case first: a known source, without the call that would report it unknown.
-            if source in source_ids or _check_ref(v, source, "sources", entries, ordinal, "evidence", i, "source"):
-                text = texts[source] if source in texts else text_of(source)
-                if text is not None and not text.contains(evidence.excerpt):
-                    at = entries.at(ordinal, "evidence", i, "excerpt")
-                    _not_verbatim(v, evidence.excerpt, text, "this excerpt", at)
-        for i, ref in enumerate(entry.quotes):
-            _check_ref(v, ref, "quotes", entries, ordinal, "quotes", i)
-        for i, ref in enumerate(entry.about):
-            _check_ref(v, ref, "people", entries, ordinal, "about", i)
-        # The answer is proven against what backs it only once that is sound: one problem, not a cascade.
-        if grounding is not None and v.count == before and not flawed.intersection(entry.quotes):
-            _check_grounding(v, grounding, ordinal, entry)
-
-
-def _grounding(v: _Validation) -> Grounding:
-    people, sources = v.claims["people"], v.claims["sources"]
-    texts = [s.text for s in sources.built if s is not None]  # read only if an answer needs them
-    return Grounding((s for s in people.built if s is not None), texts)
-
-
-def _check_grounding(v: _Validation, grounding: Grounding, ordinal: int, entry: Entry) -> None:
-    """Every figure, name and quoted phrase of an answer is in its entry's evidence, quotes or people."""
-    people, quotes, entries = v.claims["people"], v.claims["quotes"], v.claims["entries"]
-
-    def built(claims: _Claims, refs: Iterable[str]) -> list[Any]:
-        return [claims.built[claims.ids[ref]] for ref in refs]
-
-    cited, about = built(quotes, entry.quotes), built(people, entry.about)
-    if None in cited:
-        return  # a quote it rests on has problems of its own, which are reported
-    for unsupported in grounding.check(entry, cited, about):
-        v.report(entries.at(ordinal, "answer"), unsupported.message)
-
-
 def _fingerprint(v: _Validation, directory: Path) -> str:
     """A digest of every file the knowledge base was built from (YAML and source texts)."""
     digest = hashlib.sha256()
@@ -892,7 +680,7 @@ def validate_knowledge(
                 _collect(v, len(v.files) - 1, data)
             del data  # each file's plain data goes as soon as its records are built
         v.phrasings.clear()
-        _cross_check(v)
+        cross_check(v)
         if not v.count and not v.claims["sources"].built:
             v.report_at(files[0], Position(1, 1), "no `sources` found; add at least one source with its text.")
         if v.count:

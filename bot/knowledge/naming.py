@@ -16,9 +16,11 @@ __all__ = ["QUESTION_WORDS", "SUGGEST_CUTOFF", "closest", "did_you_mean", "slugi
 
 # Words that ask rather than tell: never the telling words of an id made from a question.
 QUESTION_WORDS = frozenset(["what", "who", "whom", "whose", "which", "when", "where", "why", "how"])
-# rapidfuzz's 0-100 similarity below which a known name is no help: at 60 "what-is-rng" still finds
-# "what-is-ring" and "Grear" finds "Greer", while unrelated names of the same length stay out.
-SUGGEST_CUTOFF = 60
+# rapidfuzz's 0-100 similarity below which a known name is no help: at 70 "what-is-rng" still finds
+# "what-is-ring" and "Grear" finds "Greer", while a short id inside an unrelated one ("ibm" for
+# "tim-cook", which scores 60 by partial matching) stays out.
+SUGGEST_CUTOFF = 70
+SUGGEST_MAX_LENGTH = 64  # "did you mean" only for names up to this long: fuzzy matching is not free
 _WORD = re.compile(r"[a-z0-9]+")
 _POSSESSIVE = re.compile(r"['’]s\b")
 
@@ -42,8 +44,12 @@ def unique_id(base: str, taken: Collection[str]) -> str:
 
 
 def closest(word: str, choices: Iterable[str], limit: int = 1, cutoff: int = SUGGEST_CUTOFF) -> list[str]:
-    """The known names most like `word`, best first (none when nothing is close enough)."""
-    return [match[0] for match in process.extract(word, list(choices), limit=limit, score_cutoff=cutoff)]
+    """The known names most like `word`, best first (none when nothing is close enough, or when `word` is
+    too long to be a misspelt name: matching a 50 MB key against a schema once took 3.3 GB)."""
+    if len(word) > SUGGEST_MAX_LENGTH:
+        return []
+    short = [choice for choice in choices if len(choice) <= SUGGEST_MAX_LENGTH]
+    return [match[0] for match in process.extract(word, short, limit=limit, score_cutoff=cutoff)]
 
 
 def did_you_mean(word: str, choices: Iterable[str], *, cutoff: int = SUGGEST_CUTOFF, as_code: bool = True) -> str:
