@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from bot.answering.matcher import Engine
+from bot.knowledge.files import folder_digest
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import Entry, Evidence, KnowledgeBase, Quote, Source, Speaker
 
@@ -55,7 +56,7 @@ class _Pickler(pickle.Pickler):
 
 
 def _files(directory: Path, pattern: str) -> Iterator[bytes]:
-    """Name, length and bytes of each file, in a stable order: what the key is made of."""
+    """Name, length and bytes of each of the engine's own files, in a stable order."""
     for path in sorted(p for p in directory.rglob(pattern) if p.is_file()):
         relative = path.relative_to(directory)
         if any(part.startswith(".") for part in relative.parts):
@@ -67,26 +68,13 @@ def _files(directory: Path, pattern: str) -> Iterator[bytes]:
 
 
 def content_key(directory: Path) -> str:
-    """A digest of every file under the knowledge directory (names and bytes) and of the engine's code."""
+    """A digest of every file under the knowledge directory (names and bytes, read the contained way:
+    `folder_digest`) and of the engine's code."""
     digest = hashlib.sha256(CACHE_VERSION)
     digest.update(sys.version.encode())
-    engine = chain(_files(_ENGINE_CODE, "*.py"), _files(_ENGINE_CODE, "*.yaml"))  # english.yaml is engine code too
-    for chunk in chain(engine, [b"\0knowledge\0"], _files(directory, "*")):
+    for chunk in chain(_files(_ENGINE_CODE, "*.py"), _files(_ENGINE_CODE, "*.yaml")):  # english.yaml is code too
         digest.update(chunk)
-    return digest.hexdigest()
-
-
-def folder_digest(directory: Path) -> str | None:
-    """A digest of every file the loader might read (names and bytes), or None when the folder cannot be
-    read right now (missing, or a file being replaced): then the caller should validate in full."""
-    if not directory.is_dir():
-        return None
-    digest = hashlib.sha256()
-    try:
-        for chunk in _files(directory, "*"):
-            digest.update(chunk)
-    except OSError:
-        return None
+    digest.update(b"\0knowledge\0" + (folder_digest(directory) or "unreadable").encode())
     return digest.hexdigest()
 
 

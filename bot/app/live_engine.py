@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answering import Engine
-from bot.answering.cache import folder_digest
 from bot.knowledge import KnowledgeBase, bundled_knowledge_dir, load_knowledge
+from bot.knowledge.files import folder_digest
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,6 @@ class EngineHolder:
         self.engine = engine
         self.knowledge_dir = knowledge_dir
         self.version = 0  # counts the swaps; a test or a log line can tell one knowledge base from the next
-        self.loads = 0  # full validations run (the rest were skipped because nothing had changed)
         self._lock = asyncio.Lock()
         self._pending: asyncio.Future[Reloaded] | None = None  # a reload callers wait for that has not begun
         self._pending_full = False  # someone waiting for the pending reload wants a full validation
@@ -94,7 +93,6 @@ class EngineHolder:
         digest = await asyncio.to_thread(folder_digest, directory)
         if not full and digest is not None and digest == self._digest:
             return Reloaded(previous=previous, current=previous)
-        self.loads += 1
         kb, engine = await asyncio.to_thread(_load, directory, previous.fingerprint)
         self._digest = digest  # taken before reading: a change made while loading is seen next time
         if engine is not None:

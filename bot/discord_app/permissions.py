@@ -10,8 +10,7 @@ server only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 from discord import app_commands
@@ -76,21 +75,3 @@ def is_moderator(user: discord.abc.User, permissions: discord.Permissions, mod_r
     if permissions.manage_guild or permissions.administrator:
         return True
     return any(role.id in mod_role_ids for role in user.roles)
-
-
-T = TypeVar("T")
-
-
-def moderator_only() -> Callable[[T], T]:
-    """An app-command check: moderators pass, everyone else gets `NotModerator`."""
-
-    async def predicate(interaction: discord.Interaction[Any]) -> bool:
-        mod_role_ids = cast("StoryBot", interaction.client).settings.mod_role_ids
-        if not is_moderator(interaction.user, interaction.permissions, mod_role_ids):
-            raise NotModerator("moderators only")
-        refusal = refusal_for(interaction)
-        if refusal is not None:
-            raise ModerationOff(refusal)
-        return True
-
-    return app_commands.check(predicate)
