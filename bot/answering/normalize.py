@@ -40,7 +40,7 @@ def stem(word: str) -> str:
     return str(_stemmer.stemWord(word))
 
 
-_WHAT_DOES_DO = re.compile(r"\bwhat (?:does|do|did) (.+?) do\b")
+_WHAT_DOES_DO = re.compile(r"\bwhat (?:does|do) (.+?) do\b")  # "what did X do" asks what X did, not X's job
 
 T = TypeVar("T")
 
@@ -116,6 +116,7 @@ class English:
     endings: tuple[tuple[str, str, int], ...]  # (British ending, American ending, letters before it), longest first
     keep: frozenset[str]  # words no ending rule touches
     chat: ChatWords
+    forms: dict[str, str]  # irregular verb form -> the verb ("grew" -> "grow")
 
 
 def _words(value: Any) -> tuple[str, ...]:
@@ -141,6 +142,7 @@ def _english(data: dict[str, Any]) -> English:
         endings=tuple(endings),
         keep=frozenset(_words(spelling.get("keep"))),
         chat=ChatWords(*(tuple(clean(w) or w for w in chat.get(key) or ()) for key in ChatWords.__slots__)),
+        forms={str(k): str(v) for k, v in (data.get("forms") or {}).items()},
     )
 
 
@@ -231,8 +233,8 @@ class Vocabulary:
         return word
 
     def root(self, word: str) -> str:
-        """A word's spelling evened out and stemmed, before synonyms."""
-        return stem(self.spell(word))
+        """A word's spelling evened out, an irregular verb form read as its verb, and stemmed, before synonyms."""
+        return stem(self.english.forms.get(word) or self.spell(word))
 
     def term(self, word: str) -> str:
         """The matching term for one cleaned word: spelt one way, stemmed, then mapped to its synonym group."""

@@ -28,6 +28,7 @@ _URL = re.compile(r"<?https?://\S+>?")
 _MASKED_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _SHORTCODE = re.compile(r"(?<!\w):[a-z0-9_+-]{2,}:(?!\w)", re.I)  # :thinking:
 _EMOTICON = re.compile(r"(?<!\w)(?:[:;=8xX]-?[)(\]\[DPpOo/\\|3]+|<3+|\^\^|¯\\_\(ツ\)_/¯)(?!\w)")
+_TLDR = re.compile(r"\btl;\s?dr\b", re.I)  # "tl;dr" is one word, not two sentences
 _STRUCK = re.compile(r"~~.*?~~", re.S)  # struck-out words are taken back
 _STRETCHED = re.compile(r"([a-z])\1{2,}", re.I)  # "heyyy", "sooo", "lmaooo"
 _MARKDOWN = re.compile(r"\*\*|__|~~|\|\||`+|(?<!\w)[*_]|[*_](?!\w)")
@@ -37,7 +38,7 @@ _SENTENCE = re.compile(r"(?<=[?!])\s*|(?<=\.)\s+|\s*[;\n]+\s*")
 _ABBREVIATION = re.compile(
     r"(?:\b[A-Za-z]|\b(?:mr|mrs|ms|dr|prof|st|vs|etc|inc|corp|co|jr|sr|no|approx|gov|sen|rep))\.$", re.I
 )
-_JOIN = re.compile(r",?\s+(?:and\s+also|and|also|plus|but)\s*,?\s+", re.I)
+_JOIN = re.compile(r",?\s+(?:and\s+also|and|also|plus|but|\+|&)\s*,?\s+", re.I)
 # What starts a question, besides the question words: auxiliaries and requests.
 _STARTERS = frozenset(
     """
@@ -48,13 +49,16 @@ _STARTERS = frozenset(
 # "I'm wondering which company...", "what I want to know is how much...", "does anyone know who...":
 # the question inside a sentence, from its question word on.
 _EMBEDDED = re.compile(
-    r"\b(?:wonder(?:ing|ed)?|curious|know|tell\s+(?:me|us)|explain|understand|asking|question\s+is|idea|sure)"
+    r"\b(?:wonder(?:ing|ed)?|curious|know|tell\s+(?:me|us)|explain|understand|ask(?:ing|ed)?|question\s+is|idea|sure"
+    r"|check(?:ing)?|confirm|remember|recall|figure\s+out|find\s+out|clarify)"
     r"(?:\s+(?:is|was|about|of|as\s+to))*\s+((?:which|who|whom|whose|what|when|where|why|how|whether|if)\b.+)$",
     re.I,
 )
+# "would be great for my essay", "could be wrong": a modal with no subject after it states, it does not ask.
+_NO_SUBJECT = frozenset(["be", "been", "have", "love", "like", "appreciate", "need", "help"])
 _WHETHER = re.compile(r"^(?:whether|if)\s+", re.I)
 # Where a long sentence that does not start as a question falls into clauses.
-_CLAUSE = re.compile(r"\s*(?:,|;|\s-+\s|\s–\s|\s—\s|\bbut\b|\banyway\b|\bbecause\b)\s*", re.I)
+_CLAUSE = re.compile(r"\s*(?:,|;|(?<!\d):(?!\d)|\s-+\s|\s–\s|\s—\s|\bbut\b|\banyway\b|\bbecause\b)\s*", re.I)
 LONG_SENTENCE_WORDS = 14  # beyond this, a sentence that starts as a statement is read clause by clause
 _PRONOUN = re.compile(r"\b(?:(she|he|they|it|him|them)|(her|his|their|its))\b", re.I)
 
@@ -152,7 +156,11 @@ class Reader:
     def _asks(self, chunk: str) -> bool:
         """Whether a chunk is a question: it ends with a question mark or starts like one."""
         words = self._words(chunk)
-        return chunk.rstrip().endswith("?") or bool(words and words[0] in self._questions)
+        if chunk.rstrip().endswith("?"):
+            return True
+        if len(words) > 1 and words[0] in _STARTERS and words[1] in _NO_SUBJECT:
+            return False
+        return bool(words and words[0] in self._questions)
 
     def _clauses(self, sentence: str) -> list[str]:
         """A rambling sentence as its clauses, and the question inside a clause from its question word on."""
@@ -199,6 +207,7 @@ def _plain_text(message: str) -> str:
     """The message without Discord markup, links, emoji and markdown; lines kept."""
     text = _STRETCHED.sub(r"\1", _STRUCK.sub(" ", _DISCORD.sub(" ", message)))
     text = _MASKED_LINK.sub(r"\1", text)
+    text = _TLDR.sub("tldr", text)
     text = _URL.sub(" ", text)
     text = _SHORTCODE.sub(" ", text)
     text = _EMOTICON.sub(" ", text)

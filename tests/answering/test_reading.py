@@ -61,6 +61,19 @@ READINGS = [
     ),
     ("Sorry if this was asked, I just joined, but I'm curious whether the mayor voted", ["did the mayor voted"]),
     ("what did Jane Doe, the mayor, say about the library?", ["what did Jane Doe, the mayor, say about the library?"]),
+    # "+" and "&" join two questions as "and" does; a sentence may open with "and".
+    ("who is the mayor + what did she say", ["who is the mayor", "what did she say"]),
+    ("who runs the library & when does it close", ["who runs the library", "when does it close"]),
+    ("what did the mayor say. and what did the council say", ["what did the mayor say.", "what did the council say"]),
+    # Chat before a colon is set aside like chat before a comma.
+    ("brb but first: which branch closes on sundays", ["which branch closes on sundays"]),
+    # "tl;dr" is one word, not two sentences.
+    ("tl;dr of the article?", ["tldr of the article?"]),
+    # A question embedded after "check", "remember", "find out".
+    ("the one thing I wanted to check is how many branches are closing", ["how many branches are closing"]),
+    ("I can't remember who voted against the budget", ["who voted against the budget"]),
+    # "would be great ..." after a question states; it asks nothing of its own.
+    ("who voted against the budget? would be great for my essay", ["who voted against the budget?"]),
 ]
 
 

@@ -56,10 +56,24 @@ def test_spelling_rules_do_not_make_one_word_of_two(english: Vocabulary, one: st
         ("whats the deal w ring", "about ring"),
         ("how many", "how-many"),
         ("wdym by moratorium", "what is moratorium"),
+        ("what's the deal with the van", "about the van"),
+        ("which uni is the org at", "which university is the organization at"),
+        ("tldr pls", "summary pls"),
+        ("the council voted sumn lmk", "the council voted something"),
     ],
 )
 def test_chat_shorthand_is_written_out(english: Vocabulary, typed: str, read: str) -> None:
     assert " ".join(english.words(typed)) == read
+
+
+@pytest.mark.parametrize(("form", "verb"), [("grew", "grow"), ("grown", "grow"), ("won", "win"), ("spoke", "speak")])
+def test_irregular_verb_forms_meet_their_verb(english: Vocabulary, form: str, verb: str) -> None:
+    assert english.term(form) == english.term(verb)
+
+
+def test_what_someone_does_is_their_role_but_what_they_did_is_an_act(english: Vocabulary) -> None:
+    assert " ".join(english.words("what does the mayor do")) == "what is the mayor role"
+    assert " ".join(english.words("what did the mayor do")) == "what did the mayor do"
 
 
 def test_a_story_s_words_join_what_general_english_knows(english: Vocabulary) -> None:
