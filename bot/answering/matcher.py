@@ -36,6 +36,7 @@ from bot.answering.ranking import FEATURED, UNKNOWN_COUNTED, Question, candidate
 from bot.answering.reading import MAX_PARTS, Reader, carry_subject, has_pronoun
 from bot.answering.retrieval import Retrieval
 from bot.answering.speakers import SpeakerLookups
+from bot.answering.spelling import SHORT_WORD, short_word, typed_as_meant
 from bot.knowledge.model import Entry, Kind, KnowledgeBase
 from bot.knowledge.text import clean
 
@@ -143,13 +144,19 @@ class Engine(Index, Retrieval, SpeakerLookups):
 
     # --------------------------------------------------------------- analysis
 
-    def _correct(self, word: str) -> str | None:
-        """The knowledge-base word a misspelt word most likely means, if one is close enough."""
-        if len(word) < 4 or word.isdigit():
+    def _correct(self, word: str, names_only: bool = False) -> str | None:
+        """The knowledge-base word a misspelt word most likely means, if one is close enough (see `spelling`)."""
+        if len(word) < 3 or word.isdigit() or typed_as_meant(word):
+            return None
+        if len(word) <= SHORT_WORD and not names_only:
+            found = short_word(word, self._vocabulary)
+            if found is not None:
+                return found
+        if len(word) < 4:
             return None
         allowed = 1 if len(word) <= 7 else 2
         # Short words have too many neighbours; only names are worth correcting at four letters ("grer").
-        if len(word) < 5:
+        if len(word) < 5 or names_only:
             choices = self._name_words
         else:
             # A misspelling keeps its length within the edits allowed, and nearly always its first letter
@@ -175,7 +182,11 @@ class Engine(Index, Retrieval, SpeakerLookups):
         ids, extra = self._term_id, self._extra_terms
         for word in words:
             if word in self._vocabulary or is_filler(word) or (t := self._vocab.term(word)) in ids or t in extra:
-                fixed.append(word)
+                # A name misspelt into a known stem ("ostrowsky" stems as "ostrowski") is still the name.
+                better = None if word in self._vocabulary or is_filler(word) else self._correct(word, names_only=True)
+                if better is not None and better != word:
+                    corrections.append((word, better))
+                fixed.append(better or word)
                 continue
             better = self._correct(word)
             if better is not None:
