@@ -308,23 +308,36 @@ class Engine(Index, Retrieval, SpeakerLookups):
             return self._ask_one(reading.asked)
         answers: list[Answer] = []
         before = ""  # the part before, as asked
-        for part, before_part in zip(reading.parts[:MAX_PARTS], reading.contexts, strict=False):
-            asked = part
+        for i, (part, before_part) in enumerate(zip(reading.parts[:MAX_PARTS], reading.contexts, strict=False)):
+            tries = [part]
             if answers and has_pronoun(part) and not self.analyse(part).speakers:  # "... and what did she say?"
                 subject = self._subject(before, answers[-1])
-                asked = carry_subject(part, self.kb.speakers[subject].name) if subject else part
-            elif before_part and ((has_pronoun(part) and not answers) or self._names_unknown(before_part)):
-                asked = f"{before_part} {part}"  # "Jane Doe, what did she say?"; "According to Zed, ... what ..."
-            answer = self._ask_one(asked)
-            if not answer.answered and before_part:  # "The council closed it. For how long?"
-                with_context = self._ask_one(f"{before_part} {asked}")
-                answer = with_context if with_context.answered else answer
-            before = asked
+                tries = [carry_subject(part, self.kb.speakers[subject].name) if subject else part]
+            elif before_part and self._names_unknown(before_part):
+                tries = [f"{before_part} {part}"]  # "According to Zed, ... what ...": never without Zed
+            elif before_part and has_pronoun(part) and not answers:
+                tries = [f"{before_part} {part}", part]  # "Jane Doe, what did she say?", or "it" is in the part
+            answer = self._best(tries)
+            if not answer.answered:  # "The council closed it. For how long?"; the topic a few clauses back
+                earlier = reading.earlier[i] if i < len(reading.earlier) else ()
+                around = [c for c in dict.fromkeys((before_part, *earlier)) if c and c not in tries[0]]
+                answer = self._best([f"{c} {tries[0]}" for c in around], answer)
+            before = tries[0]
             answers.append(replace(answer, question=part) if answer.outcome is not Outcome.INVALID else answer)
         if len(answers) == 1 and not answers[0].answered and reading.text != reading.parts[0]:
             whole = self._ask_one(reading.text)  # the question may need the sentences around it
             answers = [whole] if whole.answered else answers
         return _combined(reading.asked, answers)
+
+    def _best(self, questions: Sequence[str], otherwise: Answer | None = None) -> Answer:
+        """The surest answer among readings of one question (the first on a tie); `otherwise` (else the
+        first reading's reply) when none is answered."""
+        best = otherwise
+        for question in questions:
+            answer = self._ask_one(question)
+            if best is None or (answer.answered and (not best.answered or answer.confidence > best.confidence)):
+                best = answer
+        return best if best is not None else self._ask_one("")
 
     def _names_unknown(self, text: str) -> bool:
         """Whether text names someone or something the story never does (a capitalised word it never uses):

@@ -20,6 +20,7 @@ from bot.answering.normalize import ENGLISH, English
 from bot.knowledge.text import clean
 
 MAX_PARTS = 3  # questions answered from one message; more would bury each answer in a long reply
+MAX_EARLIER = 4  # statements before a question tried as what it is about: a rambling message rarely has more
 MIN_PART_WORDS = 1  # a question with fewer words of its own ("and why?") belongs to the sentence before it
 
 # Discord's markup for mentions, custom emoji, slash commands and timestamps, and the mass pings.
@@ -56,6 +57,11 @@ _EMBEDDED = re.compile(
 )
 # "would be great for my essay", "could be wrong": a modal with no subject after it states, it does not ask.
 _NO_SUBJECT = frozenset(["be", "been", "have", "love", "like", "appreciate", "need", "help"])
+# A clause that goes on from the one before it ("..., which seems like a big ask"), not a question.
+_RELATIVE = re.compile(
+    r"(?:which|who)\s+(?:seems?|seemed|sounds?|sounded|means?|meant|makes?|made|feels?|felt|looks?|looked|i|you)\b",
+    re.I,
+)
 _WHETHER = re.compile(r"^(?:whether|if)\s+", re.I)
 # Where a long sentence that does not start as a question falls into clauses.
 _CLAUSE = re.compile(r"\s*(?:,|;|(?<!\d):(?!\d)|\s-+\s|\s–\s|\s—\s|\bbut\b|\banyway\b|\bbecause\b)\s*", re.I)
@@ -71,6 +77,10 @@ class Reading:
     text: str  # the message with chat set aside, as one question
     parts: tuple[str, ...]  # the questions in it, in order (one for most messages), as typed
     contexts: tuple[str, ...] = ()  # for each part, the sentence before it ("" if none): what "it" may be
+    # for each part, the sentences and clauses before it that ask nothing, nearest first: in a long message,
+    # what the question is about is often said a few clauses before it ("the article talks about X, ... what
+    # is the reason it gives?")
+    earlier: tuple[tuple[str, ...], ...] = ()
 
 
 def _phrases_pattern(phrases: Iterable[str]) -> str:
@@ -130,7 +140,10 @@ class Reader:
             return Reading(asked, whole, (whole,), ("",))
         # A long message keeps only the sentences that ask something.
         contexts = tuple(joined[i - 1][0] if i else "" for i, _ in questions)
-        return Reading(asked, whole, tuple(chunk for _, chunk in questions), contexts)
+        earlier = tuple(
+            tuple(chunk for chunk, asks in reversed(joined[:i]) if not asks)[:MAX_EARLIER] for i, _ in questions
+        )
+        return Reading(asked, whole, tuple(chunk for _, chunk in questions), contexts, earlier)
 
     def _strip(self, chunk: str, names: tuple[str, ...]) -> str:
         """A chunk without the greetings and chat around it; "" when nothing else is left."""
@@ -174,8 +187,11 @@ class Reader:
                 asks = next((i for i, c in enumerate(clauses) if i and self._asks_at_start(c)), None)
                 aside = asks is not None and all(self._aside(c) for c in clauses[:asks])
                 clauses = [", ".join(clauses[asks:])] if aside and asks is not None else [sentence]
-        out = []
+        out: list[str] = []
         for clause in clauses:
+            if out and _RELATIVE.match(clause) and not clause.rstrip().endswith("?"):
+                out[-1] = f"{out[-1]}, {clause}"  # "..., which seems like a lot": said of the clause before
+                continue
             embedded = _EMBEDDED.search(clause)
             if embedded and clean(clause).split()[:1] != clean(embedded.group(1)).split()[:1]:
                 clause = _WHETHER.sub("did ", embedded.group(1))

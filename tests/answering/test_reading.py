@@ -72,6 +72,19 @@ READINGS = [
     # A question embedded after "check", "remember", "find out".
     ("the one thing I wanted to check is how many branches are closing", ["how many branches are closing"]),
     ("I can't remember who voted against the budget", ["who voted against the budget"]),
+    # "..., which seems like ..." goes on from the clause before it; it is no question.
+    (
+        "the council wants to close the branch on the east side next spring, which seems like a lot, "
+        "what did the union say",
+        ["what did the union say"],
+    ),
+    (
+        "I read the whole article twice on the bus this morning and still do not get it, who is the mayor",
+        ["who is the mayor"],
+    ),
+    # "in the article", "according to the story" around a question are chat.
+    ("in this article how does the mayor defend the cut?", ["how does the mayor defend the cut?"]),
+    ("who voted against the budget according to the story", ["who voted against the budget"]),
     # "would be great ..." after a question states; it asks nothing of its own.
     ("who voted against the budget? would be great for my essay", ["who voted against the budget?"]),
 ]
@@ -111,3 +124,9 @@ def test_reading_never_raises_on_hostile_text(reader: Reader) -> None:
     for message in ["?" * 4000, "\n" * 4000, "hey " * 1000, "<@" * 2000, "*_" * 2000, "a." * 2000]:
         reading = reader.read(message)
         assert reading.parts
+
+
+def test_a_question_keeps_the_statements_before_it_nearest_first(reader: Reader) -> None:
+    reading = reader.read("The council met on Tuesday. The vote was close. My aunt was there. Who voted no?")
+    assert reading.parts == ("Who voted no?",)
+    assert reading.earlier == (("My aunt was there.", "The vote was close.", "The council met on Tuesday."),)
