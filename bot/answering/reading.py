@@ -30,6 +30,8 @@ _MASKED_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _SHORTCODE = re.compile(r"(?<!\w):[a-z0-9_+-]{2,}:(?!\w)", re.I)  # :thinking:
 _EMOTICON = re.compile(r"(?<!\w)(?:[:;=8xX]-?[)(\]\[DPpOo/\\|3]+|<3+|\^\^|¯\\_\(ツ\)_/¯)(?!\w)")
 _TLDR = re.compile(r"\btl;\s?dr\b", re.I)  # "tl;dr" is one word, not two sentences
+# Laughter and chat words between two clauses end the first, as a full stop would ("... cams lol what's ...").
+_INTERJECTION = re.compile(r"(?<=\w)\s+(?:lol|lmao|lmfao|rofl|haha+|xd|smh|ngl)\s+(?=\w)", re.I)
 _STRUCK = re.compile(r"~~.*?~~", re.S)  # struck-out words are taken back
 _STRETCHED = re.compile(r"([a-z])\1{2,}", re.I)  # "heyyy", "sooo", "lmaooo"
 _MARKDOWN = re.compile(r"\*\*|__|~~|\|\||`+|(?<!\w)[*_]|[*_](?!\w)")
@@ -224,6 +226,7 @@ def _plain_text(message: str) -> str:
     text = _STRETCHED.sub(r"\1", _STRUCK.sub(" ", _DISCORD.sub(" ", message)))
     text = _MASKED_LINK.sub(r"\1", text)
     text = _TLDR.sub("tldr", text)
+    text = _INTERJECTION.sub(". ", text)
     text = _URL.sub(" ", text)
     text = _SHORTCODE.sub(" ", text)
     text = _EMOTICON.sub(" ", text)

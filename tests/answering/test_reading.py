@@ -85,6 +85,8 @@ READINGS = [
     # "in the article", "according to the story" around a question are chat.
     ("in this article how does the mayor defend the cut?", ["how does the mayor defend the cut?"]),
     ("who voted against the budget according to the story", ["who voted against the budget"]),
+    # Laughter between two clauses ends the first.
+    ("is the branch closing lol what did the union say", ["is the branch closing.", "what did the union say"]),
     # "would be great ..." after a question states; it asks nothing of its own.
     ("who voted against the budget? would be great for my essay", ["who voted against the budget?"]),
 ]

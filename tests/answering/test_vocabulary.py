@@ -60,6 +60,9 @@ def test_spelling_rules_do_not_make_one_word_of_two(english: Vocabulary, one: st
         ("which uni is the org at", "which university is the organization at"),
         ("tldr pls", "summary pls"),
         ("the council voted sumn lmk", "the council voted something"),
+        ("what kicked off the strike", "what started the strike"),
+        ("how many yrs will it last", "how long will it last"),
+        ("how it came to light", "how it revealed"),
     ],
 )
 def test_chat_shorthand_is_written_out(english: Vocabulary, typed: str, read: str) -> None:
@@ -69,6 +72,10 @@ def test_chat_shorthand_is_written_out(english: Vocabulary, typed: str, read: st
 @pytest.mark.parametrize(("form", "verb"), [("grew", "grow"), ("grown", "grow"), ("won", "win"), ("spoke", "speak")])
 def test_irregular_verb_forms_meet_their_verb(english: Vocabulary, form: str, verb: str) -> None:
     assert english.term(form) == english.term(verb)
+
+
+def test_lobbying_is_pressure(english: Vocabulary) -> None:
+    assert english.term("lobbying") == english.term("pressured")
 
 
 def test_what_someone_does_is_their_role_but_what_they_did_is_an_act(english: Vocabulary) -> None:
