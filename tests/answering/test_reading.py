@@ -85,6 +85,8 @@ READINGS = [
     # "in the article", "according to the story" around a question are chat.
     ("in this article how does the mayor defend the cut?", ["how does the mayor defend the cut?"]),
     ("who voted against the budget according to the story", ["who voted against the budget"]),
+    ("morning all, when does the branch close", ["when does the branch close"]),
+    ("sry to bother again, who voted no", ["who voted no"]),
     # Laughter between two clauses ends the first.
     ("is the branch closing lol what did the union say", ["is the branch closing.", "what did the union say"]),
     # "would be great ..." after a question states; it asks nothing of its own.

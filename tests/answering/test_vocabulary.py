@@ -63,6 +63,7 @@ def test_spelling_rules_do_not_make_one_word_of_two(english: Vocabulary, one: st
         ("what kicked off the strike", "what started the strike"),
         ("how many yrs will it last", "how long will it last"),
         ("how it came to light", "how it revealed"),
+        ("when do the cuts kick in", "when do the cuts start"),
     ],
 )
 def test_chat_shorthand_is_written_out(english: Vocabulary, typed: str, read: str) -> None:
