@@ -315,8 +315,9 @@ class Engine(Index, Retrieval, SpeakerLookups):
                 tries = [carry_subject(part, self.kb.speakers[subject].name) if subject else part]
             elif before_part and self._names_unknown(before_part):
                 tries = [f"{before_part} {part}"]  # "According to Zed, ... what ...": never without Zed
-            elif before_part and has_pronoun(part) and not answers:
-                tries = [f"{before_part} {part}", part]  # "Jane Doe, what did she say?", or "it" is in the part
+            elif before_part and not answers and (has_pronoun(part) or reading.replies[i : i + 1] == (True,)):
+                # "Jane Doe, what did she say?" or a reply to a quoted line; or the part says it all itself
+                tries = [f"{before_part} {part}", part]
             answer = self._best(tries)
             if not answer.answered:  # "The council closed it. For how long?"; the topic a few clauses back
                 earlier = reading.earlier[i] if i < len(reading.earlier) else ()

@@ -35,6 +35,7 @@ _INTERJECTION = re.compile(r"(?<=\w)\s+(?:lol|lmao|lmfao|rofl|haha+|xd|smh|ngl)\
 _STRUCK = re.compile(r"~~.*?~~", re.S)  # struck-out words are taken back
 _STRETCHED = re.compile(r"([a-z])\1{2,}", re.I)  # "heyyy", "sooo", "lmaooo"
 _MARKDOWN = re.compile(r"\*\*|__|~~|\|\||`+|(?<!\w)[*_]|[*_](?!\w)")
+_QUOTED = re.compile(r"^\s*>(?!>>)\s*(.+)$", re.M)  # Discord's quote line
 _LINE_MARK = re.compile(r"^\s*(?:>>>|>|#{1,3}|-#|[-*•]|\d{1,2}[.)]|[a-z][.)](?=\s))\s+", re.M | re.I)
 # Sentence ends: ? and ! always (even "who?what"), a full stop only before a space (not in "2.5" or "U.S.").
 _SENTENCE = re.compile(r"(?<=[?!])\s*|(?<=\.)\s+|\s*[;\n]+\s*")
@@ -83,6 +84,9 @@ class Reading:
     # what the question is about is often said a few clauses before it ("the article talks about X, ... what
     # is the reason it gives?")
     earlier: tuple[tuple[str, ...], ...] = ()
+    # for each part, whether the sentence before it is a line the message quotes ("> ..."): the question
+    # is then about what it quotes ("> The council closed the branch." / "what was going on at the time?")
+    replies: tuple[bool, ...] = ()
 
 
 def _phrases_pattern(phrases: Iterable[str]) -> str:
@@ -123,6 +127,7 @@ class Reader:
         asked = " ".join(message.split())
         own = tuple(dict.fromkeys(clean(n) for n in (*names, *self.english.chat.default_names) if clean(n)))
         text = _plain_text(message)
+        quoted = {" ".join(_plain_text(line).split()) for line in _QUOTED.findall(message)}
         clauses = [clause for sentence in _sentences(text) for clause in self._clauses(sentence)]
         pieces = [piece for clause in clauses for piece in self.split(clause)]
         chunks = [c for c in (self._strip(p, own) for p in pieces) if c]
@@ -145,7 +150,8 @@ class Reader:
         earlier = tuple(
             tuple(chunk for chunk, asks in reversed(joined[:i]) if not asks)[:MAX_EARLIER] for i, _ in questions
         )
-        return Reading(asked, whole, tuple(chunk for _, chunk in questions), contexts, earlier)
+        replies = tuple(bool(c) and any(c in q or q in c for q in quoted if q) for c in contexts)
+        return Reading(asked, whole, tuple(chunk for _, chunk in questions), contexts, earlier, replies)
 
     def _strip(self, chunk: str, names: tuple[str, ...]) -> str:
         """A chunk without the greetings and chat around it; "" when nothing else is left."""

@@ -130,6 +130,11 @@ def test_reading_never_raises_on_hostile_text(reader: Reader) -> None:
         assert reading.parts
 
 
+def test_a_reply_to_a_quoted_line_knows_it_replies(reader: Reader) -> None:
+    assert reader.read("> The council closed the **branch**.\nwhat was going on at the time?").replies == (True,)
+    assert reader.read("The council closed the branch. what was going on at the time?").replies == (False,)
+
+
 def test_a_question_keeps_the_statements_before_it_nearest_first(reader: Reader) -> None:
     reading = reader.read("The council met on Tuesday. The vote was close. My aunt was there. Who voted no?")
     assert reading.parts == ("Who voted no?",)
