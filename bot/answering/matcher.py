@@ -36,7 +36,7 @@ from bot.answering.ranking import FEATURED, UNKNOWN_COUNTED, Question, candidate
 from bot.answering.reading import MAX_PARTS, Reader, carry_subject, has_pronoun
 from bot.answering.retrieval import Retrieval
 from bot.answering.speakers import SpeakerLookups
-from bot.answering.spelling import SHORT_WORD, short_word, typed_as_meant
+from bot.answering.spelling import NAME_TWO_EDITS, SHORT_WORD, short_word, typed_as_meant, unheard_of
 from bot.knowledge.model import Entry, Kind, KnowledgeBase
 from bot.knowledge.text import clean
 
@@ -168,6 +168,9 @@ class Engine(Index, Retrieval, SpeakerLookups):
                 for w in self._spell_buckets.get((first, length), ())
             ]
         best = process.extract(word, choices, scorer=OSA.distance, score_cutoff=allowed, limit=5)
+        if not best and allowed < 2 and len(word) >= NAME_TWO_EDITS and unheard_of(word):
+            # A word English has no record of at all ("gilard") is a typo: two edits from a name are still it.
+            best = process.extract(word, self._name_words, scorer=OSA.distance, score_cutoff=2, limit=5)
         if not best:
             return None
         # Fewest edits first, then the word the knowledge base uses most.
@@ -217,7 +220,7 @@ class Engine(Index, Retrieval, SpeakerLookups):
                 outside[t] = max(outside.get(t, 0.0), self._unknown_weight)
                 continue
             unknown.append(word)
-            share = rarity(word)
+            share = min(rarity(word), rarity(self._vocab.spell(word)))  # British spellings are rarer in the list
             outside[t] = max(outside.get(t, 0.0), share * self._unknown_weight)
             names.append(1.0 if word in capitalised else share)
         return Analysis(

@@ -26,11 +26,19 @@ _FUNCTION_WORDS = ENGLISH.stopwords | frozenset(QUESTION_WORDS)
 # and "dose" (4.2) are words; typos are rare in English text ("wiht" 1.9, "goverments" 1.5, "teh" 3.0).
 TYPED_AS_MEANT_ZIPF = 3.5
 SHORT_WORD = 4  # up to this length, only swapped letters and question words are corrected
+# From this length a word English has never recorded may be two edits from a name ("gilard"); a real
+# name ("gillard", 2.7) is someone the story may not know, and keeps to one edit.
+NAME_TWO_EDITS = 6
 
 
 def typed_as_meant(word: str) -> bool:
     """Whether a word is common enough in English to be what its writer meant."""
     return zipf(word) >= TYPED_AS_MEANT_ZIPF
+
+
+def unheard_of(word: str) -> bool:
+    """Whether English has no record of the word at all (a typo or an invented word, not a rare name)."""
+    return zipf(word) == 0.0
 
 
 def _swaps(word: str) -> Iterable[str]:

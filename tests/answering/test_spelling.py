@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.answering import Engine
-from bot.answering.spelling import short_word, typed_as_meant
+from bot.answering.spelling import short_word, typed_as_meant, unheard_of
 from bot.knowledge import load_knowledge
 
 RIVERTON = Path(__file__).parent / "riverton"
@@ -51,3 +51,8 @@ def test_the_engine_corrects_short_typos_and_leaves_common_words_alone(engine: E
 def test_a_name_misspelt_into_a_known_stem_is_still_the_name(engine: Engine) -> None:
     # "beckers" stems to "becker", a known stem, but only the name as typed right is the speaker's alias
     assert engine.analyse("what did beckers say").speakers == engine.analyse("what did becker say").speakers != ()
+
+
+def test_a_name_two_edits_off_is_found_only_when_english_never_saw_the_word(engine: Engine) -> None:
+    assert unheard_of("okfoor") and not unheard_of("gillard")
+    assert engine.analyse("what did okfoor say").speakers == ("dana-okafor",)

@@ -79,6 +79,15 @@ def test_lobbying_is_pressure(english: Vocabulary) -> None:
     assert english.term("lobbying") == english.term("pressured")
 
 
+def test_a_length_asks_how_long_and_dozens_ask_how_many(english: Vocabulary) -> None:
+    assert english.term("length") == english.term("long")
+    assert english.term("dozens") == english.term("many")
+
+
+def test_the_piece_is_the_article(english: Vocabulary) -> None:
+    assert english.words("what does the piece say") == english.words("what does the article say")
+
+
 def test_what_someone_does_is_their_role_but_what_they_did_is_an_act(english: Vocabulary) -> None:
     assert " ".join(english.words("what does the mayor do")) == "what is the mayor role"
     assert " ".join(english.words("what did the mayor do")) == "what did the mayor do"
