@@ -40,7 +40,9 @@ def stem(word: str) -> str:
     return str(_stemmer.stemWord(word))
 
 
-_WHAT_DOES_DO = re.compile(r"\bwhat (?:does|do) (.+?) do\b")  # "what did X do" asks what X did, not X's job
+# "What does X do?" asks X's job when it ends there: "what did X do" asks what X did, "what does X want
+# them to do" what X wants, and "what do X do if ..." what X would do.
+_WHAT_DOES_DO = re.compile(r"\bwhat (?:does|do) ((?:(?!\bto\b).)+?) do$")
 
 T = TypeVar("T")
 

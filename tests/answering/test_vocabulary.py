@@ -64,6 +64,8 @@ def test_spelling_rules_do_not_make_one_word_of_two(english: Vocabulary, one: st
         ("how many yrs will it last", "how long will it last"),
         ("how it came to light", "how it revealed"),
         ("when do the cuts kick in", "when do the cuts start"),
+        ("show me what the mayor said", "what the mayor said"),
+        ("how much has the city raked in", "how-many has the city earned"),
     ],
 )
 def test_chat_shorthand_is_written_out(english: Vocabulary, typed: str, read: str) -> None:
@@ -91,6 +93,8 @@ def test_the_piece_is_the_article(english: Vocabulary) -> None:
 def test_what_someone_does_is_their_role_but_what_they_did_is_an_act(english: Vocabulary) -> None:
     assert " ".join(english.words("what does the mayor do")) == "what is the mayor role"
     assert " ".join(english.words("what did the mayor do")) == "what did the mayor do"
+    assert " ".join(english.words("what does the union want the mayor to do")).endswith("to do")
+    assert " ".join(english.words("what do the workers do if it closes")).endswith("do if it closes")
 
 
 def test_a_story_s_words_join_what_general_english_knows(english: Vocabulary) -> None:
