@@ -21,7 +21,10 @@ from bot.knowledge.text import clean
 
 MAX_PARTS = 3  # questions answered from one message; more would bury each answer in a long reply
 MAX_EARLIER = 4  # statements before a question tried as what it is about: a rambling message rarely has more
-MIN_PART_WORDS = 1  # a question with fewer words of its own ("and why?") belongs to the sentence before it
+MIN_PART_WORDS = 1
+# A question after a comma is one of its own from three words ("who runs it?"); shorter, it narrows the one
+# before it ("when did it start, what month").
+MIN_COMMA_PART_WORDS = 3  # a question with fewer words of its own ("and why?") belongs to the sentence before it
 
 # Discord's markup for mentions, custom emoji, slash commands and timestamps, and the mass pings.
 _DISCORD = re.compile(r"<a?:\w+:\d+>|<@[!&]?\d+>|<#\d+>|</[\w -]+:\d+>|<t:-?\d+(?::\w)?>|@everyone\b|@here\b", re.I)
@@ -42,7 +45,9 @@ _SENTENCE = re.compile(r"(?<=[?!])\s*|(?<=\.)\s+|\s*[;\n]+\s*")
 _ABBREVIATION = re.compile(
     r"(?:\b[A-Za-z]|\b(?:mr|mrs|ms|dr|prof|st|vs|etc|inc|corp|co|jr|sr|no|approx|gov|sen|rep))\.$", re.I
 )
-_JOIN = re.compile(r",?\s+(?:and\s+also|and|also|plus|but|\+|&)\s*,?\s+", re.I)
+_JOIN = re.compile(r",?\s+(?:and\s+also|and|also|plus|but|\+|&|/)\s*,?\s+|(,)\s*", re.I)
+# A list numbered inside one line ("1) who is X 2) what did she say"): each number starts a line.
+_INLINE_NUMBER = re.compile(r"(?<=\S)\s+(?=\d{1,2}\)\s)")
 # What starts a question, besides the question words: auxiliaries and requests.
 _STARTERS = frozenset(
     """
@@ -215,11 +220,17 @@ class Reader:
         return [sentence]
 
     def _cut(self, piece: str) -> list[str]:
-        """Cut at each "and" (also, plus, but) that a question word follows ("... and what did she say")."""
+        """Cut at each "and" (also, plus, but) that a question word follows ("... and what did she say"), and at
+        a comma between two questions ("who is X, what does she do")."""
         cuts: list[str] = []
         last = 0
         for match in _JOIN.finditer(piece):
             following = clean(piece[match.end() :]).split()[:1]
+            if match.group(1) and (
+                not self._asks_at_start(piece[last : match.start()])
+                or len(clean(piece[match.end() :]).split()) < MIN_COMMA_PART_WORDS
+            ):
+                continue  # "Doe, did she vote?", "when did it start, what month": one question
             if following and following[0] in self._questions:
                 cuts.append(piece[last : match.start()])
                 last = match.end()
@@ -239,6 +250,7 @@ def _plain_text(message: str) -> str:
     if not text.isascii():
         text = "".join(" " if unicodedata.category(c) in ("So", "Sk", "Cs", "Co") else c for c in text)
     text = text.replace("\r", "\n")
+    text = _INLINE_NUMBER.sub("\n", text)
     text = _LINE_MARK.sub("", text)
     return _MARKDOWN.sub("", text)
 

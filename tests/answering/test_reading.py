@@ -87,6 +87,13 @@ READINGS = [
     ("who voted against the budget according to the story", ["who voted against the budget"]),
     ("morning all, when does the branch close", ["when does the branch close"]),
     ("sry to bother again, who voted no", ["who voted no"]),
+    # A comma between two questions, a slash, or a list numbered inside one line.
+    ("who is the mayor, what did she say", ["who is the mayor", "what did she say"]),
+    ("when did the branch close, what month", ["when did the branch close, what month"]),
+    ("Doe, did she vote?", ["Doe, did she vote?"]),
+    ("who is the mayor / what did she say", ["who is the mayor", "what did she say"]),
+    ("1) who is the mayor 2) what did she say", ["who is the mayor", "what did she say"]),
+    ("correct me if im wrong but the branch closed in may?", ["the branch closed in may?"]),
     # Laughter between two clauses ends the first.
     ("is the branch closing lol what did the union say", ["is the branch closing.", "what did the union say"]),
     # "would be great ..." after a question states; it asks nothing of its own.
