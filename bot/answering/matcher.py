@@ -385,7 +385,7 @@ class Engine(Index, Retrieval, SpeakerLookups):
                 f"That is a long question: please ask in fewer than {MAX_QUESTION_CHARS} characters.",
                 0.0,
             )
-        words = {w for w in clean(text).split() if not is_filler(w)}
+        words = {w for w in self._vocab.rewrite_phrases(clean(text)).split() if not is_filler(w)}
         if words <= _SMALL_TALK | _HELP_WORDS:
             return self._small_talk(text, words)
 

@@ -94,6 +94,8 @@ READINGS = [
     ("who is the mayor / what did she say", ["who is the mayor", "what did she say"]),
     ("1) who is the mayor 2) what did she say", ["who is the mayor", "what did she say"]),
     ("correct me if im wrong but the branch closed in may?", ["the branch closed in may?"]),
+    ("in a nutshell what did the council decide", ["what did the council decide"]),
+    ("what did the council decide, in two sentences", ["what did the council decide"]),
     # Laughter between two clauses ends the first.
     ("is the branch closing lol what did the union say", ["is the branch closing.", "what did the union say"]),
     # "would be great ..." after a question states; it asks nothing of its own.
