@@ -21,10 +21,10 @@ from bot.knowledge.text import clean
 
 MAX_PARTS = 3  # questions answered from one message; more would bury each answer in a long reply
 MAX_EARLIER = 4  # statements before a question tried as what it is about: a rambling message rarely has more
-MIN_PART_WORDS = 1
+MIN_PART_WORDS = 1  # a question with fewer words of its own ("and why?") belongs to the sentence before it
 # A question after a comma is one of its own from three words ("who runs it?"); shorter, it narrows the one
 # before it ("when did it start, what month").
-MIN_COMMA_PART_WORDS = 3  # a question with fewer words of its own ("and why?") belongs to the sentence before it
+MIN_COMMA_PART_WORDS = 3
 
 # Discord's markup for mentions, custom emoji, slash commands and timestamps, and the mass pings.
 _DISCORD = re.compile(r"<a?:\w+:\d+>|<@[!&]?\d+>|<#\d+>|</[\w -]+:\d+>|<t:-?\d+(?::\w)?>|@everyone\b|@here\b", re.I)
