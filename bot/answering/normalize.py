@@ -43,6 +43,10 @@ def stem(word: str) -> str:
 # "What does X do?" asks X's job when it ends there: "what did X do" asks what X did, "what does X want
 # them to do" what X wants, and "what do X do if ..." what X would do.
 _WHAT_DOES_DO = re.compile(r"\bwhat (?:does|do) ((?:(?!\bto\b).)+?) do$")
+# "What's X's deal?" asks about X, not about a deal of X's.
+_WHATS_ITS_DEAL = re.compile(
+    r"\bwhat (?:is )?((?:the |this |that )?(?!(?:the|this|that|a|his|her|their|big)\b)\S+) deal$"
+)
 
 T = TypeVar("T")
 
@@ -256,6 +260,8 @@ class Vocabulary:
         text = " ".join(words)
         if "what" in words and "do" in words:
             text = _WHAT_DOES_DO.sub(r"what is \1 role", text)
+        if words and words[-1] == "deal":
+            text = _WHATS_ITS_DEAL.sub(r"about \1", text)
         return text
 
     def words(self, text: str) -> list[str]:

@@ -68,6 +68,8 @@ def test_spelling_rules_do_not_make_one_word_of_two(english: Vocabulary, one: st
         ("anything from the mayor?", "quotes from the mayor"),
         ("who is in charge of the library", "who is runs the library"),
         ("what's this about", "what is this story about"),
+        ("what's the mayor's deal", "about the mayor"),
+        ("what is the deal", "what is the deal"),
         ("how much has the city raked in", "how-many has the city earned"),
     ],
 )
