@@ -36,6 +36,7 @@ from bot.answering.ranking import FEATURED, UNKNOWN_COUNTED, Question, candidate
 from bot.answering.reading import MAX_PARTS, Reader, carry_subject, has_pronoun
 from bot.answering.retrieval import Retrieval
 from bot.answering.speakers import SpeakerLookups
+from bot.answering.spelling import NAME_TWO_EDITS, SHORT_WORD, short_word, typed_as_meant, unheard_of
 from bot.knowledge.model import Entry, Kind, KnowledgeBase
 from bot.knowledge.text import clean
 
@@ -143,13 +144,19 @@ class Engine(Index, Retrieval, SpeakerLookups):
 
     # --------------------------------------------------------------- analysis
 
-    def _correct(self, word: str) -> str | None:
-        """The knowledge-base word a misspelt word most likely means, if one is close enough."""
-        if len(word) < 4 or word.isdigit():
+    def _correct(self, word: str, names_only: bool = False) -> str | None:
+        """The knowledge-base word a misspelt word most likely means, if one is close enough (see `spelling`)."""
+        if len(word) < 3 or word.isdigit() or typed_as_meant(word):
+            return None
+        if len(word) <= SHORT_WORD and not names_only:
+            found = short_word(word, self._vocabulary)
+            if found is not None:
+                return found
+        if len(word) < 4:
             return None
         allowed = 1 if len(word) <= 7 else 2
         # Short words have too many neighbours; only names are worth correcting at four letters ("grer").
-        if len(word) < 5:
+        if len(word) < 5 or names_only:
             choices = self._name_words
         else:
             # A misspelling keeps its length within the edits allowed, and nearly always its first letter
@@ -161,6 +168,9 @@ class Engine(Index, Retrieval, SpeakerLookups):
                 for w in self._spell_buckets.get((first, length), ())
             ]
         best = process.extract(word, choices, scorer=OSA.distance, score_cutoff=allowed, limit=5)
+        if not best and allowed < 2 and len(word) >= NAME_TWO_EDITS and unheard_of(word):
+            # A word English has no record of at all ("gilard") is a typo: two edits from a name are still it.
+            best = process.extract(word, self._name_words, scorer=OSA.distance, score_cutoff=2, limit=5)
         if not best:
             return None
         # Fewest edits first, then the word the knowledge base uses most.
@@ -175,7 +185,11 @@ class Engine(Index, Retrieval, SpeakerLookups):
         ids, extra = self._term_id, self._extra_terms
         for word in words:
             if word in self._vocabulary or is_filler(word) or (t := self._vocab.term(word)) in ids or t in extra:
-                fixed.append(word)
+                # A name misspelt into a known stem ("ostrowsky" stems as "ostrowski") is still the name.
+                better = None if word in self._vocabulary or is_filler(word) else self._correct(word, names_only=True)
+                if better is not None and better != word:
+                    corrections.append((word, better))
+                fixed.append(better or word)
                 continue
             better = self._correct(word)
             if better is not None:
@@ -206,7 +220,7 @@ class Engine(Index, Retrieval, SpeakerLookups):
                 outside[t] = max(outside.get(t, 0.0), self._unknown_weight)
                 continue
             unknown.append(word)
-            share = rarity(word)
+            share = min(rarity(word), rarity(self._vocab.spell(word)))  # British spellings are rarer in the list
             outside[t] = max(outside.get(t, 0.0), share * self._unknown_weight)
             names.append(1.0 if word in capitalised else share)
         return Analysis(
@@ -297,23 +311,37 @@ class Engine(Index, Retrieval, SpeakerLookups):
             return self._ask_one(reading.asked)
         answers: list[Answer] = []
         before = ""  # the part before, as asked
-        for part, before_part in zip(reading.parts[:MAX_PARTS], reading.contexts, strict=False):
-            asked = part
+        for i, (part, before_part) in enumerate(zip(reading.parts[:MAX_PARTS], reading.contexts, strict=False)):
+            tries = [part]
             if answers and has_pronoun(part) and not self.analyse(part).speakers:  # "... and what did she say?"
                 subject = self._subject(before, answers[-1])
-                asked = carry_subject(part, self.kb.speakers[subject].name) if subject else part
-            elif before_part and ((has_pronoun(part) and not answers) or self._names_unknown(before_part)):
-                asked = f"{before_part} {part}"  # "Jane Doe, what did she say?"; "According to Zed, ... what ..."
-            answer = self._ask_one(asked)
-            if not answer.answered and before_part:  # "The council closed it. For how long?"
-                with_context = self._ask_one(f"{before_part} {asked}")
-                answer = with_context if with_context.answered else answer
-            before = asked
+                tries = [carry_subject(part, self.kb.speakers[subject].name) if subject else part]
+            elif before_part and self._names_unknown(before_part):
+                tries = [f"{before_part} {part}"]  # "According to Zed, ... what ...": never without Zed
+            elif before_part and not answers and (has_pronoun(part) or reading.replies[i : i + 1] == (True,)):
+                # "Jane Doe, what did she say?" or a reply to a quoted line; or the part says it all itself
+                tries = [f"{before_part} {part}", part]
+            answer = self._best(tries)
+            if not answer.answered:  # "The council closed it. For how long?"; the topic a few clauses back
+                earlier = reading.earlier[i] if i < len(reading.earlier) else ()
+                around = [c for c in dict.fromkeys((before_part, *earlier)) if c and c not in tries[0]]
+                answer = self._best([f"{c} {tries[0]}" for c in around], answer)
+            before = tries[0]
             answers.append(replace(answer, question=part) if answer.outcome is not Outcome.INVALID else answer)
         if len(answers) == 1 and not answers[0].answered and reading.text != reading.parts[0]:
             whole = self._ask_one(reading.text)  # the question may need the sentences around it
             answers = [whole] if whole.answered else answers
         return _combined(reading.asked, answers)
+
+    def _best(self, questions: Sequence[str], otherwise: Answer | None = None) -> Answer:
+        """The surest answer among readings of one question (the first on a tie); `otherwise` (else the
+        first reading's reply) when none is answered."""
+        best = otherwise
+        for question in questions:
+            answer = self._ask_one(question)
+            if best is None or (answer.answered and (not best.answered or answer.confidence > best.confidence)):
+                best = answer
+        return best if best is not None else self._ask_one("")
 
     def _names_unknown(self, text: str) -> bool:
         """Whether text names someone or something the story never does (a capitalised word it never uses):
@@ -357,7 +385,7 @@ class Engine(Index, Retrieval, SpeakerLookups):
                 f"That is a long question: please ask in fewer than {MAX_QUESTION_CHARS} characters.",
                 0.0,
             )
-        words = {w for w in clean(text).split() if not is_filler(w)}
+        words = {w for w in self._vocab.rewrite_phrases(clean(text)).split() if not is_filler(w)}
         if words <= _SMALL_TALK | _HELP_WORDS:
             return self._small_talk(text, words)
 

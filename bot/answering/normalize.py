@@ -40,7 +40,13 @@ def stem(word: str) -> str:
     return str(_stemmer.stemWord(word))
 
 
-_WHAT_DOES_DO = re.compile(r"\bwhat (?:does|do|did) (.+?) do\b")
+# "What does X do?" asks X's job when it ends there: "what did X do" asks what X did, "what does X want
+# them to do" what X wants, and "what do X do if ..." what X would do.
+_WHAT_DOES_DO = re.compile(r"\bwhat (?:does|do) ((?:(?!\bto\b).)+?) do$")
+# "What's X's deal?" asks about X, not about a deal of X's.
+_WHATS_ITS_DEAL = re.compile(
+    r"\bwhat (?:is )?((?:the |this |that )?(?!(?:the|this|that|a|his|her|their|big)\b)\S+) deal$"
+)
 
 T = TypeVar("T")
 
@@ -116,6 +122,7 @@ class English:
     endings: tuple[tuple[str, str, int], ...]  # (British ending, American ending, letters before it), longest first
     keep: frozenset[str]  # words no ending rule touches
     chat: ChatWords
+    forms: dict[str, str]  # irregular verb form -> the verb ("grew" -> "grow")
 
 
 def _words(value: Any) -> tuple[str, ...]:
@@ -141,6 +148,7 @@ def _english(data: dict[str, Any]) -> English:
         endings=tuple(endings),
         keep=frozenset(_words(spelling.get("keep"))),
         chat=ChatWords(*(tuple(clean(w) or w for w in chat.get(key) or ()) for key in ChatWords.__slots__)),
+        forms={str(k): str(v) for k, v in (data.get("forms") or {}).items()},
     )
 
 
@@ -231,8 +239,8 @@ class Vocabulary:
         return word
 
     def root(self, word: str) -> str:
-        """A word's spelling evened out and stemmed, before synonyms."""
-        return stem(self.spell(word))
+        """A word's spelling evened out, an irregular verb form read as its verb, and stemmed, before synonyms."""
+        return stem(self.english.forms.get(word) or self.spell(word))
 
     def term(self, word: str) -> str:
         """The matching term for one cleaned word: spelt one way, stemmed, then mapped to its synonym group."""
@@ -252,6 +260,8 @@ class Vocabulary:
         text = " ".join(words)
         if "what" in words and "do" in words:
             text = _WHAT_DOES_DO.sub(r"what is \1 role", text)
+        if words and words[-1] == "deal":
+            text = _WHATS_ITS_DEAL.sub(r"about \1", text)
         return text
 
     def words(self, text: str) -> list[str]:

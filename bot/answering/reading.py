@@ -20,7 +20,11 @@ from bot.answering.normalize import ENGLISH, English
 from bot.knowledge.text import clean
 
 MAX_PARTS = 3  # questions answered from one message; more would bury each answer in a long reply
+MAX_EARLIER = 4  # statements before a question tried as what it is about: a rambling message rarely has more
 MIN_PART_WORDS = 1  # a question with fewer words of its own ("and why?") belongs to the sentence before it
+# A question after a comma is one of its own from three words ("who runs it?"); shorter, it narrows the one
+# before it ("when did it start, what month").
+MIN_COMMA_PART_WORDS = 3
 
 # Discord's markup for mentions, custom emoji, slash commands and timestamps, and the mass pings.
 _DISCORD = re.compile(r"<a?:\w+:\d+>|<@[!&]?\d+>|<#\d+>|</[\w -]+:\d+>|<t:-?\d+(?::\w)?>|@everyone\b|@here\b", re.I)
@@ -28,16 +32,22 @@ _URL = re.compile(r"<?https?://\S+>?")
 _MASKED_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _SHORTCODE = re.compile(r"(?<!\w):[a-z0-9_+-]{2,}:(?!\w)", re.I)  # :thinking:
 _EMOTICON = re.compile(r"(?<!\w)(?:[:;=8xX]-?[)(\]\[DPpOo/\\|3]+|<3+|\^\^|¯\\_\(ツ\)_/¯)(?!\w)")
+_TLDR = re.compile(r"\btl;\s?dr\b", re.I)  # "tl;dr" is one word, not two sentences
+# Laughter and chat words between two clauses end the first, as a full stop would ("... cams lol what's ...").
+_INTERJECTION = re.compile(r"(?<=\w)\s+(?:lol|lmao|lmfao|rofl|haha+|xd|smh|ngl)\s+(?=\w)", re.I)
 _STRUCK = re.compile(r"~~.*?~~", re.S)  # struck-out words are taken back
 _STRETCHED = re.compile(r"([a-z])\1{2,}", re.I)  # "heyyy", "sooo", "lmaooo"
 _MARKDOWN = re.compile(r"\*\*|__|~~|\|\||`+|(?<!\w)[*_]|[*_](?!\w)")
+_QUOTED = re.compile(r"^\s*>(?!>>)\s*(.+)$", re.M)  # Discord's quote line
 _LINE_MARK = re.compile(r"^\s*(?:>>>|>|#{1,3}|-#|[-*•]|\d{1,2}[.)]|[a-z][.)](?=\s))\s+", re.M | re.I)
 # Sentence ends: ? and ! always (even "who?what"), a full stop only before a space (not in "2.5" or "U.S.").
 _SENTENCE = re.compile(r"(?<=[?!])\s*|(?<=\.)\s+|\s*[;\n]+\s*")
 _ABBREVIATION = re.compile(
     r"(?:\b[A-Za-z]|\b(?:mr|mrs|ms|dr|prof|st|vs|etc|inc|corp|co|jr|sr|no|approx|gov|sen|rep))\.$", re.I
 )
-_JOIN = re.compile(r",?\s+(?:and\s+also|and|also|plus|but)\s*,?\s+", re.I)
+_JOIN = re.compile(r",?\s+(?:and\s+also|and|also|plus|but|\+|&|/)\s*,?\s+|(,)\s*", re.I)
+# A list numbered inside one line ("1) who is X 2) what did she say"): each number starts a line.
+_INLINE_NUMBER = re.compile(r"(?<=\S)\s+(?=\d{1,2}\)\s)")
 # What starts a question, besides the question words: auxiliaries and requests.
 _STARTERS = frozenset(
     """
@@ -48,13 +58,21 @@ _STARTERS = frozenset(
 # "I'm wondering which company...", "what I want to know is how much...", "does anyone know who...":
 # the question inside a sentence, from its question word on.
 _EMBEDDED = re.compile(
-    r"\b(?:wonder(?:ing|ed)?|curious|know|tell\s+(?:me|us)|explain|understand|asking|question\s+is|idea|sure)"
+    r"\b(?:wonder(?:ing|ed)?|curious|know|tell\s+(?:me|us)|explain|understand|ask(?:ing|ed)?|question\s+is|idea|sure"
+    r"|check(?:ing)?|confirm|remember|recall|figure\s+out|find\s+out|clarify)"
     r"(?:\s+(?:is|was|about|of|as\s+to))*\s+((?:which|who|whom|whose|what|when|where|why|how|whether|if)\b.+)$",
+    re.I,
+)
+# "would be great for my essay", "could be wrong": a modal with no subject after it states, it does not ask.
+_NO_SUBJECT = frozenset(["be", "been", "have", "love", "like", "appreciate", "need", "help"])
+# A clause that goes on from the one before it ("..., which seems like a big ask"), not a question.
+_RELATIVE = re.compile(
+    r"(?:which|who)\s+(?:seems?|seemed|sounds?|sounded|means?|meant|makes?|made|feels?|felt|looks?|looked|i|you)\b",
     re.I,
 )
 _WHETHER = re.compile(r"^(?:whether|if)\s+", re.I)
 # Where a long sentence that does not start as a question falls into clauses.
-_CLAUSE = re.compile(r"\s*(?:,|;|\s-+\s|\s–\s|\s—\s|\bbut\b|\banyway\b|\bbecause\b)\s*", re.I)
+_CLAUSE = re.compile(r"\s*(?:,|;|(?<!\d):(?!\d)|\s-+\s|\s–\s|\s—\s|\bbut\b|\banyway\b|\bbecause\b)\s*", re.I)
 LONG_SENTENCE_WORDS = 14  # beyond this, a sentence that starts as a statement is read clause by clause
 _PRONOUN = re.compile(r"\b(?:(she|he|they|it|him|them)|(her|his|their|its))\b", re.I)
 
@@ -67,6 +85,13 @@ class Reading:
     text: str  # the message with chat set aside, as one question
     parts: tuple[str, ...]  # the questions in it, in order (one for most messages), as typed
     contexts: tuple[str, ...] = ()  # for each part, the sentence before it ("" if none): what "it" may be
+    # for each part, the sentences and clauses before it that ask nothing, nearest first: in a long message,
+    # what the question is about is often said a few clauses before it ("the article talks about X, ... what
+    # is the reason it gives?")
+    earlier: tuple[tuple[str, ...], ...] = ()
+    # for each part, whether the sentence before it is a line the message quotes ("> ..."): the question
+    # is then about what it quotes ("> The council closed the branch." / "what was going on at the time?")
+    replies: tuple[bool, ...] = ()
 
 
 def _phrases_pattern(phrases: Iterable[str]) -> str:
@@ -107,6 +132,7 @@ class Reader:
         asked = " ".join(message.split())
         own = tuple(dict.fromkeys(clean(n) for n in (*names, *self.english.chat.default_names) if clean(n)))
         text = _plain_text(message)
+        quoted = {" ".join(_plain_text(line).split()) for line in _QUOTED.findall(message)}
         clauses = [clause for sentence in _sentences(text) for clause in self._clauses(sentence)]
         pieces = [piece for clause in clauses for piece in self.split(clause)]
         chunks = [c for c in (self._strip(p, own) for p in pieces) if c]
@@ -126,7 +152,11 @@ class Reader:
             return Reading(asked, whole, (whole,), ("",))
         # A long message keeps only the sentences that ask something.
         contexts = tuple(joined[i - 1][0] if i else "" for i, _ in questions)
-        return Reading(asked, whole, tuple(chunk for _, chunk in questions), contexts)
+        earlier = tuple(
+            tuple(chunk for chunk, asks in reversed(joined[:i]) if not asks)[:MAX_EARLIER] for i, _ in questions
+        )
+        replies = tuple(bool(c) and any(c in q or q in c for q in quoted if q) for c in contexts)
+        return Reading(asked, whole, tuple(chunk for _, chunk in questions), contexts, earlier, replies)
 
     def _strip(self, chunk: str, names: tuple[str, ...]) -> str:
         """A chunk without the greetings and chat around it; "" when nothing else is left."""
@@ -152,7 +182,11 @@ class Reader:
     def _asks(self, chunk: str) -> bool:
         """Whether a chunk is a question: it ends with a question mark or starts like one."""
         words = self._words(chunk)
-        return chunk.rstrip().endswith("?") or bool(words and words[0] in self._questions)
+        if chunk.rstrip().endswith("?"):
+            return True
+        if len(words) > 1 and words[0] in _STARTERS and words[1] in _NO_SUBJECT:
+            return False
+        return bool(words and words[0] in self._questions)
 
     def _clauses(self, sentence: str) -> list[str]:
         """A rambling sentence as its clauses, and the question inside a clause from its question word on."""
@@ -166,8 +200,11 @@ class Reader:
                 asks = next((i for i, c in enumerate(clauses) if i and self._asks_at_start(c)), None)
                 aside = asks is not None and all(self._aside(c) for c in clauses[:asks])
                 clauses = [", ".join(clauses[asks:])] if aside and asks is not None else [sentence]
-        out = []
+        out: list[str] = []
         for clause in clauses:
+            if out and _RELATIVE.match(clause) and not clause.rstrip().endswith("?"):
+                out[-1] = f"{out[-1]}, {clause}"  # "..., which seems like a lot": said of the clause before
+                continue
             embedded = _EMBEDDED.search(clause)
             if embedded and clean(clause).split()[:1] != clean(embedded.group(1)).split()[:1]:
                 clause = _WHETHER.sub("did ", embedded.group(1))
@@ -183,11 +220,17 @@ class Reader:
         return [sentence]
 
     def _cut(self, piece: str) -> list[str]:
-        """Cut at each "and" (also, plus, but) that a question word follows ("... and what did she say")."""
+        """Cut at each "and" (also, plus, but) that a question word follows ("... and what did she say"), and at
+        a comma between two questions ("who is X, what does she do")."""
         cuts: list[str] = []
         last = 0
         for match in _JOIN.finditer(piece):
             following = clean(piece[match.end() :]).split()[:1]
+            if match.group(1) and (
+                not self._asks_at_start(piece[last : match.start()])
+                or len(clean(piece[match.end() :]).split()) < MIN_COMMA_PART_WORDS
+            ):
+                continue  # "Doe, did she vote?", "when did it start, what month": one question
             if following and following[0] in self._questions:
                 cuts.append(piece[last : match.start()])
                 last = match.end()
@@ -199,12 +242,15 @@ def _plain_text(message: str) -> str:
     """The message without Discord markup, links, emoji and markdown; lines kept."""
     text = _STRETCHED.sub(r"\1", _STRUCK.sub(" ", _DISCORD.sub(" ", message)))
     text = _MASKED_LINK.sub(r"\1", text)
+    text = _TLDR.sub("tldr", text)
+    text = _INTERJECTION.sub(". ", text)
     text = _URL.sub(" ", text)
     text = _SHORTCODE.sub(" ", text)
     text = _EMOTICON.sub(" ", text)
     if not text.isascii():
         text = "".join(" " if unicodedata.category(c) in ("So", "Sk", "Cs", "Co") else c for c in text)
     text = text.replace("\r", "\n")
+    text = _INLINE_NUMBER.sub("\n", text)
     text = _LINE_MARK.sub("", text)
     return _MARKDOWN.sub("", text)
 

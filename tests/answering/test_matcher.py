@@ -200,3 +200,10 @@ def test_a_name_the_story_never_uses_in_a_long_preamble_still_counts(engine: Eng
         "According to Google and all of its many partners across the whole wider industry, what do tech companies want?"
     )
     assert not engine.ask(message).answered
+
+
+@pytest.mark.parametrize("question", ["what's this about?", "honestly what is this even about"])
+def test_what_this_is_about_asks_about_the_story_not_the_bot(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.outcome is Outcome.ANSWERED, answer.text
+    assert "story" in (answer.matched_question or "").lower()

@@ -61,6 +61,45 @@ READINGS = [
     ),
     ("Sorry if this was asked, I just joined, but I'm curious whether the mayor voted", ["did the mayor voted"]),
     ("what did Jane Doe, the mayor, say about the library?", ["what did Jane Doe, the mayor, say about the library?"]),
+    # "+" and "&" join two questions as "and" does; a sentence may open with "and".
+    ("who is the mayor + what did she say", ["who is the mayor", "what did she say"]),
+    ("who runs the library & when does it close", ["who runs the library", "when does it close"]),
+    ("what did the mayor say. and what did the council say", ["what did the mayor say.", "what did the council say"]),
+    # Chat before a colon is set aside like chat before a comma.
+    ("brb but first: which branch closes on sundays", ["which branch closes on sundays"]),
+    # "tl;dr" is one word, not two sentences.
+    ("tl;dr of the article?", ["tldr of the article?"]),
+    # A question embedded after "check", "remember", "find out".
+    ("the one thing I wanted to check is how many branches are closing", ["how many branches are closing"]),
+    ("I can't remember who voted against the budget", ["who voted against the budget"]),
+    # "..., which seems like ..." goes on from the clause before it; it is no question.
+    (
+        "the council wants to close the branch on the east side next spring, which seems like a lot, "
+        "what did the union say",
+        ["what did the union say"],
+    ),
+    (
+        "I read the whole article twice on the bus this morning and still do not get it, who is the mayor",
+        ["who is the mayor"],
+    ),
+    # "in the article", "according to the story" around a question are chat.
+    ("in this article how does the mayor defend the cut?", ["how does the mayor defend the cut?"]),
+    ("who voted against the budget according to the story", ["who voted against the budget"]),
+    ("morning all, when does the branch close", ["when does the branch close"]),
+    ("sry to bother again, who voted no", ["who voted no"]),
+    # A comma between two questions, a slash, or a list numbered inside one line.
+    ("who is the mayor, what did she say", ["who is the mayor", "what did she say"]),
+    ("when did the branch close, what month", ["when did the branch close, what month"]),
+    ("Doe, did she vote?", ["Doe, did she vote?"]),
+    ("who is the mayor / what did she say", ["who is the mayor", "what did she say"]),
+    ("1) who is the mayor 2) what did she say", ["who is the mayor", "what did she say"]),
+    ("correct me if im wrong but the branch closed in may?", ["the branch closed in may?"]),
+    ("in a nutshell what did the council decide", ["what did the council decide"]),
+    ("what did the council decide, in two sentences", ["what did the council decide"]),
+    # Laughter between two clauses ends the first.
+    ("is the branch closing lol what did the union say", ["is the branch closing.", "what did the union say"]),
+    # "would be great ..." after a question states; it asks nothing of its own.
+    ("who voted against the budget? would be great for my essay", ["who voted against the budget?"]),
 ]
 
 
@@ -98,3 +137,14 @@ def test_reading_never_raises_on_hostile_text(reader: Reader) -> None:
     for message in ["?" * 4000, "\n" * 4000, "hey " * 1000, "<@" * 2000, "*_" * 2000, "a." * 2000]:
         reading = reader.read(message)
         assert reading.parts
+
+
+def test_a_reply_to_a_quoted_line_knows_it_replies(reader: Reader) -> None:
+    assert reader.read("> The council closed the **branch**.\nwhat was going on at the time?").replies == (True,)
+    assert reader.read("The council closed the branch. what was going on at the time?").replies == (False,)
+
+
+def test_a_question_keeps_the_statements_before_it_nearest_first(reader: Reader) -> None:
+    reading = reader.read("The council met on Tuesday. The vote was close. My aunt was there. Who voted no?")
+    assert reading.parts == ("Who voted no?",)
+    assert reading.earlier == (("My aunt was there.", "The vote was close.", "The council met on Tuesday."),)

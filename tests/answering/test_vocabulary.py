@@ -56,10 +56,50 @@ def test_spelling_rules_do_not_make_one_word_of_two(english: Vocabulary, one: st
         ("whats the deal w ring", "about ring"),
         ("how many", "how-many"),
         ("wdym by moratorium", "what is moratorium"),
+        ("what's the deal with the van", "about the van"),
+        ("which uni is the org at", "which university is the organization at"),
+        ("tldr pls", "summary pls"),
+        ("the council voted sumn lmk", "the council voted something"),
+        ("what kicked off the strike", "what started the strike"),
+        ("how many yrs will it last", "how long will it last"),
+        ("how it came to light", "how it revealed"),
+        ("when do the cuts kick in", "when do the cuts start"),
+        ("show me what the mayor said", "what the mayor said"),
+        ("anything from the mayor?", "quotes from the mayor"),
+        ("who is in charge of the library", "who is runs the library"),
+        ("what's this about", "what is this story about"),
+        ("what's the mayor's deal", "about the mayor"),
+        ("what is the deal", "what is the deal"),
+        ("how much has the city raked in", "how-many has the city earned"),
     ],
 )
 def test_chat_shorthand_is_written_out(english: Vocabulary, typed: str, read: str) -> None:
     assert " ".join(english.words(typed)) == read
+
+
+@pytest.mark.parametrize(("form", "verb"), [("grew", "grow"), ("grown", "grow"), ("won", "win"), ("spoke", "speak")])
+def test_irregular_verb_forms_meet_their_verb(english: Vocabulary, form: str, verb: str) -> None:
+    assert english.term(form) == english.term(verb)
+
+
+def test_lobbying_is_pressure(english: Vocabulary) -> None:
+    assert english.term("lobbying") == english.term("pressured")
+
+
+def test_a_length_asks_how_long_and_dozens_ask_how_many(english: Vocabulary) -> None:
+    assert english.term("length") == english.term("long")
+    assert english.term("dozens") == english.term("many")
+
+
+def test_the_piece_is_the_article(english: Vocabulary) -> None:
+    assert english.words("what does the piece say") == english.words("what does the article say")
+
+
+def test_what_someone_does_is_their_role_but_what_they_did_is_an_act(english: Vocabulary) -> None:
+    assert " ".join(english.words("what does the mayor do")) == "what is the mayor role"
+    assert " ".join(english.words("what did the mayor do")) == "what did the mayor do"
+    assert " ".join(english.words("what does the union want the mayor to do")).endswith("to do")
+    assert " ".join(english.words("what do the workers do if it closes")).endswith("do if it closes")
 
 
 def test_a_story_s_words_join_what_general_english_knows(english: Vocabulary) -> None:
