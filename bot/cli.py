@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.answering import Answer, Engine, QuoteResult
-from bot.answering.answer import QuoteView, quote_result_json, to_json
+from bot.answering.answer import QuoteView, StoryRef, quote_result_json, to_json
 from bot.answering.cache import load_engine
 from bot.answering.decision import DECISION_FILE
 from bot.answering.evaluation import CaseError, Report, cut_phrasings, evaluate, load_cases
@@ -118,14 +118,18 @@ def _engine(args: argparse.Namespace, settings: Settings) -> Engine:
 
 
 def _bot_engines(args: argparse.Namespace, settings: Settings) -> tuple[Engine, StoryEngines | None]:
-    """The bot's engine, and its stories when it holds several. A folder of one story keeps a built engine in
-    the data directory for a warm start next time (the bot, whose knowledge base may be large)."""
+    """The bot's engine, and its stories when it holds several. Each story keeps a built engine in the data
+    directory for a warm start next time (the bot, whose knowledge base may be large): a folder of one story in
+    `engine-cache/`, each story of a library in `engine-cache/stories/<id>/`."""
     directory = _directory(args, settings)
+    cache = settings.data_dir / "engine-cache"
     if is_story_folder(directory) and args.story is None:
-        return load_engine(directory, settings.data_dir / "engine-cache")[0], None
-    library = _library(args, settings)
+        return load_engine(directory, cache)[0], None
+    library = _library(args, settings)  # every story validated, their problems reported together
     chosen = [s for s in library if args.story in (None, s.id)]
-    stories = StoryEngines.of_library(Library({s.id: s for s in chosen}, library.directory))
+    stories = StoryEngines(
+        (StoryRef(s.id, s.title), load_engine(s.directory, cache / "stories" / s.id)[0]) for s in chosen
+    )
     return stories.engine(), stories if len(stories) > 1 else None
 
 

@@ -1,8 +1,10 @@
-"""The live engine, behind one attribute so that a reload swaps it atomically.
+"""The live engines, each behind one attribute so that a reload swaps it atomically.
 
 A question being answered while a reload runs sees either the old engine or the new one, never a mix:
 the new knowledge base is loaded and validated completely before the single assignment that swaps it in.
-An invalid knowledge base on disk never replaces the live one.
+An invalid knowledge base on disk never replaces the live one. A library of several stories has one
+holder per story folder (`LibraryHolder`): each story is validated on its own, so a broken story keeps its
+last good engine while the others reload.
 """
 
 from __future__ import annotations
@@ -11,14 +13,15 @@ import asyncio
 import gc
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.answering import Engine
-from bot.knowledge import KnowledgeBase, bundled_knowledge_dir, load_knowledge
-from bot.knowledge.files import folder_digest
+from bot.answering.stories import StoryEngines
+from bot.knowledge import KnowledgeBase, KnowledgeError, bundled_knowledge_dir, load_knowledge
+from bot.knowledge.files import folder_digest, real_path
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +103,88 @@ class EngineHolder:
             self.version += 1
             log.info("knowledge base reloaded from %s (%s)", directory, kb.fingerprint[:12])
         return Reloaded(previous=previous, current=kb)
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryReloaded:
+    """What a reload of a library did, story by story: reloaded (changed or not), or refused and why."""
+
+    reloaded: dict[str, Reloaded] = field(default_factory=dict)
+    failed: dict[str, KnowledgeError] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return any(r.changed for r in self.reloaded.values())
+
+
+class LibraryHolder:
+    """The live engine of every story of a library: one `EngineHolder` per story folder.
+
+    `stories` is always the router over the engines live right now. A story's folder is reloaded on its
+    own; which stories there are is fixed at start (a new story folder needs a restart).
+    """
+
+    def __init__(self, stories: StoryEngines, directory: Path | None = None, *, single_dir: Path | None = None) -> None:
+        """`directory`: the knowledge directory holding the story folders; `single_dir`: for a library of one
+        story, the folder configured for it (reloads read it even if the engine came from elsewhere)."""
+        self._stories = stories
+        self.holders: dict[str, EngineHolder] = {}
+        for sid, engine in stories.engines.items():
+            folder = single_dir if len(stories) == 1 else Path(engine.kb.directory) if engine.kb.directory else None
+            self.holders[sid] = EngineHolder(engine, folder)
+        self._directory = directory
+
+    @property
+    def default(self) -> EngineHolder:
+        return self.holders[self._stories.default]
+
+    @property
+    def stories(self) -> StoryEngines:
+        current = self._stories
+        for sid, holder in self.holders.items():
+            current = current.with_engine(sid, holder.engine)
+        self._stories = current
+        return current
+
+    def holder(self, story: str | None = None) -> EngineHolder:
+        return self.holders[story or self._stories.default]
+
+    def directory(self) -> Path:
+        """The folder to watch: the knowledge directory, or the only story's folder."""
+        if len(self.holders) == 1:
+            return self.default.directory()
+        if self._directory is not None:
+            return self._directory
+        return self.default.directory().parent  # story folders sit one level below the knowledge directory
+
+    def stories_of(self, paths: Iterable[Path]) -> list[str]:
+        """The stories whose folders hold any of `paths`, in library order (every story for a path in none)."""
+        folders = {sid: real_path(holder.directory()) for sid, holder in self.holders.items()}
+        found: set[str] = set()
+        for path in paths:
+            real = real_path(path)
+            owners = [sid for sid, folder in folders.items() if real.is_relative_to(folder)]
+            if not owners:
+                return list(self.holders)  # a file outside every story (a shared one, a new folder): check all
+            found.update(owners)
+        return [sid for sid in self.holders if sid in found]
+
+    async def reload(self, stories: Iterable[str] | None = None, *, full: bool = False) -> LibraryReloaded:
+        """Reload the stories given (default: every story), each on its own; a story whose files are invalid
+        keeps its engine and is reported in `failed`."""
+        chosen = list(self.holders) if stories is None else [sid for sid in stories if sid in self.holders]
+        outcomes = await asyncio.gather(
+            *(self.holders[sid].reload(full=full) for sid in chosen), return_exceptions=True
+        )
+        result = LibraryReloaded()
+        for sid, outcome in zip(chosen, outcomes, strict=True):
+            if isinstance(outcome, KnowledgeError):
+                result.failed[sid] = outcome
+            elif isinstance(outcome, BaseException):
+                raise outcome
+            else:
+                result.reloaded[sid] = outcome
+        return result
 
 
 def _load(directory: Path, live_fingerprint: str) -> tuple[KnowledgeBase, Engine | None]:

@@ -31,6 +31,7 @@ class AskedQuestion:
     user_id: int
     guild_id: int | None  # None: asked in a direct message
     suggestions: tuple[str, ...] = ()  # entry ids offered instead, for a declined question
+    story: str | None = None  # the story that answered or declined it (None: no one story, e.g. "which story?")
 
     @classmethod
     def of(cls, answer: Answer, user_id: int, guild_id: int | None) -> AskedQuestion:
@@ -42,6 +43,7 @@ class AskedQuestion:
             user_id=user_id,
             guild_id=guild_id,
             suggestions=tuple(s.entry_id for s in answer.suggestions),
+            story=answer.story.id if answer.story else None,
         )
 
 
@@ -71,6 +73,7 @@ class StoreQuestionLog:
             user_id=item.user_id,
             guild_id=item.guild_id,
             suggestions=item.suggestions,
+            story=item.story,
         )
 
 

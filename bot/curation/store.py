@@ -42,11 +42,15 @@ GROUPING_WINDOW = 1000  # the most recent open declined questions are grouped (a
 NEAREST_ENTRIES = 3
 _ANSWERED = (Outcome.ANSWERED.value, Outcome.QUOTES.value)
 # 2: changes record the server (guild) whose moderator made them. Older files gain the column on open.
-_SCHEMA_VERSION = 2
+# 3: questions, feedback and changes record their story (NULL: the library's default story, or none).
+_SCHEMA_VERSION = 3
 ALL_SERVERS: Literal["all"] = "all"  # no server filter: the operator's view (CLI, editor, tests)
 Server = int | None | Literal["all"]  # a server's id, None for direct messages, or every server
 # The server on whose behalf the current thread is changing the knowledge base (see `acting_for`).
 _ACTING_GUILD: ContextVar[int | None] = ContextVar("storybot_acting_guild", default=None)
+# The story whose folder the current thread is changing (see `acting_for`); None: the only or default story.
+_ACTING_STORY: ContextVar[str | None] = ContextVar("storybot_acting_story", default=None)
+_STORY_COLUMNS = ("questions", "feedback", "changes")  # the tables that gained `story` in version 3
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS questions (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -60,7 +64,8 @@ CREATE TABLE IF NOT EXISTS questions (
     guild_id INTEGER,               -- NULL: a direct message
     suggestions TEXT NOT NULL,      -- JSON list of the entry ids offered instead
     status TEXT NOT NULL DEFAULT 'open',  -- open | dismissed | taught (declined questions only)
-    resolved_entry TEXT             -- for taught: the entry the question was added to
+    resolved_entry TEXT,            -- for taught: the entry the question was added to
+    story TEXT                      -- the story that answered or declined it; NULL: none (or before v3)
 );
 CREATE INDEX IF NOT EXISTS questions_at ON questions (at);
 CREATE INDEX IF NOT EXISTS questions_open ON questions (outcome, status, id);
@@ -78,7 +83,8 @@ CREATE TABLE IF NOT EXISTS changes (
     undone_by INTEGER,              -- the id of the change that undid this one
     reverts INTEGER,                -- for an undo: the id of the change it undid
     state TEXT NOT NULL DEFAULT 'done',  -- pending: recorded, its file not yet written (see record_change)
-    guild_id INTEGER                -- the server whose moderator made it; NULL: none (the CLI, or before v2)
+    guild_id INTEGER,               -- the server whose moderator made it; NULL: none (the CLI, or before v2)
+    story TEXT                      -- the story whose folder `file` is in; NULL: the default story (or before v3)
 );
 CREATE INDEX IF NOT EXISTS changes_file ON changes (file, id);
 CREATE TABLE IF NOT EXISTS feedback (
@@ -95,7 +101,8 @@ CREATE TABLE IF NOT EXISTS feedback (
     user_id INTEGER,
     guild_id INTEGER,               -- NULL: a direct message
     status TEXT NOT NULL DEFAULT 'open',  -- open | fine | taught ("Not right" feedback only)
-    resolved_entry TEXT             -- for taught: the entry the question was added to
+    resolved_entry TEXT,            -- for taught: the entry the question was added to
+    story TEXT                      -- the story of the answer judged; NULL: the default story (or before v3)
 );
 CREATE UNIQUE INDEX IF NOT EXISTS feedback_once ON feedback (question_id, user_id);
 CREATE INDEX IF NOT EXISTS feedback_open ON feedback (helpful, status, id);
@@ -112,6 +119,20 @@ CREATE TABLE IF NOT EXISTS channel_settings (
     at TEXT NOT NULL
 );
 """
+
+
+@dataclass(frozen=True, slots=True)
+class StoryScope:
+    """Rows of one story. Rows that name no story (asked before stories were recorded, declined by every
+    story, changes made with one story) belong to the library's default story: `default` says this is it."""
+
+    id: str
+    default: bool = False
+
+    @property
+    def clause(self) -> str:
+        """The SQL condition, with one placeholder for `id`."""
+        return " AND (story = ? OR story IS NULL)" if self.default else " AND story = ?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +160,7 @@ class Change:
     undone_by: int | None = None  # the id of the change that undid this one
     reverts: int | None = None  # for an undo: the id of the change it undid
     guild_id: int | None = None  # the server whose moderator made it
+    story: str | None = None  # the story whose folder `file` is in (None: the default story)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +191,7 @@ class Feedback:
     user_id: int | None
     guild_id: int | None
     status: str
+    story: str | None = None  # the story of the answer judged (None: the default story)
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,20 +265,27 @@ class Store:
             columns = {row["name"] for row in db.execute("PRAGMA table_info(changes)")}
             if "guild_id" not in columns:  # version 1: changes did not record their server
                 db.execute("ALTER TABLE changes ADD COLUMN guild_id INTEGER")
+            for table in _STORY_COLUMNS:  # version 2: nothing recorded its story
+                if "story" not in {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}:
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN story TEXT")
         self._db.execute("CREATE INDEX IF NOT EXISTS changes_guild ON changes (guild_id, id)")
         self._db.execute("CREATE INDEX IF NOT EXISTS questions_guild ON questions (guild_id, outcome, status, id)")
 
     @staticmethod
     @contextmanager
-    def acting_for(guild_id: int | None) -> Iterator[None]:
-        """Changes recorded in this thread (or task) inside the block are made from server `guild_id`.
+    def acting_for(guild_id: int | None, story: str | None = None) -> Iterator[None]:
+        """Changes recorded in this thread (or task) inside the block are made from server `guild_id`, to the
+        folder of `story` (None: the only or default story).
 
-        The editor records changes without knowing about servers; the Discord side says whose they are.
+        The editor records changes without knowing about servers or stories; the Discord side says whose they
+        are. Inside the block, the changes of one file (`changes(file=...)`) are that story's file only.
         """
         token = _ACTING_GUILD.set(guild_id)
+        story_token = _ACTING_STORY.set(story)
         try:
             yield
         finally:
+            _ACTING_STORY.reset(story_token)
             _ACTING_GUILD.reset(token)
 
     @contextmanager
@@ -293,32 +323,54 @@ class Store:
         guild_id: int | None,
         suggestions: Sequence[str] = (),
         at: datetime | None = None,
+        story: str | None = None,
     ) -> int:
-        """Remember one question and what became of it; returns its id. The oldest are pruned past `max_questions`."""
+        """Remember one question and what became of it (`story`: the story that answered or declined it);
+        returns its id. The oldest are pruned past `max_questions`."""
         text = " ".join(question.split())[:QUESTION_ROOM]
         when = _iso(at or datetime.now(UTC))
         with self._transaction() as db:
             cursor = db.execute(
                 "INSERT INTO questions (at, question, cleaned, outcome, entry_id, confidence, user_id, guild_id,"
-                " suggestions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (when, text, clean(text), outcome, entry_id, confidence, user_id, guild_id, json.dumps(suggestions)),
+                " suggestions, story) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    when,
+                    text,
+                    clean(text),
+                    outcome,
+                    entry_id,
+                    confidence,
+                    user_id,
+                    guild_id,
+                    json.dumps(suggestions),
+                    story,
+                ),
             )
             # Ids only grow and rows leave only from the oldest end, so this keeps the newest `max_questions`.
             db.execute("DELETE FROM questions WHERE id <= ?", ((cursor.lastrowid or 0) - self.max_questions,))
         return int(cursor.lastrowid or 0)
 
     def unanswered_groups(
-        self, engine: Engine, *, since: datetime | None = None, limit: int = 10, guild_id: Server = ALL_SERVERS
+        self,
+        engine: Engine,
+        *,
+        since: datetime | None = None,
+        limit: int = 10,
+        guild_id: Server = ALL_SERVERS,
+        story: StoryScope | None = None,
     ) -> list[UnansweredGroup]:
         """Open declined questions grouped by similarity, most frequent first, each with its nearest entries.
 
-        `guild_id`: only questions asked in that server (None: in direct messages).
+        `guild_id`: only questions asked in that server (None: in direct messages); `story`: only that story's.
         """
         query = "SELECT id, at, question, cleaned FROM questions WHERE outcome = ? AND status = 'open'"
         params: list[object] = [Outcome.DECLINED.value]
         if guild_id != ALL_SERVERS:
             query += " AND guild_id IS ?"
             params.append(guild_id)
+        if story is not None:
+            query += story.clause
+            params.append(story.id)
         if since is not None:
             query += " AND at >= ?"
             params.append(_iso(since))
@@ -384,8 +436,11 @@ class Store:
         """Take questions off the unanswered list because they were taught to `entry_id`."""
         return self._set_status(question_ids, "taught", entry_id)
 
-    def stats(self, *, since: datetime | None = None, guild_id: Server = ALL_SERVERS) -> Stats:
-        """Questions counted over a period; `guild_id`: only those asked in that server (None: in DMs)."""
+    def stats(
+        self, *, since: datetime | None = None, guild_id: Server = ALL_SERVERS, story: StoryScope | None = None
+    ) -> Stats:
+        """Questions counted over a period; `guild_id`: only those asked in that server (None: in DMs);
+        `story`: only that story's."""
         conditions: list[str] = []
         params: list[object] = []
         if since is not None:
@@ -394,6 +449,9 @@ class Store:
         if guild_id != ALL_SERVERS:
             conditions.append("guild_id IS ?")
             params.append(guild_id)
+        if story is not None:
+            conditions.append(story.clause.removeprefix(" AND "))
+            params.append(story.id)
         where = "WHERE " + " AND ".join(conditions) if conditions else ""
         with self._lock:
             by_outcome = dict(
@@ -441,13 +499,15 @@ class Store:
         user_id: int | None,
         guild_id: int | None,
         at: datetime | None = None,
+        story: str | None = None,
     ) -> int:
-        """A reader's verdict on an answer; pressing again changes it (one verdict per reader and answer)."""
+        """A reader's verdict on an answer of `story`; pressing again changes it (one verdict per reader and
+        answer)."""
         when = _iso(at or datetime.now(UTC))
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO feedback (at, question_id, question, entry_id, speaker_id, answer, confidence, helpful,"
-                " user_id, guild_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " user_id, guild_id, story) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (question_id, user_id) DO UPDATE SET at = excluded.at, helpful = excluded.helpful,"
                 " status = 'open', resolved_entry = NULL",
                 (
@@ -461,6 +521,7 @@ class Store:
                     int(helpful),
                     user_id,
                     guild_id,
+                    story,
                 ),
             )
             row = db.execute(
@@ -477,14 +538,23 @@ class Store:
             db.execute("UPDATE feedback SET wanted = ? WHERE id = ?", (text, feedback_id))
 
     def feedback_to_review(
-        self, *, since: datetime | None = None, limit: int = 10, guild_id: Server = ALL_SERVERS
+        self,
+        *,
+        since: datetime | None = None,
+        limit: int = 10,
+        guild_id: Server = ALL_SERVERS,
+        story: StoryScope | None = None,
     ) -> list[Feedback]:
-        """Open "Not right" feedback, newest first; `guild_id`: only that server's (None: direct messages)."""
+        """Open "Not right" feedback, newest first; `guild_id`: only that server's (None: direct messages);
+        `story`: only that story's answers."""
         query = "SELECT * FROM feedback WHERE helpful = 0 AND status = 'open'"
         params: list[object] = []
         if guild_id != ALL_SERVERS:
             query += " AND guild_id IS ?"
             params.append(guild_id)
+        if story is not None:
+            query += story.clause
+            params.append(story.id)
         if since is not None:
             query += " AND at >= ?"
             params.append(_iso(since))
@@ -504,7 +574,9 @@ class Store:
             )
             return cursor.rowcount
 
-    def rates(self, *, since: datetime | None = None, guild_id: Server = ALL_SERVERS) -> Rates:
+    def rates(
+        self, *, since: datetime | None = None, guild_id: Server = ALL_SERVERS, story: StoryScope | None = None
+    ) -> Rates:
         """Answered, declined and low-confidence counts over a period (from `since`; None: all time);
         `guild_id`: only questions asked in that server (None: in direct messages)."""
         # `outcome IN (?, ?)`: the two outcomes of `_ANSWERED`.
@@ -517,6 +589,9 @@ class Store:
         if guild_id != ALL_SERVERS:
             query += " AND guild_id IS ?"
             params.append(guild_id)
+        if story is not None:
+            query += story.clause
+            params.append(story.id)
         with self._lock:
             row = self._db.execute(query, params).fetchone()
         asked, answered, declined, low = (int(n) for n in row)
@@ -544,13 +619,14 @@ class Store:
 
         A `pending` change is about to be written: it is not listed until `finish_change` confirms
         it, so a writer that dies between the two leaves a row `pending_changes` can settle. The server is
-        `guild_id`, or the one named by an enclosing `acting_for`.
+        `guild_id`, or the one named by an enclosing `acting_for`, which also names the story.
         """
         guild_id = guild_id if guild_id is not None else _ACTING_GUILD.get()
+        story = _ACTING_STORY.get()
         with self._transaction(durable=True) as db:
             cursor = db.execute(
                 "INSERT INTO changes (at, user_id, user_name, action, target, summary, file, before, after,"
-                " reverts, state, guild_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " reverts, state, guild_id, story) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     _iso(at),
                     user_id,
@@ -564,6 +640,7 @@ class Store:
                     reverts,
                     "pending" if pending else "done",
                     guild_id,
+                    story,
                 ),
             )
             ident = int(cursor.lastrowid or 0)
@@ -595,17 +672,27 @@ class Store:
         return [_change(row) for row in rows]
 
     def changes(
-        self, limit: int = 10, *, file: str | None = None, after_id: int = 0, guild_id: Server = ALL_SERVERS
+        self,
+        limit: int = 10,
+        *,
+        file: str | None = None,
+        after_id: int = 0,
+        guild_id: Server = ALL_SERVERS,
+        story: StoryScope | None = None,
     ) -> list[Change]:
-        """The most recent changes, newest first (of one file, newer than `after_id`, made from one server)."""
+        """The most recent changes, newest first (of one file, newer than `after_id`, made from one server, to
+        one story). One file is the acting story's (see `acting_for`): two stories may both have `entries.yaml`."""
         query = "SELECT * FROM changes WHERE state = 'done' AND id > ?"
         params: list[object] = [after_id]
         if guild_id != ALL_SERVERS:
             query += " AND guild_id IS ?"
             params.append(guild_id)
         if file is not None:
-            query += " AND file = ?"
-            params.append(file)
+            query += " AND file = ? AND story IS ?"
+            params.extend((file, _ACTING_STORY.get()))
+        if story is not None:
+            query += story.clause
+            params.append(story.id)
         query += " ORDER BY id DESC LIMIT ?"
         params.append(limit)
         with self._lock:
@@ -620,13 +707,16 @@ class Store:
             return None
         return _change(row)
 
-    def last_undoable(self, *, guild_id: Server = ALL_SERVERS) -> Change | None:
+    def last_undoable(self, *, guild_id: Server = ALL_SERVERS, story: StoryScope | None = None) -> Change | None:
         """The newest change that is neither undone nor itself an undo: what a plain "undo" reverts."""
         query = "SELECT * FROM changes WHERE state = 'done' AND undone_by IS NULL AND action != 'undo'"
         params: list[object] = []
         if guild_id != ALL_SERVERS:
             query += " AND guild_id IS ?"
             params.append(guild_id)
+        if story is not None:
+            query += story.clause
+            params.append(story.id)
         with self._lock:
             row = self._db.execute(query + " ORDER BY id DESC LIMIT 1", params).fetchone()
         return _change(row) if row is not None else None
@@ -673,6 +763,7 @@ def _change(row: sqlite3.Row) -> Change:
         undone_by=row["undone_by"],
         reverts=row["reverts"],
         guild_id=row["guild_id"],
+        story=row["story"],
     )
 
 
@@ -690,6 +781,7 @@ def _feedback(row: sqlite3.Row) -> Feedback:
         user_id=row["user_id"],
         guild_id=row["guild_id"],
         status=row["status"],
+        story=row["story"],
     )
 
 

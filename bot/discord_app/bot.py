@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot.answering import Engine
 from bot.answering.stories import StoryEngines, one_story
 from bot.app.conversation import Conversations
-from bot.app.live_engine import EngineHolder
+from bot.app.live_engine import EngineHolder, LibraryHolder
 from bot.app.question_log import QuestionLog, StoreQuestionLog
 from bot.app.watcher import DEFAULT_QUIET
 from bot.curation.store import Store
@@ -24,6 +24,7 @@ from bot.discord_app.endpoints import configure_endpoints, use_gateway
 from bot.discord_app.permissions import ModerationOff, NotModerator
 from bot.discord_app.story_choice import StorySuggestionButton
 from bot.discord_app.views import DYNAMIC_ITEMS, NO_MENTIONS, respond_privately
+from bot.knowledge.library import is_story_folder
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -119,9 +120,13 @@ class StoryBot(commands.AutoShardedBot):
         if settings.shard_ids:  # several processes share one bot, each running some of the shards
             self.shard_ids = list(settings.shard_ids)
         self.settings = settings
-        # With several stories the holder keeps the default (first) story live: reloads and /kb edits are its.
-        self.holder = EngineHolder(engine, settings.knowledge_dir if stories is None else None)
-        self._stories = stories
+        # One holder per story: reloads, the watcher and /kb edits each reach the story they are about.
+        if stories is None:
+            configured = settings.knowledge_dir
+            single = configured if configured is not None and is_story_folder(configured) else None
+            self.library = LibraryHolder(one_story(engine), single_dir=single)
+        else:
+            self.library = LibraryHolder(stories, settings.knowledge_dir)
         self._store = store
         self._questions = questions
         self.curator = Curator(self)
@@ -133,16 +138,22 @@ class StoryBot(commands.AutoShardedBot):
             use_gateway(self.http, settings.gateway_url)
 
     @property
+    def holder(self) -> EngineHolder:
+        """The default story's live engine (the only story's, in a one-story library)."""
+        return self.library.default
+
+    @holder.setter
+    def holder(self, holder: EngineHolder) -> None:
+        self.library.holders[self.stories.default] = holder
+
+    @property
     def engine(self) -> Engine:
         return self.holder.engine
 
     @property
     def stories(self) -> StoryEngines:
-        """Every story's engine, the default story's being the live one."""
-        if self._stories is None:
-            self._stories = one_story(self.holder.engine)
-        self._stories = self._stories.with_engine(self._stories.default, self.holder.engine)
-        return self._stories
+        """Every story's live engine, and the router between them."""
+        return self.library.stories
 
     @property
     def store(self) -> Store:

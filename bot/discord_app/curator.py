@@ -7,6 +7,10 @@ moderator is told, so the next question already uses it; the change is noted in 
 
 Reloads also follow edits made by hand: the watcher calls `files_changed`, and an invalid folder is reported
 to the moderators' log channel once per distinct set of problems, and again when it is fixed.
+
+With several stories, each story folder has its own editor, and an edit or a change on disk reloads the
+story it touched; a story whose files do not validate keeps answering from its last good engine while
+the others reload, and is reported on its own.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import discord
 
+from bot.app.live_engine import LibraryReloaded
 from bot.app.watcher import KnowledgeWatcher
 from bot.curation.editing import EditRejected, KnowledgeEditor
 from bot.curation.store import Change, Store
@@ -57,32 +62,47 @@ class Curator:
 
     def __init__(self, bot: StoryBot) -> None:
         self.bot = bot
-        self._editor: KnowledgeEditor | None = None
+        self._editors: dict[str, KnowledgeEditor] = {}  # one per story folder, made on first use
         # One thread: edits from this process queue here in order; the editor's file lock covers other processes.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storybot-edit")
         self._watcher: KnowledgeWatcher | None = None
-        self._reported: tuple[Problem, ...] | None = None  # the problems last reported from the watcher
+        self._reported: dict[str, tuple[Problem, ...]] = {}  # per story: the problems last reported from the watcher
         self._queued = 0  # edits handed to the editing thread so far
         self._done = 0  # edits it has finished (saved or refused)
         self._progress = asyncio.Condition()
 
     @property
     def directory(self) -> Path:
-        return self.bot.holder.directory()
+        """The knowledge directory (the only story's folder, or the folder of the stories)."""
+        return self.bot.library.directory()
 
     @property
     def editor(self) -> KnowledgeEditor:
-        if self._editor is None:
-            self._editor = KnowledgeEditor(self.directory, self.bot.store)
-        return self._editor
+        return self.editor_for(None)
 
-    async def run(self, work: Callable[[KnowledgeEditor], T], guild_id: int | None = None) -> T:
-        """Run blocking editor work (file lock, fsync) on the editing thread; changes it records are
-        noted as made from server `guild_id`."""
-        editor = self.editor
+    def editor_for(self, story: str | None) -> KnowledgeEditor:
+        """The editor of a story's folder (None: the default story's)."""
+        story = story or self.bot.stories.default
+        editor = self._editors.get(story)
+        if editor is None:
+            editor = self._editors[story] = KnowledgeEditor(self.bot.library.holder(story).directory(), self.bot.store)
+        return editor
+
+    def _recorded_as(self, story: str | None) -> str | None:
+        """The story a change is recorded under: None for the default story, as changes made before there
+        were stories are (so one file's history stays whole)."""
+        return None if story in (None, self.bot.stories.default) else story
+
+    async def run(
+        self, work: Callable[[KnowledgeEditor], T], guild_id: int | None = None, story: str | None = None
+    ) -> T:
+        """Run blocking editor work (file lock, fsync) on the editing thread, on `story`'s folder (None: the
+        default story's); changes it records are noted as made from server `guild_id`, to that story."""
+        editor = self.editor_for(story)
+        recorded = self._recorded_as(story)
 
         def on_behalf() -> T:
-            with Store.acting_for(guild_id):
+            with Store.acting_for(guild_id, recorded):
                 return work(editor)
 
         self._queued += 1
@@ -107,15 +127,19 @@ class Curator:
     # ------------------------------------------------------------------ edits
 
     async def change(
-        self, interaction: discord.Interaction[Any], work: Callable[[KnowledgeEditor], Change]
+        self,
+        interaction: discord.Interaction[Any],
+        work: Callable[[KnowledgeEditor], Change],
+        story: str | None = None,
     ) -> Change | None:
-        """Make one change for the moderator behind `interaction` (already deferred), then make it live.
+        """Make one change to `story` (None: the default story) for the moderator behind `interaction`
+        (already deferred), then make it live.
 
         The moderator is told the outcome privately (saved and live, or why not); a saved change is noted in
         the moderators' log channel. Returns the change, or None when nothing was changed.
         """
         try:
-            change = await self.run(work, interaction.guild_id)
+            change = await self.run(work, interaction.guild_id, story)
         except EditRejected as error:
             lines = ProblemLines(error.problems, self.directory)
             await self.tell(interaction, rejected_text(error.message, lines, error.closest))
@@ -129,15 +153,15 @@ class Curator:
             return None
         log.info("change %s by %s: %s", change.id, change.user_name, change.summary)
         await self.settle()
-        problems = await self.go_live()
+        problems = await self.go_live(story)
         await self.tell(interaction, done_text(change, live=not problems, problems=problems))
         await self.bot.tell_moderators(change_note(change), guild_id=interaction.guild_id)
         return change
 
-    async def go_live(self) -> Sequence[str]:
-        """Reload after a change; the problems on disk if the folder as a whole does not validate."""
+    async def go_live(self, story: str | None = None) -> Sequence[str]:
+        """Reload a story after a change; the problems on disk if its folder as a whole does not validate."""
         try:
-            await self.bot.holder.reload()
+            await self.bot.library.holder(story).reload()
         except KnowledgeError as error:
             log.warning("a change was saved but the folder does not validate: %d problems", error.total)
             return ProblemLines(error.problems, self.directory, error.total)
@@ -150,46 +174,50 @@ class Curator:
     # ------------------------------------------------------------------ reloads
 
     async def reload_for(self, interaction: discord.Interaction[Any]) -> None:
-        """/kb reload: reload now, and tell the moderator (and the log channel) how it went."""
+        """/kb reload: reload every story now, and tell the moderator (and the log channel) how it went."""
         who = f"{escape_user_text(interaction.user.name)} (<@{interaction.user.id}>)"
-        try:
-            reloaded = await self.bot.holder.reload(full=True)
-        except KnowledgeError as error:
-            log.warning("reload by %s refused: %d problems", interaction.user.id, error.total)
+        result = await self.bot.library.reload(full=True)
+        for story, error in result.failed.items():
+            log.warning("reload of %s by %s refused: %d problems", story, interaction.user.id, error.total)
             lines = ProblemLines(error.problems, self.directory, error.total)
-            await self.tell(interaction, reload_failed_text(lines))
-            await self.bot.tell_moderators(
-                problems_text(f"Reload requested by {who}: {refused_head(len(lines))}", lines)
-            )
+            await self.tell(interaction, self._named(story, reload_failed_text(lines)))
+            head = self._named(story, f"Reload requested by {who}: {refused_head(len(lines))}")
+            await self.bot.tell_moderators(problems_text(head, lines))
+        if not result.reloaded:
             return
-        text = reload_done_text(reloaded.current)
-        if not reloaded.changed:
+        text = " ".join(self._named(story, reload_done_text(r.current)) for story, r in result.reloaded.items())
+        if not result.changed:
             text += " (Nothing had changed on disk.)"
         log.info("reload by %s: %s", interaction.user.id, text)
         await self.tell(interaction, text)
         await self.bot.tell_moderators(f"{text} Requested by {who}.")
-        self._reported = None
+        for story in result.reloaded:
+            self._reported.pop(story, None)
+
+    def _named(self, story: str, text: str) -> str:
+        """A message about one story, headed with its title when the library has several."""
+        stories = self.bot.stories
+        return f"**{stories.refs[story].title}:** {text}" if len(stories) > 1 else text
 
     async def files_changed(self, paths: set[Path]) -> None:
-        """The watcher saw files change: reload, and report a broken folder (once) or its repair."""
-        try:
-            reloaded = await self.bot.holder.reload()
-        except KnowledgeError as error:
-            if error.problems == self._reported:
-                return  # already reported; the moderators know
-            self._reported = error.problems
+        """The watcher saw files change: reload the stories they are in, and report each broken story (once)
+        or its repair; the other stories reload all the same."""
+        result: LibraryReloaded = await self.bot.library.reload(self.bot.library.stories_of(paths))
+        for story, error in result.failed.items():
+            if error.problems == self._reported.get(story):
+                continue  # already reported; the moderators know
+            self._reported[story] = error.problems
             lines = ProblemLines(error.problems, self.directory, error.total)
-            log.warning("knowledge files changed but do not validate: %s", "; ".join(lines[:5]))
+            log.warning("knowledge files of %s changed but do not validate: %s", story, "; ".join(lines[:5]))
             head = f"⚠️ Knowledge files changed on disk ({self.names(paths)}): {refused_head(len(lines))}"
-            await self.bot.tell_moderators(problems_text(head + " Fix them and save; I reload by myself.", lines))
-            return
-        if self._reported is not None:
-            self._reported = None
-            await self.bot.tell_moderators(
-                f"✅ The knowledge files are valid again. {reload_done_text(reloaded.current)}"
-            )
-        elif reloaded.changed:
-            log.info("reloaded after a change on disk: %s", self.names(paths))
+            head = self._named(story, head + " Fix them and save; I reload by myself.")
+            await self.bot.tell_moderators(problems_text(head, lines))
+        for story, reloaded in result.reloaded.items():
+            if self._reported.pop(story, None) is not None:
+                text = f"✅ The knowledge files are valid again. {reload_done_text(reloaded.current)}"
+                await self.bot.tell_moderators(self._named(story, text))
+            elif reloaded.changed:
+                log.info("reloaded %s after a change on disk: %s", story, self.names(paths))
 
     def names(self, paths: set[Path]) -> str:
         """A few changed files, named inside the knowledge folder."""

@@ -3,7 +3,8 @@
 Every button keeps its state in the custom id and is registered as a dynamic item, so it keeps working
 after a restart or a knowledge-base reload and the bot holds nothing in memory per message:
 - "storybot:answer:<entry id>": a suggestion, answered when pressed;
-- "storybot:quotes:<speaker id>:<page>:<direction>": turns a /quote reply's page;
+- "storybot:quotes:<speaker id>:<page>:<direction>": turns a /quote reply's page (with several stories, the
+  speaker of one not the default's says whose: "<story>/<speaker id>");
 - "storybot:fb:<up|no>:<question id>:<topic>": "Helpful" / "Not right" under every answer;
 - "storybot:more:<topic>": "Show evidence and quotes", privately.
 A topic is "e:<entry id>" or "s:<speaker id>": what the answer was about. The feedback buttons are also how
@@ -90,7 +91,7 @@ class SuggestionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=
 
 class QuotePageButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=rf"{QUOTES_PREFIX}(?P<speaker>{ID}):(?P<page>\d{{1,4}}):(?P<direction>prev|next)",
+    template=rf"{QUOTES_PREFIX}(?P<speaker>(?:{ID}/)?{ID}):(?P<page>\d{{1,4}}):(?P<direction>prev|next)",
 ):
     """Turns a /quote reply to another page, by editing it in place."""
 
@@ -114,8 +115,10 @@ class QuotePageButton(
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         bot = _bot(interaction)
+        story, slash, speaker_id = self.speaker_id.rpartition("/")
         try:
-            result = quotes_of_speaker(bot.holder.engine, self.speaker_id)
+            engine = bot.stories.engines.get(story) if slash else bot.holder.engine
+            result = quotes_of_speaker(engine, speaker_id) if engine is not None else None  # None: story gone
             if result is None or not result.quotes:
                 await respond_privately(interaction, QUOTES_GONE)
                 return
@@ -178,6 +181,12 @@ def topic_engine(bot: StoryBot, topic: str) -> tuple[Engine | None, str]:
     if not slash:
         return bot.engine, topic
     return bot.stories.engines.get(story), f"{kind}:{plain}"
+
+
+def topic_story(bot: StoryBot, topic: str) -> str:
+    """The story a topic's answer comes from: the one it names, else the default story."""
+    story, slash, _ = topic.partition(":")[2].rpartition("/")
+    return story if slash else bot.stories.default
 
 
 def context_of_topic(engine: Engine, topic: str) -> Context | None:
@@ -268,6 +277,7 @@ class FeedbackButton(
             helpful=self.helpful,
             user_id=interaction.user.id,
             guild_id=interaction.guild_id,
+            story=topic_story(bot, self.topic),
         )
 
 
@@ -361,10 +371,18 @@ def reply_view(reply: Reply, question_id: int | None = None) -> discord.ui.View 
     return view
 
 
-def pager_view(speaker_id: str, page: int, pages: int) -> discord.ui.View | None:
-    """Previous / Next buttons for page `page` (from 0) of `pages`; None when one page holds everything."""
+def pager_view(speaker_id: str, page: int, pages: int, story: str | None = None) -> discord.ui.View | None:
+    """Previous / Next buttons for page `page` (from 0) of `pages`; None when one page holds everything.
+
+    `story`: the story the quotes are from, when it is not the default story (the buttons then say whose).
+    """
+    if story is not None:
+        if not re.fullmatch(ID, story):
+            return None
+        speaker_id = f"{story}/{speaker_id.rpartition('/')[2]}"
+    plain = speaker_id.rpartition("/")[2]
     longest = f"{QUOTES_PREFIX}{speaker_id}:{pages}:next"
-    if pages <= 1 or not re.fullmatch(ID, speaker_id) or len(longest) > limits.CUSTOM_ID:
+    if pages <= 1 or not re.fullmatch(ID, plain) or len(longest) > limits.CUSTOM_ID:
         return None
     view = discord.ui.View(timeout=None)
     view.add_item(QuotePageButton(speaker_id, max(page - 1, 0), "prev", disabled=page == 0))

@@ -540,7 +540,8 @@ async def test_stats_count_questions_over_a_period(double: DiscordDouble, kb_bot
     assert f"**1×** “{DECLINED}”" in embed["fields"][1]["value"]
 
     # The periods offered: the last 7 days (the default) and the last 30, among others.
-    [period] = next(o for o in double.registered_command("kb")["options"] if o["name"] == "stats")["options"]
+    options = next(o for o in double.registered_command("kb")["options"] if o["name"] == "stats")["options"]
+    [period] = [o for o in options if o["name"] == "period"]
     assert [c["name"] for c in period["choices"]][:2] == ["Last 7 days", "Last 30 days"]
     week = (await kb(double, "stats")).body["embeds"][0]
     assert week["title"] == "Questions in the last 7 days" and "**3** asked" in week["description"]

@@ -59,9 +59,9 @@ class Quotes(commands.Cog):
         else:
             result = replace(quotes_for(stories.engine(chosen), person), story=stories.refs[chosen or stories.default])
         pages = quote_pages(result)
-        # The page buttons read the default story; another story's quotes show their first page.
-        live = result.story is None or result.story.id == stories.default
-        view = pager_view(result.speaker_id, 0, len(pages)) if result.speaker_id and live else None
+        # The page buttons of another story than the default one say whose quotes they turn.
+        other = result.story.id if result.story is not None and result.story.id != stories.default else None
+        view = pager_view(result.speaker_id, 0, len(pages), story=other) if result.speaker_id else None
         await send_reply(interaction, Reply(embeds=(pages[0],)), view=view)
 
     @quote.autocomplete("person")

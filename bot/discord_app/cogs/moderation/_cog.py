@@ -15,6 +15,7 @@ from bot.app.lookup import closest_entry_ids, find_entries, find_phrasings
 from bot.curation import teaching
 from bot.discord_app import limits
 from bot.discord_app.cogs.moderation._review import REVIEW_SHOWN, ReviewView, review_embed
+from bot.discord_app.cogs.moderation._story import STORY_OPTION, scope, story_for, typed_story
 from bot.discord_app.cogs.moderation._views import (
     EditEntryModal,
     EntryFormModal,
@@ -27,6 +28,7 @@ from bot.discord_app.curator import author_of, split_phrasings
 from bot.discord_app.kb_text import history_embed, since, stats_embed, teach_preview_text, unanswered_embed
 from bot.discord_app.permissions import ModerationOff, NotModerator, is_moderator, refusal_for
 from bot.discord_app.safety import quiet_mentions
+from bot.discord_app.story_choice import story_choices
 from bot.discord_app.views import NO_MENTIONS, respond_privately
 
 if TYPE_CHECKING:
@@ -100,15 +102,20 @@ class Moderation(commands.Cog):
     @app_commands.describe(
         question="The question as readers ask it, in their words.",
         entry="The entry that answers it; type part of its id or answer.",
+        story=STORY_OPTION,
     )
     async def teach(
         self,
         interaction: discord.Interaction[StoryBot],
         question: app_commands.Range[str, 1, QUESTION_OPTION_MAX],
         entry: str,
+        story: str | None = None,
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        engine = self.bot.engine
+        chosen = await story_for(self.bot, interaction, story)
+        if chosen is None:
+            return
+        engine = self.bot.stories.engine(chosen)
         if entry not in engine.kb.entries:
             text = unknown_entry_text(entry, engine)
             await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
@@ -116,15 +123,21 @@ class Moderation(commands.Cog):
         preview = await asyncio.to_thread(teaching.preview, engine, entry, " ".join(question.split()))
         await interaction.followup.send(
             teach_preview_text(preview),
-            view=TeachConfirmView(self.bot, preview),
+            view=TeachConfirmView(self.bot, preview, story=chosen),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
 
     @kb.command(name="add", description="Add an entry: phrasings, answer and the article's own words as evidence.")
-    @app_commands.describe(source="The source the evidence is quoted from (when there is more than one).")
-    async def add(self, interaction: discord.Interaction[StoryBot], source: str | None = None) -> None:
-        await interaction.response.send_modal(EntryFormModal(self.bot, source=source))
+    @app_commands.describe(
+        source="The source the evidence is quoted from (when there is more than one).", story=STORY_OPTION
+    )
+    async def add(
+        self, interaction: discord.Interaction[StoryBot], source: str | None = None, story: str | None = None
+    ) -> None:
+        chosen = await story_for(self.bot, interaction, story)
+        if chosen is not None:
+            await interaction.response.send_modal(EntryFormModal(self.bot, source=source, story=chosen))
 
     @kb.command(name="quote", description="Add a quote, word for word from the source.")
     @app_commands.describe(
@@ -132,6 +145,7 @@ class Moderation(commands.Cog):
         text="The quote exactly as the source has it, without the quotation marks.",
         note="What the source says about who spoke, e.g. for an unattributed quote.",
         source="The source it is quoted from (when there is more than one).",
+        story=STORY_OPTION,
     )
     async def quote(
         self,
@@ -140,11 +154,15 @@ class Moderation(commands.Cog):
         text: app_commands.Range[str, 1, 4000],
         note: str | None = None,
         source: str | None = None,
+        story: str | None = None,
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
+        chosen = await story_for(self.bot, interaction, story)
+        if chosen is None:
+            return
         who = author_of(interaction)
         speaker_id = None if speaker.strip().lower() == UNATTRIBUTED else speaker.strip()
-        refusal = first_not_verbatim(self.bot, source, [text.strip().strip('"“”„')], "This quote")
+        refusal = first_not_verbatim(self.bot, source, [text.strip().strip('"“”„')], "This quote", chosen)
         if refusal is not None:
             await self.bot.curator.tell(interaction, refusal)
             return
@@ -153,6 +171,7 @@ class Moderation(commands.Cog):
             lambda editor: editor.add_quote(
                 speaker=speaker_id, text=text, source=source, attribution_note=note or None, **who
             ),
+            chosen,
         )
 
     @kb.command(name="edit", description="Change an entry's answer or add phrasings (a form opens without options).")
@@ -160,6 +179,7 @@ class Moderation(commands.Cog):
         entry="The entry to change; type part of its id or answer.",
         answer="The new answer (it must still be backed by the entry's evidence).",
         phrasings="New phrasings to add, separated by |",
+        story=STORY_OPTION,
     )
     async def edit(
         self,
@@ -167,74 +187,117 @@ class Moderation(commands.Cog):
         entry: str,
         answer: str | None = None,
         phrasings: str | None = None,
+        story: str | None = None,
     ) -> None:
+        chosen = await story_for(self.bot, interaction, story)
+        if chosen is None:
+            return
         if not answer and not phrasings:
-            current = self.bot.engine.kb.entries.get(entry)
+            engine = self.bot.stories.engine(chosen)
+            current = engine.kb.entries.get(entry)
             if current is None:
-                await respond_privately(interaction, unknown_entry_text(entry, self.bot.engine))
+                await respond_privately(interaction, unknown_entry_text(entry, engine))
                 return
-            await interaction.response.send_modal(EditEntryModal(self.bot, entry, current.answer))
+            await interaction.response.send_modal(EditEntryModal(self.bot, entry, current.answer, chosen))
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         who = author_of(interaction)
         added = split_phrasings(phrasings or "")
         await self.bot.curator.change(
-            interaction, lambda editor: editor.edit_entry(entry, answer=answer or None, add_questions=added, **who)
+            interaction,
+            lambda editor: editor.edit_entry(entry, answer=answer or None, add_questions=added, **who),
+            chosen,
         )
 
     @kb.command(name="remove", description="Remove an entry, or one phrasing of it.")
-    @app_commands.describe(entry="The entry; type part of its id or answer.", phrasing="Only this phrasing of it.")
-    async def remove(self, interaction: discord.Interaction[StoryBot], entry: str, phrasing: str | None = None) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        who = author_of(interaction)
-        if phrasing:
-            await self.bot.curator.change(interaction, lambda editor: editor.remove_phrasing(entry, phrasing, **who))
-        else:
-            await self.bot.curator.change(interaction, lambda editor: editor.remove_entry(entry, **who))
-
-    @kb.command(name="history", description="Recent changes to the knowledge base: who, when, what.")
-    @app_commands.describe(count="How many changes to show (newest first).")
-    async def history(
-        self, interaction: discord.Interaction[StoryBot], count: app_commands.Range[int, 1, 25] = HISTORY_DEFAULT
+    @app_commands.describe(
+        entry="The entry; type part of its id or answer.", phrasing="Only this phrasing of it.", story=STORY_OPTION
+    )
+    async def remove(
+        self,
+        interaction: discord.Interaction[StoryBot],
+        entry: str,
+        phrasing: str | None = None,
+        story: str | None = None,
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        changes = await asyncio.to_thread(self.bot.store.changes, count, guild_id=interaction.guild_id)
+        chosen = await story_for(self.bot, interaction, story)
+        if chosen is None:
+            return
+        who = author_of(interaction)
+        if phrasing:
+            await self.bot.curator.change(
+                interaction, lambda editor: editor.remove_phrasing(entry, phrasing, **who), chosen
+            )
+        else:
+            await self.bot.curator.change(interaction, lambda editor: editor.remove_entry(entry, **who), chosen)
+
+    @kb.command(name="history", description="Recent changes to the knowledge base: who, when, what.")
+    @app_commands.describe(count="How many changes to show (newest first).", story=STORY_OPTION)
+    async def history(
+        self,
+        interaction: discord.Interaction[StoryBot],
+        count: app_commands.Range[int, 1, 25] = HISTORY_DEFAULT,
+        story: str | None = None,
+    ) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        chosen = await story_for(self.bot, interaction, story)
+        if chosen is None:
+            return
+        changes = await asyncio.to_thread(
+            self.bot.store.changes, count, guild_id=interaction.guild_id, story=scope(self.bot, chosen)
+        )
         await interaction.followup.send(embed=history_embed(changes), ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @kb.command(name="undo", description="Revert the last change, or the one you name.")
-    @app_commands.describe(change="The change to revert (see /kb history); empty: the last one.")
-    async def undo(self, interaction: discord.Interaction[StoryBot], change: int | None = None) -> None:
+    @app_commands.describe(
+        change="The change to revert (see /kb history); empty: the last one.",
+        story="The story whose last change to revert (a change named by its number is undone in its own story).",
+    )
+    async def undo(
+        self, interaction: discord.Interaction[StoryBot], change: int | None = None, story: str | None = None
+    ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
+        chosen = await story_for(self.bot, interaction, story)
+        if chosen is None:
+            return
         who = author_of(interaction)
         # Only this server's changes: found here, then undone by id (the editor knows nothing of servers).
         store, guild_id = self.bot.store, interaction.guild_id
         if change is None:
-            target = await asyncio.to_thread(store.last_undoable, guild_id=guild_id)
+            target = await asyncio.to_thread(store.last_undoable, guild_id=guild_id, story=scope(self.bot, chosen))
         else:
             target = await asyncio.to_thread(store.change, change, guild_id=guild_id)
         if target is None:
             missing = "Nothing to undo" if change is None else f"There is no change #{change}"
             await self.bot.curator.tell(interaction, f"{missing} in this server's history (`/kb history`).")
             return
-        await self.bot.curator.change(interaction, lambda editor: editor.undo(target.id, **who))
+        own = target.story if target.story in self.bot.stories.refs else None  # None: the default story's
+        await self.bot.curator.change(interaction, lambda editor: editor.undo(target.id, **who), own)
 
     # ------------------------------------------------------------------ what readers asked
 
     @kb.command(name="unanswered", description="Questions I declined, most asked first, to teach or dismiss.")
-    @app_commands.describe(period="Questions asked in this period.")
-    async def unanswered(self, interaction: discord.Interaction[StoryBot], period: Period = "all") -> None:
+    @app_commands.describe(period="Questions asked in this period.", story=STORY_OPTION)
+    async def unanswered(
+        self, interaction: discord.Interaction[StoryBot], period: Period = "all", story: str | None = None
+    ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        engine = self.bot.engine
+        chosen = await story_for(self.bot, interaction, story)
+        if chosen is None:
+            return
+        engine = self.bot.stories.engine(chosen)
         groups = await asyncio.to_thread(
             self.bot.store.unanswered_groups,
             engine,
             since=since(period),
             limit=UNANSWERED_SHOWN + 1,
             guild_id=interaction.guild_id,
+            story=scope(self.bot, chosen),
         )
         more = len(groups) > UNANSWERED_SHOWN
         groups = groups[:UNANSWERED_SHOWN]
-        view = UnansweredView(self.bot, groups, period, more=more) if groups else None
+        view = UnansweredView(self.bot, groups, period, more=more, story=chosen) if groups else None
         embed = view.embed() if view is not None else unanswered_embed(groups, period, {})
         if view is None:
             await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
@@ -244,33 +307,47 @@ class Moderation(commands.Cog):
             )
 
     @kb.command(name="stats", description="Answered, declined and low-confidence rates, top entries and declines.")
-    @app_commands.describe(period="The period to count: the last 7 days unless you choose another.")
+    @app_commands.describe(period="The period to count: the last 7 days unless you choose another.", story=STORY_OPTION)
     @app_commands.choices(period=[app_commands.Choice(name=name, value=value) for value, name in STATS_PERIODS])
-    async def stats(self, interaction: discord.Interaction[StoryBot], period: str = "week") -> None:
+    async def stats(
+        self, interaction: discord.Interaction[StoryBot], period: str = "week", story: str | None = None
+    ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        start = since(period)
-        store, engine = self.bot.store, self.bot.engine
-        counted = await asyncio.to_thread(store.stats, since=start, guild_id=interaction.guild_id)
-        rates = await asyncio.to_thread(store.rates, since=start, guild_id=interaction.guild_id)
+        chosen = await story_for(self.bot, interaction, story)
+        if chosen is None:
+            return
+        start, rows = since(period), scope(self.bot, chosen)
+        store, engine, guild_id = self.bot.store, self.bot.stories.engine(chosen), interaction.guild_id
+        counted = await asyncio.to_thread(store.stats, since=start, guild_id=guild_id, story=rows)
+        rates = await asyncio.to_thread(store.rates, since=start, guild_id=guild_id, story=rows)
         declined = await asyncio.to_thread(
-            store.unanswered_groups, engine, since=start, limit=TOP_DECLINED, guild_id=interaction.guild_id
+            store.unanswered_groups, engine, since=start, limit=TOP_DECLINED, guild_id=guild_id, story=rows
         )
         labels = {entry.id: entry.questions[0] for entry in engine.kb.entries.values()}
         embed = stats_embed(counted, period, labels, rates=rates, declined=declined)
         await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @kb.command(name="review", description="Answers readers marked “Not right”, to teach elsewhere or mark fine.")
-    @app_commands.describe(period="Feedback given in this period.")
-    async def review(self, interaction: discord.Interaction[StoryBot], period: Period = "all") -> None:
+    @app_commands.describe(period="Feedback given in this period.", story=STORY_OPTION)
+    async def review(
+        self, interaction: discord.Interaction[StoryBot], period: Period = "all", story: str | None = None
+    ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
+        chosen = await story_for(self.bot, interaction, story)
+        if chosen is None:
+            return
         items = await asyncio.to_thread(
-            self.bot.store.feedback_to_review, since=since(period), limit=REVIEW_SHOWN, guild_id=interaction.guild_id
+            self.bot.store.feedback_to_review,
+            since=since(period),
+            limit=REVIEW_SHOWN,
+            guild_id=interaction.guild_id,
+            story=scope(self.bot, chosen),
         )
         if not items:
             embed = review_embed(items, period, {})
             await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
-        view = ReviewView(self.bot, items, period)
+        view = ReviewView(self.bot, items, period, chosen)
         await interaction.followup.send(embed=view.embed(), view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     # ------------------------------------------------------------------ autocomplete
@@ -283,9 +360,10 @@ class Moderation(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         if not self.moderates(interaction):
             return []
+        engine = self.bot.stories.engine(await typed_story(self.bot, interaction))
         return [
             app_commands.Choice(name=entry_label(entry.id, entry.answer), value=entry.id)
-            for entry in find_entries(self.bot.engine, current[: limits.CHOICE_NAME], limits.CHOICES)
+            for entry in find_entries(engine, current[: limits.CHOICE_NAME], limits.CHOICES)
             if len(entry.id) <= limits.CHOICE_VALUE
         ]
 
@@ -296,9 +374,10 @@ class Moderation(commands.Cog):
         entry_id = getattr(interaction.namespace, "entry", None)
         if not self.moderates(interaction) or not isinstance(entry_id, str):
             return []
+        engine = self.bot.stories.engine(await typed_story(self.bot, interaction))
         return [
             app_commands.Choice(name=limits.trim(phrasing, limits.CHOICE_NAME), value=phrasing)
-            for phrasing in find_phrasings(self.bot.engine, entry_id, current, limits.CHOICES)
+            for phrasing in find_phrasings(engine, entry_id, current, limits.CHOICES)
             if len(phrasing) <= limits.CHOICE_VALUE  # a longer one cannot travel as a value; remove it by hand
         ]
 
@@ -309,7 +388,7 @@ class Moderation(commands.Cog):
         if not self.moderates(interaction):
             return []
         unattributed = app_commands.Choice(name="Unattributed (the story does not say who)", value=UNATTRIBUTED)
-        choices = speaker_choices(self.bot.engine, current)
+        choices = speaker_choices(self.bot.stories.engine(await typed_story(self.bot, interaction)), current)
         if not current.strip() or UNATTRIBUTED.startswith(current.strip().lower()):
             choices = [unattributed, *choices]
         return choices[: limits.CHOICES]
@@ -322,9 +401,10 @@ class Moderation(commands.Cog):
         if not self.moderates(interaction):
             return []
         typed = current.strip().lower()
+        engine = self.bot.stories.engine(await typed_story(self.bot, interaction))
         return [
             app_commands.Choice(name=limits.trim(f"{source.id} — {source.title}", limits.CHOICE_NAME), value=source.id)
-            for source in self.bot.engine.kb.sources.values()
+            for source in engine.kb.sources.values()
             if (typed in source.id or typed in source.title.lower()) and len(source.id) <= limits.CHOICE_VALUE
         ][: limits.CHOICES]
 
@@ -334,7 +414,10 @@ class Moderation(commands.Cog):
     ) -> list[app_commands.Choice[int]]:
         if not self.moderates(interaction):
             return []
-        recent = await asyncio.to_thread(self.bot.store.changes, limits.CHOICES * 4, guild_id=interaction.guild_id)
+        story = scope(self.bot, await typed_story(self.bot, interaction))
+        recent = await asyncio.to_thread(
+            self.bot.store.changes, limits.CHOICES * 4, guild_id=interaction.guild_id, story=story
+        )
         typed = current.strip().lower()
         choices = []
         for change in recent:
@@ -345,3 +428,18 @@ class Moderation(commands.Cog):
                 continue
             choices.append(app_commands.Choice(name=limits.trim(label, limits.CHOICE_NAME), value=change.id))
         return choices[: limits.CHOICES]
+
+    @teach.autocomplete("story")
+    @add.autocomplete("story")
+    @quote.autocomplete("story")
+    @edit.autocomplete("story")
+    @remove.autocomplete("story")
+    @history.autocomplete("story")
+    @undo.autocomplete("story")
+    @unanswered.autocomplete("story")
+    @stats.autocomplete("story")
+    @review.autocomplete("story")
+    async def story_autocomplete(
+        self, interaction: discord.Interaction[StoryBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return story_choices(self.bot.stories, current) if self.moderates(interaction) else []

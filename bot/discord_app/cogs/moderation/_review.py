@@ -78,15 +78,16 @@ def review_embed(items: Sequence[Feedback], period: str, done: dict[int, str]) -
 
 
 class ReviewView(discord.ui.View):
-    def __init__(self, bot: StoryBot, items: Sequence[Feedback], period: str) -> None:
+    def __init__(self, bot: StoryBot, items: Sequence[Feedback], period: str, story: str | None = None) -> None:
         super().__init__(timeout=FORM_TIMEOUT)
         self.bot = bot
+        self.story = story  # the story of the answers reviewed, and taught to (None: the default story)
         self.items = list(items)[:REVIEW_SHOWN]
         self.period = period
         self.done: dict[int, str] = {}
         for index, item in enumerate(self.items):
             number = index + 1
-            nearest = other_entry(bot.engine, item)
+            nearest = other_entry(bot.stories.engine(story), item)
             if nearest is not None:
                 label = f"{number} · Teach to {nearest.entry_id}"
                 self.add_item(ReviewButton(index, "teach", label, discord.ButtonStyle.primary, nearest.entry_id))
@@ -114,7 +115,9 @@ class ReviewView(discord.ui.View):
         item = self.items[index]
         phrasing = question.strip() or item.question
         who = author_of(interaction)
-        change = await self.bot.curator.change(interaction, lambda editor: editor.teach(entry_id, phrasing, **who))
+        change = await self.bot.curator.change(
+            interaction, lambda editor: editor.teach(entry_id, phrasing, **who), self.story
+        )
         if change is None:
             return
         await asyncio.to_thread(self.bot.store.settle_feedback, item.id, taught_to=change.target)
@@ -159,7 +162,7 @@ class ReviewTeachModal(_Form):
         self.view = view
         self.index = index
         item = view.items[index]
-        nearest = other_entry(view.bot.engine, item)
+        nearest = other_entry(view.bot.stories.engine(view.story), item)
         self.question = text_input("question", default=item.question, max_length=300)
         self.entry_id = text_input(
             "entry", default=nearest.entry_id if nearest else None, max_length=100, placeholder="an entry id"

@@ -70,9 +70,11 @@ async def moderator_check(interaction: discord.Interaction[Any]) -> bool:
     return True
 
 
-def first_not_verbatim(bot: StoryBot, source: str | None, texts: Sequence[str], what: str) -> str | None:
-    """A refusal for the first of `texts` that is not word for word in the source, or None."""
-    sources = bot.engine.kb.sources
+def first_not_verbatim(
+    bot: StoryBot, source: str | None, texts: Sequence[str], what: str, story: str | None = None
+) -> str | None:
+    """A refusal for the first of `texts` that is not word for word in the source (of `story`), or None."""
+    sources = bot.stories.engine(story).kb.sources
     source_id = source if source is not None else (next(iter(sources)) if len(sources) == 1 else None)
     if source_id not in sources:
         return None  # the editor says which source to name
@@ -103,9 +105,10 @@ class _Form(discord.ui.Modal):
 class EntryFormModal(_Form):
     """/kb add: a new entry. Evidence must be the article's own words; the editor checks it."""
 
-    def __init__(self, bot: StoryBot, *, source: str | None = None) -> None:
+    def __init__(self, bot: StoryBot, *, source: str | None = None, story: str | None = None) -> None:
         super().__init__(bot, title="Add an entry")
         self.source = source
+        self.story = story  # None: the default story
         self.questions = text_input("phrasings", paragraph=True, placeholder="One way readers ask it a line.")
         self.answer = text_input("answer", paragraph=True, placeholder="The answer, in a sentence or two.")
         self.evidence = text_input("evidence", paragraph=True, placeholder="Copy sentences from the article exactly.")
@@ -124,7 +127,7 @@ class EntryFormModal(_Form):
         answer = self.answer.value.strip()
         evidence = split_lines(self.evidence.value)
         entry_id = self.entry_id.value.strip() or None
-        refusal = first_not_verbatim(self.bot, self.source, evidence, "This excerpt")
+        refusal = first_not_verbatim(self.bot, self.source, evidence, "This excerpt", self.story)
         if refusal is not None:  # the editor would refuse it too; this shows the passage with what differs
             await self.bot.curator.tell(interaction, refusal)
             return
@@ -133,15 +136,17 @@ class EntryFormModal(_Form):
             lambda editor: editor.add_entry(
                 questions=questions, answer=answer, evidence=evidence, source=self.source, entry_id=entry_id, **who
             ),
+            self.story,
         )
 
 
 class EditEntryModal(_Form):
     """/kb edit without options: the current answer to change, and room for new phrasings."""
 
-    def __init__(self, bot: StoryBot, entry_id: str, current_answer: str) -> None:
+    def __init__(self, bot: StoryBot, entry_id: str, current_answer: str, story: str | None = None) -> None:
         super().__init__(bot, title=f"Edit {entry_id}")
         self.entry_id = entry_id
+        self.story = story  # None: the default story
         self.current_answer = current_answer
         self.answer = text_input("answer", paragraph=True, default=current_answer)
         self.questions = text_input("phrasings", paragraph=True, required=False, placeholder="One new phrasing a line.")
@@ -157,6 +162,7 @@ class EditEntryModal(_Form):
         await self.bot.curator.change(
             interaction,
             lambda editor: editor.edit_entry(self.entry_id, answer=new_answer, add_questions=added, **who),
+            self.story,
         )
 
 
@@ -166,9 +172,18 @@ class EditEntryModal(_Form):
 class UnansweredView(discord.ui.View):
     """One row of buttons per group of declined questions: teach to the nearest entry, choose one, dismiss."""
 
-    def __init__(self, bot: StoryBot, groups: Sequence[UnansweredGroup], period: str, *, more: bool = False) -> None:
+    def __init__(
+        self,
+        bot: StoryBot,
+        groups: Sequence[UnansweredGroup],
+        period: str,
+        *,
+        more: bool = False,
+        story: str | None = None,
+    ) -> None:
         super().__init__(timeout=FORM_TIMEOUT)
         self.bot = bot
+        self.story = story  # the story the questions were asked of, and are taught to (None: the default)
         self.groups = list(groups)
         self.period = period
         self.more = more  # more groups are waiting than one message can offer buttons for
@@ -213,7 +228,7 @@ class UnansweredView(discord.ui.View):
         """
         group = self.groups[index]
         phrasing = " ".join((question or group.question).split())
-        engine = self.bot.engine
+        engine = self.bot.stories.engine(self.story)
         if entry_id not in engine.kb.entries:
             await respond_privately(interaction, NO_SUCH_ENTRY.format(entry=limits.trim(entry_id, 100)))
             return
@@ -227,7 +242,7 @@ class UnansweredView(discord.ui.View):
 
         await interaction.response.send_message(
             teach_preview_text(preview),
-            view=TeachConfirmView(self.bot, preview, taught),
+            view=TeachConfirmView(self.bot, preview, taught, story=self.story),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
@@ -284,9 +299,17 @@ class TeachModal(_Form):
 class TeachConfirmView(discord.ui.View):
     """Confirm or cancel teaching a question. A likely false premise asks again, explicitly, before it is taught."""
 
-    def __init__(self, bot: StoryBot, preview: teaching.TeachPreview, on_taught: OnTaught | None = None) -> None:
+    def __init__(
+        self,
+        bot: StoryBot,
+        preview: teaching.TeachPreview,
+        on_taught: OnTaught | None = None,
+        *,
+        story: str | None = None,
+    ) -> None:
         super().__init__(timeout=FORM_TIMEOUT)
         self.bot = bot
+        self.story = story  # the story taught (None: the default story)
         self.preview = preview
         self.on_taught = on_taught
         self.warned = False  # the false-premise warning has been shown, and needs its own confirmation
@@ -318,7 +341,9 @@ class TeachConfirmView(discord.ui.View):
         self.retire()  # at once, so a second press cannot teach it twice
         await interaction.response.edit_message(view=self)
         entry_id, question, who = self.preview.entry.id, self.preview.question, author_of(interaction)
-        self.change = await self.bot.curator.change(interaction, lambda editor: editor.teach(entry_id, question, **who))
+        self.change = await self.bot.curator.change(
+            interaction, lambda editor: editor.teach(entry_id, question, **who), self.story
+        )
         if self.change is not None and self.on_taught is not None:
             await self.on_taught(interaction, self.change)
 

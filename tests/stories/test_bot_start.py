@@ -1,0 +1,37 @@
+"""Starting the bot over a library of stories keeps each story's built engine for a warm start next time."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from bot import cli
+from bot.answering import cache
+from bot.answering.stories import StoryEngines
+from bot.settings import Settings
+
+
+def _start(library: Path, data: Path) -> StoryEngines | None:
+    args = argparse.Namespace(kb=library, story=None)
+    return cli._bot_engines(args, Settings(knowledge_dir=library, data_dir=data))[1]
+
+
+def test_a_second_start_of_a_library_builds_no_engine(
+    library_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _start(library_dir, tmp_path / "data")
+    assert first is not None and sorted(first.refs) == ["police-surveillance", "water"]
+    for story in first.refs:
+        assert list((tmp_path / "data" / "engine-cache" / "stories" / story).glob("*.engine")), story
+
+    def no_building(*_: object) -> None:
+        raise AssertionError("a story was loaded to build its engine although its cache was warm")
+
+    monkeypatch.setattr(cache, "load_knowledge", no_building)
+    second = _start(library_dir, tmp_path / "data")
+    assert second is not None
+    for story, engine in second.engines.items():
+        assert engine.kb.fingerprint == first.engine(story).kb.fingerprint
+        assert engine.ask("what is the contract worth?").story is None  # an engine is a story's own, unlabelled
