@@ -19,7 +19,7 @@ from watchfiles import DefaultFilter, awatch
 log = logging.getLogger(__name__)
 
 DEFAULT_QUIET = 0.3  # seconds without a change before reloading
-STEP_MS = 50  # how often watchfiles' thread hands over what changed (and checks whether to stop)
+LONGEST_WAIT = 3.0  # seconds: under changes that never stop, a reload still happens at least this often
 # Changed paths kept for one call: enough to name a few in a message. A script that rewrites a million
 # files still causes one reload, without a million-path set to sort on the event loop.
 MAX_PATHS = 1000
@@ -43,8 +43,9 @@ OnChange = Callable[[set[Path]], Awaitable[None]]
 class KnowledgeWatcher:
     """Calls `on_change(paths)` after files under `directory` change, once they have been still for `quiet` s.
 
-    Two tasks: one reads watchfiles' batches of changes, the other waits for the quiet period and calls back.
-    While a callback runs (a reload), new changes queue up and make the next call.
+    The debouncing is watchfiles' own: it hands over a batch once nothing has changed for `step` (our
+    `quiet`), or after `debounce` (our `longest_wait`) when changes never stop. While a callback runs (a
+    reload), new changes gather in watchfiles' watcher and make the next call.
     """
 
     def __init__(
@@ -58,70 +59,47 @@ class KnowledgeWatcher:
         self.directory = directory
         self.on_change = on_change
         self.quiet = quiet
-        self.longest_wait = max(10 * quiet, 3.0)  # changes that never stop still reload this often
+        self.longest_wait = max(10 * quiet, LONGEST_WAIT)  # changes that never stop still reload this often
         self.force_polling = force_polling
         self._stop = asyncio.Event()
-        self._changes: asyncio.Queue[set[Path] | None] = asyncio.Queue()  # None: the reader has stopped
-        self._tasks: list[asyncio.Task[None]] = []
+        self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Start watching; a change made after this returns is seen."""
-        if self._tasks:
+        if self._task is not None:
             return
-        self._tasks = [
-            asyncio.create_task(self._read(), name="storybot-knowledge-watcher"),
-            asyncio.create_task(self._call_back(), name="storybot-knowledge-reloader"),
-        ]
-        # watchfiles registers the watch synchronously in the reader's first step, before its first await;
+        self._task = asyncio.create_task(self._watch(), name="storybot-knowledge-watcher")
+        # watchfiles registers the watch synchronously in the task's first step, before its first await;
         # yielding once lets that step run before anyone edits a file.
         await asyncio.sleep(0)
 
     async def stop(self) -> None:
-        """Stop watching; returns within about one polling step (50 ms) unless a callback is running."""
+        """Stop watching; returns within about `quiet` seconds unless a callback is running."""
         self._stop.set()
-        if self._tasks:
-            await asyncio.gather(*self._tasks)
-            self._tasks = []
+        if self._task is not None:
+            await self._task
+            self._task = None
 
-    async def _read(self) -> None:
+    async def _watch(self) -> None:
         log.info("watching %s for changes (reload %d ms after the last one)", self.directory, self.quiet * 1000)
         try:
             async for changes in awatch(
                 self.directory,
                 watch_filter=KnowledgeFilter(),
-                step=STEP_MS,  # also how soon the watching thread notices `stop`
+                debounce=round(self.longest_wait * 1000),
+                step=max(round(self.quiet * 1000), 1),  # also how soon the watching thread notices `stop`
                 stop_event=self._stop,
                 force_polling=self.force_polling,
                 ignore_permission_denied=True,
             ):
-                await self._changes.put({Path(path) for _, path in itertools.islice(changes, MAX_PATHS)})
+                if self._stop.is_set():
+                    return
+                paths = {Path(path) for _, path in itertools.islice(changes, MAX_PATHS)}
+                log.debug("knowledge files changed: %s", sorted(paths)[:10])
+                try:
+                    await self.on_change(paths)
+                except Exception:
+                    # A failed reload must not end the watching; the next change gets its own chance.
+                    log.exception("reacting to a change in %s failed", self.directory)
         except Exception:
             log.exception("stopped watching %s; use /kb reload after editing files", self.directory)
-        finally:
-            await self._changes.put(None)
-
-    async def _call_back(self) -> None:
-        loop = asyncio.get_running_loop()
-        while (paths := await self._changes.get()) is not None:
-            # Debounce: gather whatever else changes until the folder has been still for `quiet` seconds.
-            deadline = loop.time() + self.longest_wait
-            stopping = False
-            while not stopping and loop.time() < deadline:
-                try:
-                    more = await asyncio.wait_for(self._changes.get(), min(self.quiet, deadline - loop.time()))
-                except TimeoutError:
-                    break
-                if more is None:
-                    stopping = True
-                elif len(paths) < MAX_PATHS:
-                    paths |= set(itertools.islice(more, MAX_PATHS - len(paths)))
-            if self._stop.is_set():
-                return
-            log.debug("knowledge files changed: %s", sorted(paths)[:10])
-            try:
-                await self.on_change(paths)
-            except Exception:
-                # A failed reload must not end the watching; the next change gets its own chance.
-                log.exception("reacting to a change in %s failed", self.directory)
-            if stopping:
-                return
