@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import cli
 from bot.answering import Engine
+from bot.cli import common
 from bot.knowledge import KnowledgeBase, bundled_knowledge_dir, load_knowledge
 
 
@@ -34,4 +34,4 @@ def cli_reuses_engine(monkeypatch: pytest.MonkeyPatch, shipped: Engine) -> None:
     def engine_for(kb: KnowledgeBase) -> Engine:
         return shipped if kb.fingerprint == shipped.kb.fingerprint else Engine(kb)
 
-    monkeypatch.setattr(cli, "Engine", engine_for)
+    monkeypatch.setattr(common, "Engine", engine_for)

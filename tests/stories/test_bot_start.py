@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from bot import cli
 from bot.answering import cache
 from bot.answering.stories import StoryEngines
+from bot.cli import running
 from bot.settings import Settings
 
 
 def _start(library: Path, data: Path) -> StoryEngines | None:
     args = argparse.Namespace(kb=library, story=None)
-    return cli._bot_engines(args, Settings(knowledge_dir=library, data_dir=data))[1]
+    return running._bot_engines(args, Settings(knowledge_dir=library, data_dir=data))[1]
 
 
 def test_a_second_start_of_a_library_builds_no_engine(

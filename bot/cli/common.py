@@ -1,0 +1,61 @@
+"""What the commands share: exit codes, the knowledge directory and stories they read, and output helpers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import textwrap
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.answering import Engine
+from bot.answering.stories import StoryEngines
+from bot.knowledge import KnowledgeBase, bundled_knowledge_dir
+from bot.knowledge.library import Library, load_library
+from bot.settings import Settings
+
+EXIT_OK, EXIT_INVALID_KB, EXIT_USAGE = 0, 1, 2
+WIDTH = 100
+
+
+def _wrap(text: str, indent: str = "") -> str:
+    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
+
+
+class UnknownStory(Exception):
+    """`--story` names no story of the library."""
+
+
+def _directory(args: argparse.Namespace, settings: Settings) -> Path:
+    return Path(args.kb or settings.knowledge_dir or bundled_knowledge_dir())
+
+
+def _library(args: argparse.Namespace, settings: Settings) -> Library:
+    """The stories of the chosen knowledge directory (one, for a folder holding one story's files)."""
+    library = load_library(_directory(args, settings))
+    story = getattr(args, "story", None)
+    if story is not None and library.get(story) is None:
+        known = ", ".join(s.id for s in library)
+        raise UnknownStory(f"no story has the id {story!r}; the stories are: {known} (see `storybot stories`).")
+    return library
+
+
+def _stories(args: argparse.Namespace, settings: Settings) -> StoryEngines:
+    return StoryEngines.of_library(_library(args, settings))
+
+
+def build_engine(kb: KnowledgeBase) -> Engine:
+    """The one place the commands build an engine (the tests swap in one built once)."""
+    return Engine(kb)
+
+
+def _engine(args: argparse.Namespace, settings: Settings) -> Engine:
+    """The engine for the chosen story (`--story`, else the only or first one)."""
+    library = _library(args, settings)
+    story = library.get(args.story) if getattr(args, "story", None) else None
+    return build_engine((story or library.default).kb)
+
+
+def _json_line(data: dict[str, Any], out: TextIO) -> None:
+    out.write(json.dumps(data, ensure_ascii=False) + "\n")
+    out.flush()

@@ -1,0 +1,128 @@
+"""Measuring the engine: `eval` scores it on question sets, `train` fits its decision, `bench` times it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from pathlib import Path
+
+from bot.answering.evaluation import CaseError, Report, cut_phrasings, evaluate, load_cases
+from bot.answering.stories import evaluate_story
+from bot.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    _stories,
+    build_engine,
+)
+from bot.knowledge import bundled_knowledge_dir
+from bot.knowledge.loader import display_path
+from bot.settings import Settings
+
+
+def _report_lines(report: Report) -> list[str]:
+    lines = [
+        f"  {kind:<14} {report.right_by_kind[kind]:>4}/{total:<4} {report.right_by_kind[kind] / total:.0%}"
+        for kind, total in sorted(report.by_kind.items())
+    ]
+    figures = [
+        f"{label} {report.right[expect]}/{report.total[expect]} ({report.accuracy(expect):.1%})"
+        for expect, label in (("answer", "answered right"), ("decline", "declined right"), ("quotes", "quote look-ups"))
+        if report.total[expect]
+    ]
+    lines.append("; ".join(figures) + f"; calibration error (ECE) {report.calibration_error:.3f}")
+    if report.seconds:
+        times = sorted(report.seconds)
+        p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+        lines.append(f"time per question: median {statistics.median(times) * 1e3:.2f} ms, p99 {p99 * 1e3:.2f} ms")
+    return lines
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        sets = [(path, load_cases(path)) for path in args.questions]
+    except CaseError as exc:
+        print(f"storybot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    stories = _stories(args, settings)
+    if len(stories) > 1 and args.story is None:
+        print("storybot: a question set is about one story; pass --story ID (see `storybot stories`).", file=sys.stderr)
+        return EXIT_USAGE
+    engine = stories.engine(args.story) if args.story else stories.engine()
+    if args.phrasings:
+        engine = build_engine(cut_phrasings(engine.kb, args.phrasings))
+    total = Report()
+    for path, cases in sets:
+        if len(stories) == 1 or args.phrasings:
+            report = evaluate(engine, cases)
+        else:  # asked of every story, as a reader would: right only when answered right from this story
+            report = evaluate_story(stories, str(args.story), cases, routed=not args.alone)
+        total.merge(report)
+        for case, answer in report.failures if args.show_failures else ():
+            got = answer.entry.id if answer.entry else answer.speaker_id or answer.outcome.value
+            wanted = case.entries or case.speaker or case.mentions or case.expect
+            print(f"  MISS [{case.kind}] {case.question!r}: got {got} ({answer.confidence:.2f}), wanted {wanted}")
+        print(f"{display_path(path)}:")
+        print("\n".join(_report_lines(report)))
+    if len(sets) > 1:
+        print("all sets:")
+        print("\n".join(_report_lines(total)))
+    return EXIT_OK
+
+
+def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.answering.training import Story, feature_table, train
+
+    stories = [Story(Path(group[0]), tuple(Path(p) for p in group[1:])) for group in args.also or ()]
+    if args.questions:
+        stories.append(Story(args.kb or settings.knowledge_dir or bundled_knowledge_dir(), tuple(args.questions)))
+    if not stories:
+        print("storybot: give question sets to learn from (and --also DIR SET... for other stories)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        for story in stories:
+            for path in story.sets:
+                load_cases(path)
+        result = train(stories)
+    except (CaseError, ValueError) as exc:
+        print(f"storybot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print("fitted feature weights (match stage):")
+    print("\n".join(feature_table(result.decision)))
+    print("samples: " + ", ".join(f"{source} {count}" for source, count in sorted(result.counts.items())))
+    held = result.held_out
+    if held.total:
+        print("held out (a decision fitted without these questions):")
+        for source in sorted(held.total):
+            print("  " + held.line(source))
+        ece = Report(calibration=held.calibration).calibration_error
+        print(f"  calibration error (ECE) {ece:.3f}")
+    notes = {
+        "stories": [str(display_path(s.knowledge)) for s in stories],
+        "sets": [str(display_path(p)) for s in stories for p in s.sets],
+        "samples": dict(sorted(result.counts.items())),
+        "held_out": {source: f"{held.right[source]}/{held.total[source]}" for source in sorted(held.total)},
+    }
+    args.out.write_text(json.dumps(result.decision.to_json(notes), indent=2) + "\n", encoding="utf-8")
+    print(f"decision written to {display_path(args.out)}")
+    return EXIT_OK
+
+
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.benchmark import bench, format_table
+
+    try:
+        sizes = [int(part) for part in args.sizes.split(",") if part.strip()]
+    except ValueError:
+        print("storybot: --sizes takes whole numbers separated by commas, e.g. 1000,10000", file=sys.stderr)
+        return EXIT_USAGE
+    if not sizes or min(sizes) < 1:
+        print("storybot: --sizes needs at least one size of 1 or more", file=sys.stderr)
+        return EXIT_USAGE
+    results = bench(sizes, keep=args.keep)
+    print(format_table(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        print(f"figures written to {display_path(args.json)}")
+    return EXIT_OK
