@@ -19,9 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -36,6 +34,7 @@ from ruamel.yaml.scalarstring import FoldedScalarString
 
 from bot.curation.editing import DEFAULT_ENTRY_FILE, LOCK_NAME
 from bot.curation.store import Store
+from bot.knowledge.files import write_atomically
 from bot.knowledge.loader import Problem, knowledge_files, phrasing_key, validate_knowledge
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.yaml_positions import parse
@@ -47,7 +46,6 @@ REQUIRED = ("id", "phrasings", "answer", "evidence")
 _FIELD_COLUMN = {"id": "id", "questions": "phrasings", "answer": "answer", "evidence": "evidence"}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _BOM = "\ufeff"
-_TEMP_SUFFIX = ".storybot-tmp"  # what the editor names its temporary files: it clears stray ones
 YAML_WIDTH = 100  # long answers wrap at this column, as in the shipped files
 ANSWER_COLUMN = 6  # where an entry's folded answer starts (`    answer: >-`, then 6 spaces)
 EXCERPT_COLUMN = 10  # and an excerpt's
@@ -356,23 +354,6 @@ def _where_in_csv(problem: Problem, planned: dict[Path, str], rows: dict[str, _R
 # ---------------------------------------------------------------------- applying
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Replace `path` with `text`: a crash leaves the old file or the new one, never a mix."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TEMP_SUFFIX)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-
-
 def import_csv(
     directory: Path,
     store: Store,
@@ -427,12 +408,12 @@ def import_csv(
         )
         try:
             for file in files:
-                _write_atomically(directory / file, planned[file])
+                write_atomically(directory / file, planned[file])
         except OSError as exc:
             for file in files:  # put back what was already replaced
                 with suppress(OSError):
                     if before[file]:
-                        _write_atomically(directory / file, before[file])
+                        write_atomically(directory / file, before[file])
                     else:
                         (directory / file).unlink(missing_ok=True)
             store.drop_change(change_id)

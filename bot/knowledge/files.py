@@ -165,26 +165,32 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace `path` with `text` (UTF-8) so that a crash at any moment leaves the old file or the new one.
-
-    A replaced file keeps its permissions; a new one gets `NEW_FILE_MODE`.
-    """
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Replace `path` with `content` (text is written as UTF-8) so that a crash at any moment leaves the old
+    file or the new one. A replaced file keeps its permissions; a new one gets `NEW_FILE_MODE` less the
+    user's umask, as any file they save."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o777 if path.exists() else NEW_FILE_MODE
+    mode = path.stat().st_mode & 0o777 if path.exists() else NEW_FILE_MODE & ~_umask()
+    data = content.encode("utf-8") if isinstance(content, str) else content
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
+        os.chmod(temporary, mode)  # mkstemp creates files only the owner can read
         os.replace(temporary, path)
     except BaseException:
         with suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
     _fsync_directory(path.parent)
+
+
+def _umask() -> int:
+    mask = os.umask(0)  # the only way to read it is to set it; set it straight back
+    os.umask(mask)
+    return mask
 
 
 def remove_durably(path: Path) -> None:

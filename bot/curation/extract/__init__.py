@@ -40,8 +40,9 @@ from bot.curation.extract.quotes import draft_quotes
 from bot.curation.extract.render import DRAFT_HEADER, draft_paths, render_draft, write_draft
 from bot.curation.extract.sentences import quote_spans, sentence_bounds
 from bot.curation.extract.titles import title_of
-from bot.curation.extract.vocabulary import slugify, source_id_for, unique
+from bot.curation.extract.vocabulary import source_id_for, unique
 from bot.knowledge.model import Kind, Source, Speaker
+from bot.knowledge.naming import slugify
 
 __all__ = [
     "DRAFT_HEADER",

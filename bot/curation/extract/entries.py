@@ -22,11 +22,11 @@ from bot.curation.extract.vocabulary import (
     VERBISH,
     WEEKDAY,
     YEAR,
-    slugify,
     squash,
     unique,
 )
 from bot.knowledge.model import Entry, Evidence, Kind
+from bot.knowledge.naming import slugify
 from bot.knowledge.text import clean
 
 

@@ -12,8 +12,9 @@ from bot.curation.extract.draft import hint_key
 from bot.curation.extract.entities import Entity
 from bot.curation.extract.entries import content_words
 from bot.curation.extract.sentences import Span, quote_words
-from bot.curation.extract.vocabulary import PRONOUNS, ROLE_NOUNS, TERM_LEADS, slugify, squash, unique
+from bot.curation.extract.vocabulary import PRONOUNS, ROLE_NOUNS, TERM_LEADS, squash, unique
 from bot.knowledge.model import Kind, Quote
+from bot.knowledge.naming import slugify
 
 # "he said" looks this many sentences back for the person it means, skipping sentences that name no
 # one ("She has worked there for 12 years."): news writing rarely keeps a pronoun going longer.

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
+
+from bot.knowledge.naming import slugify
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -224,14 +225,6 @@ COUNT = re.compile(
     r"(?<![£$€¥\d.,])\b(\d[\d,]*|" + "|".join(sorted(_COUNT_WORDS, key=len, reverse=True)) + r")\b(?![-.,]?\d)",
     re.IGNORECASE,
 )
-
-
-def slugify(text: str, max_words: int = 6) -> str:
-    """A kebab-case id from any text: 'Evan Greer' → 'evan-greer'; "can't" → 'cant'; '' → 'item'."""
-    text = re.sub(r"['’]s\b", "", text).replace("'", "").replace("’", "")
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    return "-".join(words[:max_words]) or "item"
 
 
 def source_id_for(path: Path) -> str:
