@@ -1,4 +1,5 @@
-"""Fixtures for the tests that run the `storybot` command in-process (test_cli, test_cli_start, test_readme)."""
+"""Fixtures shared by the whole suite: the engine over the shipped story, and for the tests that run the
+`storybot` command in-process (test_cli, test_cli_start, test_readme) an empty environment."""
 
 from __future__ import annotations
 
@@ -22,16 +23,16 @@ def cli_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def shipped() -> Engine:
-    """The engine over the shipped story, built once."""
+def story_engine() -> Engine:
+    """The engine over the shipped story, built once for the session: the tests that take it only read it."""
     return Engine(load_knowledge(bundled_knowledge_dir()))
 
 
 @pytest.fixture
-def cli_reuses_engine(monkeypatch: pytest.MonkeyPatch, shipped: Engine) -> None:
+def cli_reuses_engine(monkeypatch: pytest.MonkeyPatch, story_engine: Engine) -> None:
     """The CLI still loads and validates the knowledge every time; only the matcher's index is reused."""
 
     def engine_for(kb: KnowledgeBase) -> Engine:
-        return shipped if kb.fingerprint == shipped.kb.fingerprint else Engine(kb)
+        return story_engine if kb.fingerprint == story_engine.kb.fingerprint else Engine(kb)
 
     monkeypatch.setattr(cli, "Engine", engine_for)

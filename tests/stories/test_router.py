@@ -10,7 +10,7 @@ from bot.answering import Engine, Outcome
 from bot.answering.answer import to_json
 from bot.answering.evaluation import load_cases
 from bot.answering.stories import WHICH_STORY, StoryEngines, evaluate_story
-from bot.knowledge import bundled_knowledge_dir, load_knowledge
+from bot.knowledge import bundled_knowledge_dir
 from bot.knowledge.library import load_library
 
 from .conftest import WATER, two_stories
@@ -66,11 +66,10 @@ def test_quotes_come_from_the_story_that_quotes_the_person(stories: StoryEngines
     assert result.quotes and result.story is not None and result.story.id == "police-surveillance"
 
 
-def test_with_one_story_it_answers_as_the_engine_alone() -> None:
-    engine = Engine(load_knowledge(bundled_knowledge_dir()))
+def test_with_one_story_it_answers_as_the_engine_alone(story_engine: Engine) -> None:
     one = StoryEngines.of_library(load_library(bundled_knowledge_dir()))
     for question in ("which companies paused?", "what did greer say", "hello", "who won the 2018 world cup?"):
-        alone, routed = engine.ask(question), one.ask(question)
+        alone, routed = story_engine.ask(question), one.ask(question)
         assert (routed.outcome, routed.entry, routed.text, routed.suggestions) == (
             alone.outcome,
             alone.entry,
