@@ -1,5 +1,6 @@
-"""Fixtures shared by the whole suite: the engine over the shipped story, and for the tests that run the
-`storybot` command in-process (test_cli, test_cli_start, test_readme) an empty environment."""
+"""Fixtures shared by the whole suite: the engines over the shipped story and over a library of two
+stories, and for the tests that run the `storybot` command in-process (test_cli, test_cli_start,
+test_readme) an empty environment."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import os
 from pathlib import Path
 
 import pytest
+from stories.conftest import two_stories
 
 from bot import cli
 from bot.answering import Engine
+from bot.answering.stories import StoryEngines
 from bot.knowledge import KnowledgeBase, bundled_knowledge_dir, load_knowledge
+from bot.knowledge.library import load_library
 
 
 @pytest.fixture
@@ -26,6 +30,12 @@ def cli_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def story_engine() -> Engine:
     """The engine over the shipped story, built once for the session: the tests that take it only read it."""
     return Engine(load_knowledge(bundled_knowledge_dir()))
+
+
+@pytest.fixture(scope="session")
+def two_story_engines(tmp_path_factory: pytest.TempPathFactory) -> StoryEngines:
+    """Engines over a library of the shipped story and the water story, built once; tests only read them."""
+    return StoryEngines.of_library(load_library(two_stories(tmp_path_factory.mktemp("stories"))))
 
 
 @pytest.fixture
