@@ -11,7 +11,7 @@ import pytest
 from stories.conftest import two_stories
 
 from bot import cli
-from bot.answering import Engine
+from bot.answering import Engine, stories
 from bot.answering.stories import StoryEngines
 from bot.knowledge import KnowledgeBase, bundled_knowledge_dir, load_knowledge
 from bot.knowledge.library import load_library
@@ -46,3 +46,4 @@ def cli_reuses_engine(monkeypatch: pytest.MonkeyPatch, story_engine: Engine) -> 
         return story_engine if kb.fingerprint == story_engine.kb.fingerprint else Engine(kb)
 
     monkeypatch.setattr(cli, "Engine", engine_for)
+    monkeypatch.setattr(stories, "Engine", engine_for)  # the engines `ask` and `quote` route between
