@@ -1,4 +1,6 @@
-"""Fixtures for the tests that run the `storybot` command in-process (test_cli, test_cli_start, test_readme)."""
+"""Fixtures shared by the whole suite: the engines over the shipped story and over a library of two
+stories, and for the tests that run the `storybot` command in-process (test_cli, test_cli_start,
+test_readme) an empty environment."""
 
 from __future__ import annotations
 
@@ -6,10 +8,13 @@ import os
 from pathlib import Path
 
 import pytest
+from stories.conftest import two_stories
 
-from bot.answering import Engine
+from bot.answering import Engine, stories
+from bot.answering.stories import StoryEngines
 from bot.cli import common
 from bot.knowledge import KnowledgeBase, bundled_knowledge_dir, load_knowledge
+from bot.knowledge.library import load_library
 
 
 @pytest.fixture
@@ -22,16 +27,23 @@ def cli_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def shipped() -> Engine:
-    """The engine over the shipped story, built once."""
+def story_engine() -> Engine:
+    """The engine over the shipped story, built once for the session: the tests that take it only read it."""
     return Engine(load_knowledge(bundled_knowledge_dir()))
 
 
+@pytest.fixture(scope="session")
+def two_story_engines(tmp_path_factory: pytest.TempPathFactory) -> StoryEngines:
+    """Engines over a library of the shipped story and the water story, built once; tests only read them."""
+    return StoryEngines.of_library(load_library(two_stories(tmp_path_factory.mktemp("stories"))))
+
+
 @pytest.fixture
-def cli_reuses_engine(monkeypatch: pytest.MonkeyPatch, shipped: Engine) -> None:
+def cli_reuses_engine(monkeypatch: pytest.MonkeyPatch, story_engine: Engine) -> None:
     """The CLI still loads and validates the knowledge every time; only the matcher's index is reused."""
 
     def engine_for(kb: KnowledgeBase) -> Engine:
-        return shipped if kb.fingerprint == shipped.kb.fingerprint else Engine(kb)
+        return story_engine if kb.fingerprint == story_engine.kb.fingerprint else Engine(kb)
 
     monkeypatch.setattr(common, "Engine", engine_for)
+    monkeypatch.setattr(stories, "Engine", engine_for)  # the engines `ask` and `quote` route between

@@ -102,11 +102,11 @@ def assert_contract(data: dict[str, Any]) -> None:
 # ------------------------------------------------------------------ validate
 
 
-def test_validate_the_shipped_knowledge(capsys: pytest.CaptureFixture[str], shipped: Engine) -> None:
+def test_validate_the_shipped_knowledge(capsys: pytest.CaptureFixture[str], story_engine: Engine) -> None:
     code, out, err = run(capsys, "validate")
     assert code == 0
     assert err == ""
-    assert f"{len(shipped.kb.entries)} entries" in out
+    assert f"{len(story_engine.kb.entries)} entries" in out
     assert out.rstrip().endswith("every quote and excerpt is verbatim.")
 
 
@@ -157,11 +157,11 @@ def test_ask_with_a_broken_knowledge_base_answers_nothing(capsys: pytest.Capture
 
 
 def test_ask_prints_the_answer_the_articles_words_and_the_source(
-    capsys: pytest.CaptureFixture[str], shipped: Engine, article: str
+    capsys: pytest.CaptureFixture[str], story_engine: Engine, article: str
 ) -> None:
     code, out, err = run(capsys, "ask", QUESTION)
     assert (code, err) == (0, "")
-    answer = shipped.ask(QUESTION)
+    answer = story_engine.ask(QUESTION)
     assert "IBM" in out and "Amazon" in out
     assert "From the story:" in out
     printed = " ".join(line.strip().removeprefix(">").strip() for line in out.splitlines())
@@ -169,7 +169,7 @@ def test_ask_prints_the_answer_the_articles_words_and_the_source(
     for evidence in answer.evidence:
         assert squeezed(evidence.excerpt) in article  # the article's own sentence...
         assert f"“{evidence.excerpt}”" in printed  # ...printed as evidence
-    title = next(iter(shipped.kb.sources.values())).title
+    title = next(iter(story_engine.kb.sources.values())).title
     assert f"Source: {title}" in out
 
 
@@ -302,11 +302,11 @@ def test_quote_greer_json(capsys: pytest.CaptureFixture[str], article: str) -> N
     assert any("both ways" in quote["text"] for quote in data["quotes"])
 
 
-def test_quote_greer_as_text(capsys: pytest.CaptureFixture[str], shipped: Engine) -> None:
+def test_quote_greer_as_text(capsys: pytest.CaptureFixture[str], story_engine: Engine) -> None:
     code, out, _ = run(capsys, "quote", "Evan", "Greer")
     assert code == 0
     assert out.startswith("Evan Greer:")
-    for quote in shipped.kb.quotes_by_speaker["evan-greer"]:
+    for quote in story_engine.kb.quotes_by_speaker["evan-greer"]:
         assert f"“{quote.text}”" in " ".join(line.strip() for line in out.splitlines())
     assert "— Evan Greer, deputy director" in out
 
@@ -320,12 +320,12 @@ def test_quote_nobody_by_that_name(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["suggestions"] and all(isinstance(name, str) for name in data["suggestions"])
 
 
-def test_every_quote_of_every_speaker_is_verbatim_and_theirs(shipped: Engine, article: str) -> None:
+def test_every_quote_of_every_speaker_is_verbatim_and_theirs(story_engine: Engine, article: str) -> None:
     # The same look-up and JSON that `storybot quote NAME --json` prints, for every name the story has.
-    kb = shipped.kb
+    kb = story_engine.kb
     said_by = {quote.text: kb.speaker_label(quote.speaker) for quote in kb.quotes.values()}
     for speaker in kb.speakers.values():
-        data = quote_result_json(shipped.quote(speaker.name))
+        data = quote_result_json(story_engine.quote(speaker.name))
         own = kb.quotes_by_speaker.get(speaker.id, ())
         if own:  # someone quoted: exactly their words
             assert data["speaker"] == speaker.name
@@ -347,7 +347,9 @@ EXPORT_FIELDS = {
 }
 
 
-def test_export_prints_the_whole_knowledge_base_as_json(capsys: pytest.CaptureFixture[str], shipped: Engine) -> None:
+def test_export_prints_the_whole_knowledge_base_as_json(
+    capsys: pytest.CaptureFixture[str], story_engine: Engine
+) -> None:
     code, out, _ = run(capsys, "export")
     assert code == 0
     data = json.loads(out)
@@ -356,7 +358,7 @@ def test_export_prints_the_whole_knowledge_base_as_json(capsys: pytest.CaptureFi
         assert isinstance(data[section], list)
         for item in data[section]:
             assert set(item) == fields, section
-    kb = shipped.kb
+    kb = story_engine.kb
     assert [s["id"] for s in data["sources"]] == list(kb.sources)
     assert [p["id"] for p in data["people"]] == list(kb.speakers)
     assert [q["id"] for q in data["quotes"]] == list(kb.quotes)
@@ -380,7 +382,7 @@ def test_console_answers_and_quotes_until_quit(
 
 
 def test_console_keeps_the_conversation_for_follow_ups(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, shipped: Engine
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, story_engine: Engine
 ) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO("who is geoffrey alpert?\nwhat did he say?\n/quit\n"))
     code, out, _ = run(capsys, "console")
@@ -388,7 +390,7 @@ def test_console_keeps_the_conversation_for_follow_ups(
     first, follow_up = out.split("you> ")[1:3]
     assert "Geoffrey Alpert" in first
     assert "is quoted" in follow_up and "Geoffrey Alpert" in follow_up
-    quotes = shipped.kb.quotes_by_speaker["geoffrey-alpert"]
+    quotes = story_engine.kb.quotes_by_speaker["geoffrey-alpert"]
     assert quotes and all(q.text in " ".join(follow_up.split()) for q in quotes)
 
 

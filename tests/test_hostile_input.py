@@ -19,11 +19,11 @@ from hypothesis import strategies as st
 from bot.answering import Engine
 from bot.answering.answer import to_json
 from bot.discord_app import limits
-from bot.discord_app.embeds import answer_reply
+from bot.discord_app.embeds import Reply, answer_reply
 from bot.knowledge import bundled_knowledge_dir, load_knowledge
 from bot.knowledge.loader import validate_knowledge
 
-ENGINE = Engine(load_knowledge(bundled_knowledge_dir()))
+KB = load_knowledge(bundled_knowledge_dir())  # the near-miss examples below are drawn from it at import
 
 # Characters people and attackers actually send: controls, bidi marks, zero-width joiners, emoji,
 # combining marks, other scripts, markdown and mention syntax.
@@ -42,16 +42,16 @@ QUESTIONS = st.one_of(
 LIVE_MENTION = re.compile(r"(?<!\\)@(everyone|here)|<@[!&]?\d+>")
 
 
-def _reply_text(question: str) -> tuple[list[dict[str, object]], str]:
-    reply = answer_reply(ENGINE.ask(question))
+def _shown(reply: Reply) -> str:
+    """Everything a reader sees of a reply: its content and its embeds, as sent."""
     embeds = [embed.to_dict() for embed in reply.embeds]
-    return [dict(e) for e in embeds], (reply.content or "") + json.dumps(embeds, ensure_ascii=False)
+    return (reply.content or "") + json.dumps(embeds, ensure_ascii=False)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(QUESTIONS)
-def test_any_question_gets_a_reply_that_fits_discord_and_pings_nobody(question: str) -> None:
-    answer = ENGINE.ask(question)
+def test_any_question_gets_a_reply_that_fits_discord_and_pings_nobody(story_engine: Engine, question: str) -> None:
+    answer = story_engine.ask(question)
     json.dumps(to_json(answer))  # the CLI contract serialises whatever came in
     assert 0.0 <= answer.confidence <= 1.0
     reply = answer_reply(answer)
@@ -64,12 +64,12 @@ def test_any_question_gets_a_reply_that_fits_discord_and_pings_nobody(question: 
         assert all(
             len(f.value or "") <= limits.FIELD_VALUE and len(f.name or "") <= limits.FIELD_NAME for f in embed.fields
         )
-    _, shown = _reply_text(question)
+    shown = _shown(reply)
     assert not LIVE_MENTION.search(shown), shown
 
 
-def test_a_hundred_thousand_characters_are_refused_kindly() -> None:
-    answer = ENGINE.ask("why " * 25_000)
+def test_a_hundred_thousand_characters_are_refused_kindly(story_engine: Engine) -> None:
+    answer = story_engine.ask("why " * 25_000)
     assert not answer.answered
     assert "long question" in answer.text
 
@@ -141,14 +141,14 @@ def test_any_yaml_in_a_knowledge_file_is_an_error_or_fine_never_a_crash(small_kb
 # --- adversarial near misses ----------------------------------------------------------------------
 
 OUTSIDE_NAMES = ["Google", "Apple", "Facebook", "Tim Cook", "Palantir", "Clearview AI", "Sundar Pichai", "Nest"]
-NAMES = sorted({n for s in ENGINE.kb.speakers.values() for n in s.names if len(n) > 2}, key=len, reverse=True)
+NAMES = sorted({n for s in KB.speakers.values() for n in s.names if len(n) > 2}, key=len, reverse=True)
 NAME = re.compile(r"\b(" + "|".join(re.escape(n) for n in NAMES) + r")\b")
 # Phrasings naming exactly one person or organisation. Entries about unattributed quotes are left out:
 # "did Google say <those words>?" is honestly answered by saying the story does not say who did.
 ONE_NAME = [
     (entry.id, q)
-    for entry in ENGINE.kb.entries.values()
-    if not any(ENGINE.kb.quotes[quote].speaker is None for quote in entry.quotes)
+    for entry in KB.entries.values()
+    if not any(KB.quotes[quote].speaker is None for quote in entry.quotes)
     for q in entry.questions
     if len(NAME.findall(q)) == 1
 ]
@@ -156,8 +156,10 @@ ONE_NAME = [
 
 @settings(max_examples=150, deadline=None)
 @given(st.sampled_from(ONE_NAME), st.sampled_from(OUTSIDE_NAMES))
-def test_a_name_swapped_for_one_the_story_never_names_is_declined(phrasing: tuple[str, str], outside: str) -> None:
+def test_a_name_swapped_for_one_the_story_never_names_is_declined(
+    story_engine: Engine, phrasing: tuple[str, str], outside: str
+) -> None:
     _, question = phrasing
     swapped = NAME.sub(outside, question, count=1)
-    answer = ENGINE.ask(swapped)
+    answer = story_engine.ask(swapped)
     assert not answer.answered, f"{swapped!r} was answered from {answer.entry and answer.entry.id}"

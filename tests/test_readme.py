@@ -90,12 +90,12 @@ def test_each_command_line_runs_as_shown(
         redirect.write_text(out, encoding="utf-8")
 
 
-def test_the_add_a_fact_example_is_new_and_works_when_pasted(tmp_path: Path, shipped: Engine) -> None:
+def test_the_add_a_fact_example_is_new_and_works_when_pasted(tmp_path: Path, story_engine: Engine) -> None:
     (snippet,) = blocks(section("**Add a fact**"), "yaml")
     entry = yaml.safe_load(snippet)["entries"][0]
     question = entry["questions"][0]
-    assert entry["id"] not in shipped.kb.entries
-    shipped_phrasings = {clean(q) for known in shipped.kb.entries.values() for q in known.questions}
+    assert entry["id"] not in story_engine.kb.entries
+    shipped_phrasings = {clean(q) for known in story_engine.kb.entries.values() for q in known.questions}
     assert not {clean(q) for q in entry["questions"]} & shipped_phrasings
 
     kb_dir = Path(shutil.copytree(bundled_knowledge_dir(), tmp_path / "kb"))

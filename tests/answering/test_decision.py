@@ -11,7 +11,6 @@ from bot.answering import Engine, Outcome
 from bot.answering.decision import DECISION_FILE, Decision, shipped
 from bot.answering.general_english import rarity
 from bot.answering.ranking import FEATURES
-from bot.knowledge import bundled_knowledge_dir, load_knowledge
 from bot.knowledge.model import Kind
 
 # Names the decision never saw in training (bot/answering/training.py keeps them out).
@@ -19,20 +18,15 @@ SWAPPED_ORGANISATIONS = ("Google", "Apple", "Facebook", "Palantir")
 SWAPPED_PEOPLE = ("Tim Cook",)
 
 
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine(load_knowledge(bundled_knowledge_dir()))
-
-
-def _swapped(engine: Engine) -> list[str]:
+def _swapped(story_engine: Engine) -> list[str]:
     """Every phrasing that names one person or organisation, with the name swapped for another."""
     questions = []
-    for entry in engine.kb.entries.values():
+    for entry in story_engine.kb.entries.values():
         for phrasing in entry.questions:
-            named = engine.analyse(phrasing).speakers
+            named = story_engine.analyse(phrasing).speakers
             if len(named) != 1:
                 continue
-            speaker = engine.kb.speakers[named[0]]
+            speaker = story_engine.kb.speakers[named[0]]
             for name in sorted(speaker.names, key=len, reverse=True):
                 found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", phrasing, flags=re.IGNORECASE)
                 if found:
@@ -46,10 +40,10 @@ def _swapped(engine: Engine) -> list[str]:
     return questions
 
 
-def test_a_phrasing_with_its_name_swapped_for_one_the_story_never_uses_is_declined(engine: Engine) -> None:
-    questions = _swapped(engine)
+def test_a_phrasing_with_its_name_swapped_for_one_the_story_never_uses_is_declined(story_engine: Engine) -> None:
+    questions = _swapped(story_engine)
     assert len(questions) > 500  # the story names someone in most phrasings
-    answered = [(q, a.entry.id if a.entry else a.speaker_id) for q in questions if (a := engine.ask(q)).answered]
+    answered = [(q, a.entry.id if a.entry else a.speaker_id) for q in questions if (a := story_engine.ask(q)).answered]
     assert answered == []
 
 
@@ -63,8 +57,10 @@ def test_a_phrasing_with_its_name_swapped_for_one_the_story_never_uses_is_declin
         ("who is the microsoft ceo?", "who-is-satya-nadella"),  # an affiliation and a role
     ],
 )
-def test_chat_words_yes_no_and_roles_resolve_like_their_plain_forms(engine: Engine, question: str, entry: str) -> None:
-    answer = engine.ask(question)
+def test_chat_words_yes_no_and_roles_resolve_like_their_plain_forms(
+    story_engine: Engine, question: str, entry: str
+) -> None:
+    answer = story_engine.ask(question)
     assert answer.outcome is Outcome.ANSWERED, (answer.text, answer.confidence)
     assert answer.entry is not None and answer.entry.id == entry
 
@@ -76,8 +72,8 @@ def test_chat_words_yes_no_and_roles_resolve_like_their_plain_forms(engine: Engi
         ("what did the criminology professor say?", "geoffrey-alpert"),
     ],
 )
-def test_asking_what_a_role_said_shows_that_persons_quotes(engine: Engine, question: str, speaker: str) -> None:
-    answer = engine.ask(question)
+def test_asking_what_a_role_said_shows_that_persons_quotes(story_engine: Engine, question: str, speaker: str) -> None:
+    answer = story_engine.ask(question)
     assert answer.outcome is Outcome.QUOTES
     assert answer.speaker_id == speaker
 
@@ -91,8 +87,8 @@ def test_asking_what_a_role_said_shows_that_persons_quotes(engine: Engine, quest
         ("microsoft ceo", "satya-nadella"),
     ],
 )
-def test_quote_lookup_by_role(engine: Engine, name: str, speaker: str) -> None:
-    assert engine.quote(name).speaker_id == speaker
+def test_quote_lookup_by_role(story_engine: Engine, name: str, speaker: str) -> None:
+    assert story_engine.quote(name).speaker_id == speaker
 
 
 def test_rare_words_mark_another_subject_and_everyday_words_do_not() -> None:
@@ -101,12 +97,12 @@ def test_rare_words_mark_another_subject_and_everyday_words_do_not() -> None:
     assert rarity("xqzvbnm") == 1.0  # a word English has no record of weighs fully
 
 
-def test_the_confidence_shown_is_the_decisions_probability(engine: Engine) -> None:
-    answer = engine.ask("which companies paused facial recognition?")
-    ranked = engine.ranked("which companies paused facial recognition?")
-    assert answer.confidence == pytest.approx(engine.confidence(ranked))
+def test_the_confidence_shown_is_the_decisions_probability(story_engine: Engine) -> None:
+    answer = story_engine.ask("which companies paused facial recognition?")
+    ranked = story_engine.ranked("which companies paused facial recognition?")
+    assert answer.confidence == pytest.approx(story_engine.confidence(ranked))
     assert shipped().answer_at <= answer.confidence < 1.0
-    declined = engine.ask("what is the capital of peru?")
+    declined = story_engine.ask("what is the capital of peru?")
     assert declined.outcome is Outcome.DECLINED and declined.confidence < shipped().answer_at
 
 
@@ -120,11 +116,11 @@ def test_the_shipped_decision_names_every_feature_once() -> None:
         Decision.from_json(data)
 
 
-def test_a_different_decision_changes_what_is_answered(engine: Engine) -> None:
+def test_a_different_decision_changes_what_is_answered(story_engine: Engine) -> None:
     """The engine decides with the decision it is given: one that never answers declines everything."""
     never = Decision.from_json(
         {**shipped().to_json(), "thresholds": {**shipped().to_json()["thresholds"], "answer_at": 1.1}}
     )
-    strict = Engine(engine.kb, never)
-    assert engine.ask("who is evan greer?").answered
+    strict = Engine(story_engine.kb, never)
+    assert story_engine.ask("who is evan greer?").answered
     assert not strict.ask("who is evan greer?").answered

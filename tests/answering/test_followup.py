@@ -8,43 +8,36 @@ from hypothesis import strategies as st
 
 from bot.answering import Answer, Engine, Outcome
 from bot.answering.followup import Context, context_of, is_follow_up, resolve
-from bot.knowledge import bundled_knowledge_dir, load_knowledge
 
-ENGINE = Engine(load_knowledge(bundled_knowledge_dir()))
 HEADLINE = "which companies paused facial recognition?"
 
 
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return ENGINE
-
-
-def conversation(engine: Engine, *questions: str) -> list[Answer]:
+def conversation(story_engine: Engine, *questions: str) -> list[Answer]:
     """Ask in turn, each question with the context the previous answers left."""
     answers: list[Answer] = []
     context: Context | None = None
     for question in questions:
-        answer = engine.ask(question, context)
+        answer = story_engine.ask(question, context)
         answers.append(answer)
-        context = context_of(answer, engine.kb) or context
+        context = context_of(answer, story_engine.kb) or context
     return answers
 
 
-def test_what_did_he_say_after_who_is_someone_gives_their_quotes(engine: Engine) -> None:
-    _, said = conversation(engine, "who is geoffrey alpert?", "what did he say?")
+def test_what_did_he_say_after_who_is_someone_gives_their_quotes(story_engine: Engine) -> None:
+    _, said = conversation(story_engine, "who is geoffrey alpert?", "what did he say?")
     assert said.outcome is Outcome.QUOTES
     assert said.speaker_id == "geoffrey-alpert"
     assert said.quotes and all(q.quote.speaker == "geoffrey-alpert" for q in said.quotes)
 
 
-def test_where_does_he_work_names_the_affiliation(engine: Engine) -> None:
-    _, work = conversation(engine, "what did alpert say?", "where does he work?")
+def test_where_does_he_work_names_the_affiliation(story_engine: Engine) -> None:
+    _, work = conversation(story_engine, "what did alpert say?", "where does he work?")
     assert work.answered
     assert "University of South Carolina" in work.text
 
 
-def test_without_context_a_pronoun_is_not_guessed(engine: Engine) -> None:
-    alone = engine.ask("what did he say?")
+def test_without_context_a_pronoun_is_not_guessed(story_engine: Engine) -> None:
+    alone = story_engine.ask("what did he say?")
     assert not alone.answered
 
 
@@ -61,46 +54,46 @@ def test_without_context_a_pronoun_is_not_guessed(engine: Engine) -> None:
     ],
 )
 def test_follow_ups_are_answered_about_the_previous_subject(
-    engine: Engine, first: str, follow_up: str, expect: str
+    story_engine: Engine, first: str, follow_up: str, expect: str
 ) -> None:
-    _, answer = conversation(engine, first, follow_up)
+    _, answer = conversation(story_engine, first, follow_up)
     assert answer.answered, answer.text
     assert expect in ((answer.entry.id if answer.entry else None), answer.speaker_id)
 
 
-def test_who_said_that_names_the_speaker_of_the_quoted_entry(engine: Engine) -> None:
-    first, who = conversation(engine, "do tech companies want it both ways?", "who said that?")
+def test_who_said_that_names_the_speaker_of_the_quoted_entry(story_engine: Engine) -> None:
+    first, who = conversation(story_engine, "do tech companies want it both ways?", "who said that?")
     assert first.entry is not None and first.quotes
     assert who.outcome is Outcome.QUOTES
     assert who.speaker_id == first.quotes[0].quote.speaker
 
 
-def test_a_question_that_stands_on_its_own_is_not_bent_to_the_context(engine: Engine) -> None:
-    fresh = engine.ask("do tech companies want it both ways?")
+def test_a_question_that_stands_on_its_own_is_not_bent_to_the_context(story_engine: Engine) -> None:
+    fresh = story_engine.ask("do tech companies want it both ways?")
     _, again = conversation(
-        engine, "which companies paused facial recognition?", "do tech companies want it both ways?"
+        story_engine, "which companies paused facial recognition?", "do tech companies want it both ways?"
     )
     assert again.entry is not None and fresh.entry is not None
     assert again.entry.id == fresh.entry.id
 
 
-def test_a_context_the_knowledge_base_no_longer_knows_is_a_fresh_question(engine: Engine) -> None:
+def test_a_context_the_knowledge_base_no_longer_knows_is_a_fresh_question(story_engine: Engine) -> None:
     gone = Context("an-entry-that-was-removed", ("someone-removed",))
-    assert resolve("what did he say?", gone, engine.kb) == "what did he say?"
+    assert resolve("what did he say?", gone, story_engine.kb) == "what did he say?"
 
 
-def test_a_context_of_organisations_only_leaves_he_alone(engine: Engine) -> None:
+def test_a_context_of_organisations_only_leaves_he_alone(story_engine: Engine) -> None:
     companies = Context("which-companies-paused", ("ibm", "amazon"))
-    assert resolve("what did he say?", companies, engine.kb) == "what did he say?"
-    assert resolve("what did they say?", companies, engine.kb) == "what did IBM say?"
+    assert resolve("what did he say?", companies, story_engine.kb) == "what did he say?"
+    assert resolve("what did they say?", companies, story_engine.kb) == "what did IBM say?"
 
 
-def test_possessive_pronouns_become_possessive_names(engine: Engine) -> None:
+def test_possessive_pronouns_become_possessive_names(story_engine: Engine) -> None:
     alpert = Context(None, ("geoffrey-alpert",))
-    assert resolve("what is his job?", alpert, engine.kb) == "what is Geoffrey Alpert's job?"
+    assert resolve("what is his job?", alpert, story_engine.kb) == "what is Geoffrey Alpert's job?"
     greer = Context(None, ("evan-greer",))
-    assert resolve("what is her job?", greer, engine.kb) == "what is Evan Greer's job?"
-    assert resolve("what did you ask her about?", greer, engine.kb) == "what did you ask Evan Greer about?"
+    assert resolve("what is her job?", greer, story_engine.kb) == "what is Evan Greer's job?"
+    assert resolve("what did you ask her about?", greer, story_engine.kb) == "what did you ask Evan Greer about?"
 
 
 def test_ordinary_questions_are_not_follow_ups() -> None:
@@ -120,7 +113,9 @@ FOLLOW_UPS = st.one_of(
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(FOLLOW_UPS, st.sampled_from(["who is geoffrey alpert?", "what did greer say?", HEADLINE]))
-def test_any_follow_up_to_any_answer_gets_an_answer_without_raising(question: str, first: str) -> None:
-    context = context_of(ENGINE.ask(first), ENGINE.kb)
-    answer = ENGINE.ask(question, context)
+def test_any_follow_up_to_any_answer_gets_an_answer_without_raising(
+    story_engine: Engine, question: str, first: str
+) -> None:
+    context = context_of(story_engine.ask(first), story_engine.kb)
+    answer = story_engine.ask(question, context)
     assert 0.0 <= answer.confidence <= 1.0

@@ -9,14 +9,8 @@ import yaml
 
 from bot.answering import Engine, Outcome
 from bot.answering.language import ENGLISH, POLITE_REPLIES, UNKNOWN, detect, polite_reply
-from bot.knowledge import bundled_knowledge_dir, load_knowledge
 
 EVAL = Path(__file__).resolve().parents[1] / "eval"
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine(load_knowledge(bundled_knowledge_dir()))
 
 
 @pytest.mark.parametrize(
@@ -36,19 +30,19 @@ def test_other_languages_are_recognised(question: str, language: str) -> None:
     assert detect(question) == language
 
 
-def test_every_english_question_of_the_evaluation_sets_and_knowledge_base_is_english(engine: Engine) -> None:
+def test_every_english_question_of_the_evaluation_sets_and_knowledge_base_is_english(story_engine: Engine) -> None:
     questions = [
         case["q"]
         for name in ("questions.yaml", "blind.yaml")
         for case in yaml.safe_load((EVAL / name).read_text(encoding="utf-8"))
     ]
-    questions += [q for entry in engine.kb.entries.values() for q in entry.questions]
+    questions += [q for entry in story_engine.kb.entries.values() for q in entry.questions]
     flagged = [q for q in questions if detect(q) != ENGLISH]
     assert flagged == []
 
 
-def test_a_spanish_question_gets_the_polite_note_and_no_suggestions(engine: Engine) -> None:
-    answer = engine.ask("¿Quién es Evan Greer?")
+def test_a_spanish_question_gets_the_polite_note_and_no_suggestions(story_engine: Engine) -> None:
+    answer = story_engine.ask("¿Quién es Evan Greer?")
     assert answer.outcome is Outcome.OTHER_LANGUAGE
     assert answer.language == "es"
     assert "English" in answer.text
@@ -66,10 +60,10 @@ def test_the_note_follows_the_locale_and_falls_back_to_english() -> None:
     assert len(set(POLITE_REPLIES.values())) == len(POLITE_REPLIES)
 
 
-def test_an_off_topic_question_offers_starter_questions_not_near_misses(engine: Engine) -> None:
-    answer = engine.ask("weather in paris")
+def test_an_off_topic_question_offers_starter_questions_not_near_misses(story_engine: Engine) -> None:
+    answer = story_engine.ask("weather in paris")
     assert answer.outcome is Outcome.DECLINED and answer.off_topic
-    starters = [entry.id for entry in engine.kb.entries.values()][: len(answer.suggestions)]
+    starters = [entry.id for entry in story_engine.kb.entries.values()][: len(answer.suggestions)]
     assert answer.suggestions and [s.entry_id for s in answer.suggestions] == starters
-    near = engine.ask("did Google pause facial recognition?")
+    near = story_engine.ask("did Google pause facial recognition?")
     assert near.outcome is Outcome.DECLINED and not near.off_topic

@@ -6,15 +6,8 @@ import pytest
 
 from bot.answering import Engine, Outcome
 from bot.answering.answer import to_json
-from bot.knowledge import bundled_knowledge_dir, load_knowledge
 from bot.knowledge.model import UNATTRIBUTED
 from bot.knowledge.verbatim import SourceText
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine(load_knowledge(bundled_knowledge_dir()))
-
 
 # (question, the entry that must answer it)
 ANSWERS = [
@@ -30,18 +23,18 @@ ANSWERS = [
 
 
 @pytest.mark.parametrize(("question", "entry"), ANSWERS)
-def test_answers_the_entry_that_matches(engine: Engine, question: str, entry: str) -> None:
-    answer = engine.ask(question)
+def test_answers_the_entry_that_matches(story_engine: Engine, question: str, entry: str) -> None:
+    answer = story_engine.ask(question)
     assert answer.outcome is Outcome.ANSWERED, answer.text
     assert answer.entry is not None and answer.entry.id == entry
     assert 0.0 < answer.confidence <= 1.0
     assert answer.evidence, "every answer carries the article's own words"
 
 
-def test_the_headline_question_names_ibm_and_amazon_with_evidence(engine: Engine) -> None:
-    answer = engine.ask("which companies paused facial recognition?")
+def test_the_headline_question_names_ibm_and_amazon_with_evidence(story_engine: Engine) -> None:
+    answer = story_engine.ask("which companies paused facial recognition?")
     assert "IBM" in answer.text and "Amazon" in answer.text
-    texts = {source.id: SourceText.of(source.text) for source in engine.kb.sources.values()}
+    texts = {source.id: SourceText.of(source.text) for source in story_engine.kb.sources.values()}
     for evidence in answer.evidence:
         assert texts[evidence.source.id].contains(evidence.excerpt)
 
@@ -59,13 +52,13 @@ DECLINES = [
 
 
 @pytest.mark.parametrize("question", DECLINES)
-def test_declines_what_the_story_does_not_say(engine: Engine, question: str) -> None:
-    answer = engine.ask(question)
+def test_declines_what_the_story_does_not_say(story_engine: Engine, question: str) -> None:
+    answer = story_engine.ask(question)
     assert answer.outcome is Outcome.DECLINED, f"answered with {answer.entry and answer.entry.id}"
     assert not answer.answered
     assert "doesn't say" in answer.text or "not sure" in answer.text or answer.off_topic
     assert 1 <= len(answer.suggestions) <= 3
-    assert all(s.entry_id in engine.kb.entries for s in answer.suggestions)
+    assert all(s.entry_id in story_engine.kb.entries for s in answer.suggestions)
 
 
 @pytest.mark.parametrize(
@@ -78,11 +71,11 @@ def test_declines_what_the_story_does_not_say(engine: Engine, question: str) -> 
         ("what did gillard say", "chris-gilliard"),
     ],
 )
-def test_asking_what_someone_said_returns_their_quotes(engine: Engine, question: str, speaker: str) -> None:
-    answer = engine.ask(question)
+def test_asking_what_someone_said_returns_their_quotes(story_engine: Engine, question: str, speaker: str) -> None:
+    answer = story_engine.ask(question)
     assert answer.answered
     assert answer.quotes
-    name = engine.kb.speakers[speaker].name
+    name = story_engine.kb.speakers[speaker].name
     assert {view.speaker for view in answer.quotes} == {name}
 
 
@@ -98,23 +91,23 @@ def test_asking_what_someone_said_returns_their_quotes(engine: Engine, question:
         ("IBM", "ibm-spokesperson"),
     ],
 )
-def test_quote_lookup_by_name_alias_typo_or_affiliation(engine: Engine, name: str, speaker: str) -> None:
-    result = engine.quote(name)
+def test_quote_lookup_by_name_alias_typo_or_affiliation(story_engine: Engine, name: str, speaker: str) -> None:
+    result = story_engine.quote(name)
     assert result.speaker_id == speaker
-    wanted = engine.kb.quotes_by_speaker[speaker]
+    wanted = story_engine.kb.quotes_by_speaker[speaker]
     assert [view.quote for view in result.quotes] == list(wanted)
-    assert all(view.speaker == engine.kb.speakers[speaker].name for view in result.quotes)
+    assert all(view.speaker == story_engine.kb.speakers[speaker].name for view in result.quotes)
 
 
-def test_unknown_name_gets_suggestions_not_someone_elses_quotes(engine: Engine) -> None:
-    result = engine.quote("Tim Cook")
+def test_unknown_name_gets_suggestions_not_someone_elses_quotes(story_engine: Engine) -> None:
+    result = story_engine.quote("Tim Cook")
     assert result.speaker is None
     assert result.quotes == ()
     assert result.suggestions
 
 
-def test_unattributed_quotes_say_so(engine: Engine) -> None:
-    answer = engine.ask("who said someone's going to sell it to the police to make money?")
+def test_unattributed_quotes_say_so(story_engine: Engine) -> None:
+    answer = story_engine.ask("who said someone's going to sell it to the police to make money?")
     unattributed = [view for view in answer.quotes if view.quote.speaker is None]
     assert unattributed, "the entry about this quote links it"
     assert all(view.speaker == UNATTRIBUTED and view.quote.attribution_note for view in unattributed)
@@ -124,41 +117,41 @@ def test_unattributed_quotes_say_so(engine: Engine) -> None:
     "question",
     ["", "   ", "\u200b\u200d\u202e", "?!?!", "x" * 100_000, "\x00\x07\x1b[31m", "🙂🙂🙂"],
 )
-def test_bad_input_gets_a_kind_message_not_an_answer(engine: Engine, question: str) -> None:
-    answer = engine.ask(question)
+def test_bad_input_gets_a_kind_message_not_an_answer(story_engine: Engine, question: str) -> None:
+    answer = story_engine.ask(question)
     assert not answer.answered
     assert answer.text
     assert len(answer.question) <= 500
 
 
-def test_other_scripts_are_declined_not_matched(engine: Engine) -> None:
-    assert not engine.ask("Какие компании приостановили распознавание лиц?").answered
-    assert not engine.ask("哪些公司暂停了面部识别").answered
+def test_other_scripts_are_declined_not_matched(story_engine: Engine) -> None:
+    assert not story_engine.ask("Какие компании приостановили распознавание лиц?").answered
+    assert not story_engine.ask("哪些公司暂停了面部识别").answered
 
 
-def test_greetings_are_friendly_and_not_answers(engine: Engine) -> None:
-    answer = engine.ask("hi there!")
+def test_greetings_are_friendly_and_not_answers(story_engine: Engine) -> None:
+    answer = story_engine.ask("hi there!")
     assert answer.outcome is Outcome.SMALL_TALK
     assert not to_json(answer)["answered"]
 
 
-def test_a_suggestion_can_be_answered_directly(engine: Engine) -> None:
-    declined = engine.ask("did Google pause facial recognition?")
-    answer = engine.answer_entry(declined.suggestions[0].entry_id)
+def test_a_suggestion_can_be_answered_directly(story_engine: Engine) -> None:
+    declined = story_engine.ask("did Google pause facial recognition?")
+    answer = story_engine.answer_entry(declined.suggestions[0].entry_id)
     assert answer.answered and answer.entry is not None
     assert answer.entry.id == declined.suggestions[0].entry_id
 
 
-def test_autocomplete_finds_speakers_from_a_misspelt_partial_name(engine: Engine) -> None:
-    choices = engine.complete_speakers("gilard")
+def test_autocomplete_finds_speakers_from_a_misspelt_partial_name(story_engine: Engine) -> None:
+    choices = story_engine.complete_speakers("gilard")
     assert choices and choices[0][1] == "chris-gilliard"
-    assert len(engine.complete_speakers("")) <= 25
-    assert all(len(label) <= 100 for label, _ in engine.complete_speakers(""))
+    assert len(story_engine.complete_speakers("")) <= 25
+    assert all(len(label) <= 100 for label, _ in story_engine.complete_speakers(""))
 
 
-def test_match_scores_are_logged_at_debug(engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
+def test_match_scores_are_logged_at_debug(story_engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level("DEBUG", logger="bot.answering.matcher"):
-        engine.ask("which companies paused facial recognition?")
+        story_engine.ask("which companies paused facial recognition?")
     assert "which-companies-paused" in caplog.text
 
 
@@ -173,15 +166,15 @@ def test_match_scores_are_logged_at_debug(engine: Engine, caplog: pytest.LogCapt
         ("ok so how much public money has amazon won in contracts :thinking:", "how much public money has amazon won"),
     ],
 )
-def test_chat_around_a_question_is_set_aside(engine: Engine, message: str, plain: str) -> None:
-    answer, expected = engine.ask(message), engine.ask(plain)
+def test_chat_around_a_question_is_set_aside(story_engine: Engine, message: str, plain: str) -> None:
+    answer, expected = story_engine.ask(message), story_engine.ask(plain)
     assert expected.answered and answer.answered
     assert answer.entry == expected.entry
     assert answer.question == message
 
 
-def test_a_message_with_several_questions_gets_each_answer_in_json(engine: Engine) -> None:
-    answer = engine.ask("who is evan greer and what did she say? also what is mijente")
+def test_a_message_with_several_questions_gets_each_answer_in_json(story_engine: Engine) -> None:
+    answer = story_engine.ask("who is evan greer and what did she say? also what is mijente")
     data = to_json(answer)
     assert data["entry"] == "who-is-evan-greer" and data["answered"]
     assert [p["entry"] for p in data["parts"]] == ["who-is-evan-greer", None, "what-is-mijente"]
@@ -189,21 +182,21 @@ def test_a_message_with_several_questions_gets_each_answer_in_json(engine: Engin
     assert {q["speaker"] for q in data["parts"][1]["quotes"]} == {"Evan Greer"}
 
 
-def test_a_one_question_message_has_one_part_in_json(engine: Engine) -> None:
-    data = to_json(engine.ask("who is evan greer?"))
+def test_a_one_question_message_has_one_part_in_json(story_engine: Engine) -> None:
+    data = to_json(story_engine.ask("who is evan greer?"))
     assert len(data["parts"]) == 1
     assert {k: v for k, v in data.items() if k != "parts"} == data["parts"][0]
 
 
-def test_a_name_the_story_never_uses_in_a_long_preamble_still_counts(engine: Engine) -> None:
+def test_a_name_the_story_never_uses_in_a_long_preamble_still_counts(story_engine: Engine) -> None:
     message = (
         "According to Google and all of its many partners across the whole wider industry, what do tech companies want?"
     )
-    assert not engine.ask(message).answered
+    assert not story_engine.ask(message).answered
 
 
 @pytest.mark.parametrize("question", ["what's this about?", "honestly what is this even about"])
-def test_what_this_is_about_asks_about_the_story_not_the_bot(engine: Engine, question: str) -> None:
-    answer = engine.ask(question)
+def test_what_this_is_about_asks_about_the_story_not_the_bot(story_engine: Engine, question: str) -> None:
+    answer = story_engine.ask(question)
     assert answer.outcome is Outcome.ANSWERED, answer.text
     assert "story" in (answer.matched_question or "").lower()

@@ -8,20 +8,19 @@ with a line diff of the file before and after, and the rest byte for byte.
 from __future__ import annotations
 
 import difflib
-import multiprocessing
 import os
 import random
 import shutil
-import subprocess
-import sys
+import signal
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pytest
 import yaml
-from editing_worker import phrasing, teach_many
+from editing_worker import FAILED, READY, phrasing, start_teachers, start_writer
 from filelock import FileLock
 
 from bot.answering import Engine
@@ -32,7 +31,7 @@ from bot.knowledge.loader import validate_knowledge
 
 SOURCE = "tech-police-surveillance-2020"
 EXCERPT = "The online giant has got 39 taxpayer-funded deals since 2015, GMB union research claims."
-WORKER = Path(__file__).with_name("editing_worker.py")
+REPORT_WITHIN = 120.0  # seconds a writer may take to report an edit, or to die, on a loaded machine
 
 # A file as a moderator might write it by hand: comments everywhere, its own key order, quoting,
 # folded text, flow lists, an indentless list and a comment at the very end.
@@ -606,15 +605,23 @@ def test_50_concurrent_teach_calls_from_threads(kb_dir: Path, store: Store) -> N
 def test_50_concurrent_teach_calls_from_processes(kb_dir: Path, store: Store) -> None:
     entries = all_entries(kb_dir)
     jobs = [(entries[n % 5], n) for n in range(50)]
-    context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=teach_many, args=(str(kb_dir), str(store.path), jobs[i::5])) for i in range(5)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=120)
-        assert worker.exitcode == 0
+    teachers = start_teachers(kb_dir, store.path, [jobs[i::5] for i in range(5)])
+    for teacher in teachers:
+        teacher.join(timeout=120)
+        assert teacher.exitcode == 0
 
     assert_all_taught(kb_dir, store, jobs)
+
+
+def next_report(reports: Connection) -> object:
+    """A writer's next report; None once it has ended."""
+    assert reports.poll(REPORT_WITHIN), f"the writer neither reported nor ended within {REPORT_WITHIN} s"
+    try:
+        report = reports.recv()
+    except EOFError:
+        return None
+    assert not (isinstance(report, tuple) and report[0] == FAILED), report[1]
+    return report
 
 
 def test_a_writer_killed_at_random_points_leaves_old_or_new_files(kb_dir: Path, tmp_path: Path) -> None:
@@ -629,31 +636,20 @@ def test_a_writer_killed_at_random_points_leaves_old_or_new_files(kb_dir: Path, 
         original.replace(anchor, anchor + "".join(f"      - {phrasing(i)}\n" for i in range(k)), 1) for k in range(101)
     ]
     db = tmp_path / "data" / "storybot.db"
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(Path(__file__).parents[2]), os.environ.get("PYTHONPATH", "")]),
-    }
     rng = random.Random(20260301)  # noqa: S311 - reproducible kill times, not secrets
     done = kills = 0
     while done < 100:
-        worker = subprocess.Popen(
-            [sys.executable, str(WORKER), str(kb_dir), str(db), entry_id, str(done), "100"],
-            stdout=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        assert worker.stdout is not None
-        assert worker.stdout.readline() == "ready\n"
+        worker, reports = start_writer(kb_dir, db, entry_id, done, 100)
+        assert next_report(reports) == READY
         for _ in range(rng.randint(0, 8)):  # let a few edits finish...
-            if not worker.stdout.readline():
+            if next_report(reports) is None:
                 break
-        try:  # ...then kill it at a random moment of the next ones
-            worker.wait(timeout=rng.uniform(0.0, 0.08))
-        except subprocess.TimeoutExpired:
+        worker.join(timeout=rng.uniform(0.0, 0.08))  # ...then kill it at a random moment of the next ones
+        if worker.is_alive():
             worker.kill()
-            worker.wait()
+            worker.join()
             kills += 1
-        worker.stdout.close()
+        reports.close()
 
         text = path.read_text(encoding="utf-8")
         assert text in versions, "the file is neither the old nor the new version of an edit"
@@ -676,14 +672,11 @@ def test_a_writer_killed_at_each_step_of_a_write(kb_dir: Path, tmp_path: Path, s
     path = kb_dir / "entries" / "ring.yaml"
     before = path.read_text(encoding="utf-8")
     db = tmp_path / "data" / "storybot.db"
-    done = subprocess.run(
-        [sys.executable, str(WORKER), str(kb_dir), str(db), "what-is-ring", "0", "1", step],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == -9, done.stderr
+    worker, reports = start_writer(kb_dir, db, "what-is-ring", 0, 1, die_at=step)
+    assert next_report(reports) == READY
+    assert next_report(reports) is None  # it died in its first edit, before it could report it
+    worker.join(timeout=REPORT_WITHIN)
+    assert worker.exitcode == -signal.SIGKILL
 
     after = path.read_text(encoding="utf-8")
     if step == "renamed":  # the new version, whole

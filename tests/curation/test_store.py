@@ -13,14 +13,8 @@ import pytest
 from bot.answering import Engine
 from bot.answering.answer import LOW_CONFIDENCE
 from bot.curation.store import Store
-from bot.knowledge import bundled_knowledge_dir, load_knowledge
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine(load_knowledge(bundled_knowledge_dir()))
 
 
 @pytest.fixture
@@ -132,7 +126,7 @@ def test_everything_survives_a_restart_in_wal_mode(tmp_path: Path) -> None:
     assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_similar_declined_questions_group_most_frequent_first(store: Store, engine: Engine) -> None:
+def test_similar_declined_questions_group_most_frequent_first(store: Store, story_engine: Engine) -> None:
     for question in [
         "Did Google pause facial recognition?",
         "did google pause facial recognition",
@@ -145,7 +139,7 @@ def test_similar_declined_questions_group_most_frequent_first(store: Store, engi
     ask(store, "Who wrote the article?")
     ask(store, "What is Ring?", "answered", "what-is-ring")  # answered: never on the list
 
-    groups = store.unanswered_groups(engine)
+    groups = store.unanswered_groups(story_engine)
 
     assert [g.count for g in groups] == [4, 2, 1]
     google, transcript, author = groups
@@ -158,25 +152,25 @@ def test_similar_declined_questions_group_most_frequent_first(store: Store, engi
     # The nearest entries are where a moderator would teach the question.
     assert 1 <= len(google.nearest) <= 3
     assert "which-companies-paused" in [s.entry_id for s in google.nearest]
-    assert all(s.question == engine.kb.entries[s.entry_id].questions[0] for s in google.nearest)
+    assert all(s.question == story_engine.kb.entries[s.entry_id].questions[0] for s in google.nearest)
 
 
-def test_dismissed_and_taught_questions_leave_the_list(store: Store, engine: Engine) -> None:
+def test_dismissed_and_taught_questions_leave_the_list(store: Store, story_engine: Engine) -> None:
     for question in ["Who wrote the article?", "who wrote this article", "Is there a transcript?"]:
         ask(store, question)
-    author, transcript = store.unanswered_groups(engine)
+    author, transcript = store.unanswered_groups(story_engine)
 
     assert store.dismiss(author.question_ids) == 2
-    assert [g.question for g in store.unanswered_groups(engine)] == [transcript.question]
+    assert [g.question for g in store.unanswered_groups(story_engine)] == [transcript.question]
     assert store.resolve(transcript.question_ids, "what-is-the-story") == 1
-    assert store.unanswered_groups(engine) == []
+    assert store.unanswered_groups(story_engine) == []
     assert store.dismiss(author.question_ids) == 0  # already off the list
 
 
-def test_the_unanswered_list_can_be_limited_to_a_period(store: Store, engine: Engine) -> None:
+def test_the_unanswered_list_can_be_limited_to_a_period(store: Store, story_engine: Engine) -> None:
     ask(store, "Is there a transcript?", at=T0 - timedelta(days=10))
     ask(store, "Who wrote the article?", at=T0)
-    groups = store.unanswered_groups(engine, since=T0 - timedelta(days=1))
+    groups = store.unanswered_groups(story_engine, since=T0 - timedelta(days=1))
     assert [g.question for g in groups] == ["Who wrote the article?"]
     assert groups[0].last_asked == T0
 

@@ -22,7 +22,6 @@ from bot.discord_app import limits
 from bot.discord_app.bot import StoryBot
 from bot.discord_app.endpoints import DISCORD_API_BASE, DISCORD_GATEWAY
 from bot.discord_app.runner import create_bot
-from bot.knowledge import bundled_knowledge_dir, load_knowledge
 from bot.knowledge.model import Entry, Evidence, Quote, Source
 from bot.settings import Settings
 
@@ -125,11 +124,6 @@ def discord_problems(content: str | None, embeds: list[discord.Embed]) -> list[s
     if total > limits.EMBED_TOTAL:
         problems.append(f"embeds total {total} > {limits.EMBED_TOTAL}")
     return problems
-
-
-@pytest.fixture(scope="session")
-def story_engine() -> Engine:
-    return Engine(load_knowledge(bundled_knowledge_dir()))
 
 
 @pytest.fixture

@@ -114,12 +114,11 @@ async def test_an_invalid_reload_keeps_the_old_engine_and_lists_the_problems(
     assert sent_kwargs(interaction.followup.send)["ephemeral"] is True
 
 
-async def test_holder_reload_raises_and_keeps_the_engine_when_invalid(tmp_path: Path) -> None:
-    engine = Engine(load_knowledge(bundled_knowledge_dir()))
-    holder = EngineHolder(engine, tmp_path / "missing")
+async def test_holder_reload_raises_and_keeps_the_engine_when_invalid(tmp_path: Path, story_engine: Engine) -> None:
+    holder = EngineHolder(story_engine, tmp_path / "missing")
     with pytest.raises(KnowledgeError):
         await holder.reload()
-    assert holder.engine is engine
+    assert holder.engine is story_engine
 
 
 async def test_holder_reload_of_unchanged_files_reports_no_change(knowledge_copy: Path) -> None:

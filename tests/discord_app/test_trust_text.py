@@ -4,26 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-
 from bot.answering import Engine
 from bot.curation.store import Rates, Stats, UnansweredGroup
 from bot.curation.teaching import preview
 from bot.discord_app import limits
 from bot.discord_app.kb_text import not_verbatim_text, premise_warning_text, stats_embed, teach_preview_text
-from bot.knowledge import bundled_knowledge_dir, load_knowledge
 from bot.knowledge.verbatim import SourceText
 
 from .conftest import discord_problems
 
 
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine(load_knowledge(bundled_knowledge_dir()))
-
-
-def test_a_teach_preview_shows_the_answer_and_a_false_premise_says_why(engine: Engine) -> None:
-    shown = preview(engine, "which-companies-paused", "did google pause *facial* recognition")
+def test_a_teach_preview_shows_the_answer_and_a_false_premise_says_why(story_engine: Engine) -> None:
+    shown = preview(story_engine, "which-companies-paused", "did google pause *facial* recognition")
     text = teach_preview_text(shown)
     assert "`which-companies-paused`" in text and "declined now" in text
     assert "IBM walked away" in text and "\\*facial\\*" in text  # the moderator's words are shown literally
@@ -32,8 +24,8 @@ def test_a_teach_preview_shows_the_answer_and_a_false_premise_says_why(engine: E
     assert len(text) <= limits.CONTENT and len(warning) <= limits.CONTENT
 
 
-def test_a_refused_excerpt_shows_the_aligned_passage_with_the_differences_in_bold(engine: Engine) -> None:
-    source = SourceText.of(next(iter(engine.kb.sources.values())).text)
+def test_a_refused_excerpt_shows_the_aligned_passage_with_the_differences_in_bold(story_engine: Engine) -> None:
+    source = SourceText.of(next(iter(story_engine.kb.sources.values())).text)
     words = "Amazon has won £500million of public contracts in the past four years"
     text = not_verbatim_text("This excerpt", words, source.align(words))
     assert text.startswith("**Not saved:** This excerpt is not word for word")

@@ -216,6 +216,7 @@ class DiscordDouble:
         self.connections: list[Connection] = []
         self.sessions: dict[str, Session] = {}
         self.session: Session | None = None  # the latest one
+        self.connected: Log[Session] = Log(lambda s: f"session {s.id}")  # sessions sent READY and their guild
         self.commands: dict[int | None, list[JSON]] = {}  # guild id (None: global) -> registered commands
         self.messages: dict[int, JSON] = {}
         self.dm_channels: dict[int, int] = {}  # user id -> id of their direct-message channel with the bot
@@ -324,6 +325,10 @@ class DiscordDouble:
             await asyncio.wait_for(self._guild_delivered.wait(), timeout)
         except TimeoutError:
             raise AssertionError(f"the bot did not identify on the gateway within {timeout} s") from None
+
+    async def wait_for_new_session(self, old: Session | None, *, timeout: float = 5.0) -> Session:
+        """Until a session other than `old` has been sent READY and its guild (a restarted bot's); that session."""
+        return await self.connected.wait_for(lambda session: session is not old, timeout=timeout)
 
     async def wait_for_request(
         self, predicate: Callable[[RecordedRequest], bool], *, timeout: float = 5.0, after: int = 0
@@ -829,6 +834,7 @@ class DiscordDouble:
         # The guild follows READY at once, so discord.py's wait for unavailable guilds ends promptly.
         await self.dispatch("GUILD_CREATE", self.guild_create_payload())
         self._guild_delivered.set()
+        self.connected.append(session)
 
     async def _resume(self, connection: Connection, data: JSON) -> None:
         if data.get("token") != self.token:

@@ -1,7 +1,7 @@
 """Fixtures for end-to-end tests: a fresh Discord double per test, and the real discord.py client against it.
 
 Each test gets its own double and its own bot (startup takes a few milliseconds); the engine, which only
-reads its knowledge base, is shared by the whole session.
+reads its knowledge base, is shared by the whole session (`story_engine`, in the suite's conftest).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from discord_double import DiscordDouble
 from bot.answering import Engine
 from bot.discord_app.bot import StoryBot
 from bot.discord_app.runner import create_bot
-from bot.knowledge import bundled_knowledge_dir, load_knowledge
 from bot.settings import Secret, Settings
 
 RunClient = Callable[[discord.Client, str], Awaitable[None]]
@@ -62,11 +61,6 @@ def point_discord_py_at(monkeypatch: pytest.MonkeyPatch, double: DiscordDouble) 
     monkeypatch.setattr(discord.http.Route, "BASE", double.api_base)  # webhooks and interactions use it too
     monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(double.gateway_url))
     return double
-
-
-@pytest.fixture(scope="session")
-def story_engine() -> Engine:
-    return Engine(load_knowledge(bundled_knowledge_dir()))
 
 
 def settings_for(double: DiscordDouble, data_dir: Path, knowledge_dir: Path | None = None) -> Settings:

@@ -5,7 +5,6 @@ The real discord.py client against the Discord double, driven as readers and mod
 
 from __future__ import annotations
 
-import asyncio
 import re
 import shutil
 import time
@@ -231,12 +230,8 @@ async def test_feedback_buttons_work_after_a_restart(
     await storybot.close()
     first_session = double.session
     restarted = create_bot(settings_for(double, tmp_path), story_engine)
-    await run_client(restarted, double.token)
-    for _ in range(500):  # until the new process has its own session (the double's "connected" is already set)
-        if double.session is not first_session:
-            break
-        await asyncio.sleep(0.01)
-    await asyncio.wait_for(restarted.wait_until_ready(), 5)
+    await run_client(restarted, double.token)  # returns at once: the double's "connected" is already set
+    await double.wait_for_new_session(first_session)  # the new process has its own session and the guild
     assert answer.message is not None
     pressed = await double.press_button(answer.message, custom_id(answer, "storybot:fb:no:"))
     assert "want to know" in (await double.wait_for_modal(pressed))["title"]

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from discord_double import DiscordDouble, Reply
-from stories.conftest import two_stories
 
 from bot.answering.stories import WHICH_STORY, StoryEngines
 from bot.discord_app.bot import StoryBot
@@ -15,7 +14,6 @@ from bot.discord_app.embeds import NOT_MODERATOR
 from bot.discord_app.runner import create_bot
 from bot.discord_app.story_choice import STORY_SUGGESTION_PREFIX, SWITCHED_OFF
 from bot.discord_app.views import MORE_PREFIX
-from bot.knowledge.library import load_library
 
 from .conftest import RunClient, settings_for
 from .test_moderation import private, shown
@@ -25,8 +23,10 @@ WATER_TITLE = "Cordero County water cuts"  # declared in the water story's story
 
 
 @pytest.fixture
-async def library_bot(double: DiscordDouble, tmp_path: Path, run_client: RunClient) -> StoryBot:
-    stories = StoryEngines.of_library(load_library(two_stories(tmp_path)))
+async def library_bot(
+    double: DiscordDouble, tmp_path: Path, run_client: RunClient, two_story_engines: StoryEngines
+) -> StoryBot:
+    stories = two_story_engines
     bot = create_bot(settings_for(double, tmp_path / "data"), stories.engine(), watch_quiet=None, stories=stories)
     await run_client(bot, double.token)
     return bot

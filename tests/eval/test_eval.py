@@ -36,17 +36,12 @@ CALIBRATION_CEILING = 0.12  # the confidence shown stays within this of how ofte
 
 
 @pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine(load_knowledge(bundled_knowledge_dir()))
+def sparse_engine(story_engine: Engine) -> Engine:
+    return Engine(cut_phrasings(story_engine.kb, 3))
 
 
-@pytest.fixture(scope="module")
-def sparse_engine(engine: Engine) -> Engine:
-    return Engine(cut_phrasings(engine.kb, 3))
-
-
-def _check(engine: Engine, name: str, answer_floor: float, decline_floor: float) -> None:
-    report = evaluate(engine, load_cases(HERE / name))
+def _check(story_engine: Engine, name: str, answer_floor: float, decline_floor: float) -> None:
+    report = evaluate(story_engine, load_cases(HERE / name))
     misses = "\n".join(f"  {c.kind}: {c.question!r} -> {a.outcome.value}" for c, a in report.failures)
     assert report.answer_accuracy >= answer_floor - 1e-9, f"answers fell:\n{misses}"
     assert report.decline_accuracy >= decline_floor - 1e-9, f"declines fell:\n{misses}"
@@ -55,9 +50,9 @@ def _check(engine: Engine, name: str, answer_floor: float, decline_floor: float)
 
 @pytest.mark.parametrize(("name", "answer_floor", "decline_floor"), FLOORS)
 def test_evaluation_set_stays_at_its_measured_level(
-    engine: Engine, name: str, answer_floor: float, decline_floor: float
+    story_engine: Engine, name: str, answer_floor: float, decline_floor: float
 ) -> None:
-    _check(engine, name, answer_floor, decline_floor)
+    _check(story_engine, name, answer_floor, decline_floor)
 
 
 @pytest.mark.parametrize(("name", "answer_floor", "decline_floor"), SPARSE_FLOORS)
@@ -76,9 +71,9 @@ def test_the_sets_are_large_and_varied() -> None:
         assert {"answer", "quotes", "decline"} <= {c.expect for c in cases}
 
 
-def test_cut_phrasings_keeps_the_first_ones(engine: Engine) -> None:
-    sparse = cut_phrasings(engine.kb, 2)
-    for entry_id, entry in engine.kb.entries.items():
+def test_cut_phrasings_keeps_the_first_ones(story_engine: Engine) -> None:
+    sparse = cut_phrasings(story_engine.kb, 2)
+    for entry_id, entry in story_engine.kb.entries.items():
         assert sparse.entries[entry_id].questions == entry.questions[:2]
         assert sparse.entries[entry_id].answer == entry.answer
 
