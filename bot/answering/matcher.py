@@ -264,12 +264,16 @@ class Engine(Index, Retrieval, SpeakerLookups):
         ranked.sort(key=lambda pair: (-pair[0].score, -pair[1], pair[0].entry_id))
         return [scored for scored, _ in ranked]
 
+    def parts(self, question: str) -> list[str]:
+        """The questions `ask` reads in a message (at least one), each as it is analysed."""
+        reading = self._reader.read(question, ())
+        found = reading.parts[:MAX_PARTS] or (reading.text,)
+        return [" ".join(part.split())[:MAX_QUESTION_CHARS] for part in found]
+
     def ranked(self, question: str) -> list[Scored]:
         """The entries a question is matched to, as `ask` sees them (for evaluation and training): the message
         read as `ask` reads it, and its first part ranked."""
-        reading = self._reader.read(question, ())
-        first = reading.parts[0] if reading.parts else reading.text
-        return self.rank(self.analyse(" ".join(first.split())[:MAX_QUESTION_CHARS]))
+        return self.rank(self.analyse(self.parts(question)[0]))
 
     def confidence(self, ranked: Sequence[Scored]) -> float:
         """The calibrated probability that the best-ranked entry is the right answer."""

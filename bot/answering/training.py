@@ -149,6 +149,28 @@ def cut_phrasing_cases(engine: Engine, keep: int) -> list[Case]:
     ]
 
 
+def _part_right(case: Case, engine: Engine, entry_id: str) -> bool:
+    """Whether an entry answers one part of a message that asks several things: one of the case's
+    entries, or an entry whose answer has one of its words (each part has its own)."""
+    if case.entries:
+        return entry_id in case.entries
+    text = engine.kb.entries[entry_id].answer.casefold()
+    return any(m.casefold() in text for m in case.mentions)
+
+
+def _part_samples(engine: Engine, case: Case, parts: Sequence[str]) -> list[Sample]:
+    """A message read as several questions, each ranked as `ask` ranks it. A part that no candidate
+    answers (an aside, or the part of another entry the shortlist missed) is a sample to decline, so
+    that the candidates of one part are never taught as wrong for the words of another."""
+    found = []
+    for part in parts:
+        ranked = engine.rank(engine.analyse(part))
+        labels = tuple(_part_right(case, engine, s.entry_id) for s in ranked)
+        expect, source = ("answer", case.kind) if any(labels) else ("decline", f"{case.kind} aside")
+        found.append(Sample(part, source, expect, tuple(s.features for s in ranked), labels))
+    return found
+
+
 def samples(engine: Engine, cases: Iterable[Case]) -> list[Sample]:
     """The decision's view of each question: quote look-ups, greetings and unreadable input are not its to make."""
     found = []
@@ -156,6 +178,10 @@ def samples(engine: Engine, cases: Iterable[Case]) -> list[Sample]:
         if case.expect == "quotes":
             continue
         if engine.ask(case.question).outcome in (Outcome.SMALL_TALK, Outcome.INVALID, Outcome.QUOTES):
+            continue
+        parts = engine.parts(case.question)
+        if case.expect == "answer" and len(parts) > 1:
+            found += _part_samples(engine, case, parts)
             continue
         ranked = engine.ranked(case.question)
         labels = tuple(right_entry(case, engine.kb, s.entry_id) for s in ranked)
