@@ -155,24 +155,27 @@ def cut_phrasing_cases(engine: Engine, keep: int) -> list[Case]:
     ]
 
 
-def _part_right(case: Case, engine: Engine, entry_id: str) -> bool:
+def _part_right(case: Case, mentions: Sequence[str], engine: Engine, entry_id: str) -> bool:
     """Whether an entry answers one part of a message that asks several things: one of the case's
-    entries, or an entry whose answer has one of its words (each part has its own)."""
+    entries, or an entry whose answer has one of the part's words."""
     if case.entries:
         return entry_id in case.entries
     text = engine.kb.entries[entry_id].answer.casefold()
-    return any(m.casefold() in text for m in case.mentions)
+    return any(m.casefold() in text for m in mentions)
 
 
 def _part_samples(engine: Engine, case: Case, parts: Sequence[str]) -> list[Sample]:
-    """A message read as several questions, each ranked as `ask` ranks it. A part that no candidate
-    answers (an aside, or the part of another entry the shortlist missed) is a sample to decline, so
-    that the candidates of one part are never taught as wrong for the words of another."""
+    """A message read as several questions, each ranked as `ask` ranks it. A set gives one word per part,
+    in order, when it asks several things; when the counts differ (a long message with one question in it),
+    each part may be answered by any of them. A part that no candidate answers (an aside, or a part whose
+    entry the shortlist missed) is a sample to decline, so that the candidates of one part are never taught
+    as wrong for the words of another."""
     found = []
-    for part in parts:
+    for number, part in enumerate(parts):
+        mentions = (case.mentions[number],) if len(case.mentions) == len(parts) else case.mentions
         ranked = engine.rank(engine.analyse(part))
-        labels = tuple(_part_right(case, engine, s.entry_id) for s in ranked)
-        expect, source = ("answer", case.kind) if any(labels) else ("decline", f"{case.kind} aside")
+        labels = tuple(_part_right(case, mentions, engine, s.entry_id) for s in ranked)
+        expect, source = ("answer", case.kind) if any(labels) else ("decline", f"{case.kind}, part unmatched")
         found.append(Sample(part, source, expect, tuple(s.features for s in ranked), labels))
     return found
 
