@@ -282,8 +282,8 @@ class Engine(Index, Retrieval, SpeakerLookups):
         query = {ids[t]: t for t in analysis.terms if t in ids}
         weights = {i: idf[i] for i in query}
         weight = sum(weights.values()) + sum(w for _, w in analysis.outside)
-        if not query or weight <= 0.0:
-            return []
+        if not query or weight <= 0.0 or all(t in _QUESTION_WORDS for t in query.values()):
+            return []  # nothing but question words ("what time is it"): nothing of the story is asked about
         shortlist = self._best_phrasings(query, weight)
         heaviest = max([(w, i) for i, w in weights.items()] + [(w, FILLER) for _, w in analysis.outside])
         unknown = {self._vocab.term(word) for word in analysis.unknown}
