@@ -40,7 +40,7 @@ def test_teaching_a_false_premise_to_an_entry_about_others_is_flagged(engine: En
 
 
 def test_a_new_wording_of_what_the_entry_says_is_not_flagged(engine: Engine) -> None:
-    shown = preview(engine, "what-is-mijente", "who runs mijente")
+    shown = preview(engine, "what-is-mijente", "how big is mijente")
     assert shown.warning is None
     assert shown.now == "declined"
     assert shown.answer == engine.kb.entries["what-is-mijente"].answer
