@@ -13,7 +13,7 @@ intercepts and thresholds, small enough to review in a diff):
 A declined question whose two best entries are both plausible (`close_at`) and close (`close_margin`)
 is a close call: the reply asks which of them was meant. Suggestions are entries of at least `suggest_at`.
 
-Answering needs only this file and `math`; fitting needs scikit-learn (the `train` extra).
+Answering needs only this file and `math`; fitting needs scipy (the `train` extra).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from bot.answering.ranking import BASE_FEATURES, FEATURES
+from bot.answering.ranking import BASE_FEATURES, FEATURES, SWAPPED_ANYWHERE
 
 DECISION_FILE = Path(__file__).with_name("decision.json")
 _LOGIT_LIMIT = 12.0  # log-odds are clipped here: a probability of 0 or 1 is never certain
@@ -42,11 +42,13 @@ def sigmoid(z: float) -> float:
 
 def answer_inputs(top: float, second: float, features: tuple[float, ...]) -> tuple[float, ...]:
     """The second stage's inputs: (top, margin) from the first stage's two best probabilities, then the best
-    entry's own features (BASE_FEATURES, the first of its FEATURES)."""
-    return logit(top), logit(top) - logit(second), *features[: len(BASE_FEATURES)]
+    entry's own features (BASE_FEATURES, the first of its FEATURES) and whether the question looks like a
+    phrasing with its name swapped (SWAPPED_ANYWHERE)."""
+    return logit(top), logit(top) - logit(second), *features[: len(BASE_FEATURES)], features[_SWAPPED_ANYWHERE]
 
 
-ANSWER_INPUTS = ("top", "margin", *BASE_FEATURES)
+ANSWER_INPUTS = ("top", "margin", *BASE_FEATURES, SWAPPED_ANYWHERE)
+_SWAPPED_ANYWHERE = FEATURES.index(SWAPPED_ANYWHERE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,15 +15,18 @@ themselves are not copied: a doc is (entry number, phrasing number) in the knowl
 from __future__ import annotations
 
 import math
+import re
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import repeat
 
+from bot.answering import answer_kinds
 from bot.answering.normalize import PhraseTable, Vocabulary, is_filler
-from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.model import Kind, KnowledgeBase
 from bot.knowledge.text import clean
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'])")  # where an answer's sentences meet
 FILLER = -1  # the term id of a filler word, which no term list keeps
 KEYWORDS = -1  # the phrasing number of an entry's keyword doc
 CONTENT = -2  # the phrasing number of an entry's doc of answer, evidence and people
@@ -127,10 +130,19 @@ class Index:
                 texts.append(self.kb.speakers[speaker.affiliation].name)
         return texts
 
+    def _passages(self, answer: str, excerpts: Sequence[str], about: Iterable[str]) -> list[str]:
+        """An entry's text as a reader meets it, one passage at a time: each sentence of its answer, each
+        evidence excerpt, and each person it is about (names, role, affiliation). A question whose words all
+        meet in one passage is about what that passage says, not about words scattered over an entry."""
+        passages = [p for p in _SENTENCE_END.split(answer) if p.strip()]
+        passages += excerpts
+        passages += [" ".join(self._people_texts([speaker_id])) for speaker_id in about]
+        return passages
+
     @staticmethod
     def _role_names(kb: KnowledgeBase, vocab: Vocabulary) -> dict[str, list[str]]:
-        """Speaker id -> the ways its role names it: "<affiliation> <role>" ("the <company> CEO"), and a role of
-        several words that no one else's role shares or contains ("the <field> professor")."""
+        """Speaker id -> the ways its role names it: "<affiliation> <role>" ("the <company> CEO"), and a role that
+        no one else's role shares or contains ("the <field> professor", "the hydrologist")."""
         roles = {s.id: vocab.rewrite_phrases(clean(s.role)) for s in kb.speakers.values() if s.role}
         found: dict[str, list[str]] = defaultdict(list)
         for speaker_id, role in roles.items():
@@ -138,8 +150,10 @@ class Index:
                 role = role.removeprefix("unnamed ")
             speaker = kb.speakers[speaker_id]
             others = [r for s, r in roles.items() if s != speaker_id]
-            if len(role.split()) > 1 and not any(f" {role} " in f" {other} " for other in others):
-                found[speaker_id].append(role)
+            if not any(f" {role} " in f" {other} " for other in others):
+                # A role of several words names its person alone; a role of one word does with "the" before
+                # it ("the hydrologist"), not inside another name ("<a company> farmer").
+                found[speaker_id].append(role if len(role.split()) > 1 else f"the {role}")
             affiliation = kb.speakers.get(speaker.affiliation or "")
             if affiliation is not None:
                 found[speaker_id] += [f"{vocab.rewrite_phrases(clean(name))} {role}" for name in affiliation.names]
@@ -203,6 +217,10 @@ class Index:
             return known[1], known[2]
 
         entry_docs: array[int] = array("I")
+        entry_passages: array[int] = array("I")
+        entry_kinds: array[int] = array("B")  # the kinds of answer each entry gives (`answer_kinds`)
+        passage_offsets: array[int] = array("I", [0])
+        passage_terms: array[int] = array("I")
         for index, entry in enumerate(kb.entries.values()):
             entry_docs.append(len(build.doc_entry))
             bag: set[int] = set()
@@ -222,8 +240,12 @@ class Index:
             # Everything else the entry says, and who it is about: a doc of its own, so that a question in
             # the article's words finds the entry however few phrasings it has.
             content: dict[int, None] = {}
+            entry_passages.append(len(passage_offsets) - 1)
             for text in (entry.answer, *(e.excerpt for e in entry.evidence), *self._people_texts(entry.about)):
                 content.update(dict.fromkeys(build.terms(build.words(text), speakers, keep_words=True)))
+            for passage in self._passages(entry.answer, [e.excerpt for e in entry.evidence], entry.about):
+                passage_terms.extend(build.terms(self._vocab.words(passage), [], keep_words=True))
+                passage_offsets.append(len(passage_terms))
             if content:
                 bag.update(content)
                 build.add_doc(index, CONTENT, list(content))
@@ -247,6 +269,8 @@ class Index:
             df.update(bag)
             frozen = frozenset(speakers)
             entry_speakers.append(shared_speakers.setdefault(frozen, frozen))
+            person = any(kb.speakers[s].kind == Kind.PERSON for s in frozen if s in kb.speakers)
+            entry_kinds.append(answer_kinds.given(" ".join((entry.answer, *entry.keywords)), person))
             for speaker_id in carried:
                 speaker_entries[speaker_id].append(index)
 
@@ -258,6 +282,13 @@ class Index:
         )
         self._unknown_weight = math.log(1 + (n + 0.5) / 0.5)  # a word in no entry: the rarest possible
         entry_docs.append(len(build.doc_entry))
+        entry_passages.append(len(passage_offsets) - 1)
+        self._entry_kinds = entry_kinds
+        self._entry_passages, self._passage_offsets, self._passage_terms = (
+            entry_passages,
+            passage_offsets,
+            passage_terms,
+        )
         self._entry_docs = entry_docs  # entry number -> its first doc; an entry's docs are consecutive
         self._bag_offsets, self._bag_terms = bag_offsets, bag_terms
         self._entry_speakers = entry_speakers

@@ -25,6 +25,7 @@ from itertools import islice
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.answering import answer_kinds
 from bot.answering.answer import Answer, EvidenceView, Outcome, Suggestion, quote_view
 from bot.answering.decision import Decision, shipped
 from bot.answering.followup import Context, leans_on_a_person, resolve
@@ -45,6 +46,16 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 500  # a question, not an essay; longer input gets a kind message
 MAX_MESSAGE_CHARS = 4000  # Discord's longest message: the questions in one are read out of it
 MAX_SUGGESTIONS = 3
+# A clipped word ("desal" for "desalination") has at least this many letters, and the word it stands for
+# at least this many more: shorter stems start too many words to say which one is meant.
+MIN_CLIPPED = 4
+MIN_CLIPPED_BY = 3
+LONGEST_WORD = 30  # longer "words" are not clipped from
+# A misspelt name has at least this many letters (shorter words are too often someone else's name); one of
+# at least LONG_NAME_TYPO letters that is no English word (rarity at least NOT_ENGLISH) may be an edit further.
+MIN_NAME_TYPO = 5
+LONG_NAME_TYPO = 8
+NOT_ENGLISH = 0.95
 # A question less than this share of whose weight is words the story uses is about something else
 # ("weather in paris"): a decline then offers starter questions rather than the nearest entries.
 OFF_TOPIC_SHARE = 0.5
@@ -144,19 +155,51 @@ class Engine(Index, Retrieval, SpeakerLookups):
 
     # --------------------------------------------------------------- analysis
 
-    def _correct(self, word: str, names_only: bool = False) -> str | None:
+    def _clipped(self, word: str) -> str | None:
+        """The knowledge-base word a clipped word stands for ("desal", "infra"), when every word it starts
+        is one term: chat shortens long words, and an edit away there is often another word ("deal")."""
+        if len(word) < MIN_CLIPPED:
+            return None
+        buckets = self._spell_buckets
+        longer = [
+            w
+            for length in range(len(word) + MIN_CLIPPED_BY, LONGEST_WORD + 1)
+            for w in buckets.get((word[0], length), ())
+            if w.startswith(word)
+        ]
+        if not longer or len({self._vocab.term(w) for w in longer}) > 1:
+            return None
+        return max(longer, key=lambda w: (self._vocabulary[w], -len(w)))
+
+    def _correct_name(self, word: str) -> str | None:
+        """The word of a name that a word the story never uses most likely misspells ("ostrowsky", "brenamen"):
+        names are spelt by ear, so a word that is no English word may be a few more edits away."""
+        if len(word) < MIN_NAME_TYPO:
+            return None
+        allowed = 1 if len(word) <= 7 else 2
+        if len(word) >= LONG_NAME_TYPO and rarity(word) >= NOT_ENGLISH:
+            allowed += 1
+        best = process.extractOne(word, self._name_words, scorer=OSA.distance, score_cutoff=allowed)
+        if best is None or best[0][0] != word[0]:
+            return None
+        return str(best[0])
+
+    def _correct(self, word: str) -> str | None:
         """The knowledge-base word a misspelt word most likely means, if one is close enough (see `spelling`)."""
         if len(word) < 3 or word.isdigit() or typed_as_meant(word):
             return None
-        if len(word) <= SHORT_WORD and not names_only:
+        if len(word) <= SHORT_WORD:
             found = short_word(word, self._vocabulary)
             if found is not None:
                 return found
         if len(word) < 4:
             return None
+        clipped = self._clipped(word)
+        if clipped is not None:
+            return clipped
         allowed = 1 if len(word) <= 7 else 2
         # Short words have too many neighbours; only names are worth correcting at four letters ("grer").
-        if len(word) < 5 or names_only:
+        if len(word) < 5:
             choices = self._name_words
         else:
             # A misspelling keeps its length within the edits allowed, and nearly always its first letter
@@ -184,12 +227,13 @@ class Engine(Index, Retrieval, SpeakerLookups):
         fixed: list[str] = []
         ids, extra = self._term_id, self._extra_terms
         for word in words:
+            spelt = None if word in self._vocabulary or is_filler(word) else self._correct_name(word)
+            if spelt is not None:  # "ostrowsky" stems like a known word, but means a name
+                corrections.append((word, spelt))
+                fixed.append(spelt)
+                continue
             if word in self._vocabulary or is_filler(word) or (t := self._vocab.term(word)) in ids or t in extra:
-                # A name misspelt into a known stem ("ostrowsky" stems as "ostrowski") is still the name.
-                better = None if word in self._vocabulary or is_filler(word) else self._correct(word, names_only=True)
-                if better is not None and better != word:
-                    corrections.append((word, better))
-                fixed.append(better or word)
+                fixed.append(word)
                 continue
             better = self._correct(word)
             if better is not None:
@@ -248,8 +292,8 @@ class Engine(Index, Retrieval, SpeakerLookups):
         query = {ids[t]: t for t in analysis.terms if t in ids}
         weights = {i: idf[i] for i in query}
         weight = sum(weights.values()) + sum(w for _, w in analysis.outside)
-        if not query or weight <= 0.0:
-            return []
+        if not query or weight <= 0.0 or all(t in _QUESTION_WORDS for t in query.values()):
+            return []  # nothing but question words ("what time is it"): nothing of the story is asked about
         shortlist = self._best_phrasings(query, weight)
         heaviest = max([(w, i) for i, w in weights.items()] + [(w, FILLER) for _, w in analysis.outside])
         unknown = {self._vocab.term(word) for word in analysis.unknown}
@@ -267,6 +311,7 @@ class Engine(Index, Retrieval, SpeakerLookups):
             unknown_words=min(len(analysis.unknown), UNKNOWN_COUNTED) / UNKNOWN_COUNTED,
             asks_words=not _QUOTE_INTENT.isdisjoint(analysis.terms),
             unknown_name=max(analysis.unknown_names, default=0.0),
+            asks_for=answer_kinds.asked(analysis.cleaned),
         )
         decision = self.decision
         found = [candidate(self, question, entry) for entry, _, _ in shortlist[:FEATURED]]
@@ -278,12 +323,16 @@ class Engine(Index, Retrieval, SpeakerLookups):
         ranked.sort(key=lambda pair: (-pair[0].score, -pair[1], pair[0].entry_id))
         return [scored for scored, _ in ranked]
 
+    def parts(self, question: str) -> list[str]:
+        """The questions `ask` reads in a message (at least one), each as it is analysed."""
+        reading = self._reader.read(question, ())
+        found = reading.parts[:MAX_PARTS] or (reading.text,)
+        return [" ".join(part.split())[:MAX_QUESTION_CHARS] for part in found]
+
     def ranked(self, question: str) -> list[Scored]:
         """The entries a question is matched to, as `ask` sees them (for evaluation and training): the message
         read as `ask` reads it, and its first part ranked."""
-        reading = self._reader.read(question, ())
-        first = reading.parts[0] if reading.parts else reading.text
-        return self.rank(self.analyse(" ".join(first.split())[:MAX_QUESTION_CHARS]))
+        return self.rank(self.analyse(self.parts(question)[0]))
 
     def confidence(self, ranked: Sequence[Scored]) -> float:
         """The calibrated probability that the best-ranked entry is the right answer."""

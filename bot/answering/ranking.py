@@ -9,16 +9,24 @@ when judging whether an entry answers a question:
   keywords, answer, evidence, quotes, people).
 - `content_covers_question`, `keywords_cover_question`: the same for its answer, evidence and people
   alone, and for its keywords; a story with two phrasings per entry is found through these.
+- `passage_covers_question`: the most of the question that one passage of the entry explains (a sentence
+  of its answer, an evidence excerpt, one of its people): words that meet in one sentence say more than
+  words scattered over a long answer.
 - `best_cover`: the most of the question that one doc of the entry explains (phrasing, keywords or content).
 - `strict_cover`: `best_cover` as if every word the story never uses were as telling as its rarest: the
   view that catches a detail the story lacks ("how much does <the product> cost?").
 - `known_missing`: how many words the story knows, but this entry does not speak of, the question asks
   (up to three, as a share): the question is about something else the story covers.
+- `lacks_asked_kind`: the question asks "how many", "when" or "who", and the entry's answer has no number,
+  no time or no person (`answer_kinds`).
 - `names_agree`, `names_other`: the question names someone the entry is about; it names someone it is not.
 - `unnamed_subject`: the entry is about someone the question does not name, and the question has a word
   the story never uses: most likely another company or person in their place.
-- `swapped_name`: the phrasing names someone the question leaves out, and the question has a word the
-  story never uses: the signature of a name swapped for one the story never mentions.
+- `stranger_in_place`: `unnamed_subject` as strong as the question's most name-like unknown word: a
+  capitalised word the story never uses ("Google") counts fully, a common word ("level") hardly at all.
+- `swapped_name`: the phrasing (or another phrasing of the entry that shares at least half the question)
+  names someone the question leaves out, and the question has a word the story never uses: the
+  signature of a name swapped for one the story never mentions.
 - `unnamed_speaker`: the question asks what someone said or thinks, names no one the story knows, and has
   a word the story never uses: most likely someone the story does not quote ("what did Tim Cook say").
 - `unknown_share`: how much of the question's weight is words the story never uses (weighed by
@@ -51,12 +59,15 @@ BASE_FEATURES = (
     "text_covers_question",
     "content_covers_question",
     "keywords_cover_question",
+    "passage_covers_question",
     "best_cover",
     "strict_cover",
     "known_missing",
+    "lacks_asked_kind",
     "names_agree",
     "names_other",
     "unnamed_subject",
+    "stranger_in_place",
     "swapped_name",
     "unnamed_speaker",
     "unknown_share",
@@ -73,18 +84,60 @@ LOGGED = (
     "text_covers_question",
     "content_covers_question",
     "keywords_cover_question",
+    "passage_covers_question",
     "best_cover",
     "strict_cover",
     "fuzzy",
 )
 LOG_FLOOR = 0.05
 # How far an entry is behind the best of the question's candidates: what tells one entry from the others.
-RELATIVE = ("phrasing_covers_question", "question_covers_phrasing", "text_covers_question", "best_cover", "fuzzy")
-FEATURES = (*BASE_FEATURES, *(f"log_{n}" for n in LOGGED), *(f"{n}_behind_best" for n in RELATIVE))
+RELATIVE = (
+    "phrasing_covers_question",
+    "question_covers_phrasing",
+    "text_covers_question",
+    "passage_covers_question",
+    "best_cover",
+    "fuzzy",
+)
+# Which way each feature may push: more of a coverage can only make an entry likelier (+1), more unknown
+# or conflicting names only less likely (-1). Fitting keeps every weight on its side (or at 0), so that no
+# weight learns a quirk of the training stories by pulling against what its feature means.
+SIGNS = {
+    **dict.fromkeys(BASE_FEATURES, 1),
+    **dict.fromkeys(
+        (
+            "known_missing",
+            "lacks_asked_kind",
+            "names_other",
+            "unnamed_subject",
+            "stranger_in_place",
+            "swapped_name",
+            "unnamed_speaker",
+            "unknown_share",
+            "unknown_words",
+            "unknown_name",
+        ),
+        -1,
+    ),
+}
+# Of the question as a whole: how closely it follows a phrasing of any candidate that names someone it
+# leaves out, while it has a word the story never uses (`swapped_name` times `fuzzy`, at its most): a
+# phrasing asked with its name swapped, whichever entry the other words then lean to.
+SWAPPED_ANYWHERE = "swapped_anywhere"
+FEATURES = (
+    *BASE_FEATURES,
+    *(f"log_{n}" for n in LOGGED),
+    *(f"{n}_behind_best" for n in RELATIVE),
+    SWAPPED_ANYWHERE,
+)
+# A logarithm pushes as its share does; being further behind the best (a more negative gap) only hurts.
+FEATURE_SIGNS = tuple([SIGNS[n] for n in BASE_FEATURES] + [SIGNS[n] for n in LOGGED] + [1] * len(RELATIVE) + [-1])
+_SWAPPED, _FUZZY = BASE_FEATURES.index("swapped_name"), BASE_FEATURES.index("fuzzy")
 _LOGGED = [BASE_FEATURES.index(n) for n in LOGGED]
 _RELATIVE = [BASE_FEATURES.index(n) for n in RELATIVE]
 KNOWN_MISSING_COUNTED = 3  # known words missing from an entry are counted up to this many...
 UNKNOWN_COUNTED = 3  # ...and so are the question's words the story never uses
+SWAP_COVER = 0.5  # a phrasing that shares this much of a question's weight is asked in its words
 FEATURED = 8  # shortlisted entries (best quick score first) given features: the right one is nearly always among them
 
 
@@ -99,6 +152,10 @@ class IndexView(Protocol):
     _bag_offsets: array[int]
     _bag_terms: array[int]
     _entry_speakers: list[frozenset[str]]
+    _entry_passages: array[int]
+    _entry_kinds: array[int]
+    _passage_offsets: array[int]
+    _passage_terms: array[int]
 
     def _phrasing(self, doc: int) -> str: ...
 
@@ -131,6 +188,7 @@ class Question:
     unknown_words: float
     asks_words: bool  # "say", "think" and their synonyms: the question asks what someone said
     unknown_name: float
+    asks_for: int = 0  # the kinds of answer it asks for (`answer_kinds`: a count, a time, a person)
 
 
 def _share(flat: Iterable[int], weights: dict[int, float], weight: float) -> float:
@@ -148,6 +206,8 @@ def candidate(engine: IndexView, question: Question, entry: int) -> Candidate:
     )
     best_doc, best, covers, covered = -1, -1.0, 0.0, 0.0
     keywords = content = 0.0
+    unknown = question.unknown_share > 0.0 or question.unknown_name > 0.0
+    swapped = False
     for doc in range(engine._entry_docs[entry], engine._entry_docs[entry + 1]):
         terms = flat[offsets[doc] : offsets[doc + 1]]
         shared = sum(map(weights.get, terms, repeat(0.0)))
@@ -158,14 +218,25 @@ def candidate(engine: IndexView, question: Question, entry: int) -> Candidate:
             content = shared / weight
         else:
             explained = shared / doc_weight[doc] if doc_weight[doc] else 0.0
+            # A phrasing that asks much of the question about someone the question leaves out, while the
+            # question has a word the story never uses: that word is most likely a name in their place.
+            if unknown and not swapped and shared >= SWAP_COVER * weight:
+                swapped = bool(engine._doc_names(doc) - question.name_terms)
             if shared / weight + explained > best:  # the first of equal phrasings stays
                 best_doc, best, covers, covered = doc, shared / weight + explained, shared / weight, explained
     if best_doc < 0:  # an entry with no phrasing of its own words: read as its first
         best_doc = engine._entry_docs[entry]
+    passages, passage_terms = engine._passage_offsets, engine._passage_terms
+    passage = max(
+        (
+            sum(map(weights.get, passage_terms[passages[p] : passages[p + 1]], repeat(0.0)))
+            for p in range(engine._entry_passages[entry], engine._entry_passages[entry + 1])
+        ),
+        default=0.0,
+    )
     bag = engine._bag_terms[engine._bag_offsets[entry] : engine._bag_offsets[entry + 1]]
     speakers = engine._entry_speakers[entry]
     named = question.named
-    unknown = question.unknown_share > 0.0 or question.unknown_name > 0.0
     phrasing = clean(engine._phrasing(best_doc))
     doc_names = engine._doc_names(best_doc)
     features = (
@@ -174,13 +245,16 @@ def candidate(engine: IndexView, question: Question, entry: int) -> Candidate:
         _share(bag, weights, weight),
         content,
         keywords,
+        passage / weight,
         max(covers, keywords, content),
         max(covers, keywords, content) * weight / question.strict_weight,
         min(len(question.known.difference(bag)), KNOWN_MISSING_COUNTED) / KNOWN_MISSING_COUNTED,
+        float(bool(question.asks_for & ~engine._entry_kinds[entry])),
         float(bool(named & speakers)),
         float(bool(named - speakers)),
         float(unknown and bool(speakers) and not named),
-        float(unknown and bool(doc_names - question.name_terms)),
+        question.unknown_name * float(bool(speakers) and not named),
+        float(swapped or (unknown and bool(doc_names - question.name_terms))),
         float(unknown and question.asks_words and not named),
         question.unknown_share,
         question.unknown_words,
@@ -194,11 +268,13 @@ def candidate(engine: IndexView, question: Question, entry: int) -> Candidate:
 def contextual(candidates: list[Candidate]) -> list[tuple[float, ...]]:
     """Every candidate's full features (FEATURES): its own, their logarithms, and its gaps to the best."""
     best = [max((c.features[i] for c in candidates), default=0.0) for i in _RELATIVE]
+    swapped = max((c.features[_SWAPPED] * c.features[_FUZZY] for c in candidates), default=0.0)
     return [
         (
             *c.features,
             *(math.log(c.features[i] + LOG_FLOOR) for i in _LOGGED),
             *(c.features[i] - top for i, top in zip(_RELATIVE, best, strict=True)),
+            swapped,
         )
         for c in candidates
     ]

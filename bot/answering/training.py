@@ -8,9 +8,10 @@ What it learns from, for each story (a knowledge directory and its question sets
   one the story never uses, and off-topic questions built from general English words around a word of
   the story. None of these may be answered.
 
-The two stages (`decision`) are logistic regressions with an L2 penalty (scikit-learn, the `train`
-extra). A share of the questions is held out first: the figures reported are those of a decision fitted
-without them; the decision written is then fitted on everything.
+The two stages (`decision`) are logistic regressions with an L2 penalty, each weight kept on the side its
+feature's meaning gives it (`ranking.SIGNS`; scipy, the `train` extra). A share of the questions is held
+out first: the figures reported are those of a decision fitted without them; the decision written is then
+fitted on everything.
 """
 
 from __future__ import annotations
@@ -23,12 +24,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.answering.answer import Outcome
 from bot.answering.decision import ANSWER_INPUTS, Decision, answer_inputs
 from bot.answering.evaluation import Case, cut_phrasings, load_cases, right_entry
 from bot.answering.matcher import Engine
-from bot.answering.ranking import FEATURES
+from bot.answering.ranking import BASE_FEATURES, FEATURE_SIGNS, FEATURES, SIGNS
 from bot.knowledge import load_knowledge
 from bot.knowledge.model import Kind
 from bot.knowledge.text import clean
@@ -56,13 +58,17 @@ OFF_TOPIC_TEMPLATES = (
 GENERAL_WORDS = (3000, 30000)  # off-topic words: English words of these frequency ranks the story never uses
 CUT_TO = 3  # phrasings kept per entry in the sparse copy of each story
 HOLDOUT = 0.25  # share of the questions held out for the figures reported
-REGULARISATION = 1.0  # scikit-learn's C: the inverse strength of the L2 penalty on the weights
+REGULARISATION = 1.0  # the inverse strength of the L2 penalty on the weights (scikit-learn's C)
 SEED = 9
 # Thresholds that are choices rather than fits. A wrong answer misleads a reader where a decline only
 # sends them to the article: counted as 7 to 3, answering pays when the calibrated probability p that
 # it is right has p > 0.7 (1 - p). Two entries are a close call when both are plausible and nearly as
 # likely; entries with some chance of being meant are offered as suggestions.
 ANSWER_AT, CLOSE_AT, CLOSE_MARGIN, SUGGEST_AT = 0.7, 0.3, 0.15, 0.1
+
+
+# The answer stage's inputs push as their names say: a surer best entry, and a wider margin, only help.
+ANSWER_SIGNS = (1, 1, *(SIGNS[n] for n in BASE_FEATURES), -1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +155,31 @@ def cut_phrasing_cases(engine: Engine, keep: int) -> list[Case]:
     ]
 
 
+def _part_right(case: Case, mentions: Sequence[str], engine: Engine, entry_id: str) -> bool:
+    """Whether an entry answers one part of a message that asks several things: one of the case's
+    entries, or an entry whose answer has one of the part's words."""
+    if case.entries:
+        return entry_id in case.entries
+    text = engine.kb.entries[entry_id].answer.casefold()
+    return any(m.casefold() in text for m in mentions)
+
+
+def _part_samples(engine: Engine, case: Case, parts: Sequence[str]) -> list[Sample]:
+    """A message read as several questions, each ranked as `ask` ranks it. A set gives one word per part,
+    in order, when it asks several things; when the counts differ (a long message with one question in it),
+    each part may be answered by any of them. A part that no candidate answers (an aside, or a part whose
+    entry the shortlist missed) is a sample to decline, so that the candidates of one part are never taught
+    as wrong for the words of another."""
+    found = []
+    for number, part in enumerate(parts):
+        mentions = (case.mentions[number],) if len(case.mentions) == len(parts) else case.mentions
+        ranked = engine.rank(engine.analyse(part))
+        labels = tuple(_part_right(case, mentions, engine, s.entry_id) for s in ranked)
+        expect, source = ("answer", case.kind) if any(labels) else ("decline", f"{case.kind}, part unmatched")
+        found.append(Sample(part, source, expect, tuple(s.features for s in ranked), labels))
+    return found
+
+
 def samples(engine: Engine, cases: Iterable[Case]) -> list[Sample]:
     """The decision's view of each question: quote look-ups, greetings and unreadable input are not its to make."""
     found = []
@@ -156,6 +187,10 @@ def samples(engine: Engine, cases: Iterable[Case]) -> list[Sample]:
         if case.expect == "quotes":
             continue
         if engine.ask(case.question).outcome in (Outcome.SMALL_TALK, Outcome.INVALID, Outcome.QUOTES):
+            continue
+        parts = engine.parts(case.question)
+        if case.expect == "answer" and len(parts) > 1:
+            found += _part_samples(engine, case, parts)
             continue
         ranked = engine.ranked(case.question)
         labels = tuple(right_entry(case, engine.kb, s.entry_id) for s in ranked)
@@ -182,15 +217,37 @@ def _top(decision: Decision, sample: Sample) -> tuple[float, bool]:
     return decision.answer(scores[order[0]], second, sample.features[order[0]]), sample.labels[order[0]]
 
 
+def logistic(
+    rows: Sequence[Sequence[float]], labels: Sequence[bool], signs: Sequence[int], regularisation: float
+) -> tuple[tuple[float, ...], float]:
+    """A logistic regression with an L2 penalty (as scikit-learn's, `regularisation` its C) whose weights keep
+    the sign each feature's meaning gives it (+1: not below 0, -1: not above 0, 0: free). (weights, intercept)."""
+    import numpy as np  # the `train` extra: never needed to answer
+    from scipy.optimize import minimize
+    from scipy.special import expit, log_expit
+
+    x = np.asarray(rows, dtype=float)
+    y = np.asarray(labels, dtype=float)
+
+    def loss(theta: Any) -> tuple[float, Any]:
+        w, b = theta[:-1], theta[-1]
+        z = x @ w + b
+        value = -(y * log_expit(z) + (1 - y) * log_expit(-z)).sum() + 0.5 * (w @ w) / regularisation
+        error = expit(z) - y
+        return float(value), np.append(x.T @ error + w / regularisation, error.sum())
+
+    bounds = [(0.0, None) if s > 0 else (None, 0.0) if s < 0 else (None, None) for s in signs] + [(None, None)]
+    found = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B", bounds=bounds)
+    return tuple(float(w) for w in found.x[:-1]), float(found.x[-1])
+
+
 def fit(found: Sequence[Sample], regularisation: float = REGULARISATION) -> Decision:
     """Both stages, fitted on these samples."""
-    from sklearn.linear_model import LogisticRegression  # the `train` extra: never needed to answer
-
     rows = [(f, label) for s in found for f, label in zip(s.features, s.labels, strict=True)]
-    match = LogisticRegression(C=regularisation, max_iter=5000).fit([f for f, _ in rows], [y for _, y in rows])
+    match_weights, match_intercept = logistic([f for f, _ in rows], [y for _, y in rows], FEATURE_SIGNS, regularisation)
     first = Decision(
-        match_weights=tuple(float(w) for w in match.coef_[0]),
-        match_intercept=float(match.intercept_[0]),
+        match_weights=match_weights,
+        match_intercept=match_intercept,
         answer_weights=(1.0,) + (0.0,) * (len(ANSWER_INPUTS) - 1),
         answer_intercept=0.0,
         answer_at=ANSWER_AT,
@@ -207,12 +264,12 @@ def fit(found: Sequence[Sample], regularisation: float = REGULARISATION) -> Deci
         second = scores[order[1]] if len(order) > 1 else 0.0
         inputs.append(answer_inputs(scores[order[0]], second, sample.features[order[0]]))
         labels.append(sample.labels[order[0]])
-    answer = LogisticRegression(C=regularisation, max_iter=5000).fit(inputs, labels)
+    answer_weights, answer_intercept = logistic(inputs, labels, ANSWER_SIGNS, regularisation)
     return Decision(
         match_weights=first.match_weights,
         match_intercept=first.match_intercept,
-        answer_weights=tuple(float(w) for w in answer.coef_[0]),
-        answer_intercept=float(answer.intercept_[0]),
+        answer_weights=answer_weights,
+        answer_intercept=answer_intercept,
         answer_at=ANSWER_AT,
         close_at=CLOSE_AT,
         close_margin=CLOSE_MARGIN,

@@ -34,7 +34,7 @@ def test_teaching_a_false_premise_to_an_entry_about_others_is_flagged(story_engi
 
 
 def test_a_new_wording_of_what_the_entry_says_is_not_flagged(story_engine: Engine) -> None:
-    shown = preview(story_engine, "what-is-mijente", "who runs mijente")
+    shown = preview(story_engine, "what-is-mijente", "how big is mijente")
     assert shown.warning is None
     assert shown.now == "declined"
     assert shown.answer == story_engine.kb.entries["what-is-mijente"].answer

@@ -34,7 +34,7 @@ QUIET = 0.05  # the watcher's debounce in these tests: short, so a test waits li
 ARTICLE_SENTENCE = (
     "Amazon has won £460million of public contracts in the past four years, despite questions over its tax bill."
 )
-DECLINED = "who runs mijente"  # the shipped knowledge base declines it; `what-is-mijente` is its nearest entry
+DECLINED = "how big is mijente"  # the shipped knowledge base declines it; `what-is-mijente` is its nearest entry
 
 
 @pytest.fixture
@@ -450,7 +450,7 @@ async def test_entry_autocomplete_finds_entries_by_id_or_answer(double: DiscordD
 
 
 async def test_unanswered_lists_declined_questions_to_teach_or_dismiss(double: DiscordDouble, kb_bot: StoryBot) -> None:
-    for question in (DECLINED, "Who runs Mijente?", "what colour is the sky"):
+    for question in (DECLINED, "How big is Mijente?", "what colour is the sky"):
         assert answered_by(await ask(double, question)) is None
 
     listed = await double.send_command("kb unanswered", {}, user=double.moderator)
@@ -458,7 +458,7 @@ async def test_unanswered_lists_declined_questions_to_teach_or_dismiss(double: D
     assert private(listing)
     [embed] = listing.body["embeds"]
     first, second = embed["fields"][:2]
-    assert "who runs mijente" in first["name"].lower() and "asked 2 times" in first["name"]
+    assert DECLINED in first["name"].lower() and "asked 2 times" in first["name"]
     assert "`what-is-mijente`" in first["value"]
     assert "sky" in second["name"] and "asked once" in second["name"]
 

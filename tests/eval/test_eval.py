@@ -113,7 +113,7 @@ def test_eval_ends_in_one_clear_line_for_a_bad_file(
 
 
 def test_train_writes_a_decision_the_engine_can_use(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("sklearn")
+    pytest.importorskip("scipy")
     out = tmp_path / "decision.json"
     assert main(["train", str(HERE / "questions.yaml"), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
