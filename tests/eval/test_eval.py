@@ -23,15 +23,20 @@ HERE = Path(__file__).parent
 
 # (file, answerable questions answered right (answers and quote look-ups), unanswerable declined)
 FLOORS = [
-    ("questions.yaml", 120 / 126, 72 / 74),
-    ("blind.yaml", 69 / 80, 65 / 70),
-    ("discord.yaml", 225 / 288, 62 / 74),
+    ("questions.yaml", 122 / 126, 70 / 74),
+    ("blind.yaml", 70 / 80, 64 / 70),
+    ("discord.yaml", 256 / 288, 63 / 74),
 ]
 # The same story with each entry cut to its first three phrasings, as a busy moderator writes them.
 SPARSE_FLOORS = [
-    ("questions.yaml", 110 / 126, 72 / 74),
-    ("blind.yaml", 64 / 80, 63 / 70),
+    ("questions.yaml", 114 / 126, 74 / 74),
+    ("blind.yaml", 63 / 80, 65 / 70),
 ]
+# The second story: its own article, a knowledge base of 2-3 phrasings an entry written without its
+# questions, and 137 questions written from the article alone.
+WATER = HERE / "stories" / "water"
+WATER_FLOOR = (64 / 102, 31 / 35)
+WATER_CALIBRATION_CEILING = 0.2  # measured 0.159: its confidence is less well calibrated than the shipped story's
 CALIBRATION_CEILING = 0.12  # the confidence shown stays within this of how often it is right (ECE)
 
 
@@ -60,6 +65,15 @@ def test_a_story_with_three_phrasings_per_entry_stays_at_its_measured_level(
     sparse_engine: Engine, name: str, answer_floor: float, decline_floor: float
 ) -> None:
     _check(sparse_engine, name, answer_floor, decline_floor)
+
+
+def test_the_second_story_stays_at_its_measured_level() -> None:
+    engine = Engine(load_knowledge(WATER / "knowledge"))
+    report = evaluate(engine, load_cases(WATER / "questions.yaml"))
+    misses = "\n".join(f"  {c.kind}: {c.question!r} -> {a.outcome.value}" for c, a in report.failures)
+    assert report.answer_accuracy >= WATER_FLOOR[0] - 1e-9, f"answers fell:\n{misses}"
+    assert report.decline_accuracy >= WATER_FLOOR[1] - 1e-9, f"declines fell:\n{misses}"
+    assert report.calibration_error <= WATER_CALIBRATION_CEILING
 
 
 def test_the_sets_are_large_and_varied() -> None:
