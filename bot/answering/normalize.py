@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import snowballstemmer
 import yaml
 
+from bot.knowledge.naming import QUESTION_WORDS
 from bot.knowledge.text import clean
 
 if TYPE_CHECKING:
@@ -139,7 +140,7 @@ def _english(data: dict[str, Any]) -> English:
     endings = sorted(((str(b), str(a), int(n)) for b, a, n in spelling.get("endings") or ()), key=lambda e: -len(e[0]))
     return English(
         stopwords=frozenset(_words(data.get("stopwords"))),
-        question_words=_words(data.get("question_words")),
+        question_words=tuple(sorted(QUESTION_WORDS)),  # one list, the knowledge model's
         role_words=_words(data.get("role_words")),
         how_many=tuple(clean(str(p)) for p in data.get("how_many") or ()),
         synonyms=tuple(tuple(group.split()) for group in data.get("synonyms") or ()),
