@@ -8,7 +8,7 @@ from contextvars import ContextVar
 from datetime import datetime
 
 from bot.curation.store._tables import Tables
-from bot.curation.store.records import ALL_SERVERS, Change, Server, StoryScope, _change, _iso, _pack
+from bot.curation.store.records import ALL_SERVERS, Change, Server, StoryScope, _change, _iso, _pack, scoped
 
 # The server on whose behalf the current thread is changing the knowledge base (see `acting_for`).
 _ACTING_GUILD: ContextVar[int | None] = ContextVar("storybot_acting_guild", default=None)
@@ -146,14 +146,8 @@ class AuditTrail(Tables):
 
     def last_undoable(self, *, guild_id: Server = ALL_SERVERS, story: StoryScope | None = None) -> Change | None:
         """The newest change that is neither undone nor itself an undo: what a plain "undo" reverts."""
-        query = "SELECT * FROM changes WHERE state = 'done' AND undone_by IS NULL AND action != 'undo'"
-        params: list[object] = []
-        if guild_id != ALL_SERVERS:
-            query += " AND guild_id IS ?"
-            params.append(guild_id)
-        if story is not None:
-            query += story.clause
-            params.append(story.id)
+        where, params = scoped(guild_id=guild_id, story=story)
+        query = f"SELECT * FROM changes WHERE state = 'done' AND undone_by IS NULL AND action != 'undo'{where}"  # noqa: S608 - fixed text
         with self._lock:
             row = self._db.execute(query + " ORDER BY id DESC LIMIT 1", params).fetchone()
         return _change(row) if row is not None else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.curation.store._tables import Tables
-from bot.curation.store.records import ALL_SERVERS, QUESTION_ROOM, Feedback, Server, StoryScope, _feedback, _iso
+from bot.curation.store.records import ALL_SERVERS, QUESTION_ROOM, Feedback, Server, StoryScope, _feedback, _iso, scoped
 
 
 class Readers(Tables):
@@ -78,18 +78,8 @@ class Readers(Tables):
     ) -> list[Feedback]:
         """Open "Not right" feedback, newest first; `guild_id`: only that server's (None: direct messages);
         `story`: only that story's answers."""
-        query = "SELECT * FROM feedback WHERE helpful = 0 AND status = 'open'"
-        params: list[object] = []
-        if guild_id != ALL_SERVERS:
-            query += " AND guild_id IS ?"
-            params.append(guild_id)
-        if story is not None:
-            query += story.clause
-            params.append(story.id)
-        if since is not None:
-            query += " AND at >= ?"
-            params.append(_iso(since))
-        query += " ORDER BY id DESC LIMIT ?"
+        where, params = scoped(guild_id=guild_id, story=story, since=since)
+        query = f"SELECT * FROM feedback WHERE helpful = 0 AND status = 'open'{where} ORDER BY id DESC LIMIT ?"  # noqa: S608 - fixed text
         params.append(limit)
         with self._lock:
             rows = self._db.execute(query, params).fetchall()

@@ -23,6 +23,7 @@ from bot.curation.store.records import (
     StoryScope,
     UnansweredGroup,
     _iso,
+    scoped,
 )
 from bot.knowledge.text import clean
 
@@ -85,18 +86,12 @@ class QuestionLog(Tables):
 
         `guild_id`: only questions asked in that server (None: in direct messages); `story`: only that story's.
         """
-        query = "SELECT id, at, question, cleaned FROM questions WHERE outcome = ? AND status = 'open'"
-        params: list[object] = [Outcome.DECLINED.value]
-        if guild_id != ALL_SERVERS:
-            query += " AND guild_id IS ?"
-            params.append(guild_id)
-        if story is not None:
-            query += story.clause
-            params.append(story.id)
-        if since is not None:
-            query += " AND at >= ?"
-            params.append(_iso(since))
-        query += " ORDER BY id DESC LIMIT ?"
+        where, scope = scoped(guild_id=guild_id, story=story, since=since)
+        query = (
+            "SELECT id, at, question, cleaned FROM questions WHERE outcome = ? AND status = 'open'"
+            f"{where} ORDER BY id DESC LIMIT ?"
+        )
+        params: list[object] = [Outcome.DECLINED.value, *scope]
         params.append(GROUPING_WINDOW)
         with self._lock:
             rows = self._db.execute(query, params).fetchall()
@@ -163,18 +158,8 @@ class QuestionLog(Tables):
     ) -> Stats:
         """Questions counted over a period; `guild_id`: only those asked in that server (None: in DMs);
         `story`: only that story's."""
-        conditions: list[str] = []
-        params: list[object] = []
-        if since is not None:
-            conditions.append("at >= ?")
-            params.append(_iso(since))
-        if guild_id != ALL_SERVERS:
-            conditions.append("guild_id IS ?")
-            params.append(guild_id)
-        if story is not None:
-            conditions.append(story.clause.removeprefix(" AND "))
-            params.append(story.id)
-        where = "WHERE " + " AND ".join(conditions) if conditions else ""
+        scope, params = scoped(guild_id=guild_id, story=story, since=since)
+        where = "WHERE " + scope.removeprefix(" AND ") if scope else ""
         with self._lock:
             by_outcome = dict(
                 self._db.execute(f"SELECT outcome, COUNT(*) FROM questions {where} GROUP BY outcome", params).fetchall()  # noqa: S608 - fixed text
@@ -211,13 +196,9 @@ class QuestionLog(Tables):
             " COALESCE(SUM(outcome IN (?, ?) AND confidence < ?), 0) FROM questions WHERE at >= ?"
         )
         start = _iso(since) if since is not None else ""  # every time is after the empty string
-        params: list[object] = [*_ANSWERED, Outcome.DECLINED.value, *_ANSWERED, LOW_CONFIDENCE, start]
-        if guild_id != ALL_SERVERS:
-            query += " AND guild_id IS ?"
-            params.append(guild_id)
-        if story is not None:
-            query += story.clause
-            params.append(story.id)
+        where, scope = scoped(guild_id=guild_id, story=story)
+        query += where
+        params: list[object] = [*_ANSWERED, Outcome.DECLINED.value, *_ANSWERED, LOW_CONFIDENCE, start, *scope]
         with self._lock:
             row = self._db.execute(query, params).fetchone()
         asked, answered, declined, low = (int(n) for n in row)

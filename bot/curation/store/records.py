@@ -120,6 +120,25 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+def scoped(
+    *, guild_id: Server = ALL_SERVERS, story: StoryScope | None = None, since: datetime | None = None
+) -> tuple[str, list[object]]:
+    """`" AND ..."` conditions, and their values, that keep the rows of one server (None: direct
+    messages), of one story and from a moment on: how every list and count of the store is scoped."""
+    conditions: list[str] = []
+    params: list[object] = []
+    if guild_id != ALL_SERVERS:
+        conditions.append(" AND guild_id IS ?")
+        params.append(guild_id)
+    if story is not None:
+        conditions.append(story.clause)
+        params.append(story.id)
+    if since is not None:
+        conditions.append(" AND at >= ?")
+        params.append(_iso(since))
+    return "".join(conditions), params
+
+
 def _pack(text: str) -> bytes:
     return zlib.compress(text.encode("utf-8"), 6)
 
