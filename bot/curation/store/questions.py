@@ -87,12 +87,9 @@ class QuestionLog(Tables):
         `guild_id`: only questions asked in that server (None: in direct messages); `story`: only that story's.
         """
         where, scope = scoped(guild_id=guild_id, story=story, since=since)
-        query = (
-            "SELECT id, at, question, cleaned FROM questions WHERE outcome = ? AND status = 'open'"
-            f"{where} ORDER BY id DESC LIMIT ?"
-        )
-        params: list[object] = [Outcome.DECLINED.value, *scope]
-        params.append(GROUPING_WINDOW)
+        open_declined = "SELECT id, at, question, cleaned FROM questions WHERE outcome = ? AND status = 'open'"
+        query = f"{open_declined}{where} ORDER BY id DESC LIMIT ?"  # noqa: S608 - fixed text
+        params: list[object] = [Outcome.DECLINED.value, *scope, GROUPING_WINDOW]
         with self._lock:
             rows = self._db.execute(query, params).fetchall()
         # The same cleaned text is one wording; wordings are grouped greedily, the most asked first,
