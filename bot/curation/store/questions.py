@@ -88,7 +88,7 @@ class QuestionLog(Tables):
         """
         where, scope = scoped(guild_id=guild_id, story=story, since=since)
         open_declined = "SELECT id, at, question, cleaned FROM questions WHERE outcome = ? AND status = 'open'"
-        query = f"{open_declined}{where} ORDER BY id DESC LIMIT ?"  # noqa: S608 - fixed text
+        query = f"{open_declined}{where} ORDER BY id DESC LIMIT ?"
         params: list[object] = [Outcome.DECLINED.value, *scope, GROUPING_WINDOW]
         with self._lock:
             rows = self._db.execute(query, params).fetchall()
