@@ -129,7 +129,8 @@ class StoryBot(commands.AutoShardedBot):
             self.library = LibraryHolder(stories, settings.knowledge_dir)
         self._store = store
         self._questions = questions
-        self.curator = Curator(self)
+        # The curator is handed what it uses, not the bot: the live engines, the audit trail, the log channel.
+        self.curator = Curator(self.library, lambda: self.store, self.tell_moderators)
         self.watch_quiet = watch_quiet
         self.cooldown = cooldown if cooldown is not None else Cooldown(settings.ask_rate, settings.ask_per)
         self.sync_on_start = sync_on_start

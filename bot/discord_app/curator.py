@@ -18,14 +18,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import Any, Protocol, TypeVar, overload
 
 import discord
 
-from bot.app.live_engine import LibraryReloaded
+from bot.app.live_engine import LibraryHolder, LibraryReloaded
 from bot.app.watcher import KnowledgeWatcher
 from bot.curation.editing import EditRejected, KnowledgeEditor
 from bot.curation.store import Change, Store
@@ -38,9 +38,6 @@ from bot.knowledge import KnowledgeError
 from bot.knowledge.files import real_path
 from bot.knowledge.loader import Problem, problem_count
 
-if TYPE_CHECKING:
-    from bot.discord_app.bot import StoryBot
-
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -52,6 +49,12 @@ NOT_WRITABLE = (
 )
 
 
+class Notify(Protocol):
+    """Posts a note to the moderators' log channel; `guild_id`: the server the note is about (None: any)."""
+
+    def __call__(self, text: str, *, guild_id: int | None = None) -> Awaitable[None]: ...
+
+
 def author_of(interaction: discord.Interaction[Any]) -> dict[str, Any]:
     """Who is making a change, as the audit trail records it: the user id and their username."""
     return {"user_id": interaction.user.id, "user_name": interaction.user.name}
@@ -60,8 +63,13 @@ def author_of(interaction: discord.Interaction[Any]) -> dict[str, Any]:
 class Curator:
     """Keeps the live knowledge base in step with the files: edits for moderators, reloads, reports."""
 
-    def __init__(self, bot: StoryBot) -> None:
-        self.bot = bot
+    def __init__(self, library: LibraryHolder, open_store: Callable[[], Store], notify: Notify) -> None:
+        """`library`: every story's live engine, reloaded after a change. `open_store`: returns the audit trail
+        the editors record changes in; called at each story's first edit, so a bot that never edits never
+        opens it. `notify`: posts to the moderators' log channel, and never fails."""
+        self._library = library
+        self._open_store = open_store
+        self._notify = notify
         self._editors: dict[str, KnowledgeEditor] = {}  # one per story folder, made on first use
         # One thread: edits from this process queue here in order; the editor's file lock covers other processes.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storybot-edit")
@@ -74,7 +82,7 @@ class Curator:
     @property
     def directory(self) -> Path:
         """The knowledge directory (the only story's folder, or the folder of the stories)."""
-        return self.bot.library.directory()
+        return self._library.directory()
 
     @property
     def editor(self) -> KnowledgeEditor:
@@ -82,16 +90,16 @@ class Curator:
 
     def editor_for(self, story: str | None) -> KnowledgeEditor:
         """The editor of a story's folder (None: the default story's)."""
-        story = story or self.bot.stories.default
+        story = story or self._library.stories.default
         editor = self._editors.get(story)
         if editor is None:
-            editor = self._editors[story] = KnowledgeEditor(self.bot.library.holder(story).directory(), self.bot.store)
+            editor = self._editors[story] = KnowledgeEditor(self._library.holder(story).directory(), self._open_store())
         return editor
 
     def _recorded_as(self, story: str | None) -> str | None:
         """The story a change is recorded under: None for the default story, as changes made before there
         were stories are (so one file's history stays whole)."""
-        return None if story in (None, self.bot.stories.default) else story
+        return None if story in (None, self._library.stories.default) else story
 
     async def run(
         self, work: Callable[[KnowledgeEditor], T], guild_id: int | None = None, story: str | None = None
@@ -155,13 +163,13 @@ class Curator:
         await self.settle()
         problems = await self.go_live(story)
         await self.tell(interaction, done_text(change, live=not problems, problems=problems))
-        await self.bot.tell_moderators(change_note(change), guild_id=interaction.guild_id)
+        await self._notify(change_note(change), guild_id=interaction.guild_id)
         return change
 
     async def go_live(self, story: str | None = None) -> Sequence[str]:
         """Reload a story after a change; the problems on disk if its folder as a whole does not validate."""
         try:
-            await self.bot.library.holder(story).reload()
+            await self._library.holder(story).reload()
         except KnowledgeError as error:
             log.warning("a change was saved but the folder does not validate: %d problems", error.total)
             return ProblemLines(error.problems, self.directory, error.total)
@@ -176,13 +184,13 @@ class Curator:
     async def reload_for(self, interaction: discord.Interaction[Any]) -> None:
         """/kb reload: reload every story now, and tell the moderator (and the log channel) how it went."""
         who = f"{escape_user_text(interaction.user.name)} (<@{interaction.user.id}>)"
-        result = await self.bot.library.reload(full=True)
+        result = await self._library.reload(full=True)
         for story, error in result.failed.items():
             log.warning("reload of %s by %s refused: %d problems", story, interaction.user.id, error.total)
             lines = ProblemLines(error.problems, self.directory, error.total)
             await self.tell(interaction, self._named(story, reload_failed_text(lines)))
             head = self._named(story, f"Reload requested by {who}: {refused_head(len(lines))}")
-            await self.bot.tell_moderators(problems_text(head, lines))
+            await self._notify(problems_text(head, lines))
         if not result.reloaded:
             return
         text = " ".join(self._named(story, reload_done_text(r.current)) for story, r in result.reloaded.items())
@@ -190,19 +198,19 @@ class Curator:
             text += " (Nothing had changed on disk.)"
         log.info("reload by %s: %s", interaction.user.id, text)
         await self.tell(interaction, text)
-        await self.bot.tell_moderators(f"{text} Requested by {who}.")
+        await self._notify(f"{text} Requested by {who}.")
         for story in result.reloaded:
             self._reported.pop(story, None)
 
     def _named(self, story: str, text: str) -> str:
         """A message about one story, headed with its title when the library has several."""
-        stories = self.bot.stories
+        stories = self._library.stories
         return f"**{stories.refs[story].title}:** {text}" if len(stories) > 1 else text
 
     async def files_changed(self, paths: set[Path]) -> None:
         """The watcher saw files change: reload the stories they are in, and report each broken story (once)
         or its repair; the other stories reload all the same."""
-        result: LibraryReloaded = await self.bot.library.reload(self.bot.library.stories_of(paths))
+        result: LibraryReloaded = await self._library.reload(self._library.stories_of(paths))
         for story, error in result.failed.items():
             if error.problems == self._reported.get(story):
                 continue  # already reported; the moderators know
@@ -211,11 +219,11 @@ class Curator:
             log.warning("knowledge files of %s changed but do not validate: %s", story, "; ".join(lines[:5]))
             head = f"⚠️ Knowledge files changed on disk ({self.names(paths)}): {refused_head(len(lines))}"
             head = self._named(story, head + " Fix them and save; I reload by myself.")
-            await self.bot.tell_moderators(problems_text(head, lines))
+            await self._notify(problems_text(head, lines))
         for story, reloaded in result.reloaded.items():
             if self._reported.pop(story, None) is not None:
                 text = f"✅ The knowledge files are valid again. {reload_done_text(reloaded.current)}"
-                await self.bot.tell_moderators(self._named(story, text))
+                await self._notify(self._named(story, text))
             elif reloaded.changed:
                 log.info("reloaded %s after a change on disk: %s", story, self.names(paths))
 

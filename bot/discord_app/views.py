@@ -29,6 +29,7 @@ from bot.discord_app import limits
 from bot.discord_app.embeds import APOLOGY, Reply, answer_reply, answer_topic, more_embed, quote_pages
 
 if TYPE_CHECKING:
+    from bot.curation.store import Store
     from bot.discord_app.bot import StoryBot
 
 log = logging.getLogger(__name__)
@@ -255,7 +256,7 @@ class FeedbackButton(
             if self.helpful or feedback_id is None:
                 await respond_privately(interaction, THANKS_HELPFUL if self.helpful else THANKS_NOT_RIGHT)
             else:
-                await interaction.response.send_modal(WantedModal(bot, feedback_id))
+                await interaction.response.send_modal(WantedModal(bot.store, feedback_id))
         except Exception:
             log.exception("recording feedback on question %d failed", self.question_id)
             await respond_privately(interaction, APOLOGY)
@@ -291,9 +292,9 @@ def _title_of(message: discord.Message | None) -> str:
 class WantedModal(discord.ui.Modal):
     """The optional "what did you want to know?" after "Not right"."""
 
-    def __init__(self, bot: StoryBot, feedback_id: int) -> None:
+    def __init__(self, store: Store, feedback_id: int) -> None:
         super().__init__(title="What did you want to know?", timeout=15 * 60)
-        self.bot = bot
+        self.store = store  # where the feedback was recorded; the answer is added to it
         self.feedback_id = feedback_id
         self.wanted: discord.ui.TextInput[Any] = discord.ui.TextInput(
             custom_id="wanted",
@@ -306,7 +307,7 @@ class WantedModal(discord.ui.Modal):
 
     async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
         if self.wanted.value.strip():
-            await asyncio.to_thread(self.bot.store.add_wanted, self.feedback_id, self.wanted.value)
+            await asyncio.to_thread(self.store.add_wanted, self.feedback_id, self.wanted.value)
         await respond_privately(interaction, THANKS_WANTED)
 
     async def on_error(self, interaction: discord.Interaction[Any], error: Exception, /) -> None:  # type: ignore[override]

@@ -12,10 +12,11 @@ import discord
 import pytest
 
 from bot.answering import Engine, Suggestion
+from bot.answering.stories import one_story
 from bot.app import live_engine as holder_module
-from bot.app.live_engine import EngineHolder
+from bot.app.live_engine import EngineHolder, LibraryHolder
 from bot.curation.editing import EditRejected
-from bot.curation.store import Change, Stats, UnansweredGroup
+from bot.curation.store import Change, Stats, Store, UnansweredGroup
 from bot.discord_app import limits
 from bot.discord_app.bot import StoryBot
 from bot.discord_app.curator import BUSY, Curator, author_of, split_lines, split_phrasings
@@ -104,8 +105,13 @@ def curated_bot(settings: Settings, story_engine: Engine, knowledge_copy: Path) 
     return create_bot(replace(settings, knowledge_dir=knowledge_copy), story_engine, watch_quiet=None)
 
 
+def curator_of(bot: StoryBot) -> Curator:
+    """A curator handed the bot's services as the bot hands them to its own."""
+    return Curator(bot.library, lambda: bot.store, bot.tell_moderators)
+
+
 async def test_a_refused_edit_is_explained_privately_and_changes_nothing(curated_bot: StoryBot) -> None:
-    curator = Curator(curated_bot)
+    curator = curator_of(curated_bot)
     interaction = fake_interaction(curated_bot)
     problem = Problem(str(curator.directory / "entries" / "x.yaml"), 3, 5, "the phrasing is taken.")
 
@@ -127,7 +133,7 @@ async def test_a_refused_edit_is_explained_privately_and_changes_nothing(curated
     ids=["lock timeout", "read-only folder"],
 )
 async def test_a_failed_write_says_what_to_do(curated_bot: StoryBot, error: Exception, expected: str) -> None:
-    curator = Curator(curated_bot)
+    curator = curator_of(curated_bot)
     interaction = fake_interaction(curated_bot)
 
     def fail(editor: Any) -> Change:
@@ -144,7 +150,7 @@ async def test_a_saved_change_is_made_live_and_noted_for_moderators(
     channel = MagicMock(spec_set=discord.TextChannel)
     curated_bot.settings = replace(curated_bot.settings, mod_log_channel_id=99)
     monkeypatch.setattr(curated_bot, "get_channel", lambda channel_id: channel if channel_id == 99 else None)
-    curator = Curator(curated_bot)
+    curator = curator_of(curated_bot)
     interaction = fake_interaction(curated_bot)
     interaction.user.name = "mod"
 
@@ -160,6 +166,35 @@ async def test_a_saved_change_is_made_live_and_noted_for_moderators(
     assert note.startswith(f"📝 mod (<@{interaction.user.id}>)") and f"`/kb undo change:{change.id}`" in note
     await curator.close()
     curated_bot.store.close()
+
+
+async def test_a_curator_needs_no_bot_and_opens_the_store_only_to_edit(knowledge_copy: Path, tmp_path: Path) -> None:
+    library = LibraryHolder(one_story(Engine(load_knowledge(knowledge_copy))), single_dir=knowledge_copy)
+    opened: list[Store] = []
+
+    def open_store() -> Store:
+        opened.append(Store(tmp_path / "data" / "store.sqlite3"))
+        return opened[-1]
+
+    notes: list[tuple[str, int | None]] = []
+
+    async def notify(text: str, *, guild_id: int | None = None) -> None:
+        notes.append((text, guild_id))
+
+    curator = Curator(library, open_store, notify)
+    interaction = fake_interaction(None)
+    await curator.reload_for(interaction)
+    assert not opened, "a reload opened the audit trail"
+    assert [guild for _, guild in notes] == [None], "a reload is noted for every server's moderators"
+
+    who = author_of(interaction)
+    change = await curator.change(interaction, lambda e: e.teach("what-is-mijente", "who runs mijente", **who))
+    assert change is not None and len(opened) == 1
+    assert "who runs mijente" in library.default.engine.kb.entries["what-is-mijente"].questions
+    assert notes[-1] == (change_note(change), interaction.guild_id), "the change is noted for its own server"
+    assert [c.id for c in opened[0].changes()] == [change.id], "the change is in the audit trail it was handed"
+    await curator.close()
+    opened[0].close()
 
 
 def test_lists_typed_into_forms_and_options() -> None:
