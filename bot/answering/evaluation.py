@@ -4,8 +4,8 @@ A question set is a YAML list of items:
     - q: which firms stopped selling facial recognition to police?
       expect: answer        # answer | quotes | decline
       entry: [id, ...]      # answer: the entry (or entries) that answer it correctly
-      mentions: [IBM]       # answer without `entry`: words the answer must contain
-      speaker: evan-greer   # quotes: whose words must be shown
+      mentions: [Acme]       # answer without `entry`: words the answer must contain
+      speaker: ana-reyes   # quotes: whose words must be shown
       honest_entry: id      # decline: an entry whose answer says the story lacks this detail
       kind: paraphrase      # free label, reported per kind
 Three figures come out, one per `expect`: answers right, quote look-ups right, and correct declines;

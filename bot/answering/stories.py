@@ -200,7 +200,7 @@ class StoryEngines:
     def _without_marks(self, story: str, question: str) -> str:
         """The question without the words naming the story ("in the riverside story, ..."), or "" if it has none.
 
-        People's names stay: "who is Amazon's CEO?" is still about Amazon, and the story does not say.
+        People's names stay: "who is Globex's CEO?" is still about Globex, and the story does not say.
         """
         marks = self._marks[story]
         words = clean(question).split()

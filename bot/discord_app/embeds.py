@@ -73,7 +73,7 @@ def block_quote(text: str) -> str:
 
 
 def attribution(view: QuoteView, *, with_name: bool = True) -> str:
-    """'— **Evan Greer**, deputy director, Fight for Our Future', then the source's own wording when it has one."""
+    """'— **Ana Reyes**, deputy director, Friends of the River', then the source's own wording when it has one."""
     parts = [f"**{escape_knowledge_text(view.speaker)}**"] if with_name else []
     if view.role:
         parts.append(escape_knowledge_text(view.role))

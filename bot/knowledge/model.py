@@ -122,7 +122,7 @@ class KnowledgeBase:
         return self.speakers[speaker_id].name
 
     def speaker_role(self, speaker_id: str | None) -> str | None:
-        """'deputy director, Fight for Our Future' — role and affiliation, as far as the story says."""
+        """'deputy director, Friends of the River' — role and affiliation, as far as the story says."""
         if speaker_id is None:
             return None
         speaker = self.speakers[speaker_id]

@@ -16,9 +16,9 @@ __all__ = ["QUESTION_WORDS", "SUGGEST_CUTOFF", "closest", "did_you_mean", "slugi
 
 # Words that ask rather than tell: never the telling words of an id made from a question.
 QUESTION_WORDS = frozenset(["what", "who", "whom", "whose", "which", "when", "where", "why", "how"])
-# rapidfuzz's 0-100 similarity below which a known name is no help: at 70 "what-is-rng" still finds
-# "what-is-ring" and "Grear" finds "Greer", while a short id inside an unrelated one ("ibm" for
-# "tim-cook", which scores 60 by partial matching) stays out.
+# rapidfuzz's 0-100 similarity below which a known name is no help: at 70 "what-is-acm" still finds
+# "what-is-acme" and "Reyse" finds "Reyes", while a short id that shares a letter or two with an
+# unrelated longer one (which partial matching scores about 60) stays out.
 SUGGEST_CUTOFF = 70
 SUGGEST_MAX_LENGTH = 64  # "did you mean" only for names up to this long: fuzzy matching is not free
 _WORD = re.compile(r"[a-z0-9]+")
@@ -26,7 +26,7 @@ _POSSESSIVE = re.compile(r"['’]s\b")
 
 
 def slugify(text: str, max_words: int = 6, max_chars: int | None = None) -> str:
-    """A kebab-case id from any text: 'Evan Greer' → 'evan-greer'; "can't" → 'cant'; '' → 'item'."""
+    """A kebab-case id from any text: 'Ana Reyes' → 'ana-reyes'; "can't" → 'cant'; '' → 'item'."""
     text = _POSSESSIVE.sub("", text).replace("'", "").replace("’", "")
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = "-".join(_WORD.findall(ascii_text.lower())[:max_words])

@@ -6,7 +6,7 @@ otherwise type, as the knowledge model's own values (`Source`, `Speaker`, `Quote
 side table of `# check:` hints:
 
 - the people and organisations the article names, with roles and affiliations where the text states
-  them ("X, a professor at Y", "Council member X", "Mijente's Gonzalez", "an IBM spokesperson");
+  them ("X, a professor at Y", "Council member X", "Harbor's Lopez", "an Acme spokesperson");
 - places, listed apart (the model has no kind for them), and one entity per real-world name;
 - every direct quotation, verbatim, with its speaker only when the text says who spoke; a bare
   "he said" is resolved only when one person is named in its sentence or the nearest sentence before

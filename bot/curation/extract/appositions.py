@@ -27,7 +27,7 @@ from bot.curation.extract.vocabulary import (
 from bot.knowledge.model import Kind
 
 # A role has at most this many words ("deputy director"); the whole appositive, with the organisation
-# and what it is ("of the digital advocacy nonprofit Fight for Our Future"), at most APPOSITIVE_MAX_WORDS.
+# and what it is ("of the digital advocacy nonprofit Friends of the River"), at most APPOSITIVE_MAX_WORDS.
 ROLE_MAX_WORDS = 6
 APPOSITIVE_MAX_WORDS = 16
 
@@ -172,7 +172,7 @@ def _employer(apposition: Apposition) -> bool:
         return True  # "a teacher at Northgate" may mean the town; "at Northgate Vision" is an employer
     described = apposition.organisation_description or ""
     if any(w.casefold().strip(".") in ORG_NOUNS for w in described.split()):
-        return True  # "of the digital advocacy nonprofit Fight for Our Future"
+        return True  # "of the digital advocacy nonprofit Friends of the River"
     return apposition.preposition == "of" and bool(role) and role[-1] in ROLE_WORDS - PLACE_ROLES
 
 

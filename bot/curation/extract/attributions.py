@@ -1,4 +1,4 @@
-"""Attributions: "X said", "said X, a professor at Y", "according to X", "an IBM spokesperson told"."""
+"""Attributions: "X said", "said X, a professor at Y", "according to X", "an Acme spokesperson told"."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ class ArticleReader(Reader):
                     self.clauses[index].append(clause)
 
     def _generic_before(self, toks: Sequence[Tok], b: int) -> tuple[Subject, int] | None:
-        """ "An IBM spokesperson told", "a police spokesman said", "officials said"."""
+        """ "An Acme spokesperson told", "a police spokesman said", "officials said"."""
         noun = toks[b].text.lower()
         if not re.fullmatch(r"[a-z][\w'’-]*", toks[b].text) or noun in STOPWORDS:
             return None
@@ -172,7 +172,7 @@ class ArticleReader(Reader):
     def _subject_with_appositive(
         self, toks: Sequence[Tok], b: int, verb: str
     ) -> tuple[Subject, int, tuple[int, int] | None] | None:
-        """ "Evan Greer, deputy director of ..., said", "McConnell, however, said"."""
+        """ "Ana Reyes, deputy director of ..., said", "McConnell, however, said"."""
         if verb in PARTICIPLES:  # "Families sued X, saying ...": the sentence's subject says it
             return None
         for k in range(b - 1, max(-1, b - APPOSITIVE_TOKENS), -1):
@@ -195,7 +195,7 @@ class ArticleReader(Reader):
         if nxt.lower() in PRONOUNS:
             return Subject(pronoun=nxt.lower()), v + 1, None
         if nxt.lower() in DETERMINERS or nxt in GENERIC_SPEAKERS:
-            # `"...," said one witness` / `said an IBM spokesperson`
+            # `"...," said one witness` / `said an Acme spokesperson`
             e = v + 1
             while e + 1 < len(toks) and e - v < 5 and re.fullmatch(r"[\w'’&-]+", toks[e + 1].text):
                 if toks[e + 1].text.lower() in STOPWORDS:
@@ -221,7 +221,7 @@ class ArticleReader(Reader):
         return initial and word[:1].isupper() and (word.lower() in GENERIC_SPEAKERS or word.lower() in self.lower_words)
 
     def _role_before(self, toks: Sequence[Tok], first: int, entity: Entity) -> int:
-        """ "IBM spokesman John Doe said": a lowercase role (and its organisation) just before a name.
+        """ "Acme spokesman John Doe said": a lowercase role (and its organisation) just before a name.
 
         Returns the first token of the whole attribution.
         """
@@ -247,7 +247,7 @@ class ArticleReader(Reader):
         return j
 
     def _read_appositive(self, entity: Entity, toks: Sequence[Tok], i: int, j: int) -> None:
-        """ "deputy director of the digital advocacy nonprofit Fight for Our Future", "a professor at X"."""
+        """ "deputy director of the digital advocacy nonprofit Friends of the River", "a professor at X"."""
         if entity.kind is not Kind.PERSON or i >= j or j > len(toks):
             return
         apposition = parse(self.text[toks[i].start : toks[j - 1].end])

@@ -35,7 +35,7 @@ class Entity:
     description: str | None = None
     check: str | None = None
     speaker: bool = False
-    unnamed: bool = False  # "an IBM spokesperson"
+    unnamed: bool = False  # "an Acme spokesperson"
     person_signal: bool = False  # a role, title, pronoun or possessive shows a person
     gender: str | None = None  # "he" or "she" when the text reveals it; "both" when it contradicts itself
     id: str = ""
@@ -70,7 +70,7 @@ class _Registry:
         parts = name.split()
         persons = [e for e in self.items if e.kind is Kind.PERSON and not e.unnamed]
         if len(parts) == 1:
-            # "Greer said": the surname of someone introduced in full.
+            # "Reyes said": the surname of someone introduced in full.
             matches = [e for e in persons if len(e.name.split()) > 1 and e.name.split()[-1] == name]
             if len(matches) == 1:
                 return matches[0]
@@ -204,7 +204,7 @@ class Reader:
                     continue
                 self._read_run(toks, i, last, sentence_start, person_parts, counts)
                 i = last + 1
-        # "Fight" in "Fight for our Future" is part of a longer name, not a name of its own.
+        # "Fight" in "Friends of the River" is part of a longer name, not a name of its own.
         covered = [
             (m.start(), m.end())
             for e in self.registry.items
@@ -323,7 +323,7 @@ class Reader:
                 person.person_signal = True
 
     def settle_kinds(self) -> None:
-        """A one-word speaker with nothing marking a person ("Amazon said") is more likely an organisation."""
+        """A one-word speaker with nothing marking a person ("Globex said") is more likely an organisation."""
         for entity in self.registry.items:
             if entity.kind is not Kind.PERSON or entity.unnamed or len(entity.name.split()) > 1:
                 continue

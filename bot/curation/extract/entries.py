@@ -58,7 +58,7 @@ def _count_phrase(outside: str) -> str | None:
 def _subject_phrase(outside: str) -> str | None:
     """The words before the verb: "The technology industry is facing ..." → "technology industry"."""
     text = re.sub(r"^[\W_]+", "", outside)
-    # Drop an opening clause: "Since last weekend, Microsoft has ..." → "Microsoft has ...".
+    # Drop an opening clause: "Since last weekend, Initech has ..." → "Initech has ...".
     first = text.split(" ", 1)[0].rstrip(",")
     if first in NOT_NAMES and first not in {"The", "A", "An"} and "," in text[:80]:
         text = text.split(",", 1)[1].strip()
@@ -82,7 +82,7 @@ def _subject_phrase(outside: str) -> str | None:
 
 
 def _label(entity: Entity) -> str:
-    """How a question names someone: "the IBM spokesperson" rather than "An IBM spokesperson"."""
+    """How a question names someone: "the Acme spokesperson" rather than "An Acme spokesperson"."""
     return f"the {entity.aliases[0]}" if entity.unnamed and entity.aliases else entity.name
 
 
@@ -184,7 +184,7 @@ class EntryWriter:
         """ "What does the story say about X?": the sentence's named subject, its subject phrase, the rest."""
         forms: list[tuple[str, str]] = []
         start = self.r.sentences[index][0]
-        # The sentence's subject, when it is someone the story names: "Amazon has won ...".
+        # The sentence's subject, when it is someone the story names: "Globex has won ...".
         lead = next(
             (e for at, e in self.r.mentions[index] if len(self.r.masked[start:at].replace(QUOTE_MASK, "")) < 40),
             None,

@@ -108,7 +108,7 @@ class Name:
 
 
 def read_name(toks: Sequence[Tok], first: int, last: int, text: str) -> Name | None:
-    """The name written in tokens `first`..`last`: its owner ("Mijente's"), its title ("Mayor"), itself."""
+    """The name written in tokens `first`..`last`: its owner ("Harbor's"), its title ("Mayor"), itself."""
     words = _trimmed(toks[first : last + 1])
     if not words:
         return None
@@ -134,7 +134,7 @@ def _trimmed(words: Sequence[Tok]) -> Sequence[Tok]:
 
 
 def _owner(words: Sequence[Tok], text: str) -> tuple[str | None, Sequence[Tok]]:
-    """ "Mijente's Gonzalez" is Gonzalez of Mijente; "St. Mary's Hospital" is one name."""
+    """ "Harbor's Lopez" is Lopez of Harbor; "St. Mary's Hospital" is one name."""
     for index, tok in enumerate(words[:-1]):
         if re.search(r"['’]s$", tok.text) and any(t.text not in ORG_WORDS for t in words[index + 1 :]):
             return strip_possessive(squash(text[words[0].start : tok.end])), words[index + 1 :]

@@ -166,7 +166,7 @@ def sentence_bounds(text: str, spans: Sequence[Span]) -> list[tuple[int, int]]:
                 nxt = text[k + 1] if k + 1 < n else ""
             starts = nxt.isupper() or nxt.isdigit() or k in openings or (nxt in "([" and text[k + 1 : k + 2].isupper())
             if k == j and not (k in openings or (nxt.isupper() and text[i - 1 : i].islower())):
-                starts = False  # "$2.5", "U.S.Army", "Amazon.com": no space, no new sentence
+                starts = False  # "$2.5", "U.S.Army", "Globex.com": no space, no new sentence
             if starts and not _abbreviation(text, i, k):
                 cuts.append(j)
         i = j

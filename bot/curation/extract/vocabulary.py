@@ -23,7 +23,7 @@ SPEECH_VERBS = _wordset(
     "insisted insists claimed claims continued continues acknowledged acknowledges admitted admits "
     "declared declares announced announces tweeted tweets posted saying adding"
 )
-# Verbs that put the speaker after them: `"...," said Evan Greer`.
+# Verbs that put the speaker after them: `"...," said Ana Reyes`.
 INVERTIBLE = _wordset(
     "said says added adds wrote writes explained explains noted notes argued argues warned warns "
     "asked asks replied replies recalled recalls continued continues insisted insists"
@@ -36,7 +36,7 @@ PASSIVE = _wordset("was were been be is are being")
 PRONOUNS = {"he": "he", "she": "she", "they": None, "it": None, "we": None, "i": None}
 HE_WORDS, SHE_WORDS = _wordset("he him his himself"), _wordset("she her hers herself")
 
-# "and" is left out: "Amazon and Microsoft" is two names far more often than one.
+# "and" is left out: "Globex and Initech" is two names far more often than one.
 CONNECTORS = _wordset("of for the & de del da di du van von der den la le al bin on")
 MONTHS = _wordset(
     "January February March April May June July August September October November December "

@@ -55,7 +55,7 @@ def unknown_entry_text(entry_id: str, engine: Engine) -> str:
 
 
 def entry_label(entry_id: str, answer: str) -> str:
-    """'which-companies-paused — IBM, Amazon and Microsoft…': what a moderator sees in the entry picker."""
+    """'which-firms-paused — Acme, Globex and Initech…': what a moderator sees in the entry picker."""
     return limits.trim(f"{entry_id} — {answer}", limits.CHOICE_NAME)
 
 
