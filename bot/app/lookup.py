@@ -3,10 +3,11 @@ and finding what a moderator means while they type an entry or a phrasing."""
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from bot.answering import Engine, QuoteResult
 from bot.knowledge import Entry
+from bot.knowledge.naming import closest
 
 MIN_ENTRY_SCORE = 60  # partial_ratio below this is a coincidence of letters, not a match
 
@@ -73,5 +74,4 @@ def find_phrasings(engine: Engine, entry_id: str, typed: str, limit: int) -> lis
 
 def closest_entry_ids(engine: Engine, entry_id: str, limit: int = 3) -> list[str]:
     """Ids that look like a mistyped `entry_id`, for a "did you mean"."""
-    found = process.extract(entry_id, list(engine.kb.entries), scorer=fuzz.WRatio, limit=limit, score_cutoff=60)
-    return [choice for choice, _, _ in found]
+    return closest(entry_id, engine.kb.entries, limit=limit)
