@@ -41,6 +41,12 @@ def _frequencies() -> dict[str, float]:
     return frequencies
 
 
+def load() -> None:
+    """Read the English list now: a long-running front end calls this at start-up, off its event loop, so
+    that no reader's first question waits for it."""
+    _frequencies()
+
+
 def zipf(word: str) -> float:
     """The word's frequency on the Zipf scale (0 for a word English has no record of)."""
     frequency = _frequencies().get(word, 0.0)

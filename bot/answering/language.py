@@ -64,6 +64,11 @@ def _latin_share(text: str) -> float:
     return latin / len(letters)
 
 
+def load() -> None:
+    """Read the word lists of every language told apart now (see `general_english.load`)."""
+    detect("is this question written in English")
+
+
 def detect(text: str) -> str:
     """ENGLISH, one of CANDIDATES, or UNKNOWN (another script). Unsure means English."""
     if _latin_share(text) < MIN_LETTERS_LATIN:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -9,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.answering import Engine
+from bot.answering import Engine, load_word_lists
 from bot.answering.stories import StoryEngines, one_story
 from bot.app.conversation import Conversations
 from bot.app.live_engine import EngineHolder, LibraryHolder
@@ -174,6 +175,9 @@ class StoryBot(commands.AutoShardedBot):
         self._questions = log
 
     async def setup_hook(self) -> None:
+        # The word lists answering reads lazily take about half a second: read them here, in a worker thread,
+        # rather than on the event loop when the first reader asks.
+        await asyncio.to_thread(load_word_lists)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.add_dynamic_items(*DYNAMIC_ITEMS, StorySuggestionButton)

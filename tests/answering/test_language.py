@@ -67,3 +67,12 @@ def test_an_off_topic_question_offers_starter_questions_not_near_misses(story_en
     assert answer.suggestions and [s.entry_id for s in answer.suggestions] == starters
     near = story_engine.ask("did Google pause facial recognition?")
     assert near.outcome is Outcome.DECLINED and not near.off_topic
+
+
+def test_the_word_lists_can_be_read_ahead_of_the_first_question() -> None:
+    from bot.answering import general_english, load_word_lists
+
+    general_english._frequencies.cache_clear()  # as in a fresh process
+    load_word_lists()
+    assert general_english._frequencies.cache_info().currsize == 1  # read: the first question will not wait
+    assert general_english.zipf("everyone") > general_english.zipf("palantir") > 0
