@@ -37,6 +37,11 @@ SPARSE_FLOORS = [
 WATER = HERE / "stories" / "water"
 WATER_FLOOR = (64 / 102, 31 / 35)
 WATER_CALIBRATION_CEILING = 0.2  # measured 0.159: its confidence is less well calibrated than the shipped story's
+# The third story: a dairy recall, 30 entries of two phrasings each written without its questions,
+# and 143 questions written from the article alone. Measured 53/113 and 27/30, ECE 0.124.
+RECALL = HERE / "stories" / "recall"
+RECALL_FLOOR = (50 / 113, 25 / 30)
+RECALL_CALIBRATION_CEILING = 0.16  # measured 0.124; a new story's calibration moves more than the floors
 CALIBRATION_CEILING = 0.12  # the confidence shown stays within this of how often it is right (ECE)
 
 
@@ -74,6 +79,15 @@ def test_the_second_story_stays_at_its_measured_level() -> None:
     assert report.answer_accuracy >= WATER_FLOOR[0] - 1e-9, f"answers fell:\n{misses}"
     assert report.decline_accuracy >= WATER_FLOOR[1] - 1e-9, f"declines fell:\n{misses}"
     assert report.calibration_error <= WATER_CALIBRATION_CEILING
+
+
+def test_the_third_story_stays_at_its_measured_level() -> None:
+    engine = Engine(load_knowledge(RECALL / "knowledge"))
+    report = evaluate(engine, load_cases(RECALL / "questions.yaml"))
+    misses = "\n".join(f"  {c.kind}: {c.question!r} -> {a.outcome.value}" for c, a in report.failures)
+    assert report.answer_accuracy >= RECALL_FLOOR[0] - 1e-9, f"answers fell:\n{misses}"
+    assert report.decline_accuracy >= RECALL_FLOOR[1] - 1e-9, f"declines fell:\n{misses}"
+    assert report.calibration_error <= RECALL_CALIBRATION_CEILING
 
 
 def test_the_sets_are_large_and_varied() -> None:
