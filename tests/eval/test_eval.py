@@ -32,17 +32,15 @@ SPARSE_FLOORS = [
     ("questions.yaml", 114 / 126, 74 / 74),
     ("blind.yaml", 63 / 80, 65 / 70),
 ]
-# The second story: its own article, a knowledge base of 2-3 phrasings an entry written without its
-# questions, and 137 questions written from the article alone.
-WATER = HERE / "stories" / "water"
-WATER_FLOOR = (64 / 102, 31 / 35)
-WATER_CALIBRATION_CEILING = 0.2  # measured 0.159: its confidence is less well calibrated than the shipped story's
-# The third story, written the same way: a council's votes on a bus rapid transit line and a fare
-# increase, 28 entries and 141 questions. Floors a few questions below the first measurement
-# (60/110 answers and quote look-ups, 28/31 declines).
-TRANSIT = HERE / "stories" / "transit"
-TRANSIT_FLOOR = (57 / 110, 26 / 31)
-TRANSIT_CALIBRATION_CEILING = 0.2  # measured 0.143, like the second story's less well calibrated than the shipped one
+# The other stories: each its own article, a knowledge base of 2-3 phrasings an entry written without
+# its questions, and 130-odd questions written from the article alone. Floors a few questions below the
+# levels measured; their confidence is less well calibrated than the shipped story's, hence the ceilings.
+STORY_FLOORS = [
+    # (story, answers and quote look-ups right, declines right, calibration ceiling)
+    ("water", 64 / 102, 31 / 35, 0.2),  # measured ECE 0.159
+    ("transit", 57 / 110, 26 / 31, 0.2),  # measured 60/110, 28/31, ECE 0.143 (first run, before any tuning)
+    ("recall", 50 / 113, 25 / 30, 0.16),  # measured 53/113, 27/30, ECE 0.124 (first run, before any tuning)
+]
 CALIBRATION_CEILING = 0.12  # the confidence shown stays within this of how often it is right (ECE)
 
 
@@ -73,22 +71,16 @@ def test_a_story_with_three_phrasings_per_entry_stays_at_its_measured_level(
     _check(sparse_engine, name, answer_floor, decline_floor)
 
 
-def test_the_second_story_stays_at_its_measured_level() -> None:
-    engine = Engine(load_knowledge(WATER / "knowledge"))
-    report = evaluate(engine, load_cases(WATER / "questions.yaml"))
+@pytest.mark.parametrize(("story", "answer_floor", "decline_floor", "ceiling"), STORY_FLOORS)
+def test_each_other_story_stays_at_its_measured_level(
+    story: str, answer_floor: float, decline_floor: float, ceiling: float
+) -> None:
+    folder = HERE / "stories" / story
+    report = evaluate(Engine(load_knowledge(folder / "knowledge")), load_cases(folder / "questions.yaml"))
     misses = "\n".join(f"  {c.kind}: {c.question!r} -> {a.outcome.value}" for c, a in report.failures)
-    assert report.answer_accuracy >= WATER_FLOOR[0] - 1e-9, f"answers fell:\n{misses}"
-    assert report.decline_accuracy >= WATER_FLOOR[1] - 1e-9, f"declines fell:\n{misses}"
-    assert report.calibration_error <= WATER_CALIBRATION_CEILING
-
-
-def test_the_third_story_stays_at_its_measured_level() -> None:
-    engine = Engine(load_knowledge(TRANSIT / "knowledge"))
-    report = evaluate(engine, load_cases(TRANSIT / "questions.yaml"))
-    misses = "\n".join(f"  {c.kind}: {c.question!r} -> {a.outcome.value}" for c, a in report.failures)
-    assert report.answer_accuracy >= TRANSIT_FLOOR[0] - 1e-9, f"answers fell:\n{misses}"
-    assert report.decline_accuracy >= TRANSIT_FLOOR[1] - 1e-9, f"declines fell:\n{misses}"
-    assert report.calibration_error <= TRANSIT_CALIBRATION_CEILING
+    assert report.answer_accuracy >= answer_floor - 1e-9, f"answers fell:\n{misses}"
+    assert report.decline_accuracy >= decline_floor - 1e-9, f"declines fell:\n{misses}"
+    assert report.calibration_error <= ceiling
 
 
 def test_the_sets_are_large_and_varied() -> None:
