@@ -11,6 +11,7 @@ from bot.curation.extract.vocabulary import (
     DAY_DATE,
     FIGURE,
     FIGURE_COMPOUND,
+    FUNCTION_WORDS,
     MONEY,
     MONTHS,
     NOT_NAMES,
@@ -18,7 +19,6 @@ from bot.curation.extract.vocabulary import (
     QUOTE_MASK,
     RELATIVE_DATE,
     SPEECH_VERBS,
-    STOPWORDS,
     VERBISH,
     WEEKDAY,
     YEAR,
@@ -34,7 +34,7 @@ def content_words(text: str) -> list[str]:
     return [
         w
         for w in re.findall(r"[\w'’-]+", text)
-        if w.lower() not in STOPWORDS and w.lower() not in SPEECH_VERBS and not w.isdigit()
+        if w.lower() not in FUNCTION_WORDS and w.lower() not in SPEECH_VERBS and not w.isdigit()
     ]
 
 
@@ -67,7 +67,8 @@ def _subject_phrase(outside: str) -> str | None:
         low = word.lower()
         verb = low in VERBISH or low in SPEECH_VERBS or (words and (low.endswith(("ed", "ing")) or low == "like"))
         after_name = bool(words) and words[-1][:1].isupper() and word.islower() and low.endswith("s")
-        if word in ",;:()" or (low in STOPWORDS and low not in {"the", "a", "an", "of", "for"}) or verb or after_name:
+        grammar = low in FUNCTION_WORDS and low not in {"the", "a", "an", "of", "for"}
+        if word in ",;:()" or grammar or verb or after_name:
             break
         words.append(word)
         if len(words) >= 6:
