@@ -46,6 +46,7 @@ __all__ = [
     "Edit",
     "SetKey",
     "UneditableFile",
+    "dump",
     "flow",
     "load",
     "plain_safe",
@@ -89,7 +90,8 @@ def _yaml(offset: int = 2) -> YAML:
     return rt
 
 
-def _dump(data: Any, offset: int) -> str:
+def dump(data: Any, offset: int = _DASH_OFFSETS[0]) -> str:
+    """Data as the project writes YAML: the shipped files' layout, with `styled` and `flow` text as they say."""
     buffer = io.StringIO()
     _yaml(offset).dump(data, buffer)
     return buffer.getvalue()
@@ -322,7 +324,7 @@ def _style_offset(text: str, data: Any) -> tuple[int, str]:
     lines = text.splitlines(keepends=True)
     tried: list[tuple[int, int, str]] = []
     for offset in _DASH_OFFSETS:
-        dumped = _dump(data, offset)
+        dumped = dump(data, offset)
         if dumped == text:
             return offset, dumped
         tried.append((_differing(dumped.splitlines(keepends=True), lines), offset, dumped))
@@ -335,7 +337,7 @@ def _append_section(text: str, data: Any, edits: Sequence[Edit]) -> str:
     for edit in edits:
         data = edit.apply(data)
     lead = "" if not text.strip() or text.endswith("\n\n") else "\n" if text.endswith("\n") else "\n\n"
-    return text + lead + _dump(data, _DASH_OFFSETS[0])
+    return text + lead + dump(data, _DASH_OFFSETS[0])
 
 
 def rewrite(text: str, edits: Sequence[Edit], file: str) -> str:
@@ -360,7 +362,7 @@ def rewrite(text: str, edits: Sequence[Edit], file: str) -> str:
             lines = text.splitlines()
             for edit in edits:
                 data = edit.apply(data, lines)
-            after = _dump(data, offset)
+            after = dump(data, offset)
             carried = _carry_over(
                 text.splitlines(keepends=True), before.splitlines(keepends=True), after.splitlines(keepends=True)
             )
