@@ -49,6 +49,7 @@ __all__ = [
     "dump",
     "flow",
     "load",
+    "load_round_trip",
     "plain_safe",
     "rewrite",
     "styled",
@@ -95,6 +96,11 @@ def dump(data: Any, offset: int = _DASH_OFFSETS[0]) -> str:
     buffer = io.StringIO()
     _yaml(offset).dump(data, buffer)
     return buffer.getvalue()
+
+
+def load_round_trip(text: str) -> Any:
+    """A file's ruamel.yaml data, its comments, key order and quoting kept: to change, then `dump`."""
+    return _yaml().load(text)
 
 
 def load(text: str) -> Any:
