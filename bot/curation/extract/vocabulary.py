@@ -182,8 +182,7 @@ DETERMINERS = _wordset("a an the one two several some many")
 # the question words, and the grammar words answering keeps because they change what a question asks
 # ("not", "since", "every") but that never name anything.
 GRAMMAR_WORDS = _wordset(
-    "not no yes only all both each every after before during until since once further because although "
-    "though while s t"
+    "not no yes only all both each every after before during until since once further because although though while s t"
 )
 FUNCTION_WORDS = FILLER | QUESTION_WORDS | GRAMMAR_WORDS
 _NUMBER_WORDS = _wordset(
