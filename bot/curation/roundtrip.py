@@ -53,6 +53,7 @@ __all__ = [
     "plain_safe",
     "rewrite",
     "styled",
+    "styled_data",
 ]
 
 log = logging.getLogger(__name__)
@@ -138,6 +139,29 @@ def styled(text: str, key: str, column: int) -> str:
         breaks.append(previous)
     folded.fold_pos = breaks  # ruamel.yaml breaks the folded block at these spaces
     return cast(str, folded)
+
+
+def styled_data(data: Any, column: int = 0) -> Any:
+    """Plain data (as loaded) ready for `dump`, its mappings' keys at `column`: long text folded as `styled`
+    folds it, and all text quoted where PyYAML would read it as anything else. Round-trip data (a `flow`
+    list, say) is kept as it is."""
+    if isinstance(data, CommentedMap | CommentedSeq):
+        return data
+    if isinstance(data, dict):
+        return CommentedMap((key, _styled_value(str(key), value, column)) for key, value in data.items())
+    if isinstance(data, list | tuple):  # `column`: where the keys of its items sit
+        return CommentedSeq(styled_data(item, column) for item in data)
+    return plain_safe(data) if isinstance(data, str) else data
+
+
+def _styled_value(key: str, value: Any, column: int) -> Any:
+    if isinstance(value, str):
+        return value if "\n" in value else styled(value, key, column)  # text with line breaks is quoted
+    if isinstance(value, dict):
+        return styled_data(value, column + 2)
+    if isinstance(value, list | tuple):
+        return styled_data(value, column + _DASH_OFFSETS[0] + 2)
+    return value
 
 
 def flow(items: Iterable[str]) -> CommentedSeq:
