@@ -30,6 +30,7 @@ from bot.answering.answer import Answer, EvidenceView, Outcome, Suggestion, quot
 from bot.answering.decision import Decision, shipped
 from bot.answering.followup import Context, leans_on_a_person, resolve
 from bot.answering.general_english import rarity
+from bot.answering.help_text import help_text
 from bot.answering.index import FILLER, Index
 from bot.answering.language import ENGLISH, detect, polite_reply
 from bot.answering.normalize import Vocabulary, is_filler
@@ -506,8 +507,7 @@ class Engine(Index, Retrieval, SpeakerLookups):
 
     def _small_talk(self, question: str, words: set[str]) -> Answer:
         if words & _HELP_WORDS:
-            examples = " or ".join(f'"{example}"' for example in self.examples()[:2])
-            text = f"Ask me anything about the story, e.g. {examples}." if examples else "Ask me about the story."
+            text = help_text(self.examples())
         else:
             text = "Hello! Ask me a question about the story and I'll answer from the article, with its own words."
         return Answer(question, Outcome.SMALL_TALK, text, 0.0, suggestions=self.suggest([]))

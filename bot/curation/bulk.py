@@ -25,14 +25,12 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from filelock import FileLock, Timeout
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import FoldedScalarString
 
 from bot.curation.editing import DEFAULT_ENTRY_FILE, LOCK_NAME
+from bot.curation.roundtrip import dump, load_round_trip, styled
 from bot.curation.store import Store
 from bot.knowledge.files import write_atomically
 from bot.knowledge.loader import Problem, knowledge_files, phrasing_key, validate_knowledge
@@ -46,9 +44,8 @@ REQUIRED = ("id", "phrasings", "answer", "evidence")
 _FIELD_COLUMN = {"id": "id", "questions": "phrasings", "answer": "answer", "evidence": "evidence"}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _BOM = "\ufeff"
-YAML_WIDTH = 100  # long answers wrap at this column, as in the shipped files
-ANSWER_COLUMN = 6  # where an entry's folded answer starts (`    answer: >-`, then 6 spaces)
-EXCERPT_COLUMN = 10  # and an excerpt's
+ANSWER_COLUMN = 4  # where an entry's `answer:` key sits (`  - id:`, then `    answer:`)
+EXCERPT_COLUMN = 8  # and an evidence item's `excerpt:` key
 NEW_FILE_COMMENT = "Entries added by moderators. Edit it by hand freely; `storybot validate` checks it."
 LOCK_TIMEOUT = 10.0  # seconds to wait for a moderator's edit in progress
 
@@ -217,45 +214,6 @@ def _shared_phrasings(rows: Sequence[_Row], kb: KnowledgeBase, name: str, column
 # ---------------------------------------------------------------------- planning the files
 
 
-def _null(representer: Any, _: None) -> Any:
-    return representer.represent_scalar("tag:yaml.org,2002:null", "null")  # as curators write it
-
-
-def _yaml() -> YAML:
-    rt = YAML(typ="rt")
-    rt.width = 4096  # text is folded here (`_folded`); ruamel.yaml must not re-wrap what curators wrote
-    rt.indent(mapping=2, sequence=4, offset=2)  # the shipped files' layout
-    rt.preserve_quotes = True
-    rt.representer.add_representer(type(None), _null)
-    return rt
-
-
-def _folded(text: str, column: int) -> str:
-    """Long text as a folded block (`>-`), its lines ending before `YAML_WIDTH`, as curators write answers."""
-    room = YAML_WIDTH - column
-    if len(text) + column + 10 <= YAML_WIDTH or " " not in text:
-        return text
-    folded = FoldedScalarString(text)
-    breaks: list[int] = []
-    start, space = 0, -1
-    for index, char in enumerate(text):
-        if char == " ":
-            if index - start > room and space > start:
-                breaks.append(space)
-                start = space + 1
-            space = index
-    if len(text) - start > room and space > start:
-        breaks.append(space)
-    folded.fold_pos = breaks
-    return str(folded) if not breaks else folded
-
-
-def _dump(data: Any) -> str:
-    out = io.StringIO()
-    _yaml().dump(data, out)
-    return out.getvalue()
-
-
 def _entry_data(row: _Row, item: CommentedMap | None = None) -> CommentedMap:
     """A new entry's data, or `item` changed to what `row` says; what is unchanged is left as it was written."""
     if item is None:
@@ -267,7 +225,7 @@ def _entry_data(row: _Row, item: CommentedMap | None = None) -> CommentedMap:
         else:
             item["questions"] = CommentedSeq(row.phrasings)
     if " ".join(str(item.get("answer", "")).split()) != row.answer:
-        item["answer"] = _folded(row.answer, ANSWER_COLUMN)
+        item["answer"] = styled(row.answer, "answer", ANSWER_COLUMN)
     evidence = [
         (str(e.get("source")), " ".join(str(e.get("excerpt", "")).split()))
         for e in item.get("evidence") or []
@@ -275,7 +233,7 @@ def _entry_data(row: _Row, item: CommentedMap | None = None) -> CommentedMap:
     ]
     if evidence != list(row.evidence):
         item["evidence"] = CommentedSeq(
-            CommentedMap([("source", s), ("excerpt", _folded(e, EXCERPT_COLUMN))]) for s, e in row.evidence
+            CommentedMap([("source", s), ("excerpt", styled(e, "excerpt", EXCERPT_COLUMN))]) for s, e in row.evidence
         )
     return item
 
@@ -299,7 +257,7 @@ def _plan(directory: Path, kb: KnowledgeBase, rows: Sequence[_Row]) -> tuple[dic
         text = path.read_text(encoding="utf-8")
         if not any(ident in text for ident in changed_rows):
             continue
-        data = _yaml().load(text)
+        data = load_round_trip(text)
         touched = False
         for item in (data.get("entries") or []) if isinstance(data, dict) else []:
             ident = item.get("id") if isinstance(item, dict) else None
@@ -307,12 +265,12 @@ def _plan(directory: Path, kb: KnowledgeBase, rows: Sequence[_Row]) -> tuple[dic
                 _entry_data(wanted[ident], item)
                 touched = True
         if touched:
-            planned[path.relative_to(directory).as_posix()] = _dump(data)
+            planned[path.relative_to(directory).as_posix()] = dump(data)
     added = [row.id for row in rows if row.id not in kb.entries]
     if added:
         file = directory / DEFAULT_ENTRY_FILE
         existing = file.read_text(encoding="utf-8") if file.exists() else ""
-        data = _yaml().load(existing) if existing.strip() else None
+        data = load_round_trip(existing) if existing.strip() else None
         if not isinstance(data, dict):
             data = CommentedMap()
             data.yaml_set_start_comment(
@@ -321,7 +279,7 @@ def _plan(directory: Path, kb: KnowledgeBase, rows: Sequence[_Row]) -> tuple[dic
         entries = data.setdefault("entries", CommentedSeq())
         for ident in added:
             entries.append(_entry_data(wanted[ident]))
-        planned[DEFAULT_ENTRY_FILE] = _dump(data)
+        planned[DEFAULT_ENTRY_FILE] = dump(data)
     return planned, added, sorted(changed_rows, key=lambda ident: wanted[ident].number)
 
 

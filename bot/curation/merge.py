@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from bot.curation.roundtrip import dump, styled_data
 from bot.knowledge.library import Library, is_story_folder, story_id_for, validate_library
 from bot.knowledge.loader import STORY_FILE, Problem, knowledge_files, load_knowledge, phrasing_key
 
@@ -181,7 +182,7 @@ def _into_story(draft: Path, library: Library, story_id: str) -> MergeReport:
     for old, path in texts.items():
         shutil.copyfile(path, target / "sources" / f"{names['sources'].get(old, old)}.txt")
     head = f"# Merged from the draft {draft.name} by `storybot merge`; review it like any draft.\n"
-    body = yaml.safe_dump({s: records[s] for s in SECTIONS if records[s]}, allow_unicode=True, sort_keys=False)
+    body = dump(styled_data({s: records[s] for s in SECTIONS if records[s]}))
     (target / MERGED_YAML).write_text(head + body, encoding="utf-8")
     _check(library.directory, target)
     return report

@@ -46,11 +46,14 @@ __all__ = [
     "Edit",
     "SetKey",
     "UneditableFile",
+    "dump",
     "flow",
     "load",
+    "load_round_trip",
     "plain_safe",
     "rewrite",
     "styled",
+    "styled_data",
 ]
 
 log = logging.getLogger(__name__)
@@ -89,10 +92,16 @@ def _yaml(offset: int = 2) -> YAML:
     return rt
 
 
-def _dump(data: Any, offset: int) -> str:
+def dump(data: Any, offset: int = _DASH_OFFSETS[0]) -> str:
+    """Data as the project writes YAML: the shipped files' layout, with `styled` and `flow` text as they say."""
     buffer = io.StringIO()
     _yaml(offset).dump(data, buffer)
     return buffer.getvalue()
+
+
+def load_round_trip(text: str) -> Any:
+    """A file's ruamel.yaml data, its comments, key order and quoting kept: to change, then `dump`."""
+    return _yaml().load(text)
 
 
 def load(text: str) -> Any:
@@ -130,6 +139,29 @@ def styled(text: str, key: str, column: int) -> str:
         breaks.append(previous)
     folded.fold_pos = breaks  # ruamel.yaml breaks the folded block at these spaces
     return cast(str, folded)
+
+
+def styled_data(data: Any, column: int = 0) -> Any:
+    """Plain data (as loaded) ready for `dump`, its mappings' keys at `column`: long text folded as `styled`
+    folds it, and all text quoted where PyYAML would read it as anything else. Round-trip data (a `flow`
+    list, say) is kept as it is."""
+    if isinstance(data, CommentedMap | CommentedSeq):
+        return data
+    if isinstance(data, dict):
+        return CommentedMap((key, _styled_value(str(key), value, column)) for key, value in data.items())
+    if isinstance(data, list | tuple):  # `column`: where the keys of its items sit
+        return CommentedSeq(styled_data(item, column) for item in data)
+    return plain_safe(data) if isinstance(data, str) else data
+
+
+def _styled_value(key: str, value: Any, column: int) -> Any:
+    if isinstance(value, str):
+        return value if "\n" in value else styled(value, key, column)  # text with line breaks is quoted
+    if isinstance(value, dict):
+        return styled_data(value, column + 2)
+    if isinstance(value, list | tuple):
+        return styled_data(value, column + _DASH_OFFSETS[0] + 2)
+    return value
 
 
 def flow(items: Iterable[str]) -> CommentedSeq:
@@ -322,7 +354,7 @@ def _style_offset(text: str, data: Any) -> tuple[int, str]:
     lines = text.splitlines(keepends=True)
     tried: list[tuple[int, int, str]] = []
     for offset in _DASH_OFFSETS:
-        dumped = _dump(data, offset)
+        dumped = dump(data, offset)
         if dumped == text:
             return offset, dumped
         tried.append((_differing(dumped.splitlines(keepends=True), lines), offset, dumped))
@@ -335,7 +367,7 @@ def _append_section(text: str, data: Any, edits: Sequence[Edit]) -> str:
     for edit in edits:
         data = edit.apply(data)
     lead = "" if not text.strip() or text.endswith("\n\n") else "\n" if text.endswith("\n") else "\n\n"
-    return text + lead + _dump(data, _DASH_OFFSETS[0])
+    return text + lead + dump(data, _DASH_OFFSETS[0])
 
 
 def rewrite(text: str, edits: Sequence[Edit], file: str) -> str:
@@ -360,7 +392,7 @@ def rewrite(text: str, edits: Sequence[Edit], file: str) -> str:
             lines = text.splitlines()
             for edit in edits:
                 data = edit.apply(data, lines)
-            after = _dump(data, offset)
+            after = dump(data, offset)
             carried = _carry_over(
                 text.splitlines(keepends=True), before.splitlines(keepends=True), after.splitlines(keepends=True)
             )

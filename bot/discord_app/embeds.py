@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import discord
 
 from bot.answering.answer import LOW_CONFIDENCE, Answer, Outcome, QuoteResult, QuoteView, Suggestion
+from bot.answering.help_text import ABOUT
 from bot.answering.language import polite_reply
 from bot.discord_app import limits
 from bot.discord_app.limits import trim
@@ -436,14 +437,7 @@ def sources_embed(kb: KnowledgeBase, *, title: str | None = None) -> discord.Emb
 
 def help_embed(examples: Sequence[str] = (), stories: Sequence[str] = ()) -> discord.Embed:
     """What StoryBot can do, questions to try, and with several stories which they are (their titles)."""
-    embed = discord.Embed(
-        title="StoryBot",
-        description=(
-            "I answer questions about one news story, only from what the story says, "
-            "with the sentences and quotes that back each answer."
-        ),
-        colour=COLOUR_ANSWER,
-    )
+    embed = discord.Embed(title="StoryBot", description=ABOUT, colour=COLOUR_ANSWER)
     commands = [
         ("/ask question", "Ask about the story. If the story doesn't say, I'll say so and suggest what I can answer."),
         ("Follow-ups", 'Ask "what did she say?" or "tell me more" next, or reply to one of my answers.'),

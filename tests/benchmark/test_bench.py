@@ -1,14 +1,12 @@
 """`storybot bench`: the data it generates, how anchors get their cut-off, and the table it prints.
 
 Figures themselves are not asserted here (speed targets live in benchmarks/README.md); only that
-the benchmark runs at its smallest size and prints a number in every cell.
+the benchmark runs at a small size and prints a number in every cell.
 """
 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,9 +14,13 @@ import pytest
 from bot.benchmark.data import ANSWERABLE, NEAR_MISSES, OFF_TOPIC, Generated, Question, generate
 from bot.benchmark.table import ANSWERS_HEADER, LOAD_HEADER, STAGE_HEADER, best_cut_off, score, top1_with_declines
 from bot.benchmark.vocabulary import CHAT_CLOSERS, CHAT_OPENERS, OFF_TOPIC_TEMPLATES
+from bot.cli import main
 from bot.knowledge import load_knowledge
 
 SIZE = 1000
+# The size `storybot bench` is run at here: its time goes to starting its measuring processes, the same at
+# any size, and every table and cell is there at this size as at the real ones.
+BENCH_SIZE = 150
 _WORD = re.compile(r"[a-z]+")
 
 
@@ -117,14 +119,12 @@ def _tables(output: str) -> list[list[list[str]]]:
     return tables
 
 
-def test_storybot_bench_prints_a_number_in_every_cell_at_the_smallest_size(tmp_path: Path) -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "bot", "bench", "--sizes", str(SIZE), "--json", str(tmp_path / "figures.json")],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
-    ).stdout
+def test_storybot_bench_prints_a_number_in_every_cell_at_a_small_size(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # In this process: each measurement runs in a fresh child process of its own all the same.
+    assert main(["bench", "--sizes", str(BENCH_SIZE), "--json", str(tmp_path / "figures.json")]) == 0
+    out = capsys.readouterr().out
     assert out.startswith("Machine: ") and "CPUs" in out
     answers, stage, load = _tables(out)
     assert tuple(answers[0]) == ANSWERS_HEADER

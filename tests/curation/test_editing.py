@@ -624,24 +624,33 @@ def next_report(reports: Connection) -> object:
     return report
 
 
+KILL_EDITS = 40  # edits the killed writers must finish between them
+KILL_AFTER = 3  # at most this many edits finish before each kill: about 20 kills over the 40 edits
+
+
 def test_a_writer_killed_at_random_points_leaves_old_or_new_files(kb_dir: Path, tmp_path: Path) -> None:
-    """100 edits by a worker process that is SIGKILLed at random moments and restarted each time."""
+    """KILL_EDITS edits by a worker process that is SIGKILLed at random moments and restarted each time."""
     entry_id = "what-is-ring"
     path = kb_dir / "entries" / "ring.yaml"
-    original = path.read_text(encoding="utf-8")
+    # Only the edited entry stays in its file: a round trip of the file is quicker, so the time goes to
+    # kills rather than to YAML, and the folder still validates as a whole after every edit.
+    whole = path.read_text(encoding="utf-8")
+    original = whole[: whole.index("\n  - id:", whole.index(f"- id: {entry_id}"))] + "\n"
+    path.write_text(original, encoding="utf-8")
     last = yaml.safe_load(original)["entries"][0]["questions"][-1]
     anchor = f"      - {last}\n"
     # Every version the file may have: the original with the first k phrasings added.
     versions = [
-        original.replace(anchor, anchor + "".join(f"      - {phrasing(i)}\n" for i in range(k)), 1) for k in range(101)
+        original.replace(anchor, anchor + "".join(f"      - {phrasing(i)}\n" for i in range(k)), 1)
+        for k in range(KILL_EDITS + 1)
     ]
     db = tmp_path / "data" / "storybot.db"
     rng = random.Random(20260301)  # noqa: S311 - reproducible kill times, not secrets
     done = kills = 0
-    while done < 100:
-        worker, reports = start_writer(kb_dir, db, entry_id, done, 100)
+    while done < KILL_EDITS:
+        worker, reports = start_writer(kb_dir, db, entry_id, done, KILL_EDITS)
         assert next_report(reports) == READY
-        for _ in range(rng.randint(0, 8)):  # let a few edits finish...
+        for _ in range(rng.randint(0, KILL_AFTER)):  # let a few edits finish...
             if next_report(reports) is None:
                 break
         worker.join(timeout=rng.uniform(0.0, 0.08))  # ...then kill it at a random moment of the next ones
@@ -656,7 +665,7 @@ def test_a_writer_killed_at_random_points_leaves_old_or_new_files(kb_dir: Path, 
         valid(kb_dir)
         done = versions.index(text)
 
-    assert kills >= 5
+    assert kills >= 5  # about 20 on a loaded machine; fewer where edits are quick
     store = Store(db)  # the audit trail survived every kill too
     audited = KnowledgeEditor(kb_dir, store).history(1000)
     store.close()

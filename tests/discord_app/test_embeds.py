@@ -5,6 +5,7 @@ import discord
 
 from bot.answering import Engine
 from bot.answering.answer import Answer, Outcome, QuoteResult
+from bot.answering.help_text import ABOUT, help_text
 from bot.discord_app import embeds, limits
 from bot.discord_app.embeds import (
     FIRST_VIEW_ROOM,
@@ -232,6 +233,22 @@ def test_help_names_every_command() -> None:
     text = str(help_embed().to_dict())
     for command in ("/ask", "/quote", "/sources", "Ask StoryBot", "/kb reload"):
         assert command in text
+
+
+def test_help_on_discord_and_the_engine_s_help_reply_say_the_same(story_engine: Engine) -> None:
+    examples = story_engine.examples()
+    embed = help_embed(examples)
+    reply = story_engine.ask("help")
+    assert reply.outcome is Outcome.SMALL_TALK
+    assert embed.description and reply.text.startswith(embed.description)
+    shown = str(embed.to_dict())
+    named = examples[:2]
+    assert named and all(f'"{example}"' in reply.text and example in shown for example in named)
+
+
+def test_help_without_examples_still_says_what_to_ask() -> None:
+    assert help_text([]) == f"{ABOUT} Ask me about the story."
+    assert help_text(["Who?", "Why?", "When?"]).endswith('e.g. "Who?" or "Why?".')
 
 
 def test_cooldown_note_rounds_the_wait_up() -> None:

@@ -12,6 +12,7 @@ from bot.curation.extract.names import Tok, adjacent, name_token, org_like, read
 from bot.curation.extract.vocabulary import (
     BEFORE_VERB,
     DETERMINERS,
+    FUNCTION_WORDS,
     GENERIC_SPEAKERS,
     INVERTIBLE,
     ORG_SUFFIX_LOWER,
@@ -21,7 +22,6 @@ from bot.curation.extract.vocabulary import (
     ROLE_NOUNS,
     SPEECH_VERBS,
     SPOKES,
-    STOPWORDS,
     squash,
     strip_possessive,
 )
@@ -90,7 +90,7 @@ class ArticleReader(Reader):
     def _generic_before(self, toks: Sequence[Tok], b: int) -> tuple[Subject, int] | None:
         """ "An Acme spokesperson told", "a police spokesman said", "officials said"."""
         noun = toks[b].text.lower()
-        if not re.fullmatch(r"[a-z][\w'’-]*", toks[b].text) or noun in STOPWORDS:
+        if not re.fullmatch(r"[a-z][\w'’-]*", toks[b].text) or noun in FUNCTION_WORDS:
             return None
         start, determiner = b, False
         for k in range(b - 1, max(-1, b - 5), -1):
@@ -98,7 +98,7 @@ class ArticleReader(Reader):
             if word.lower() in DETERMINERS:
                 start, determiner = k, True
                 break
-            if not re.fullmatch(r"[\w'’&.-]+", word) or word.lower() in STOPWORDS:
+            if not re.fullmatch(r"[\w'’&.-]+", word) or word.lower() in FUNCTION_WORDS:
                 break
             start = k
         if not determiner and noun not in GENERIC_SPEAKERS:
@@ -198,7 +198,7 @@ class ArticleReader(Reader):
             # `"...," said one witness` / `said an Acme spokesperson`
             e = v + 1
             while e + 1 < len(toks) and e - v < 5 and re.fullmatch(r"[\w'’&-]+", toks[e + 1].text):
-                if toks[e + 1].text.lower() in STOPWORDS:
+                if toks[e + 1].text.lower() in FUNCTION_WORDS:
                     break
                 e += 1
             found = self._generic_before(toks, e)

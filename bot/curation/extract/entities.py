@@ -23,6 +23,10 @@ from bot.curation.extract.vocabulary import (
 )
 from bot.knowledge.model import Kind
 
+# Single capitalised words met outside attributions: where each was written, and whether there it
+# opened its sentence (where any word is capitalised).
+Counts = dict[str, list[tuple[int, bool]]]
+
 
 @dataclass(slots=True)
 class Entity:
@@ -187,10 +191,7 @@ class Reader:
 
     def read_names(self) -> None:
         """Organisations and people named outside attributions: possessives, acronyms, recurring names."""
-        person_parts = {
-            part for e in self.registry.items if e.kind is Kind.PERSON for n in e.names for part in n.split()
-        }
-        counts: dict[str, list[tuple[int, bool]]] = {}
+        counts: Counts = {}
         for toks in self.toks:
             i = 0
             while i < len(toks):
@@ -202,16 +203,16 @@ class Reader:
                 if sentence_start and last > i and self._common_opening(toks, i):
                     i += 1  # "Parents on Elm Street": the name starts after the sentence's first word
                     continue
-                self._read_run(toks, i, last, sentence_start, person_parts, counts)
+                self._read_run(toks, i, last, sentence_start, counts)
                 i = last + 1
-        # "Fight" in "Friends of the River" is part of a longer name, not a name of its own.
-        covered = [
-            (m.start(), m.end())
-            for e in self.registry.items
-            for n in e.names
-            if " " in n
-            for m in re.finditer(re.escape(n).replace("\\ ", r"\s+"), self.masked, re.IGNORECASE)
-        ]
+        self._recurring_names(counts)
+
+    def _recurring_names(self, counts: Counts) -> None:
+        """A capitalised word used more than once, not always where a sentence starts: an organisation."""
+        person_parts = {
+            part for e in self.registry.items if e.kind is Kind.PERSON for n in e.names for part in n.split()
+        }
+        covered = self._longer_names()
         for word, found in counts.items():
             positions = [(at, initial) for at, initial in found if not any(s <= at < e for s, e in covered)]
             if len(positions) < 2 or word.lower() in self.lower_words or word in person_parts:
@@ -220,6 +221,16 @@ class Reader:
                 entity = self.registry.organisation(word, min(at for at, _ in positions))
                 entity.check = "kind guessed from a capitalised name used more than once; could be a place or product"
 
+    def _longer_names(self) -> list[tuple[int, int]]:
+        """Where names of several words are written: "Harbor" in "Friends of the Harbor" is no name of its own."""
+        return [
+            (m.start(), m.end())
+            for e in self.registry.items
+            for n in e.names
+            if " " in n
+            for m in re.finditer(re.escape(n).replace("\\ ", r"\s+"), self.masked, re.IGNORECASE)
+        ]
+
     def _common_opening(self, toks: Sequence[Tok], i: int) -> bool:
         """A sentence's capitalised first word joined to a name by a connector: "Parents on Elm Street"."""
         word = toks[i].text
@@ -227,15 +238,8 @@ class Reader:
             return False
         return word.lower() in self.lower_words or (word.endswith("s") and not word.endswith("ss"))
 
-    def _read_run(
-        self,
-        toks: Sequence[Tok],
-        i: int,
-        last: int,
-        sentence_start: bool,
-        person_parts: set[str],
-        counts: dict[str, list[tuple[int, bool]]],
-    ) -> None:
+    def _read_run(self, toks: Sequence[Tok], i: int, last: int, sentence_start: bool, counts: Counts) -> None:
+        """The name written in tokens `i` to `last` (and any organisation word after them, "Acme Union")."""
         while (
             not (sentence_start and last == i and not is_acronym(toks[i].text))  # "City council approves"
             and last + 1 < len(toks)
@@ -254,29 +258,34 @@ class Reader:
                 self._count(name.owner, name.start, sentence_start, counts)
                 self._count(name.name, name.start, False, counts)
             return
-        words = name.name.split()
         known = self.registry.find(name.name)
         if known is not None:
             if known.kind is Kind.PERSON and name.honorific in HONORIFIC_GENDER:
                 self._gender(known, HONORIFIC_GENDER[name.honorific])  # "Mr. Park" later on
             return
+        first = sentence_start and name.start == toks[i].start  # the name opens its sentence
+        self._read_new_name(name, first, i > 0 and toks[i - 1].text.lower() == "the", counts)
+
+    def _read_new_name(self, name: Name, first: bool, after_the: bool, counts: Counts) -> None:
+        """A name not met before: an organisation, someone "of" somewhere, a word to count, or a person."""
+        words = name.name.split()
         if len(words) > 1 and org_like(name.name):
             self.registry.organisation(name.name, name.start)
         elif " of " in name.name and 2 <= len(name.name.partition(" of ")[0].split()) <= 3:
             self._entity_for(name, speaker=False)  # "Maria Diaz of Ashford"
         elif len(words) == 1:
-            self._count(name.name, name.start, sentence_start and name.start == toks[i].start, counts)
+            self._count(name.name, name.start, first, counts)
         elif (
             2 <= len(words) <= 3
-            and not (sentence_start and name.start == toks[i].start)
-            and not (i > 0 and toks[i - 1].text.lower() == "the")  # "the Mill River" is no person
+            and not first
+            and not after_the  # "the Mill River" is no person
             and all(w[:1].isupper() and not w.isupper() for w in words)
         ):
             entity = self._entity_for(name, speaker=False)
             if not entity.speaker and not entity.person_signal:
                 entity.check = entity.check or "named in the story, not quoted; kind guessed from the name"
 
-    def _count(self, word: str, at: int, initial: bool, counts: dict[str, list[tuple[int, bool]]]) -> None:
+    def _count(self, word: str, at: int, initial: bool, counts: Counts) -> None:
         if len(word.split()) != 1 or len(word) < 2 or word in NOT_NAMES or word in TITLES:
             return
         if is_acronym(word):

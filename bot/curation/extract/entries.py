@@ -11,6 +11,7 @@ from bot.curation.extract.vocabulary import (
     DAY_DATE,
     FIGURE,
     FIGURE_COMPOUND,
+    FUNCTION_WORDS,
     MONEY,
     MONTHS,
     NOT_NAMES,
@@ -18,7 +19,6 @@ from bot.curation.extract.vocabulary import (
     QUOTE_MASK,
     RELATIVE_DATE,
     SPEECH_VERBS,
-    STOPWORDS,
     VERBISH,
     WEEKDAY,
     YEAR,
@@ -34,7 +34,7 @@ def content_words(text: str) -> list[str]:
     return [
         w
         for w in re.findall(r"[\w'’-]+", text)
-        if w.lower() not in STOPWORDS and w.lower() not in SPEECH_VERBS and not w.isdigit()
+        if w.lower() not in FUNCTION_WORDS and w.lower() not in SPEECH_VERBS and not w.isdigit()
     ]
 
 
@@ -55,26 +55,43 @@ def _count_phrase(outside: str) -> str | None:
     return None
 
 
-def _subject_phrase(outside: str) -> str | None:
-    """The words before the verb: "The technology industry is facing ..." → "technology industry"."""
+_ARTICLES = frozenset({"the", "a", "an"})
+_LINKS = _ARTICLES | {"of", "for"}  # words inside a subject ("the mayor of Fenwick") that never end one
+SUBJECT_WORDS = 6  # the longest subject read: a longer run of words is a clause, not a name for something
+
+
+def _without_opening_clause(outside: str) -> str:
+    """ "Since last weekend, Initech has ..." → "Initech has ..."."""
     text = re.sub(r"^[\W_]+", "", outside)
-    # Drop an opening clause: "Since last weekend, Initech has ..." → "Initech has ...".
     first = text.split(" ", 1)[0].rstrip(",")
     if first in NOT_NAMES and first not in {"The", "A", "An"} and "," in text[:80]:
-        text = text.split(",", 1)[1].strip()
+        return text.split(",", 1)[1].strip()
+    return text
+
+
+def _ends_subject(word: str, words: Sequence[str]) -> bool:
+    """Whether `word` ends the subject read so far: punctuation, a grammar word, a verb, or "Acme says"."""
+    low = word.lower()
+    if word in ",;:()" or (low in FUNCTION_WORDS and low not in _LINKS) or low in VERBISH or low in SPEECH_VERBS:
+        return True
+    if not words:
+        return False
+    after_name = words[-1][:1].isupper() and word.islower() and low.endswith("s")
+    return after_name or low.endswith(("ed", "ing")) or low == "like"
+
+
+def _subject_phrase(outside: str) -> str | None:
+    """The words before the verb: "The technology industry is facing ..." → "technology industry"."""
     words: list[str] = []
-    for word in re.findall(r"[\w'’-]+|[,;:()]", text):
-        low = word.lower()
-        verb = low in VERBISH or low in SPEECH_VERBS or (words and (low.endswith(("ed", "ing")) or low == "like"))
-        after_name = bool(words) and words[-1][:1].isupper() and word.islower() and low.endswith("s")
-        if word in ",;:()" or (low in STOPWORDS and low not in {"the", "a", "an", "of", "for"}) or verb or after_name:
+    for word in re.findall(r"[\w'’-]+|[,;:()]", _without_opening_clause(outside)):
+        if _ends_subject(word, words):
             break
         words.append(word)
-        if len(words) >= 6:
+        if len(words) >= SUBJECT_WORDS:
             break
-    while words and words[-1].lower() in {"the", "a", "an", "of", "for"}:
+    while words and words[-1].lower() in _LINKS:
         words.pop()
-    while words and words[0].lower() in {"the", "a", "an"}:
+    while words and words[0].lower() in _ARTICLES:
         words.pop(0)
     if not words or words[0] in NOT_NAMES or re.search(r"['’](?:re|ve|ll|d|m)$", words[0]):
         return None

@@ -126,53 +126,64 @@ def sentence_bounds(text: str, spans: Sequence[Span]) -> list[tuple[int, int]]:
     quotation of two sentences stays with its attribution. A missing space after a full stop
     ("every day.Ring seems") still ends a sentence.
     """
-    n = len(text)
-    owner = [-1] * n
-    openings = {s.mark_start for s in spans}
+    owner = [-1] * len(text)  # the index of the quotation each character is inside, or -1
     for index, span in enumerate(spans):
-        for pos in range(span.content_start, span.content_end):
-            owner[pos] = index
+        owner[span.content_start : span.content_end] = [index] * (span.content_end - span.content_start)
+    openings = {s.mark_start for s in spans}
     cuts: list[int] = []
     i = 0
-    while i < n:
-        char = text[i]
-        if char == "\n":
+    while i < len(text):
+        if text[i] == "\n":
             if paragraph_break(text, i):
                 cuts.append(i)
             i += 1
-            continue
-        if char not in TERMINATORS:
+        elif text[i] in TERMINATORS:
+            i, cut = _end_of_sentence(text, i, spans[owner[i]] if owner[i] >= 0 else None, openings)
+            if cut is not None:
+                cuts.append(cut)
+        else:
             i += 1
-            continue
-        j = i + 1
-        while j < n and text[j] in TERMINATORS:
-            j += 1
-        if owner[i] >= 0:
-            span = spans[owner[i]]
-            if text[j : span.content_end].strip():
-                i = j
-                continue  # the quotation goes on: still the same sentence
-            j = span.mark_end
-        while j < n and text[j] in ")]’'":
-            j += 1
-        k = j
-        while k < n and text[k] in " \t":
-            k += 1
-        if k >= n:
-            cuts.append(j)
-        elif text[k] != "\n":
-            nxt = text[k]
-            if nxt in QUOTE_MARKS and k not in openings:
-                nxt = text[k + 1] if k + 1 < n else ""
-            starts = nxt.isupper() or nxt.isdigit() or k in openings or (nxt in "([" and text[k + 1 : k + 2].isupper())
-            if k == j and not (k in openings or (nxt.isupper() and text[i - 1 : i].islower())):
-                starts = False  # "$2.5", "U.S.Army", "Globex.com": no space, no new sentence
-            if starts and not _abbreviation(text, i, k):
-                cuts.append(j)
-        i = j
+    return _trimmed(text, cuts)
+
+
+def _end_of_sentence(text: str, i: int, quotation: Span | None, openings: set[int]) -> tuple[int, int | None]:
+    """After the terminators from `i` (inside `quotation`, if any): where to read on, and where the sentence
+    ends there (None: it goes on)."""
+    n = len(text)
+    j = i + 1
+    while j < n and text[j] in TERMINATORS:
+        j += 1
+    if quotation is not None:
+        if text[j : quotation.content_end].strip():
+            return j, None  # the quotation goes on: still the same sentence
+        j = quotation.mark_end
+    while j < n and text[j] in ")]’'":
+        j += 1
+    k = j
+    while k < n and text[k] in " \t":
+        k += 1
+    if k >= n:
+        return j, j
+    if text[k] != "\n" and _starts_sentence(text, i, j, k, openings) and not _abbreviation(text, i, k):
+        return j, j
+    return j, None
+
+
+def _starts_sentence(text: str, i: int, j: int, k: int, openings: set[int]) -> bool:
+    """Whether the text at `k` starts a sentence, after terminators at `i` and closing marks up to `j`."""
+    nxt = text[k]
+    if nxt in QUOTE_MARKS and k not in openings:
+        nxt = text[k + 1] if k + 1 < len(text) else ""
+    if k == j and not (k in openings or (nxt.isupper() and text[i - 1 : i].islower())):
+        return False  # "$2.5", "U.S.Army", "Globex.com": no space, no new sentence
+    return nxt.isupper() or nxt.isdigit() or k in openings or (nxt in "([" and text[k + 1 : k + 2].isupper())
+
+
+def _trimmed(text: str, cuts: Sequence[int]) -> list[tuple[int, int]]:
+    """The non-empty pieces between cuts, as (start, end) offsets without their surrounding whitespace."""
     bounds: list[tuple[int, int]] = []
     start = 0
-    for cut in [*cuts, n]:
+    for cut in [*cuts, len(text)]:
         piece = text[start:cut]
         if piece.strip():
             lead = len(piece) - len(piece.lstrip())

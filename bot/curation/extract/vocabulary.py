@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.knowledge.naming import slugify
+from bot.answering.normalize import STOPWORDS as FILLER
+from bot.knowledge.naming import QUESTION_WORDS, slugify
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -177,14 +178,13 @@ ROLE_WORDS = (ROLE_NOUNS - ORG_NOUNS) | _wordset(
     "pastor coordinator organiser volunteer officer executive ceo cfo coo cto player"
 )
 DETERMINERS = _wordset("a an the one two several some many")
-STOPWORDS = _wordset(
-    "a an the and or but nor so of to in on at by for from with without about into onto over under as than "
-    "then that this these those there here it its is are was were be been being am do does did have has had "
-    "i you he she we they me him her us them my your his our their who whom whose which what when where why "
-    "how not no yes very really just also only even still more most much many some any all both each every "
-    "will would can could should may might must shall if because while although though since until after "
-    "before during up down out off again further once s t"
+# Words that meet a name or a quotation without being part of it: the words answering skips as filler,
+# the question words, and the grammar words answering keeps because they change what a question asks
+# ("not", "since", "every") but that never name anything.
+GRAMMAR_WORDS = _wordset(
+    "not no yes only all both each every after before during until since once further because although though while s t"
 )
+FUNCTION_WORDS = FILLER | QUESTION_WORDS | GRAMMAR_WORDS
 _NUMBER_WORDS = _wordset(
     "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred "
     "hundreds thousand thousands million millions billion billions dozen dozens percent"
@@ -194,7 +194,7 @@ _COUNT_WORDS = _wordset(
     "hundreds thousand thousands millions billions dozen dozens"
 )
 _TIME_UNITS = _wordset("years year months month weeks week days day hours hour minutes decades times")
-NP_STOP = STOPWORDS | _TIME_UNITS | {"per", "across", "percent", "cent"}
+NP_STOP = FUNCTION_WORDS | _TIME_UNITS | {"per", "across", "percent", "cent"}
 FIGURE_COMPOUND = re.compile(
     r"\b((?:\d+|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")-(?:year|month|week|day|hour|minute|"
     r"percent|point|mile|person|member|page)(?:-old|-long)?\s+[a-z][\w-]+)",

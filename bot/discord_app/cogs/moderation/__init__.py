@@ -1,6 +1,6 @@
 """/kb: knowledge-base tools for moderators (reload, teach, add, quote, edit, remove, history, undo,
-unanswered, stats, review). The cog is in `_cog`, its forms and buttons in `_views` and `_review`; edits run
-through `Curator`."""
+unanswered, stats, review). The cog is in `_cog`, its forms and buttons in `_views` and `_review`, which are
+handed the services they use (`_services`) rather than the bot; edits run through `Curator`."""
 
 from __future__ import annotations
 

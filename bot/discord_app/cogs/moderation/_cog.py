@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 from discord import app_commands
@@ -15,6 +15,7 @@ from bot.app.lookup import closest_entry_ids, find_entries, find_phrasings
 from bot.curation import teaching
 from bot.discord_app import limits
 from bot.discord_app.cogs.moderation._review import REVIEW_SHOWN, ReviewView, review_embed
+from bot.discord_app.cogs.moderation._services import ModerationServices
 from bot.discord_app.cogs.moderation._story import STORY_OPTION, scope, story_for, typed_story
 from bot.discord_app.cogs.moderation._views import (
     EditEntryModal,
@@ -25,6 +26,7 @@ from bot.discord_app.cogs.moderation._views import (
 )
 from bot.discord_app.cogs.quotes import speaker_choices
 from bot.discord_app.curator import author_of, split_phrasings
+from bot.discord_app.embeds import NOT_MODERATOR
 from bot.discord_app.kb_text import history_embed, since, stats_embed, teach_preview_text, unanswered_embed
 from bot.discord_app.permissions import ModerationOff, NotModerator, is_moderator, refusal_for
 from bot.discord_app.safety import quiet_mentions
@@ -73,12 +75,17 @@ class Moderation(commands.Cog):
 
     def __init__(self, bot: StoryBot) -> None:
         self.bot = bot
+        # The forms and buttons are handed what they use, not the bot.
+        self.services = ModerationServices(bot.curator, bot.library, lambda: bot.store, self.refusal)
+
+    def refusal(self, interaction: discord.Interaction[Any]) -> str | None:
+        """Why the person may not moderate here (not a moderator, or not in a moderating server), or None."""
+        if not is_moderator(interaction.user, interaction.permissions, self.bot.settings.mod_role_ids):
+            return NOT_MODERATOR
+        return refusal_for(interaction)
 
     def moderates(self, interaction: discord.Interaction[StoryBot]) -> bool:
-        return (
-            is_moderator(interaction.user, interaction.permissions, self.bot.settings.mod_role_ids)
-            and refusal_for(interaction) is None
-        )
+        return self.refusal(interaction) is None
 
     async def interaction_check(self, interaction: discord.Interaction[StoryBot], /) -> bool:  # type: ignore[override]
         """Runs before every /kb command: one place, so a new subcommand cannot forget it."""
@@ -123,7 +130,7 @@ class Moderation(commands.Cog):
         preview = await asyncio.to_thread(teaching.preview, engine, entry, " ".join(question.split()))
         await interaction.followup.send(
             teach_preview_text(preview),
-            view=TeachConfirmView(self.bot, preview, story=chosen),
+            view=TeachConfirmView(self.services, preview, story=chosen),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
@@ -137,7 +144,7 @@ class Moderation(commands.Cog):
     ) -> None:
         chosen = await story_for(self.bot, interaction, story)
         if chosen is not None:
-            await interaction.response.send_modal(EntryFormModal(self.bot, source=source, story=chosen))
+            await interaction.response.send_modal(EntryFormModal(self.services, source=source, story=chosen))
 
     @kb.command(name="quote", description="Add a quote, word for word from the source.")
     @app_commands.describe(
@@ -162,7 +169,8 @@ class Moderation(commands.Cog):
             return
         who = author_of(interaction)
         speaker_id = None if speaker.strip().lower() == UNATTRIBUTED else speaker.strip()
-        refusal = first_not_verbatim(self.bot, source, [text.strip().strip('"“”„')], "This quote", chosen)
+        words = text.strip().strip('"“”„')
+        refusal = first_not_verbatim(self.bot.stories.engine(chosen), source, [words], "This quote")
         if refusal is not None:
             await self.bot.curator.tell(interaction, refusal)
             return
@@ -198,7 +206,7 @@ class Moderation(commands.Cog):
             if current is None:
                 await respond_privately(interaction, unknown_entry_text(entry, engine))
                 return
-            await interaction.response.send_modal(EditEntryModal(self.bot, entry, current.answer, chosen))
+            await interaction.response.send_modal(EditEntryModal(self.services, entry, current.answer, chosen))
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         who = author_of(interaction)
@@ -297,7 +305,7 @@ class Moderation(commands.Cog):
         )
         more = len(groups) > UNANSWERED_SHOWN
         groups = groups[:UNANSWERED_SHOWN]
-        view = UnansweredView(self.bot, groups, period, more=more, story=chosen) if groups else None
+        view = UnansweredView(self.services, groups, period, more=more, story=chosen) if groups else None
         embed = view.embed() if view is not None else unanswered_embed(groups, period, {})
         if view is None:
             await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
@@ -347,7 +355,7 @@ class Moderation(commands.Cog):
             embed = review_embed(items, period, {})
             await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
-        view = ReviewView(self.bot, items, period, chosen)
+        view = ReviewView(self.services, items, period, chosen)
         await interaction.followup.send(embed=view.embed(), view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     # ------------------------------------------------------------------ autocomplete

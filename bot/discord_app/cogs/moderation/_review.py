@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
@@ -17,6 +17,7 @@ from bot.answering import Engine
 from bot.answering.answer import Suggestion
 from bot.curation.store import Feedback
 from bot.discord_app import limits
+from bot.discord_app.cogs.moderation._services import ModerationServices
 from bot.discord_app.cogs.moderation._views import FORM_TIMEOUT, _Form, moderator_check, text_input
 from bot.discord_app.curator import author_of
 from bot.discord_app.embeds import APOLOGY, COLOUR_DECLINE, percent
@@ -24,9 +25,6 @@ from bot.discord_app.kb_text import PERIOD_NAMES, moment
 from bot.discord_app.limits import trim
 from bot.discord_app.safety import escape_knowledge_text, escape_user_text
 from bot.discord_app.views import NO_MENTIONS, respond_privately
-
-if TYPE_CHECKING:
-    from bot.discord_app.bot import StoryBot
 
 log = logging.getLogger(__name__)
 
@@ -78,16 +76,19 @@ def review_embed(items: Sequence[Feedback], period: str, done: dict[int, str]) -
 
 
 class ReviewView(discord.ui.View):
-    def __init__(self, bot: StoryBot, items: Sequence[Feedback], period: str, story: str | None = None) -> None:
+    def __init__(
+        self, services: ModerationServices, items: Sequence[Feedback], period: str, story: str | None = None
+    ) -> None:
         super().__init__(timeout=FORM_TIMEOUT)
-        self.bot = bot
+        self.services = services
         self.story = story  # the story of the answers reviewed, and taught to (None: the default story)
         self.items = list(items)[:REVIEW_SHOWN]
         self.period = period
         self.done: dict[int, str] = {}
+        engine = services.engine(story)
         for index, item in enumerate(self.items):
             number = index + 1
-            nearest = other_entry(bot.stories.engine(story), item)
+            nearest = other_entry(engine, item)
             if nearest is not None:
                 label = f"{number} · Teach to {nearest.entry_id}"
                 self.add_item(ReviewButton(index, "teach", label, discord.ButtonStyle.primary, nearest.entry_id))
@@ -95,7 +96,7 @@ class ReviewView(discord.ui.View):
             self.add_item(ReviewButton(index, "fine", f"{number} · Fine", discord.ButtonStyle.secondary))
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        return await moderator_check(interaction)
+        return await moderator_check(interaction, self.services.refusal)
 
     async def on_error(self, interaction: discord.Interaction[Any], error: Exception, item: Any, /) -> None:
         log.error("review list: %s failed", getattr(item, "custom_id", item), exc_info=error)
@@ -115,17 +116,17 @@ class ReviewView(discord.ui.View):
         item = self.items[index]
         phrasing = question.strip() or item.question
         who = author_of(interaction)
-        change = await self.bot.curator.change(
+        change = await self.services.curator.change(
             interaction, lambda editor: editor.teach(entry_id, phrasing, **who), self.story
         )
         if change is None:
             return
-        await asyncio.to_thread(self.bot.store.settle_feedback, item.id, taught_to=change.target)
+        await asyncio.to_thread(self.services.store.settle_feedback, item.id, taught_to=change.target)
         self.mark(index, f"taught to `{change.target}` (change {change.id})")
         await interaction.edit_original_response(embed=self.embed(), view=self, allowed_mentions=NO_MENTIONS)
 
     async def fine(self, interaction: discord.Interaction[Any], index: int) -> None:
-        await asyncio.to_thread(self.bot.store.settle_feedback, self.items[index].id)
+        await asyncio.to_thread(self.services.store.settle_feedback, self.items[index].id)
         self.mark(index, "marked fine")
         await interaction.edit_original_response(embed=self.embed(), view=self, allowed_mentions=NO_MENTIONS)
 
@@ -158,11 +159,11 @@ class ReviewTeachModal(_Form):
     """Teach a reviewed question to the entry of the moderator's choice, with the wording adjustable."""
 
     def __init__(self, view: ReviewView, index: int) -> None:
-        super().__init__(view.bot, title="Teach this question")
+        super().__init__(view.services, title="Teach this question")
         self.view = view
         self.index = index
         item = view.items[index]
-        nearest = other_entry(view.bot.stories.engine(view.story), item)
+        nearest = other_entry(view.services.engine(view.story), item)
         self.question = text_input("question", default=item.question, max_length=300)
         self.entry_id = text_input(
             "entry", default=nearest.entry_id if nearest else None, max_length=100, placeholder="an entry id"

@@ -10,22 +10,20 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
+from bot.answering import Engine
 from bot.curation import teaching
 from bot.curation.store import Change, UnansweredGroup
 from bot.discord_app import limits
+from bot.discord_app.cogs.moderation._services import ModerationServices, Refusal
 from bot.discord_app.curator import author_of, split_lines
-from bot.discord_app.embeds import APOLOGY, NOT_MODERATOR
+from bot.discord_app.embeds import APOLOGY
 from bot.discord_app.kb_text import not_verbatim_text, premise_warning_text, teach_preview_text, unanswered_embed
-from bot.discord_app.permissions import is_moderator, refusal_for
 from bot.discord_app.views import NO_MENTIONS, respond_privately
 from bot.knowledge.verbatim import SourceText
-
-if TYPE_CHECKING:
-    from bot.discord_app.bot import StoryBot
 
 log = logging.getLogger(__name__)
 
@@ -57,24 +55,18 @@ def text_input(
     )
 
 
-async def moderator_check(interaction: discord.Interaction[Any]) -> bool:
+async def moderator_check(interaction: discord.Interaction[Any], refusal: Refusal) -> bool:
     """Forms and buttons check again: a role can be taken away while a form is open."""
-    bot: StoryBot = interaction.client
-    if not is_moderator(interaction.user, interaction.permissions, bot.settings.mod_role_ids):
-        await respond_privately(interaction, NOT_MODERATOR)
-        return False
-    refusal = refusal_for(interaction)
-    if refusal is not None:
-        await respond_privately(interaction, refusal)
+    refused = refusal(interaction)
+    if refused is not None:
+        await respond_privately(interaction, refused)
         return False
     return True
 
 
-def first_not_verbatim(
-    bot: StoryBot, source: str | None, texts: Sequence[str], what: str, story: str | None = None
-) -> str | None:
-    """A refusal for the first of `texts` that is not word for word in the source (of `story`), or None."""
-    sources = bot.stories.engine(story).kb.sources
+def first_not_verbatim(engine: Engine, source: str | None, texts: Sequence[str], what: str) -> str | None:
+    """A refusal for the first of `texts` that is not word for word in the source (of `engine`'s story), or None."""
+    sources = engine.kb.sources
     source_id = source if source is not None else (next(iter(sources)) if len(sources) == 1 else None)
     if source_id not in sources:
         return None  # the editor says which source to name
@@ -86,15 +78,15 @@ def first_not_verbatim(
 
 
 class _Form(discord.ui.Modal):
-    def __init__(self, bot: StoryBot, *, title: str) -> None:
+    def __init__(self, services: ModerationServices, *, title: str) -> None:
         super().__init__(title=limits.trim(title, 45), timeout=FORM_TIMEOUT)
-        self.bot = bot
+        self.services = services
 
     def field(self, label: str, text_input: discord.ui.TextInput[Any], description: str | None = None) -> None:
         self.add_item(discord.ui.Label(text=label, component=text_input, description=description))
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        return await moderator_check(interaction)
+        return await moderator_check(interaction, self.services.refusal)
 
     # A modal's on_error takes no item (discord.py types it like a view's).
     async def on_error(self, interaction: discord.Interaction[Any], error: Exception, /) -> None:  # type: ignore[override]
@@ -105,8 +97,8 @@ class _Form(discord.ui.Modal):
 class EntryFormModal(_Form):
     """/kb add: a new entry. Evidence must be the article's own words; the editor checks it."""
 
-    def __init__(self, bot: StoryBot, *, source: str | None = None, story: str | None = None) -> None:
-        super().__init__(bot, title="Add an entry")
+    def __init__(self, services: ModerationServices, *, source: str | None = None, story: str | None = None) -> None:
+        super().__init__(services, title="Add an entry")
         self.source = source
         self.story = story  # None: the default story
         self.questions = text_input("phrasings", paragraph=True, placeholder="One way readers ask it a line.")
@@ -127,11 +119,11 @@ class EntryFormModal(_Form):
         answer = self.answer.value.strip()
         evidence = split_lines(self.evidence.value)
         entry_id = self.entry_id.value.strip() or None
-        refusal = first_not_verbatim(self.bot, self.source, evidence, "This excerpt", self.story)
+        refusal = first_not_verbatim(self.services.engine(self.story), self.source, evidence, "This excerpt")
         if refusal is not None:  # the editor would refuse it too; this shows the passage with what differs
-            await self.bot.curator.tell(interaction, refusal)
+            await self.services.curator.tell(interaction, refusal)
             return
-        await self.bot.curator.change(
+        await self.services.curator.change(
             interaction,
             lambda editor: editor.add_entry(
                 questions=questions, answer=answer, evidence=evidence, source=self.source, entry_id=entry_id, **who
@@ -143,8 +135,10 @@ class EntryFormModal(_Form):
 class EditEntryModal(_Form):
     """/kb edit without options: the current answer to change, and room for new phrasings."""
 
-    def __init__(self, bot: StoryBot, entry_id: str, current_answer: str, story: str | None = None) -> None:
-        super().__init__(bot, title=f"Edit {entry_id}")
+    def __init__(
+        self, services: ModerationServices, entry_id: str, current_answer: str, story: str | None = None
+    ) -> None:
+        super().__init__(services, title=f"Edit {entry_id}")
         self.entry_id = entry_id
         self.story = story  # None: the default story
         self.current_answer = current_answer
@@ -159,7 +153,7 @@ class EditEntryModal(_Form):
         answer = self.answer.value.strip()
         new_answer = answer if answer != self.current_answer.strip() else None
         added = split_lines(self.questions.value)
-        await self.bot.curator.change(
+        await self.services.curator.change(
             interaction,
             lambda editor: editor.edit_entry(self.entry_id, answer=new_answer, add_questions=added, **who),
             self.story,
@@ -174,7 +168,7 @@ class UnansweredView(discord.ui.View):
 
     def __init__(
         self,
-        bot: StoryBot,
+        services: ModerationServices,
         groups: Sequence[UnansweredGroup],
         period: str,
         *,
@@ -182,7 +176,7 @@ class UnansweredView(discord.ui.View):
         story: str | None = None,
     ) -> None:
         super().__init__(timeout=FORM_TIMEOUT)
-        self.bot = bot
+        self.services = services
         self.story = story  # the story the questions were asked of, and are taught to (None: the default)
         self.groups = list(groups)
         self.period = period
@@ -200,7 +194,7 @@ class UnansweredView(discord.ui.View):
             self.add_item(GroupButton(index, "dismiss", f"{number} · Dismiss", discord.ButtonStyle.secondary))
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        return await moderator_check(interaction)
+        return await moderator_check(interaction, self.services.refusal)
 
     async def on_error(self, interaction: discord.Interaction[Any], error: Exception, item: Any, /) -> None:
         log.error("unanswered list: %s failed", getattr(item, "custom_id", item), exc_info=error)
@@ -228,28 +222,28 @@ class UnansweredView(discord.ui.View):
         """
         group = self.groups[index]
         phrasing = " ".join((question or group.question).split())
-        engine = self.bot.stories.engine(self.story)
+        engine = self.services.engine(self.story)
         if entry_id not in engine.kb.entries:
             await respond_privately(interaction, NO_SUCH_ENTRY.format(entry=limits.trim(entry_id, 100)))
             return
         preview = await asyncio.to_thread(teaching.preview, engine, entry_id, phrasing)
 
         async def taught(_: discord.Interaction[Any], change: Change) -> None:
-            await asyncio.to_thread(self.bot.store.resolve, group.question_ids, change.target)
+            await asyncio.to_thread(self.services.store.resolve, group.question_ids, change.target)
             self.mark(index, f"taught to `{change.target}` (change {change.id})")
             if self.message is not None:
                 await self.message.edit(embed=self.embed(), view=self, allowed_mentions=NO_MENTIONS)
 
         await interaction.response.send_message(
             teach_preview_text(preview),
-            view=TeachConfirmView(self.bot, preview, taught, story=self.story),
+            view=TeachConfirmView(self.services, preview, taught, story=self.story),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
 
     async def dismiss(self, interaction: discord.Interaction[Any], index: int) -> None:
         group = self.groups[index]
-        await asyncio.to_thread(self.bot.store.dismiss, group.question_ids)
+        await asyncio.to_thread(self.services.store.dismiss, group.question_ids)
         self.mark(index, "dismissed")
         await interaction.edit_original_response(embed=self.embed(), view=self, allowed_mentions=NO_MENTIONS)
 
@@ -280,7 +274,7 @@ class TeachModal(_Form):
     """Teach an unanswered question to an entry of the moderator's choice, with the wording adjustable."""
 
     def __init__(self, view: UnansweredView, index: int, entry_id: str) -> None:
-        super().__init__(view.bot, title="Teach this question")
+        super().__init__(view.services, title="Teach this question")
         self.view = view
         self.index = index
         group = view.groups[index]
@@ -301,14 +295,14 @@ class TeachConfirmView(discord.ui.View):
 
     def __init__(
         self,
-        bot: StoryBot,
+        services: ModerationServices,
         preview: teaching.TeachPreview,
         on_taught: OnTaught | None = None,
         *,
         story: str | None = None,
     ) -> None:
         super().__init__(timeout=FORM_TIMEOUT)
-        self.bot = bot
+        self.services = services
         self.story = story  # the story taught (None: the default story)
         self.preview = preview
         self.on_taught = on_taught
@@ -316,7 +310,7 @@ class TeachConfirmView(discord.ui.View):
         self.change: Change | None = None
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        return await moderator_check(interaction)
+        return await moderator_check(interaction, self.services.refusal)
 
     async def on_error(self, interaction: discord.Interaction[Any], error: Exception, item: Any, /) -> None:
         log.error("teach confirmation failed", exc_info=error)
@@ -341,7 +335,7 @@ class TeachConfirmView(discord.ui.View):
         self.retire()  # at once, so a second press cannot teach it twice
         await interaction.response.edit_message(view=self)
         entry_id, question, who = self.preview.entry.id, self.preview.question, author_of(interaction)
-        self.change = await self.bot.curator.change(
+        self.change = await self.services.curator.change(
             interaction, lambda editor: editor.teach(entry_id, question, **who), self.story
         )
         if self.change is not None and self.on_taught is not None:
