@@ -74,6 +74,25 @@ _WHETHER = re.compile(r"^(?:whether|if)\s+", re.I)
 # Where a long sentence that does not start as a question falls into clauses.
 _CLAUSE = re.compile(r"\s*(?:,|;|(?<!\d):(?!\d)|\s-+\s|\s–\s|\s—\s|\bbut\b|\banyway\b|\bbecause\b)\s*", re.I)
 LONG_SENTENCE_WORDS = 14  # beyond this, a sentence that starts as a statement is read clause by clause
+# "the article said something about when you can water", "there was a bit about a farmer who ...": what a
+# rambling statement is about follows these words; what comes before them ("I skimmed it on the bus and")
+# only tells how the writer came to ask.
+_TOPIC = re.compile(
+    r"\b(?:there\s+(?:is|was|were|s)|it|they|(?:the|this|that)\s+(?:article|story|piece|post|bit))\s+"
+    r"(?:(?:said|says|mentioned|mentions|had|has|talks?|talked|went\s+on|goes\s+on|is|was)\s+)?"
+    r"(?:(?:something|stuff|a\s+(?:bit|part|section|line|paragraph|mention))\s+)?(?:about|regarding)\s+(.+)$",
+    re.I,
+)
+# "like times of day?", "as in how much": a clarification of the clause before it, not a question of its own.
+_CLARIFIES = re.compile(r"^(?:like|as\s+in|i\s+mean|e\.?g\.?|for\s+example|specifically|namely)\b", re.I)
+# "I think they said it was only the sales staff?": a guess said with a question mark. Beside a question that
+# asks with a question word, it is what the writer half remembers, not what they ask.
+_HEDGE = re.compile(
+    r"^(?:i\s+(?:think|thought|guess|believe|assume|feel\s+like|remember|recall)|maybe|apparently|pretty\s+sure"
+    r"|i'?m\s+(?:pretty\s+)?sure|im\s+(?:pretty\s+)?sure)\b",
+    re.I,
+)
+_PERCENT = re.compile(r"\s*%")
 _PRONOUN = re.compile(r"\b(?:(she|he|they|it|him|them)|(her|his|their|its))\b", re.I)
 
 
@@ -143,10 +162,15 @@ class Reader:
         joined: list[tuple[str, bool]] = []
         for chunk in chunks:
             asks = self._asks(chunk)
-            if joined and asks and self._own_words(chunk) < MIN_PART_WORDS:
+            if joined and _CLARIFIES.match(chunk) and len(self._words(chunk)) > 1:
+                before, before_asks = joined.pop()  # "..., like times of day?": one question with the clause before
+                chunk, asks = f"{before.rstrip(' .,')}, {chunk}", asks or before_asks
+            elif joined and asks and self._own_words(chunk) < MIN_PART_WORDS:
                 before, _ = joined.pop()
                 chunk = f"{before} {chunk}"
             joined.append((chunk, asks))
+        if any(asks and self._asks_at_start(chunk) for chunk, asks in joined):
+            joined = [(chunk, asks and not _HEDGE.match(chunk)) for chunk, asks in joined]
         questions = [(i, chunk) for i, (chunk, asks) in enumerate(joined) if asks]
         if not questions:  # a message that asks nothing in question form is one question ("library closing date")
             return Reading(asked, whole, (whole,), ("",))
@@ -205,11 +229,23 @@ class Reader:
             if out and _RELATIVE.match(clause) and not clause.rstrip().endswith("?"):
                 out[-1] = f"{out[-1]}, {clause}"  # "..., which seems like a lot": said of the clause before
                 continue
+            clause = self._topic(clause)
             embedded = _EMBEDDED.search(clause)
             if embedded and clean(clause).split()[:1] != clean(embedded.group(1)).split()[:1]:
                 clause = _WHETHER.sub("did ", embedded.group(1))
             out.append(clause)
         return out
+
+    def _topic(self, clause: str) -> str:
+        """A statement from what it says it is about ("there was something about a farmer who ..." -> "a farmer
+        who ..."); a clause that asks, or that names someone before those words, stays whole."""
+        found = _TOPIC.search(clause)
+        if found is None or self._asks(clause):
+            return clause
+        before = clause[: found.start()].split()
+        if any(word[:1].isupper() and word != "I" for word in before[1:]):
+            return clause  # "so Doe said something about councils": Doe is what it is about
+        return found.group(1)
 
     def split(self, sentence: str) -> list[str]:
         """A sentence that asks two things ("who is X and what did she say") as its questions; a sentence
@@ -243,6 +279,7 @@ def _plain_text(message: str) -> str:
     text = _STRETCHED.sub(r"\1", _STRUCK.sub(" ", _DISCORD.sub(" ", message)))
     text = _MASKED_LINK.sub(r"\1", text)
     text = _TLDR.sub("tldr", text)
+    text = _PERCENT.sub(" percent", text)  # "30%" is "30 percent": a sign `clean` would drop
     text = _INTERJECTION.sub(". ", text)
     text = _URL.sub(" ", text)
     text = _SHORTCODE.sub(" ", text)

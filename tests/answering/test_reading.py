@@ -100,6 +100,19 @@ READINGS = [
     ("is the branch closing lol what did the union say", ["is the branch closing.", "what did the union say"]),
     # "would be great ..." after a question states; it asks nothing of its own.
     ("who voted against the budget? would be great for my essay", ["who voted against the budget?"]),
+    # What a rambling statement is about follows "something about", "they talk about".
+    (
+        "sorry long day, but the article said something about when the branch opens, like what hours?",
+        ["when the branch opens, like what hours?"],
+    ),
+    # A guess said with a question mark, beside a real question, is what the writer half remembers.
+    (
+        "I think they said it was only the mayor? what did the council actually decide",
+        ["what did the council actually decide"],
+    ),
+    ("i think the mayor voted no?", ["i think the mayor voted no?"]),
+    # "like ..." after a question narrows it; it is no question of its own.
+    ("when does the branch close, like what month", ["when does the branch close, like what month"]),
 ]
 
 
@@ -148,3 +161,21 @@ def test_a_question_keeps_the_statements_before_it_nearest_first(reader: Reader)
     reading = reader.read("The council met on Tuesday. The vote was close. My aunt was there. Who voted no?")
     assert reading.parts == ("Who voted no?",)
     assert reading.earlier == (("My aunt was there.", "The vote was close.", "The council met on Tuesday."),)
+
+
+def test_a_percent_sign_reads_as_the_word(reader: Reader) -> None:
+    assert reader.read("branch budget cut %").parts == ("branch budget cut percent",)
+    assert reader.read("was the cut 30%?").parts == ("was the cut 30 percent?",)
+
+
+def test_a_name_before_something_about_is_kept(reader: Reader) -> None:
+    reading = reader.read("so Doe said something about the budget, what was it again?")
+    assert any("Doe" in part for part in reading.parts) or any("Doe" in c for e in reading.earlier for c in e)
+
+
+def test_a_rambling_statement_is_kept_as_what_it_is_about(reader: Reader) -> None:
+    reading = reader.read(
+        "ok i read this on the train and there was something about a librarian who retired, how long was it"
+    )
+    assert reading.parts == ("how long was it",)
+    assert reading.earlier[0][0] == "a librarian who retired"

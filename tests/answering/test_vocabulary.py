@@ -35,6 +35,9 @@ def english() -> Vocabulary:
         ("analyse", "analyze"),
         ("travelled", "traveled"),
         ("sceptical", "skeptical"),
+        ("councillors", "councilors"),
+        ("enquiry", "inquiry"),
+        ("jewellery", "jewelry"),
     ],
 )
 def test_british_and_american_spellings_meet(english: Vocabulary, british: str, american: str) -> None:
@@ -71,6 +74,13 @@ def test_spelling_rules_do_not_make_one_word_of_two(english: Vocabulary, one: st
         ("what's the mayor's deal", "about the mayor"),
         ("what is the deal", "what is the deal"),
         ("how much has the city raked in", "how-many has the city earned"),
+        ("what dose the mayor want", "what does the mayor want"),
+        ("were is the branch", "where is the branch"),
+        ("whats the damage on the deal", "how-many cost on the deal"),
+        ("a 5 per cent cut", "a 5 percent cut"),
+        ("how many queued up to speak", "how-many speak"),
+        ("petition vs the plan", "petition against the plan"),
+        ("closed for a fortnight", "closed for two weeks"),
     ],
 )
 def test_chat_shorthand_is_written_out(english: Vocabulary, typed: str, read: str) -> None:
@@ -80,6 +90,33 @@ def test_chat_shorthand_is_written_out(english: Vocabulary, typed: str, read: st
 @pytest.mark.parametrize(("form", "verb"), [("grew", "grow"), ("grown", "grow"), ("won", "win"), ("spoke", "speak")])
 def test_irregular_verb_forms_meet_their_verb(english: Vocabulary, form: str, verb: str) -> None:
     assert english.term(form) == english.term(verb)
+
+
+@pytest.mark.parametrize(
+    ("said", "meant"),
+    [
+        ("worth", "cost"),
+        ("daily", "day"),
+        ("usual", "average"),
+        ("percentage", "percent"),
+        ("beefing", "clashed"),
+        ("reassess", "review"),
+        ("organisation", "group"),
+        ("cops", "police"),
+        ("murdered", "killing"),
+        ("demonstrators", "protest"),
+        ("niche", "small"),
+        ("furious", "angry"),
+        ("solicitor", "lawyer"),
+    ],
+)
+def test_general_words_that_mean_the_same_in_the_news_meet(english: Vocabulary, said: str, meant: str) -> None:
+    assert english.term(said) == english.term(meant)
+
+
+@pytest.mark.parametrize(("one", "other"), [("value", "day"), ("small", "big"), ("police", "protest")])
+def test_synonym_groups_stay_apart(english: Vocabulary, one: str, other: str) -> None:
+    assert english.term(one) != english.term(other)
 
 
 def test_lobbying_is_pressure(english: Vocabulary) -> None:
