@@ -154,15 +154,17 @@ class Reader:
         quoted = {" ".join(_plain_text(line).split()) for line in _QUOTED.findall(message)}
         clauses = [clause for sentence in _sentences(text) for clause in self._clauses(sentence)]
         pieces = [piece for clause in clauses for piece in self.split(clause)]
-        chunks = [c for c in (self._strip(p, own) for p in pieces) if c]
+        stripped = [(self._strip(p, own), bool(_CLARIFIES.match(p.lstrip(" ,")))) for p in pieces]
+        chunks = [c for c, _ in stripped if c]
+        clarifying = [clarifies for c, clarifies in stripped if c]
         if not chunks:
             return Reading(asked, asked, (asked,), ("",))
         whole = " ".join(chunks)
         # Questions with too few words of their own ("and why?") read with what came before them.
         joined: list[tuple[str, bool]] = []
-        for chunk in chunks:
+        for chunk, clarifies in zip(chunks, clarifying, strict=True):
             asks = self._asks(chunk)
-            if joined and _CLARIFIES.match(chunk) and len(self._words(chunk)) > 1:
+            if joined and clarifies:
                 before, before_asks = joined.pop()  # "..., like times of day?": one question with the clause before
                 chunk, asks = f"{before.rstrip(' .,')}, {chunk}", asks or before_asks
             elif joined and asks and self._own_words(chunk) < MIN_PART_WORDS:

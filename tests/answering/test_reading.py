@@ -103,7 +103,7 @@ READINGS = [
     # What a rambling statement is about follows "something about", "they talk about".
     (
         "sorry long day, but the article said something about when the branch opens, like what hours?",
-        ["when the branch opens, like what hours?"],
+        ["when the branch opens, what hours?"],
     ),
     # A guess said with a question mark, beside a real question, is what the writer half remembers.
     (
@@ -113,6 +113,8 @@ READINGS = [
     ("i think the mayor voted no?", ["i think the mayor voted no?"]),
     # "like ..." after a question narrows it; it is no question of its own.
     ("when does the branch close, like what month", ["when does the branch close, like what month"]),
+    ("serious q who runs the library, help", ["who runs the library"]),
+    ("so like who runs the library", ["who runs the library"]),
 ]
 
 

@@ -81,6 +81,10 @@ def test_spelling_rules_do_not_make_one_word_of_two(english: Vocabulary, one: st
         ("how many queued up to speak", "how-many speak"),
         ("petition vs the plan", "petition against the plan"),
         ("closed for a fortnight", "closed for two weeks"),
+        ("is it true that the branch closed", "the branch closed"),
+        ("whats going on with the budget", "about the budget"),
+        ("who runs da library", "who runs the library"),
+        ("any1 know", "anyone know"),
     ],
 )
 def test_chat_shorthand_is_written_out(english: Vocabulary, typed: str, read: str) -> None:
