@@ -28,6 +28,9 @@ MIN_COMMA_PART_WORDS = 3
 
 # Discord's markup for mentions, custom emoji, slash commands and timestamps, and the mass pings.
 _DISCORD = re.compile(r"<a?:\w+:\d+>|<@[!&]?\d+>|<#\d+>|</[\w -]+:\d+>|<t:-?\d+(?::\w)?>|@everyone\b|@here\b", re.I)
+# "@jake who runs it", "who runs it @mods": a name typed as a mention at either end of a line addresses
+# someone; it is not what the question is about.
+_AT_NAMES = re.compile(r"^(?:[ \t]*@[\w.-]{1,32}[,:]?)+|(?:[ \t]+@[\w.-]{1,32})+[ \t]*$", re.M)
 _URL = re.compile(r"<?https?://\S+>?")
 _MASKED_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _SHORTCODE = re.compile(r"(?<!\w):[a-z0-9_+-]{2,}:(?!\w)", re.I)  # :thinking:
@@ -279,6 +282,8 @@ class Reader:
 def _plain_text(message: str) -> str:
     """The message without Discord markup, links, emoji and markdown; lines kept."""
     text = _STRETCHED.sub(r"\1", _STRUCK.sub(" ", _DISCORD.sub(" ", message)))
+    if "@" in text:
+        text = _AT_NAMES.sub(" ", text)
     text = _MASKED_LINK.sub(r"\1", text)
     text = _TLDR.sub("tldr", text)
     text = _PERCENT.sub(" percent", text)  # "30%" is "30 percent": a sign `clean` would drop

@@ -115,6 +115,9 @@ READINGS = [
     ("when does the branch close, like what month", ["when does the branch close, like what month"]),
     ("serious q who runs the library, help", ["who runs the library"]),
     ("so like who runs the library", ["who runs the library"]),
+    # A name typed as a mention at either end addresses someone; it is not asked about.
+    ("@jake, @mods: who runs the library?", ["who runs the library?"]),
+    ("who runs the library @mods", ["who runs the library"]),
 ]
 
 

@@ -91,7 +91,10 @@ def test_chat_shorthand_is_written_out(english: Vocabulary, typed: str, read: st
     assert " ".join(english.words(typed)) == read
 
 
-@pytest.mark.parametrize(("form", "verb"), [("grew", "grow"), ("grown", "grow"), ("won", "win"), ("spoke", "speak")])
+@pytest.mark.parametrize(
+    ("form", "verb"),
+    [("grew", "grow"), ("grown", "grow"), ("won", "win"), ("spoke", "speak"), ("fell", "fall"), ("shrank", "shrink")],
+)
 def test_irregular_verb_forms_meet_their_verb(english: Vocabulary, form: str, verb: str) -> None:
     assert english.term(form) == english.term(verb)
 
