@@ -85,6 +85,8 @@ def test_spelling_rules_do_not_make_one_word_of_two(english: Vocabulary, one: st
         ("whats going on with the budget", "about the budget"),
         ("who runs da library", "who runs the library"),
         ("any1 know", "anyone know"),
+        ("what share of the budget", "how-many of the budget"),
+        ("how full is it right now", "how full is it"),
     ],
 )
 def test_chat_shorthand_is_written_out(english: Vocabulary, typed: str, read: str) -> None:
@@ -115,13 +117,17 @@ def test_irregular_verb_forms_meet_their_verb(english: Vocabulary, form: str, ve
         ("niche", "small"),
         ("furious", "angry"),
         ("solicitor", "lawyer"),
+        ("slashed", "cuts"),
+        ("restrictions", "limit"),
     ],
 )
 def test_general_words_that_mean_the_same_in_the_news_meet(english: Vocabulary, said: str, meant: str) -> None:
     assert english.term(said) == english.term(meant)
 
 
-@pytest.mark.parametrize(("one", "other"), [("value", "day"), ("small", "big"), ("police", "protest")])
+@pytest.mark.parametrize(
+    ("one", "other"), [("value", "day"), ("small", "big"), ("police", "protest"), ("cut", "limit")]
+)
 def test_synonym_groups_stay_apart(english: Vocabulary, one: str, other: str) -> None:
     assert english.term(one) != english.term(other)
 
