@@ -28,9 +28,9 @@ MIN_COMMA_PART_WORDS = 3
 
 # Discord's markup for mentions, custom emoji, slash commands and timestamps, and the mass pings.
 _DISCORD = re.compile(r"<a?:\w+:\d+>|<@[!&]?\d+>|<#\d+>|</[\w -]+:\d+>|<t:-?\d+(?::\w)?>|@everyone\b|@here\b", re.I)
-# "@jake who runs it", "who runs it @mods": a name typed as a mention at either end of a line addresses
-# someone; it is not what the question is about.
-_AT_NAMES = re.compile(r"^(?:[ \t]*@[\w.-]{1,32}[,:]?)+|(?:[ \t]+@[\w.-]{1,32})+[ \t]*$", re.M)
+# "@jake who runs it", "hey @mods, who runs it": a name typed as a mention addresses someone; it is not what
+# the question is about (people name whom they ask about without an "@").
+_AT_NAMES = re.compile(r"(?<![\w@])@[\w.-]{1,32}(?![\w@])[,:]?")
 _URL = re.compile(r"<?https?://\S+>?")
 _MASKED_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _SHORTCODE = re.compile(r"(?<!\w):[a-z0-9_+-]{2,}:(?!\w)", re.I)  # :thinking:
@@ -57,6 +57,28 @@ _STARTERS = frozenset(
     is are was were am do does did has have had can could will would should shall may might must
     tell explain describe list name show give quote define summarize summarise
     """.split()  # noqa: SIM905 - a word list is easier to curate as text
+)
+# "over what period ...", "since when ...", "by how much ...": a question that opens with its preposition.
+_PREPOSITIONS = frozenset(
+    [
+        "in",
+        "on",
+        "at",
+        "over",
+        "for",
+        "since",
+        "by",
+        "from",
+        "to",
+        "with",
+        "about",
+        "during",
+        "after",
+        "before",
+        "under",
+        "until",
+        "of",
+    ]
 )
 # "I'm wondering which company...", "what I want to know is how much...", "does anyone know who...":
 # the question inside a sentence, from its question word on.
@@ -95,6 +117,7 @@ _HEDGE = re.compile(
     r"|i'?m\s+(?:pretty\s+)?sure|im\s+(?:pretty\s+)?sure)\b",
     re.I,
 )
+_IN_PLACE = re.compile(r"\bhow (?:much|many|long|often|far|big|old)\b")
 _PERCENT = re.compile(r"\s*%")
 _PRONOUN = re.compile(r"\b(?:(she|he|they|it|him|them)|(her|his|their|its))\b", re.I)
 
@@ -158,6 +181,8 @@ class Reader:
         clauses = [clause for sentence in _sentences(text) for clause in self._clauses(sentence)]
         pieces = [piece for clause in clauses for piece in self.split(clause)]
         stripped = [(self._strip(p, own), bool(_CLARIFIES.match(p.lstrip(" ,")))) for p in pieces]
+        if len([c for c, _ in stripped if c]) > 1:  # "i'm so confused. msft ceo?": the aside says nothing
+            stripped = [(c, clarifies) for c, clarifies in stripped if not self._aside(c)] or stripped
         chunks = [c for c, _ in stripped if c]
         clarifying = [clarifies for c, clarifies in stripped if c]
         if not chunks:
@@ -177,8 +202,14 @@ class Reader:
         if any(asks and self._asks_at_start(chunk) for chunk, asks in joined):
             joined = [(chunk, asks and not _HEDGE.match(chunk)) for chunk, asks in joined]
         questions = [(i, chunk) for i, (chunk, asks) in enumerate(joined) if asks]
-        if not questions:  # a message that asks nothing in question form is one question ("library closing date")
-            return Reading(asked, whole, (whole,), ("",))
+        if not questions:
+            # A question asked in place ("so the city got how much for it", "the vote was when") after sentences
+            # that ask nothing is the last of them; otherwise the whole message is one question ("library
+            # closing date").
+            in_place = [i for i, (chunk, _) in enumerate(joined) if self._asks_in_place(chunk)]
+            if len(joined) == 1 or not in_place:
+                return Reading(asked, whole, (whole,), ("",))
+            questions = [(in_place[-1], joined[in_place[-1]][0])]
         # A long message keeps only the sentences that ask something.
         contexts = tuple(joined[i - 1][0] if i else "" for i, _ in questions)
         earlier = tuple(
@@ -209,13 +240,27 @@ class Reader:
         return bool(words) and words[0] in self._questions
 
     def _asks(self, chunk: str) -> bool:
-        """Whether a chunk is a question: it ends with a question mark or starts like one."""
+        """Whether a chunk is a question: it ends with a question mark or starts like one ("over what period
+        ..." too)."""
         words = self._words(chunk)
         if chunk.rstrip().endswith("?"):
             return True
         if len(words) > 1 and words[0] in _STARTERS and words[1] in _NO_SUBJECT:
             return False
+        if len(words) > 1 and words[0] in _PREPOSITIONS and words[1] in self.english.question_words:
+            return True
         return bool(words and words[0] in self._questions)
+
+    def _asks_in_place(self, chunk: str) -> bool:
+        """Whether a statement asks in place: "how much" or "how many" inside it, or a question word last in
+        one of its clauses ("the vote was when, in may?")."""
+        if _IN_PLACE.search(" ".join(self._words(chunk))):
+            return True
+        for clause in _CLAUSE.split(chunk):
+            words = [w for w in self._words(clause) if w not in self._aside_words or w in self._questions]
+            if words and words[-1] in self._questions:
+                return True
+        return False
 
     def _clauses(self, sentence: str) -> list[str]:
         """A rambling sentence as its clauses, and the question inside a clause from its question word on."""
@@ -226,7 +271,8 @@ class Reader:
             # A short sentence is read clause by clause only when a later clause is what it asks
             # ("kinda lost, what did the mayor do?"); "Doe, Smith and Roe: who voted no?" stays whole.
             if len(words) <= LONG_SENTENCE_WORDS:
-                asks = next((i for i, c in enumerate(clauses) if i and self._asks_at_start(c)), None)
+                # (the first clause asks when what came before it was only a word that ends clauses: "anyway, who ...")
+                asks = next((i for i, c in enumerate(clauses) if self._asks_at_start(c)), None)
                 aside = asks is not None and all(self._aside(c) for c in clauses[:asks])
                 clauses = [", ".join(clauses[asks:])] if aside and asks is not None else [sentence]
         out: list[str] = []
@@ -236,7 +282,8 @@ class Reader:
                 continue
             clause = self._topic(clause)
             embedded = _EMBEDDED.search(clause)
-            if embedded and clean(clause).split()[:1] != clean(embedded.group(1)).split()[:1]:
+            # "does anyone know who ...": from "who" on; "ngl how did people find out how far ...": as typed
+            if embedded and not self._wh_before(clause, embedded.start()):
                 clause = _WHETHER.sub("did ", embedded.group(1))
             out.append(clause)
         return out
@@ -245,12 +292,16 @@ class Reader:
         """A statement from what it says it is about ("there was something about a farmer who ..." -> "a farmer
         who ..."); a clause that asks, or that names someone before those words, stays whole."""
         found = _TOPIC.search(clause)
-        if found is None or self._asks(clause):
-            return clause
+        if found is None or self._asks(clause) or self._wh_before(clause, found.start()):
+            return clause  # "ngl what is this story about": a question
         before = clause[: found.start()].split()
         if any(word[:1].isupper() and word != "I" for word in before[1:]):
             return clause  # "so Doe said something about councils": Doe is what it is about
         return found.group(1)
+
+    def _wh_before(self, clause: str, end: int) -> bool:
+        """Whether a question word comes in the clause before `end`."""
+        return any(w in self.english.question_words for w in self._words(clause[:end]))
 
     def split(self, sentence: str) -> list[str]:
         """A sentence that asks two things ("who is X and what did she say") as its questions; a sentence

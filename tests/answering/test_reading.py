@@ -115,9 +115,22 @@ READINGS = [
     ("when does the branch close, like what month", ["when does the branch close, like what month"]),
     ("serious q who runs the library, help", ["who runs the library"]),
     ("so like who runs the library", ["who runs the library"]),
-    # A name typed as a mention at either end addresses someone; it is not asked about.
+    # A name typed as a mention addresses someone; it is not asked about.
     ("@jake, @mods: who runs the library?", ["who runs the library?"]),
     ("who runs the library @mods", ["who runs the library"]),
+    ("hey @jake who runs the library", ["who runs the library"]),
+    ("email a@b.com who runs the library", ["email a@b.com who runs the library"]),
+    ("my aunt says it is all made up. anyway, who runs the library lol", ["who runs the library"]),
+    # A question asked in place, after sentences that ask nothing, is the last of them.
+    ("my aunt says it is all made up. anyway, the city got how much for it", ["the city got how much for it"]),
+    ("my aunt was there. the vote was when again", ["the vote was when"]),
+    ("I read what the mayor said. the library closing date", ["I read what the mayor said. the library closing date"]),
+    # A sentence of only an aside ("i'm confused.") says nothing; a preposition may open a question.
+    ("not gonna lie i'm confused. library closing date lol", ["library closing date"]),
+    ("The council met. since when has it been closed", ["since when has it been closed"]),
+    # Chat before a question that itself asks about what something is about, or embeds a question word.
+    ("ngl what is this story about according to the article", ["what is this story about"]),
+    ("ngl how did people find out how far the cuts went pls", ["how did people find out how far the cuts went"]),
 ]
 
 
