@@ -60,25 +60,7 @@ _STARTERS = frozenset(
 )
 # "over what period ...", "since when ...", "by how much ...": a question that opens with its preposition.
 _PREPOSITIONS = frozenset(
-    [
-        "in",
-        "on",
-        "at",
-        "over",
-        "for",
-        "since",
-        "by",
-        "from",
-        "to",
-        "with",
-        "about",
-        "during",
-        "after",
-        "before",
-        "under",
-        "until",
-        "of",
-    ]
+    "in on at over for since by from to with about during after before under until of".split()  # noqa: SIM905
 )
 # "I'm wondering which company...", "what I want to know is how much...", "does anyone know who...":
 # the question inside a sentence, from its question word on.
