@@ -49,6 +49,10 @@ _WHATS_ITS_DEAL = re.compile(
     r"\bwhat (?:is )?((?:the |this |that )?(?!(?:the|this|that|a|his|her|their|big)\b)\S+) deal$"
 )
 
+# "look at the rules again", "take another look at the deal": to review it.
+_LOOK_AGAIN = re.compile(r"\b(?:look|looks|looked|looking) at ((?:\S+ ){0,5}?\S+) again\b")
+_ANOTHER_LOOK = re.compile(r"\b(?:take|takes|took|taking|have|has|had) (?:another|a second|a fresh|a new) look at\b")
+
 T = TypeVar("T")
 
 
@@ -263,6 +267,8 @@ class Vocabulary:
             text = _WHAT_DOES_DO.sub(r"what is \1 role", text)
         if words and words[-1] == "deal":
             text = _WHATS_ITS_DEAL.sub(r"about \1", text)
+        if "look" in text:
+            text = _ANOTHER_LOOK.sub("review", _LOOK_AGAIN.sub(r"review \1", text))
         return text
 
     def words(self, text: str) -> list[str]:

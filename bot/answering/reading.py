@@ -48,7 +48,7 @@ _SENTENCE = re.compile(r"(?<=[?!])\s*|(?<=\.)\s+|\s*[;\n]+\s*")
 _ABBREVIATION = re.compile(
     r"(?:\b[A-Za-z]|\b(?:mr|mrs|ms|dr|prof|st|vs|etc|inc|corp|co|jr|sr|no|approx|gov|sen|rep))\.$", re.I
 )
-_JOIN = re.compile(r",?\s+(?:and\s+also|and|also|plus|but|\+|&|/)\s*,?\s+|(,)\s*", re.I)
+_JOIN = re.compile(r",?\s+(?:and\s+also|and|also|plus|but|or|\+|&|/)\s*,?\s+|(,)\s*", re.I)
 # A list numbered inside one line ("1) who is X 2) what did she say"): each number starts a line.
 _INLINE_NUMBER = re.compile(r"(?<=\S)\s+(?=\d{1,2}\)\s)")
 # What starts a question, besides the question words: auxiliaries and requests.
@@ -294,7 +294,7 @@ class Reader:
         return [sentence]
 
     def _cut(self, piece: str) -> list[str]:
-        """Cut at each "and" (also, plus, but) that a question word follows ("... and what did she say"), and at
+        """Cut at each "and" (also, plus, but, or) that a question word follows ("... and what did she say"), and at
         a comma between two questions ("who is X, what does she do")."""
         cuts: list[str] = []
         last = 0
@@ -305,6 +305,12 @@ class Reader:
                 or len(clean(piece[match.end() :]).split()) < MIN_COMMA_PART_WORDS
             ):
                 continue  # "Doe, did she vote?", "when did it start, what month": one question
+            if (
+                match.group(0).strip(" ,").lower() == "or"
+                and following[:1]
+                and following[0] not in self.english.question_words
+            ):
+                continue  # "is it in danger or are they ...": one question with two sides; "..., or when ...": two
             if following and following[0] in self._questions:
                 cuts.append(piece[last : match.start()])
                 last = match.end()

@@ -92,6 +92,8 @@ READINGS = [
     ("when did the branch close, what month", ["when did the branch close, what month"]),
     ("Doe, did she vote?", ["Doe, did she vote?"]),
     ("who is the mayor / what did she say", ["who is the mayor", "what did she say"]),
+    ("is the branch shut, or when does it open?", ["is the branch shut", "when does it open?"]),
+    ("is the branch shut or is it moving?", ["is the branch shut or is it moving?"]),
     ("1) who is the mayor 2) what did she say", ["who is the mayor", "what did she say"]),
     ("correct me if im wrong but the branch closed in may?", ["the branch closed in may?"]),
     ("in a nutshell what did the council decide", ["what did the council decide"]),

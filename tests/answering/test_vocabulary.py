@@ -87,6 +87,9 @@ def test_spelling_rules_do_not_make_one_word_of_two(english: Vocabulary, one: st
         ("any1 know", "anyone know"),
         ("what share of the budget", "how-many of the budget"),
         ("how full is it right now", "how full is it"),
+        ("when will the board look at the rules again", "when will the board review the rules"),
+        ("will they take another look at the deal", "will they review the deal"),
+        ("look at this", "look at this"),
     ],
 )
 def test_chat_shorthand_is_written_out(english: Vocabulary, typed: str, read: str) -> None:
