@@ -125,7 +125,7 @@ READINGS = [
     ("my aunt says it is all made up. anyway, who runs the library lol", ["who runs the library"]),
     # A question asked in place, after sentences that ask nothing, is the last of them.
     ("my aunt says it is all made up. anyway, the city got how much for it", ["the city got how much for it"]),
-    ("my aunt was there. the vote was when again", ["the vote was when"]),
+    ("my aunt was there. the vote was when again", ["the vote was when again"]),
     ("I read what the mayor said. the library closing date", ["I read what the mayor said. the library closing date"]),
     # A sentence of only an aside ("i'm confused.") says nothing; a preposition may open a question.
     ("not gonna lie i'm confused. library closing date lol", ["library closing date"]),
