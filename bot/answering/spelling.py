@@ -72,6 +72,10 @@ def short_word(word: str, known: Container[str]) -> str | None:
         near = [q for q in near if _dropped_from(word, q)]
     if len(near) == 1:
         return near[0]
+    # A doubled letter typed once ("bil", "wil") is the likeliest slip of all: back, towards a story word.
+    doubled = {w for i in range(len(word)) if (w := word[:i] + word[i] + word[i:]) in known}
+    if len(doubled) == 1:
+        return doubled.pop()
     if near or len(word) < SHORT_WORD or zipf(word) >= DROPPED_LETTER_ZIPF:
         return None  # three letters have too many longer neighbours ("cat": cart, cast, chat, coat)
     longer = {w for w in _insertions(word) if w in known or w in _FUNCTION_WORDS}

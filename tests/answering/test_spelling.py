@@ -33,6 +33,11 @@ def test_a_dropped_letter_is_put_back_towards_the_story_s_words() -> None:
     assert short_word("fims", set()) is None
 
 
+def test_a_doubled_letter_typed_once_is_doubled_back_towards_the_story_s_words() -> None:
+    assert short_word("bil", {"bill"}) == "bill"
+    assert short_word("bil", set()) is None
+
+
 @pytest.mark.parametrize("word", ["vane", "boar", "fins"])
 def test_a_rare_word_is_not_taken_for_a_dropped_letter(word: str) -> None:
     assert short_word(word, {"vance", "board", "fines"}) is None
