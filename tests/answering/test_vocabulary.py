@@ -90,6 +90,7 @@ def test_spelling_rules_do_not_make_one_word_of_two(english: Vocabulary, one: st
         ("when will the board look at the rules again", "when will the board review the rules"),
         ("will they take another look at the deal", "will they review the deal"),
         ("look at this", "look at this"),
+        ("plugged into a bunch of new cameras", "plugged into new cameras"),
     ],
 )
 def test_chat_shorthand_is_written_out(english: Vocabulary, typed: str, read: str) -> None:
