@@ -149,8 +149,13 @@ def test_the_piece_is_the_article(english: Vocabulary) -> None:
     assert english.words("what does the piece say") == english.words("what does the article say")
 
 
-def test_what_someone_does_is_their_role_but_what_they_did_is_an_act(english: Vocabulary) -> None:
-    assert " ".join(english.words("what does the mayor do")) == "what is the mayor role"
+def test_what_someone_does_is_who_they_are_but_what_they_did_is_an_act(english: Vocabulary) -> None:
+    assert " ".join(english.words("what does the mayor do")) == "who is the mayor"
+    assert " ".join(english.words("what's the mayor's job")) == "who is the mayor"
+    assert " ".join(english.words("what is lena moss's title")) == "who is lena moss"
+    assert " ".join(english.words("what do the police do")) == "what is the police role"
+    assert " ".join(english.words("what was her title")) == "what was her title"
+    assert " ".join(english.words("what is the job title")) == "what is the job title"
     assert " ".join(english.words("what did the mayor do")) == "what did the mayor do"
     assert " ".join(english.words("what does the union want the mayor to do")).endswith("to do")
     assert " ".join(english.words("what do the workers do if it closes")).endswith("do if it closes")
