@@ -117,6 +117,8 @@ READINGS = [
     ("when does the branch close, like what month", ["when does the branch close, like what month"]),
     ("serious q who runs the library, help", ["who runs the library"]),
     ("so like who runs the library", ["who runs the library"]),
+    ("who runs the library… asking for my class", ["who runs the library…"]),
+    ("so yeah, who runs the library", ["who runs the library"]),
     ("what is the row over the budget mentioned in the article", ["what is the row over the budget"]),
     # A name typed as a mention addresses someone; it is not asked about.
     ("@jake, @mods: who runs the library?", ["who runs the library?"]),
