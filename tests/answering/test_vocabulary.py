@@ -38,13 +38,16 @@ def english() -> Vocabulary:
         ("councillors", "councilors"),
         ("enquiry", "inquiry"),
         ("jewellery", "jewelry"),
+        ("spelled", "spell"),
     ],
 )
 def test_british_and_american_spellings_meet(english: Vocabulary, british: str, american: str) -> None:
     assert english.term(british) == english.term(american)
 
 
-@pytest.mark.parametrize(("one", "other"), [("four", "for"), ("hour", "her"), ("tour", "tor"), ("raise", "raze")])
+@pytest.mark.parametrize(
+    ("one", "other"), [("four", "for"), ("hour", "her"), ("tour", "tor"), ("raise", "raze"), ("spelled", "sped")]
+)
 def test_spelling_rules_do_not_make_one_word_of_two(english: Vocabulary, one: str, other: str) -> None:
     assert english.term(one) != english.term(other)
 
@@ -91,6 +94,7 @@ def test_spelling_rules_do_not_make_one_word_of_two(english: Vocabulary, one: st
         ("will they take another look at the deal", "will they review the deal"),
         ("look at this", "look at this"),
         ("plugged into a bunch of new cameras", "plugged into new cameras"),
+        ("whats the tea on the mayor", "about the mayor"),
     ],
 )
 def test_chat_shorthand_is_written_out(english: Vocabulary, typed: str, read: str) -> None:
@@ -123,6 +127,8 @@ def test_irregular_verb_forms_meet_their_verb(english: Vocabulary, form: str, ve
         ("solicitor", "lawyer"),
         ("slashed", "cuts"),
         ("restrictions", "limit"),
+        ("whinged", "complaint"),
+        ("ghosted", "ignored"),
     ],
 )
 def test_general_words_that_mean_the_same_in_the_news_meet(english: Vocabulary, said: str, meant: str) -> None:
