@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.answering.normalize import ENGLISH, English
 from bot.knowledge.text import clean
@@ -209,7 +210,7 @@ class Reader:
         return stripped
 
     def _words(self, chunk: str) -> list[str]:
-        return clean(chunk).split()
+        return _cleaned_words(chunk)
 
     def _own_words(self, chunk: str) -> int:
         return sum(1 for w in self._words(chunk) if w not in self._plain)
@@ -319,23 +320,43 @@ class Reader:
 
 
 def _plain_text(message: str) -> str:
-    """The message without Discord markup, links, emoji and markdown; lines kept."""
-    text = _STRETCHED.sub(r"\1", _STRUCK.sub(" ", _DISCORD.sub(" ", message)))
-    if "@" in text:
-        text = _AT_NAMES.sub(" ", text)
-    text = _MASKED_LINK.sub(r"\1", text)
-    text = _TLDR.sub("tldr", text)
-    text = _PERCENT.sub(" percent", text)  # "30%" is "30 percent": a sign `clean` would drop
+    """The message without Discord markup, links, emoji and markdown; lines kept. (Each pattern is tried only
+    when the characters it needs are there: most messages have no markup at all.)"""
+    text = message
+    if "<" in text or "@" in text:
+        text = _AT_NAMES.sub(" ", _DISCORD.sub(" ", text))
+    if "~~" in text:
+        text = _STRUCK.sub(" ", text)
+    text = _STRETCHED.sub(r"\1", text)
+    if "](" in text:
+        text = _MASKED_LINK.sub(r"\1", text)
+    if ";" in text:
+        text = _TLDR.sub("tldr", text)
+    if "%" in text:
+        text = _PERCENT.sub(" percent", text)  # "30%" is "30 percent": a sign `clean` would drop
     text = _INTERJECTION.sub(". ", text)
-    text = _URL.sub(" ", text)
-    text = _SHORTCODE.sub(" ", text)
+    if "://" in text:
+        text = _URL.sub(" ", text)
+    if ":" in text:
+        text = _SHORTCODE.sub(" ", text)
     text = _EMOTICON.sub(" ", text)
     if not text.isascii():
         text = "".join(" " if unicodedata.category(c) in ("So", "Sk", "Cs", "Co") else c for c in text)
     text = text.replace("\r", "\n")
-    text = _INLINE_NUMBER.sub("\n", text)
+    if ")" in text:
+        text = _INLINE_NUMBER.sub("\n", text)
     text = _LINE_MARK.sub("", text)
     return _MARKDOWN.sub("", text)
+
+
+@lru_cache(maxsize=4096)
+def _cleaned(text: str) -> tuple[str, ...]:
+    return tuple(clean(text).split())
+
+
+def _cleaned_words(text: str) -> list[str]:
+    """A chunk's cleaned words: reading looks at each chunk several times, so they are worked out once."""
+    return list(_cleaned(text))
 
 
 def _sentences(text: str) -> list[str]:
