@@ -95,6 +95,7 @@ def test_spelling_rules_do_not_make_one_word_of_two(english: Vocabulary, one: st
         ("look at this", "look at this"),
         ("plugged into a bunch of new cameras", "plugged into new cameras"),
         ("whats the tea on the mayor", "about the mayor"),
+        ("how come the branch closed", "why the branch closed"),
     ],
 )
 def test_chat_shorthand_is_written_out(english: Vocabulary, typed: str, read: str) -> None:
