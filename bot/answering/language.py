@@ -56,6 +56,16 @@ def _zipf(word: str, language: str) -> float:
     return float(zipf_frequency(word, language, wordlist=WORDLIST))
 
 
+@lru_cache(maxsize=1)
+def _chat_words() -> frozenset[str]:
+    """The one-word chat, shorthand and greetings of the engine's general English (`english.yaml`)."""
+    from bot.answering.normalize import ENGLISH as WORDS
+
+    chat = WORDS.chat
+    phrases = (*WORDS.phrases, *chat.greetings, *chat.openers, *chat.closers, *chat.asides)
+    return frozenset(p for p in phrases if " " not in p) | WORDS.stopwords
+
+
 def _latin_share(text: str) -> float:
     letters = [c for c in text if c.isalpha()]
     if not letters:
@@ -78,8 +88,13 @@ def detect(text: str) -> str:
     words = tokenize(text, ENGLISH)
     if not words:
         return ENGLISH
-    english = sum(_zipf(w, ENGLISH) for w in words)
     scores = {lang: sum(_zipf(w, lang) for w in words) for lang in CANDIDATES}
+    # English chat ("wat", "da", "ayo", "pls") is English however rare in written English: such a word counts
+    # as much for English as for the language it is commonest in, so it never tips a question away.
+    english = sum(
+        max(_zipf(w, ENGLISH), *(_zipf(w, lang) for lang in CANDIDATES)) if w in _chat_words() else _zipf(w, ENGLISH)
+        for w in words
+    )
     best = max(scores, key=lambda lang: scores[lang])
     log.debug("language of %r: en %.1f, best %s %.1f", text, english, best, scores[best])
     return best if scores[best] - english >= MARGIN else ENGLISH

@@ -41,15 +41,37 @@ def stem(word: str) -> str:
     return str(_stemmer.stemWord(word))
 
 
-# "What does X do?" asks X's job when it ends there: "what did X do" asks what X did, "what does X want
+# "What does X do?" asks who X is (their job) when it ends there: "what did X do" asks what X did, "what does X want
 # them to do" what X wants, and "what do X do if ..." what X would do.
-_WHAT_DOES_DO = re.compile(r"\bwhat (?:does|do) ((?:(?!\bto\b).)+?) do$")
+_WHAT_DOES_DO = re.compile(r"\bwhat (does|do) ((?:(?!\bto\b).)+?) do$")
+# "What is X's job?" (title, role, occupation) asks who X is, as "what does X do" does.
+_WHAT_JOB = re.compile(r"\bwhat (?:is |was |s )?((?:\S+ ){1,4}?)(?:job|role|title|occupation|profession)$")
+# ... unless nobody is named: "what is the job", "what was her title" (whose is for the conversation to say).
+_NOBODY = frozenset(["the", "a", "an", "this", "that", "his", "her", "their", "its", "my", "your", "our"])
 # "What's X's deal?" asks about X, not about a deal of X's.
 _WHATS_ITS_DEAL = re.compile(
     r"\bwhat (?:is )?((?:the |this |that )?(?!(?:the|this|that|a|his|her|their|big)\b)\S+) deal$"
 )
 
+# "look at the rules again", "take another look at the deal": to review it.
+_LOOK_AGAIN = re.compile(r"\b(?:look|looks|looked|looking) at ((?:\S+ ){0,5}?\S+) again\b")
+_ANOTHER_LOOK = re.compile(r"\b(?:take|takes|took|taking|have|has|had) (?:another|a second|a fresh|a new) look at\b")
+
+_JOB_WORDS = frozenset(["job", "role", "title", "occupation", "profession"])
+
 T = TypeVar("T")
+
+
+def _what_one_does(match: re.Match[str]) -> str:
+    """ "What does X do?" asks who X is; "what do the police do?", what their role is."""
+    return f"who is {match.group(2)}" if match.group(1) == "does" else f"what is {match.group(2)} role"
+
+
+def _who_is(match: re.Match[str]) -> str:
+    named = match.group(1).split()
+    if all(word in _NOBODY for word in named) or any(word in _JOB_WORDS for word in named):  # "the job title"
+        return match.group(0)
+    return "who is " + " ".join(named)
 
 
 class PhraseTable(Generic[T]):
@@ -260,9 +282,13 @@ class Vocabulary:
         words = self._phrase_table.replace(cleaned.split(), lambda rewrite, _: rewrite.split())
         text = " ".join(words)
         if "what" in words and "do" in words:
-            text = _WHAT_DOES_DO.sub(r"what is \1 role", text)
+            text = _WHAT_DOES_DO.sub(_what_one_does, text)
+        if words and words[-1] in _JOB_WORDS:
+            text = _WHAT_JOB.sub(_who_is, text)
         if words and words[-1] == "deal":
             text = _WHATS_ITS_DEAL.sub(r"about \1", text)
+        if "look" in text:
+            text = _ANOTHER_LOOK.sub("review", _LOOK_AGAIN.sub(r"review \1", text))
         return text
 
     def words(self, text: str) -> list[str]:

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.answering.normalize import ENGLISH, English
 from bot.knowledge.text import clean
@@ -28,6 +29,9 @@ MIN_COMMA_PART_WORDS = 3
 
 # Discord's markup for mentions, custom emoji, slash commands and timestamps, and the mass pings.
 _DISCORD = re.compile(r"<a?:\w+:\d+>|<@[!&]?\d+>|<#\d+>|</[\w -]+:\d+>|<t:-?\d+(?::\w)?>|@everyone\b|@here\b", re.I)
+# "@jake who runs it", "hey @mods, who runs it": a name typed as a mention addresses someone; it is not what
+# the question is about (people name whom they ask about without an "@").
+_AT_NAMES = re.compile(r"(?<![\w@])@[\w.-]{1,32}(?![\w@])[,:]?")
 _URL = re.compile(r"<?https?://\S+>?")
 _MASKED_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _SHORTCODE = re.compile(r"(?<!\w):[a-z0-9_+-]{2,}:(?!\w)", re.I)  # :thinking:
@@ -40,12 +44,12 @@ _STRETCHED = re.compile(r"([a-z])\1{2,}", re.I)  # "heyyy", "sooo", "lmaooo"
 _MARKDOWN = re.compile(r"\*\*|__|~~|\|\||`+|(?<!\w)[*_]|[*_](?!\w)")
 _QUOTED = re.compile(r"^\s*>(?!>>)\s*(.+)$", re.M)  # Discord's quote line
 _LINE_MARK = re.compile(r"^\s*(?:>>>|>|#{1,3}|-#|[-*•]|\d{1,2}[.)]|[a-z][.)](?=\s))\s+", re.M | re.I)
-# Sentence ends: ? and ! always (even "who?what"), a full stop only before a space (not in "2.5" or "U.S.").
-_SENTENCE = re.compile(r"(?<=[?!])\s*|(?<=\.)\s+|\s*[;\n]+\s*")
+# Sentence ends: ?, ! and … always (even "who?what"), a full stop only before a space (not in "2.5" or "U.S.").
+_SENTENCE = re.compile(r"(?<=[?!…])\s*|(?<=\.)\s+|\s*[;\n]+\s*")
 _ABBREVIATION = re.compile(
     r"(?:\b[A-Za-z]|\b(?:mr|mrs|ms|dr|prof|st|vs|etc|inc|corp|co|jr|sr|no|approx|gov|sen|rep))\.$", re.I
 )
-_JOIN = re.compile(r",?\s+(?:and\s+also|and|also|plus|but|\+|&|/)\s*,?\s+|(,)\s*", re.I)
+_JOIN = re.compile(r",?\s+(?:and\s+also|and|also|plus|but|or|\+|&|/)\s*,?\s+|(,)\s*", re.I)
 # A list numbered inside one line ("1) who is X 2) what did she say"): each number starts a line.
 _INLINE_NUMBER = re.compile(r"(?<=\S)\s+(?=\d{1,2}\)\s)")
 # What starts a question, besides the question words: auxiliaries and requests.
@@ -54,6 +58,10 @@ _STARTERS = frozenset(
     is are was were am do does did has have had can could will would should shall may might must
     tell explain describe list name show give quote define summarize summarise
     """.split()  # noqa: SIM905 - a word list is easier to curate as text
+)
+# "over what period ...", "since when ...", "by how much ...": a question that opens with its preposition.
+_PREPOSITIONS = frozenset(
+    "in on at over for since by from to with about during after before under until of".split()  # noqa: SIM905
 )
 # "I'm wondering which company...", "what I want to know is how much...", "does anyone know who...":
 # the question inside a sentence, from its question word on.
@@ -74,6 +82,26 @@ _WHETHER = re.compile(r"^(?:whether|if)\s+", re.I)
 # Where a long sentence that does not start as a question falls into clauses.
 _CLAUSE = re.compile(r"\s*(?:,|;|(?<!\d):(?!\d)|\s-+\s|\s–\s|\s—\s|\bbut\b|\banyway\b|\bbecause\b)\s*", re.I)
 LONG_SENTENCE_WORDS = 14  # beyond this, a sentence that starts as a statement is read clause by clause
+# "the article said something about when you can water", "there was a bit about a farmer who ...": what a
+# rambling statement is about follows these words; what comes before them ("I skimmed it on the bus and")
+# only tells how the writer came to ask.
+_TOPIC = re.compile(
+    r"\b(?:there\s+(?:is|was|were|s)|it|they|(?:the|this|that)\s+(?:article|story|piece|post|bit))\s+"
+    r"(?:(?:said|says|mentioned|mentions|had|has|talks?|talked|went\s+on|goes\s+on|is|was)\s+)?"
+    r"(?:(?:something|stuff|a\s+(?:bit|part|section|line|paragraph|mention))\s+)?(?:about|regarding)\s+(.+)$",
+    re.I,
+)
+# "like times of day?", "as in how much": a clarification of the clause before it, not a question of its own.
+_CLARIFIES = re.compile(r"^(?:like|as\s+in|i\s+mean|e\.?g\.?|for\s+example|specifically|namely)\b", re.I)
+# "I think they said it was only the sales staff?": a guess said with a question mark. Beside a question that
+# asks with a question word, it is what the writer half remembers, not what they ask.
+_HEDGE = re.compile(
+    r"^(?:i\s+(?:think|thought|guess|believe|assume|feel\s+like|remember|recall)|maybe|apparently|pretty\s+sure"
+    r"|i'?m\s+(?:pretty\s+)?sure|im\s+(?:pretty\s+)?sure)\b",
+    re.I,
+)
+_IN_PLACE = re.compile(r"\bhow (?:much|many|long|often|far|big|old)\b")
+_PERCENT = re.compile(r"\s*%")
 _PRONOUN = re.compile(r"\b(?:(she|he|they|it|him|them)|(her|his|their|its))\b", re.I)
 
 
@@ -135,21 +163,36 @@ class Reader:
         quoted = {" ".join(_plain_text(line).split()) for line in _QUOTED.findall(message)}
         clauses = [clause for sentence in _sentences(text) for clause in self._clauses(sentence)]
         pieces = [piece for clause in clauses for piece in self.split(clause)]
-        chunks = [c for c in (self._strip(p, own) for p in pieces) if c]
+        stripped = [(self._strip(p, own), bool(_CLARIFIES.match(p.lstrip(" ,")))) for p in pieces]
+        if len([c for c, _ in stripped if c]) > 1:  # "i'm so confused. msft ceo?": the aside says nothing
+            stripped = [(c, clarifies) for c, clarifies in stripped if not self._aside(c)] or stripped
+        chunks = [c for c, _ in stripped if c]
+        clarifying = [clarifies for c, clarifies in stripped if c]
         if not chunks:
             return Reading(asked, asked, (asked,), ("",))
         whole = " ".join(chunks)
         # Questions with too few words of their own ("and why?") read with what came before them.
         joined: list[tuple[str, bool]] = []
-        for chunk in chunks:
+        for chunk, clarifies in zip(chunks, clarifying, strict=True):
             asks = self._asks(chunk)
-            if joined and asks and self._own_words(chunk) < MIN_PART_WORDS:
+            if joined and clarifies:
+                before, before_asks = joined.pop()  # "..., like times of day?": one question with the clause before
+                chunk, asks = f"{before.rstrip(' .,')}, {chunk}", asks or before_asks
+            elif joined and asks and self._own_words(chunk) < MIN_PART_WORDS:
                 before, _ = joined.pop()
                 chunk = f"{before} {chunk}"
             joined.append((chunk, asks))
+        if any(asks and self._asks_at_start(chunk) for chunk, asks in joined):
+            joined = [(chunk, asks and not _HEDGE.match(chunk)) for chunk, asks in joined]
         questions = [(i, chunk) for i, (chunk, asks) in enumerate(joined) if asks]
-        if not questions:  # a message that asks nothing in question form is one question ("library closing date")
-            return Reading(asked, whole, (whole,), ("",))
+        if not questions:
+            # A question asked in place ("so the city got how much for it", "the vote was when") after sentences
+            # that ask nothing is the last of them; otherwise the whole message is one question ("library
+            # closing date").
+            in_place = [i for i, (chunk, _) in enumerate(joined) if self._asks_in_place(chunk)]
+            if len(joined) == 1 or not in_place:
+                return Reading(asked, whole, (whole,), ("",))
+            questions = [(in_place[-1], joined[in_place[-1]][0])]
         # A long message keeps only the sentences that ask something.
         contexts = tuple(joined[i - 1][0] if i else "" for i, _ in questions)
         earlier = tuple(
@@ -167,7 +210,7 @@ class Reader:
         return stripped
 
     def _words(self, chunk: str) -> list[str]:
-        return clean(chunk).split()
+        return _cleaned_words(chunk)
 
     def _own_words(self, chunk: str) -> int:
         return sum(1 for w in self._words(chunk) if w not in self._plain)
@@ -180,13 +223,27 @@ class Reader:
         return bool(words) and words[0] in self._questions
 
     def _asks(self, chunk: str) -> bool:
-        """Whether a chunk is a question: it ends with a question mark or starts like one."""
+        """Whether a chunk is a question: it ends with a question mark or starts like one ("over what period
+        ..." too)."""
         words = self._words(chunk)
         if chunk.rstrip().endswith("?"):
             return True
         if len(words) > 1 and words[0] in _STARTERS and words[1] in _NO_SUBJECT:
             return False
+        if len(words) > 1 and words[0] in _PREPOSITIONS and words[1] in self.english.question_words:
+            return True
         return bool(words and words[0] in self._questions)
+
+    def _asks_in_place(self, chunk: str) -> bool:
+        """Whether a statement asks in place: "how much" or "how many" inside it, or a question word last in
+        one of its clauses ("the vote was when, in may?")."""
+        if _IN_PLACE.search(" ".join(self._words(chunk))):
+            return True
+        for clause in _CLAUSE.split(chunk):
+            words = [w for w in self._words(clause) if w not in self._aside_words or w in self._questions]
+            if words and words[-1] in self._questions:
+                return True
+        return False
 
     def _clauses(self, sentence: str) -> list[str]:
         """A rambling sentence as its clauses, and the question inside a clause from its question word on."""
@@ -197,7 +254,8 @@ class Reader:
             # A short sentence is read clause by clause only when a later clause is what it asks
             # ("kinda lost, what did the mayor do?"); "Doe, Smith and Roe: who voted no?" stays whole.
             if len(words) <= LONG_SENTENCE_WORDS:
-                asks = next((i for i, c in enumerate(clauses) if i and self._asks_at_start(c)), None)
+                # (the first clause asks when what came before it was only a word that ends clauses: "anyway, who ...")
+                asks = next((i for i, c in enumerate(clauses) if self._asks_at_start(c)), None)
                 aside = asks is not None and all(self._aside(c) for c in clauses[:asks])
                 clauses = [", ".join(clauses[asks:])] if aside and asks is not None else [sentence]
         out: list[str] = []
@@ -205,11 +263,28 @@ class Reader:
             if out and _RELATIVE.match(clause) and not clause.rstrip().endswith("?"):
                 out[-1] = f"{out[-1]}, {clause}"  # "..., which seems like a lot": said of the clause before
                 continue
+            clause = self._topic(clause)
             embedded = _EMBEDDED.search(clause)
-            if embedded and clean(clause).split()[:1] != clean(embedded.group(1)).split()[:1]:
+            # "does anyone know who ...": from "who" on; "ngl how did people find out how far ...": as typed
+            if embedded and not self._wh_before(clause, embedded.start()):
                 clause = _WHETHER.sub("did ", embedded.group(1))
             out.append(clause)
         return out
+
+    def _topic(self, clause: str) -> str:
+        """A statement from what it says it is about ("there was something about a farmer who ..." -> "a farmer
+        who ..."); a clause that asks, or that names someone before those words, stays whole."""
+        found = _TOPIC.search(clause)
+        if found is None or self._asks(clause) or self._wh_before(clause, found.start()):
+            return clause  # "ngl what is this story about": a question
+        before = clause[: found.start()].split()
+        if any(word[:1].isupper() and word != "I" for word in before[1:]):
+            return clause  # "so Doe said something about councils": Doe is what it is about
+        return found.group(1)
+
+    def _wh_before(self, clause: str, end: int) -> bool:
+        """Whether a question word comes in the clause before `end`."""
+        return any(w in self.english.question_words for w in self._words(clause[:end]))
 
     def split(self, sentence: str) -> list[str]:
         """A sentence that asks two things ("who is X and what did she say") as its questions; a sentence
@@ -220,7 +295,7 @@ class Reader:
         return [sentence]
 
     def _cut(self, piece: str) -> list[str]:
-        """Cut at each "and" (also, plus, but) that a question word follows ("... and what did she say"), and at
+        """Cut at each "and" (also, plus, but, or) that a question word follows ("... and what did she say"), and at
         a comma between two questions ("who is X, what does she do")."""
         cuts: list[str] = []
         last = 0
@@ -231,6 +306,12 @@ class Reader:
                 or len(clean(piece[match.end() :]).split()) < MIN_COMMA_PART_WORDS
             ):
                 continue  # "Doe, did she vote?", "when did it start, what month": one question
+            if (
+                match.group(0).strip(" ,").lower() == "or"
+                and following[:1]
+                and following[0] not in self.english.question_words
+            ):
+                continue  # "is it in danger or are they ...": one question with two sides; "..., or when ...": two
             if following and following[0] in self._questions:
                 cuts.append(piece[last : match.start()])
                 last = match.end()
@@ -239,20 +320,43 @@ class Reader:
 
 
 def _plain_text(message: str) -> str:
-    """The message without Discord markup, links, emoji and markdown; lines kept."""
-    text = _STRETCHED.sub(r"\1", _STRUCK.sub(" ", _DISCORD.sub(" ", message)))
-    text = _MASKED_LINK.sub(r"\1", text)
-    text = _TLDR.sub("tldr", text)
+    """The message without Discord markup, links, emoji and markdown; lines kept. (Each pattern is tried only
+    when the characters it needs are there: most messages have no markup at all.)"""
+    text = message
+    if "<" in text or "@" in text:
+        text = _AT_NAMES.sub(" ", _DISCORD.sub(" ", text))
+    if "~~" in text:
+        text = _STRUCK.sub(" ", text)
+    text = _STRETCHED.sub(r"\1", text)
+    if "](" in text:
+        text = _MASKED_LINK.sub(r"\1", text)
+    if ";" in text:
+        text = _TLDR.sub("tldr", text)
+    if "%" in text:
+        text = _PERCENT.sub(" percent", text)  # "30%" is "30 percent": a sign `clean` would drop
     text = _INTERJECTION.sub(". ", text)
-    text = _URL.sub(" ", text)
-    text = _SHORTCODE.sub(" ", text)
+    if "://" in text:
+        text = _URL.sub(" ", text)
+    if ":" in text:
+        text = _SHORTCODE.sub(" ", text)
     text = _EMOTICON.sub(" ", text)
     if not text.isascii():
         text = "".join(" " if unicodedata.category(c) in ("So", "Sk", "Cs", "Co") else c for c in text)
     text = text.replace("\r", "\n")
-    text = _INLINE_NUMBER.sub("\n", text)
+    if ")" in text:
+        text = _INLINE_NUMBER.sub("\n", text)
     text = _LINE_MARK.sub("", text)
     return _MARKDOWN.sub("", text)
+
+
+@lru_cache(maxsize=4096)
+def _cleaned(text: str) -> tuple[str, ...]:
+    return tuple(clean(text).split())
+
+
+def _cleaned_words(text: str) -> list[str]:
+    """A chunk's cleaned words: reading looks at each chunk several times, so they are worked out once."""
+    return list(_cleaned(text))
 
 
 def _sentences(text: str) -> list[str]:

@@ -20,12 +20,17 @@ from bot.answering.general_english import zipf
 from bot.answering.normalize import ENGLISH
 
 QUESTION_WORDS = ENGLISH.question_words
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _FUNCTION_WORDS = ENGLISH.stopwords | frozenset(QUESTION_WORDS)
 
 # A word at least this common in English is taken as typed, never corrected: "intro" (3.8), "uni" (3.7)
 # and "dose" (4.2) are words; typos are rare in English text ("wiht" 1.9, "goverments" 1.5, "teh" 3.0).
 TYPED_AS_MEANT_ZIPF = 3.5
-SHORT_WORD = 4  # up to this length, only swapped letters and question words are corrected
+SHORT_WORD = 4  # up to this length, only swapped letters, question words and dropped letters are corrected
+# A four-letter word gets a dropped letter back only when English barely knows it: typos of that kind score
+# below 2.2 ("fims" 1.3, "stoy" 1.6, "thre" 2.2), the rare words they would be taken for above 2.8 ("vane"
+# 3.0, "boar" 3.3, "fins" 3.4).
+DROPPED_LETTER_ZIPF = 2.5
 # From this length a word English has never recorded may be two edits from a name ("gilard"); a real
 # name ("gillard", 2.7) is someone the story may not know, and keeps to one edit.
 NAME_TWO_EDITS = 6
@@ -47,17 +52,38 @@ def _swaps(word: str) -> Iterable[str]:
             yield word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 
+def _insertions(word: str) -> Iterable[str]:
+    """The word with one letter put back, anywhere after its first (a typo rarely loses the first letter)."""
+    for i in range(1, len(word) + 1):
+        for letter in _LETTERS:
+            yield word[:i] + letter + word[i:]
+
+
 def short_word(word: str, known: Container[str]) -> str | None:
     """What a misspelt short word means: a word of the story (`known`) or of everyday English with two
-    neighbouring letters swapped back, or a question word one edit away; None when neither is there
-    (or more than one question word is)."""
+    neighbouring letters swapped back, or a question word one edit away, or a word of the story or of
+    everyday English with a dropped letter put back ("fims", "beig", "stoy"); None when none is there
+    (or more than one question word is, or several words one letter longer are)."""
     swapped = [w for w in _swaps(word) if w in known or w in _FUNCTION_WORDS]
     if swapped:
         return max(swapped, key=zipf)
     near = [q for q in QUESTION_WORDS if OSA.distance(word, q) == 1]
     if len(near) > 1:  # "wher" is "where" or "when": a dropped letter is likelier than a wrong one
         near = [q for q in near if _dropped_from(word, q)]
-    return near[0] if len(near) == 1 else None
+    if len(near) == 1:
+        return near[0]
+    # A doubled letter typed once ("bil", "wil") is the likeliest slip of all: back, towards a story word.
+    doubled = {w for i in range(len(word)) if (w := word[:i] + word[i] + word[i:]) in known}
+    if len(doubled) == 1:
+        return doubled.pop()
+    if near or len(word) < SHORT_WORD or zipf(word) >= DROPPED_LETTER_ZIPF:
+        return None  # three letters have too many longer neighbours ("cat": cart, cast, chat, coat)
+    longer = {w for w in _insertions(word) if w in known or w in _FUNCTION_WORDS}
+    # One word of the story or of everyday English a letter longer reads the typo; between two, the
+    # story's word (what the question is likely about) when only one of them is the story's.
+    if len(longer) > 1:
+        longer = {w for w in longer if w in known}
+    return next(iter(longer)) if len(longer) == 1 else None
 
 
 def _dropped_from(word: str, longer: str) -> bool:

@@ -76,3 +76,14 @@ def test_the_word_lists_can_be_read_ahead_of_the_first_question() -> None:
     load_word_lists()
     assert general_english._frequencies.cache_info().currsize == 1  # read: the first question will not wait
     assert general_english.zipf("everyone") > general_english.zipf("palantir") > 0
+
+
+@pytest.mark.parametrize("question", ["ayo wat", "wat dis about", "y tho", "hola bot who runs the district"])
+def test_english_chat_shorthand_stays_english(question: str) -> None:
+    assert detect(question) == ENGLISH
+
+
+def test_every_chat_style_question_of_the_evaluation_sets_is_english() -> None:
+    sets = [EVAL / "discord.yaml", EVAL / "stories" / "water" / "questions.yaml"]
+    questions = [case["q"] for path in sets for case in yaml.safe_load(path.read_text(encoding="utf-8"))]
+    assert [q for q in questions if detect(q) != ENGLISH] == []

@@ -92,6 +92,8 @@ READINGS = [
     ("when did the branch close, what month", ["when did the branch close, what month"]),
     ("Doe, did she vote?", ["Doe, did she vote?"]),
     ("who is the mayor / what did she say", ["who is the mayor", "what did she say"]),
+    ("is the branch shut, or when does it open?", ["is the branch shut", "when does it open?"]),
+    ("is the branch shut or is it moving?", ["is the branch shut or is it moving?"]),
     ("1) who is the mayor 2) what did she say", ["who is the mayor", "what did she say"]),
     ("correct me if im wrong but the branch closed in may?", ["the branch closed in may?"]),
     ("in a nutshell what did the council decide", ["what did the council decide"]),
@@ -100,6 +102,40 @@ READINGS = [
     ("is the branch closing lol what did the union say", ["is the branch closing.", "what did the union say"]),
     # "would be great ..." after a question states; it asks nothing of its own.
     ("who voted against the budget? would be great for my essay", ["who voted against the budget?"]),
+    # What a rambling statement is about follows "something about", "they talk about".
+    (
+        "sorry long day, but the article said something about when the branch opens, like what hours?",
+        ["when the branch opens, what hours?"],
+    ),
+    # A guess said with a question mark, beside a real question, is what the writer half remembers.
+    (
+        "I think they said it was only the mayor? what did the council actually decide",
+        ["what did the council actually decide"],
+    ),
+    ("i think the mayor voted no?", ["i think the mayor voted no?"]),
+    # "like ..." after a question narrows it; it is no question of its own.
+    ("when does the branch close, like what month", ["when does the branch close, like what month"]),
+    ("serious q who runs the library, help", ["who runs the library"]),
+    ("so like who runs the library", ["who runs the library"]),
+    ("who runs the library… asking for my class", ["who runs the library…"]),
+    ("so yeah, who runs the library", ["who runs the library"]),
+    ("what is the row over the budget mentioned in the article", ["what is the row over the budget"]),
+    # A name typed as a mention addresses someone; it is not asked about.
+    ("@jake, @mods: who runs the library?", ["who runs the library?"]),
+    ("who runs the library @mods", ["who runs the library"]),
+    ("hey @jake who runs the library", ["who runs the library"]),
+    ("email a@b.com who runs the library", ["email a@b.com who runs the library"]),
+    ("my aunt says it is all made up. anyway, who runs the library lol", ["who runs the library"]),
+    # A question asked in place, after sentences that ask nothing, is the last of them.
+    ("my aunt says it is all made up. anyway, the city got how much for it", ["the city got how much for it"]),
+    ("my aunt was there. the vote was when again", ["the vote was when again"]),
+    ("I read what the mayor said. the library closing date", ["I read what the mayor said. the library closing date"]),
+    # A sentence of only an aside ("i'm confused.") says nothing; a preposition may open a question.
+    ("not gonna lie i'm confused. library closing date lol", ["library closing date"]),
+    ("The council met. since when has it been closed", ["since when has it been closed"]),
+    # Chat before a question that itself asks about what something is about, or embeds a question word.
+    ("ngl what is this story about according to the article", ["what is this story about"]),
+    ("ngl how did people find out how far the cuts went pls", ["how did people find out how far the cuts went"]),
 ]
 
 
@@ -148,3 +184,21 @@ def test_a_question_keeps_the_statements_before_it_nearest_first(reader: Reader)
     reading = reader.read("The council met on Tuesday. The vote was close. My aunt was there. Who voted no?")
     assert reading.parts == ("Who voted no?",)
     assert reading.earlier == (("My aunt was there.", "The vote was close.", "The council met on Tuesday."),)
+
+
+def test_a_percent_sign_reads_as_the_word(reader: Reader) -> None:
+    assert reader.read("branch budget cut %").parts == ("branch budget cut percent",)
+    assert reader.read("was the cut 30%?").parts == ("was the cut 30 percent?",)
+
+
+def test_a_name_before_something_about_is_kept(reader: Reader) -> None:
+    reading = reader.read("so Doe said something about the budget, what was it again?")
+    assert any("Doe" in part for part in reading.parts) or any("Doe" in c for e in reading.earlier for c in e)
+
+
+def test_a_rambling_statement_is_kept_as_what_it_is_about(reader: Reader) -> None:
+    reading = reader.read(
+        "ok i read this on the train and there was something about a librarian who retired, how long was it"
+    )
+    assert reading.parts == ("how long was it",)
+    assert reading.earlier[0][0] == "a librarian who retired"

@@ -26,6 +26,23 @@ def test_a_short_typo_may_be_a_word_of_the_story() -> None:
     assert short_word("vtoe", set()) is None
 
 
+def test_a_dropped_letter_is_put_back_towards_the_story_s_words() -> None:
+    assert short_word("stoy", {"story"}) == "story"
+    assert short_word("beig", set()) == "being"  # everyday English
+    assert short_word("fims", {"firms", "films"}) is None  # two readings: neither is sure
+    assert short_word("fims", set()) is None
+
+
+def test_a_doubled_letter_typed_once_is_doubled_back_towards_the_story_s_words() -> None:
+    assert short_word("bil", {"bill"}) == "bill"
+    assert short_word("bil", set()) is None
+
+
+@pytest.mark.parametrize("word", ["vane", "boar", "fins"])
+def test_a_rare_word_is_not_taken_for_a_dropped_letter(word: str) -> None:
+    assert short_word(word, {"vance", "board", "fines"}) is None
+
+
 @pytest.mark.parametrize("word", ["whole", "intro", "grew", "dose"])
 def test_a_common_english_word_is_taken_as_typed(word: str) -> None:
     assert typed_as_meant(word)
