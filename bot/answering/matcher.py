@@ -21,6 +21,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
+from pathlib import Path
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -81,8 +82,17 @@ _QUESTION_WORDS = frozenset(_ENGLISH.term(w) for w in _ENGLISH.english.question_
 _HELP_WORDS = frozenset({"help", "commands", "usage"})
 _ROLE_WORDS = frozenset(_ENGLISH.term(w) for w in _ENGLISH.english.role_words)
 
-# Rebuilt when an engine is unpickled: quicker to rebuild than to store and load.
-_REBUILT = ("_term_id", "_entry_ids", "_alias_phrases", "_alias_firsts", "_spell_buckets", "_name_words")
+# Rebuilt when an engine is unpickled: quicker to rebuild than to store and load (the first stage's
+# index is reopened from its directory, or rebuilt).
+_REBUILT = (
+    "_term_id",
+    "_entry_ids",
+    "_alias_phrases",
+    "_alias_firsts",
+    "_spell_buckets",
+    "_name_words",
+    "_first_stage",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,11 +136,13 @@ class Engine(Index, Retrieval, SpeakerLookups):
     """Answers questions from one knowledge base. Build once per knowledge base; share freely.
 
     `decision` replaces the shipped fitted decision (`storybot train` tries its candidates this way).
+    `index_dir` is where the first stage's index lives (opened when already built there); without it, in memory.
     """
 
-    def __init__(self, kb: KnowledgeBase, decision: Decision | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, decision: Decision | None = None, index_dir: Path | None = None) -> None:
         self.kb = kb
         self._decision = decision
+        self._index_dir = index_dir
         self._vocab = Vocabulary(kb.vocabulary)  # general English and this story's own words
         self._reader = Reader()
         self._aliases = self._alias_table(kb, self._vocab)
@@ -148,6 +160,7 @@ class Engine(Index, Retrieval, SpeakerLookups):
         self.__dict__.update(state)
         self._build_alias_lookups()
         self._build_lookups()
+        self._open_first_stage()
 
     @property
     def decision(self) -> Decision:

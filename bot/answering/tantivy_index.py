@@ -5,10 +5,11 @@ stems and synonyms already folded and every name as one `@speaker` term. The ter
 they are, whitespace-separated with tantivy's `whitespace` tokenizer (no lowercasing, no stemming),
 so the engine's own analysis decides what matches and tantivy keeps the postings and scores them.
 
-The index lives on disk in a directory named by a key: the knowledge files' content and the
-engine's version (`index_key`). A warm start opens it in milliseconds: the files are memory-mapped,
-not read. A build writes into a temporary sibling and renames it into place, so a reader never
-sees half an index, and two processes building the same key at once both end with a whole one.
+An engine with a data directory keeps its index there, in a directory named by a key: the knowledge
+files' content and the engine's version (`index_key`). A warm start opens it in milliseconds: the files
+are memory-mapped, not read. A build writes into a temporary sibling and renames it into place, so a
+reader never sees half an index, and two processes building the same key at once both end with a whole
+one. An engine without one (tests, an engine built in-process) keeps its index in memory.
 """
 
 from __future__ import annotations
@@ -23,8 +24,6 @@ from pathlib import Path
 
 import tantivy
 
-from bot.answering.cache import content_key
-
 log = logging.getLogger(__name__)
 
 LAYOUT = "storybot-retrieval-1"  # bump when the schema or what a doc holds changes
@@ -37,11 +36,11 @@ WRITER_HEAP_BYTES = 64_000_000
 WRITER_THREADS = 1
 
 
-def index_key(knowledge_dir: Path) -> str:
-    """The name of the index of a knowledge directory: its files' bytes, the engine's code, this layout
-    and tantivy's version, so that any change to what the index would hold gives another name."""
-    digest = hashlib.sha256(f"{LAYOUT}\0{version('tantivy')}\0".encode())
-    digest.update(content_key(knowledge_dir).encode())
+def index_key(content: str) -> str:
+    """The name of the index of a knowledge directory whose content key (its files' bytes and the engine's
+    code: `cache.content_key`) is `content`, with this layout and tantivy's version, so that any change to
+    what the index would hold gives another name."""
+    digest = hashlib.sha256(f"{LAYOUT}\0{version('tantivy')}\0{content}".encode())
     return digest.hexdigest()[:32]
 
 
@@ -56,18 +55,27 @@ def _schema() -> tantivy.Schema:
 class RetrievalIndex:
     """An opened index: `search` from any thread; nothing is ever written to it after its build."""
 
-    def __init__(self, index: tantivy.Index, path: Path) -> None:
-        self.path = path
+    def __init__(self, index: tantivy.Index, path: Path | None) -> None:
+        self.path = path  # None: in memory
         self._schema = index.schema
         self._searcher = index.searcher()
+        self.doc_count = int(self._searcher.num_docs)
 
-    @property
-    def doc_count(self) -> int:
-        return int(self._searcher.num_docs)
+    def doc_freq(self, term: str) -> int:
+        """How many docs hold a term."""
+        return int(self._searcher.doc_freq(TERMS_FIELD, term))
 
     @classmethod
     def open(cls, path: Path) -> RetrievalIndex:
         return cls(tantivy.Index.open(str(path)), path)
+
+    @classmethod
+    def in_memory(cls, docs: Iterable[tuple[int, Sequence[str]]]) -> RetrievalIndex:
+        """Index (doc id, terms) pairs in memory: for an engine with no data directory."""
+        index = tantivy.Index(_schema())
+        _write(index, docs)
+        index.reload()  # a searcher sees the commit only once the index has reloaded
+        return cls(index, None)
 
     @classmethod
     def build(cls, path: Path, docs: Iterable[tuple[int, Sequence[str]]]) -> RetrievalIndex:
@@ -78,7 +86,7 @@ class RetrievalIndex:
         path.parent.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(prefix=f".{path.name}-", dir=path.parent))
         try:
-            _write(scratch, docs)
+            _write(tantivy.Index(_schema(), path=str(scratch)), docs)
             try:
                 scratch.rename(path)
             except OSError:  # built meanwhile by another process: theirs is the same index
@@ -127,8 +135,7 @@ class RetrievalIndex:
         return [(int(d), float(score)) for (score, _), d in zip(hits, ids, strict=True) if d is not None]
 
 
-def _write(directory: Path, docs: Iterable[tuple[int, Sequence[str]]]) -> None:
-    index = tantivy.Index(_schema(), path=str(directory))
+def _write(index: tantivy.Index, docs: Iterable[tuple[int, Sequence[str]]]) -> None:
     writer = index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=WRITER_THREADS)
     for doc_id, terms in docs:
         text = " ".join(terms)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.answering.cache import content_key
 from bot.answering.tantivy_index import RetrievalIndex, index_key
 
 DOCS = [
@@ -70,9 +71,17 @@ def test_a_damaged_index_is_rebuilt(tmp_path: Path) -> None:
     assert [doc for doc, _ in rebuilt.search(["bridg"], 5)] == [30]
 
 
+def test_an_index_in_memory_answers_as_one_on_disk(index: RetrievalIndex) -> None:
+    memory = RetrievalIndex.in_memory(DOCS)
+    assert memory.path is None and memory.doc_count == len(DOCS)
+    for terms in (["flood", "insur"], ["river"], ["@vaskor-lab", "bill"]):
+        assert memory.search(terms, 10) == index.search(terms, 10)
+    assert memory.doc_freq("flood") == 2 and memory.doc_freq("absent") == 0
+
+
 def test_the_key_follows_the_knowledge_files(tmp_path: Path) -> None:
     (tmp_path / "entries.yaml").write_text("entries: []\n", encoding="utf-8")
-    before = index_key(tmp_path)
-    assert index_key(tmp_path) == before
+    before = index_key(content_key(tmp_path))
+    assert index_key(content_key(tmp_path)) == before
     (tmp_path / "entries.yaml").write_text("entries: [] # edited\n", encoding="utf-8")
-    assert index_key(tmp_path) != before
+    assert index_key(content_key(tmp_path)) != before
