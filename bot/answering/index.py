@@ -325,11 +325,12 @@ class Index:
         # Known words that are in no entry.
         self._extra_terms = frozenset({self._vocab.term(w) for w in vocabulary} - build.term_id.keys())
 
-    def _first_stage_docs(self) -> Iterator[tuple[int, list[str]]]:
-        """(doc number, its terms as text) of every doc: what the first stage indexes."""
-        text, offsets, flat = self._term_text, self._doc_offsets, self._doc_terms
+    def _first_stage_docs(self) -> Iterator[tuple[int, str]]:
+        """(doc number, its terms as one text) of every doc: what the first stage indexes. A term is made of
+        words split on whitespace (or is a speaker's `@id`), so it never holds any."""
+        text, offsets, flat = self._term_text.__getitem__, self._doc_offsets, self._doc_terms
         for doc in range(len(offsets) - 1):
-            yield doc, [text[t] for t in flat[offsets[doc] : offsets[doc + 1]]]
+            yield doc, " ".join(map(text, flat[offsets[doc] : offsets[doc + 1]]))
 
     def _open_first_stage(self) -> None:
         """The first stage's tantivy index of the docs (`retrieval`): opened from the engine's index directory

@@ -26,6 +26,9 @@ import tantivy
 
 log = logging.getLogger(__name__)
 
+# (doc id, the doc's analysed terms as one text, separated by whitespace): a term never holds any.
+Docs = Iterable[tuple[int, str]]
+
 LAYOUT = "storybot-retrieval-1"  # bump when the schema or what a doc holds changes
 TERMS_FIELD = "terms"
 ID_FIELD = "doc"
@@ -70,19 +73,16 @@ class RetrievalIndex:
         return cls(tantivy.Index.open(str(path)), path)
 
     @classmethod
-    def in_memory(cls, docs: Iterable[tuple[int, Sequence[str]]]) -> RetrievalIndex:
-        """Index (doc id, terms) pairs in memory: for an engine with no data directory."""
+    def in_memory(cls, docs: Docs) -> RetrievalIndex:
+        """Index docs in memory: for an engine with no data directory."""
         index = tantivy.Index(_schema())
         _write(index, docs)
         index.reload()  # a searcher sees the commit only once the index has reloaded
         return cls(index, None)
 
     @classmethod
-    def build(cls, path: Path, docs: Iterable[tuple[int, Sequence[str]]]) -> RetrievalIndex:
-        """Index (doc id, terms) pairs into a new directory `path`, which must not exist yet.
-
-        A term may hold any character but whitespace (which would split it in two).
-        """
+    def build(cls, path: Path, docs: Docs) -> RetrievalIndex:
+        """Index docs into a new directory `path`, which must not exist yet."""
         path.parent.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(prefix=f".{path.name}-", dir=path.parent))
         try:
@@ -99,9 +99,7 @@ class RetrievalIndex:
         return cls.open(path)
 
     @classmethod
-    def open_or_build(
-        cls, root: Path, key: str, docs: Callable[[], Iterable[tuple[int, Sequence[str]]]]
-    ) -> tuple[RetrievalIndex, bool]:
+    def open_or_build(cls, root: Path, key: str, docs: Callable[[], Docs]) -> tuple[RetrievalIndex, bool]:
         """The index named `key` under `root`, built from `docs()` when there is none yet.
 
         Returns the index and whether it was there already (warm). After a build, the indexes of other
@@ -135,15 +133,15 @@ class RetrievalIndex:
         return [(int(d), float(score)) for (score, _), d in zip(hits, ids, strict=True) if d is not None]
 
 
-def _write(index: tantivy.Index, docs: Iterable[tuple[int, Sequence[str]]]) -> None:
+def _write(index: tantivy.Index, docs: Docs) -> None:
     writer = index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=WRITER_THREADS)
-    for doc_id, terms in docs:
-        text = " ".join(terms)
-        if len(text.split()) != len(terms):
-            raise ValueError(f"doc {doc_id}: a term is empty or holds whitespace: {list(terms)!r}")
-        doc = tantivy.Document()
-        doc.add_unsigned(ID_FIELD, doc_id)
-        doc.add_text(TERMS_FIELD, text)
-        writer.add_document(doc)
-    writer.commit()
-    writer.wait_merging_threads()
+    try:
+        for doc_id, text in docs:
+            doc = tantivy.Document()
+            doc.add_unsigned(ID_FIELD, doc_id)
+            doc.add_text(TERMS_FIELD, text)
+            writer.add_document(doc)
+        writer.commit()
+    finally:
+        # Its threads stopped before anything removes the directory: a live writer still writes files.
+        writer.wait_merging_threads()
