@@ -67,7 +67,7 @@ def prepare(directory: Path, questions_file: Path, cache_dir: Path, index_root: 
     stage = {**timings(times), **_recall(found)}
 
     start = time.perf_counter()
-    index = RetrievalIndex.build(index_root / "alone", engine._first_stage_docs())
+    index = RetrievalIndex.build(index_root / f"alone-{directory.name}", engine._first_stage_docs())
     build_seconds = time.perf_counter() - start
     where = engine._first_stage.path  # in the engine cache's directory, where `load_engine` keeps it
     start = time.perf_counter()
