@@ -6,8 +6,9 @@ How a question is answered:
    speaker (full name, surname, "the deputy director" → `@<speaker id>`); misspelt words are corrected
    to the nearest word the knowledge base knows. Words it never uses are weighed by how rare they are
    in general English (`general_english`).
-2. The index (`index`) finds the entries worth a closer look through every doc of theirs that shares a
-   word with the question: phrasings, keywords, answer, evidence and people (`retrieval`).
+2. The entries worth a closer look are found through every doc of theirs that shares a word with the
+   question: phrasings, keywords, answer, evidence and people. Tantivy gathers the candidates over the
+   index's analysed terms (`index`, `tantivy_index`), which are scored again (`retrieval`).
 3. Each of the best few gets a handful of named features (`ranking`), from which a fitted model gives
    the probability that it answers the question; entries are ranked by it (`decision`).
 4. A second fitted model turns the best two probabilities into the calibrated confidence that the best

@@ -61,7 +61,7 @@ class Retrieval:
         included. Each entry keeps its best doc; the first of equal ones (in document order) stays.
         """
         terms, candidates = self._gathering_terms(query.values())
-        hits = self._first_stage.search(terms, candidates if candidates <= FULL_SCORING else CANDIDATE_DOCS)
+        hits = self._first_stage.doc_ids(terms, candidates if candidates <= FULL_SCORING else CANDIDATE_DOCS)
         idf = self._idf
         get, zero = {t: idf[t] for t in query}.get, repeat(0.0)
         offsets, flat, doc_weight = self._doc_offsets, self._doc_terms, self._doc_weight
@@ -69,7 +69,7 @@ class Retrieval:
         explained_share = 1 - COVERED_SHARE
         best: dict[int, tuple[float, int]] = {}  # entry -> (score, doc) of its best doc
         # In document order, as the docs were written: equal scores fall to the same doc on every run.
-        for doc in sorted(doc for doc, _ in hits):
+        for doc in sorted(hits):
             shared = sum(map(get, flat[offsets[doc] : offsets[doc + 1]], zero))
             if shared == 0.0:
                 continue

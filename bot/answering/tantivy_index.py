@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import tantivy
 
@@ -120,17 +121,27 @@ class RetrievalIndex:
 
     def search(self, terms: Sequence[str], limit: int) -> list[tuple[int, float]]:
         """The `limit` docs that best match any of the terms, as (doc id, BM25 score), best first."""
-        wanted = [t for t in dict.fromkeys(terms) if t and not any(c.isspace() for c in t)]
+        hits = self._hits(terms, limit)
+        ids = self._searcher.fast_field_values(ID_FIELD, [address for _, address in hits])
+        # None would be a doc written without an id, which no build makes.
+        return [(int(d), float(score)) for (score, _), d in zip(hits, ids, strict=True) if d is not None]
+
+    def doc_ids(self, terms: Sequence[str], limit: int) -> list[int]:
+        """The ids of `search`'s docs, best first, without their scores: what the engine asks on every question."""
+        hits = self._hits(terms, limit)
+        ids: list[Any] = self._searcher.fast_field_values(ID_FIELD, [address for _, address in hits])  # ints: unsigned
+        return [d for d in ids if d is not None]
+
+    def _hits(self, terms: Sequence[str], limit: int) -> list[tuple[float, tantivy.DocAddress]]:
+        # A term holding whitespace matches nothing (no indexed term does), so it needs no check.
+        wanted = [t for t in dict.fromkeys(terms) if t]
         if not wanted or limit < 1:
             return []
         schema, should = self._schema, tantivy.Occur.Should
         query = tantivy.Query.boolean_query(
             [(should, tantivy.Query.term_query(schema, TERMS_FIELD, t, index_option="freq")) for t in wanted]
         )
-        hits = self._searcher.search(query, limit, count=False).hits
-        ids = self._searcher.fast_field_values(ID_FIELD, [address for _, address in hits])
-        # None would be a doc written without an id, which no build makes.
-        return [(int(d), float(score)) for (score, _), d in zip(hits, ids, strict=True) if d is not None]
+        return list(self._searcher.search(query, limit, count=False).hits)
 
 
 def _write(index: tantivy.Index, docs: Docs) -> None:

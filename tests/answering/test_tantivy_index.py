@@ -29,6 +29,12 @@ def test_the_doc_sharing_the_rarest_terms_comes_first_with_the_callers_id(index:
     assert hits[0][1] > hits[1][1] > 0
 
 
+def test_doc_ids_are_the_searchs_docs_in_its_order(index: RetrievalIndex) -> None:
+    for terms in (["flood", "insur"], ["river", "bridg"], ["two words"], []):
+        assert index.doc_ids(terms, 3) == [doc for doc, _ in index.search(terms, 3)]
+    assert index.doc_ids(["river", "bridg"], 3)[0] == 30
+
+
 def test_terms_are_matched_as_given_not_analysed_again(index: RetrievalIndex) -> None:
     assert [doc for doc, _ in index.search(["@ada-brandel"], 10)] == [10]
     assert index.search(["Flood"], 10) == []  # no lower-casing: the engine's analysis is the only one
