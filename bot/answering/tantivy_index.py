@@ -1,8 +1,9 @@
 """The first stage of answering on tantivy: candidate docs for a question's analysed terms, by BM25.
 
-A doc is one phrasing (or one entry's text) as the engine analysed it: a list of term strings, with
-stems and synonyms already folded and every name as one `@speaker` term. The terms are indexed as
-they are, whitespace-separated with tantivy's `whitespace` tokenizer (no lowercasing, no stemming),
+A doc is one phrasing (or one entry's keywords, or the rest of its text) as the engine analysed it:
+its terms, with stems and synonyms already folded and every name as one `@speaker` term, given as one
+whitespace-separated text. The terms are indexed as they are, by tantivy's `whitespace` tokenizer (no
+lowercasing, no stemming),
 so the engine's own analysis decides what matches and tantivy keeps the postings and scores them.
 
 An engine with a data directory keeps its index there, in a directory named by a key: the knowledge
@@ -34,7 +35,7 @@ LAYOUT = "storybot-retrieval-1"  # bump when the schema or what a doc holds chan
 TERMS_FIELD = "terms"
 ID_FIELD = "doc"
 # The writer's memory before it flushes a segment. 64 MB holds the postings of a 100,000-entry base
-# (about 330,000 docs) in one segment, and keeps a build's peak memory well under the engine's.
+# (about 480,000 docs) in one segment, and keeps a build's peak memory well under the engine's.
 WRITER_HEAP_BYTES = 64_000_000
 # One writer thread: the machines StoryBot runs on have few cores and answer questions meanwhile.
 WRITER_THREADS = 1
