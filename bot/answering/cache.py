@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from bot.answering.matcher import Engine
+from bot.answering.tantivy_index import index_key
 from bot.knowledge.files import folder_digest
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import Entry, Evidence, KnowledgeBase, Quote, Source, Speaker
@@ -111,7 +112,8 @@ def load_engine(directory: Path, cache_dir: Path | None) -> tuple[Engine, bool]:
                 return engine, True
         except Exception as exc:  # whatever is wrong with a cache file, a cold start mends it
             log.warning("ignoring an unreadable engine cache %s: %s", cached, exc)
-    engine = Engine(load_knowledge(directory))
+    # The first stage's tantivy index lives beside the cache, keyed alike; a warm engine reopens it.
+    engine = Engine(load_knowledge(directory), index_dir=cache_dir / "retrieval" / index_key(key))
     _store(engine, cache_dir, cached)
     return engine, False
 

@@ -6,6 +6,10 @@ affiliations), so that an entry is found through everything its curators wrote, 
 they anticipated. Each entry also keeps a bag of every term it speaks of, for "does it mention what was
 asked at all?".
 
+Finding the docs that share words with a question is tantivy's (`tantivy_index`): the docs' terms are
+indexed there, one text of analysed terms each. What is kept here is what scoring a candidate reads:
+each doc's terms and weight, each entry's bag, passages and speakers, and the words' rarity.
+
 The index lives in flat arrays of integer ids (CSR style: the values of every row in one array, and
 where each row starts in another) rather than in objects per phrasing: a 100,000-entry base indexes in
 tens of megabytes rather than hundreds, and pickles as a few byte strings that load at once. Phrasings
@@ -14,15 +18,18 @@ themselves are not copied: a doc is (entry number, phrasing number) in the knowl
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import repeat
+from pathlib import Path
 
 from bot.answering import answer_kinds
 from bot.answering.normalize import PhraseTable, Vocabulary, is_filler
+from bot.answering.tantivy_index import RetrievalIndex
 from bot.knowledge.model import Kind, KnowledgeBase
 from bot.knowledge.text import clean
 
@@ -31,7 +38,8 @@ FILLER = -1  # the term id of a filler word, which no term list keeps
 KEYWORDS = -1  # the phrasing number of an entry's keyword doc
 CONTENT = -2  # the phrasing number of an entry's doc of answer, evidence and people
 _NEW = -2  # a word not looked up yet
-_MASK_BITS = 64  # the most widely used terms get a bit in each phrasing's mask
+
+log = logging.getLogger(__name__)
 
 
 class IndexBuilder:
@@ -119,6 +127,8 @@ class Index:
     _term_id: dict[str, int]
     _entry_ids: list[str]
     _spell_buckets: dict[tuple[str, int], list[str]]
+    _index_dir: Path | None = None  # where the first stage's index lives; None: in memory
+    _first_stage: RetrievalIndex
 
     def _people_texts(self, about: Iterable[str]) -> list[str]:
         """The names, role and affiliation of each speaker an entry is about."""
@@ -300,7 +310,7 @@ class Index:
         self._doc_weight = array(
             "d", [sum(map(weigh, flat[offsets[d] : offsets[d + 1]])) for d in range(len(offsets) - 1)]
         )
-        self._index_postings(len(self._term_text))
+        self._open_first_stage()
 
         # Words used only in sources, quotes and people are known words too.
         vocabulary = build.vocabulary
@@ -315,38 +325,24 @@ class Index:
         # Known words that are in no entry.
         self._extra_terms = frozenset({self._vocab.term(w) for w in vocabulary} - build.term_id.keys())
 
-    def _index_postings(self, term_count: int) -> None:
-        """Term id -> the docs using it: phrasings from the lightest (most of them asked) to the heaviest,
-        then keyword docs, so that a question can stop early in the long lists of common words."""
-        offsets, flat, doc_weight = self._doc_offsets, self._doc_terms, self._doc_weight
-        phrasings = [d for d in range(len(doc_weight)) if self._doc_phrasing[d] >= 0]
-        phrasings.sort(key=doc_weight.__getitem__)  # stable: equal weights stay in document order
-        keywords = [d for d in range(len(doc_weight)) if self._doc_phrasing[d] < 0]  # keywords and content
-        postings = [array("I") for _ in range(term_count)]
-        for doc in phrasings:
-            for t in flat[offsets[doc] : offsets[doc + 1]]:
-                postings[t].append(doc)
-        phrasing_counts = [len(docs) for docs in postings]
-        for doc in keywords:
-            for t in flat[offsets[doc] : offsets[doc + 1]]:
-                postings[t].append(doc)
-        post_offsets: array[int] = array("I", [0])
-        keyword_starts: array[int] = array("I")
-        post_docs: array[int] = array("I")
-        for docs, count in zip(postings, phrasing_counts, strict=True):
-            keyword_starts.append(len(post_docs) + count)
-            post_docs += docs
-            post_offsets.append(len(post_docs))
-        self._post_offsets, self._post_docs, self._keyword_starts = post_offsets, post_docs, keyword_starts
-        # The most widely used terms get a bit each in a mask per doc, so that a long list can be scored
-        # without reading each phrasing's terms.
-        widest = sorted(range(term_count), key=lambda t: post_offsets[t] - post_offsets[t + 1])[:_MASK_BITS]
-        self._mask_bit = {t: 1 << i for i, t in enumerate(widest) if post_offsets[t + 1] > post_offsets[t]}
-        masks: array[int] = array("Q", bytes(8 * len(doc_weight)))
-        for t, bit in self._mask_bit.items():
-            for doc in post_docs[post_offsets[t] : post_offsets[t + 1]]:
-                masks[doc] |= bit
-        self._doc_mask = masks
+    def _first_stage_docs(self) -> Iterator[tuple[int, str]]:
+        """(doc number, its terms as one text) of every doc: what the first stage indexes. A term is made of
+        words split on whitespace (or is a speaker's `@id`), so it never holds any."""
+        text, offsets, flat = self._term_text.__getitem__, self._doc_offsets, self._doc_terms
+        for doc in range(len(offsets) - 1):
+            yield doc, " ".join(map(text, flat[offsets[doc] : offsets[doc + 1]]))
+
+    def _open_first_stage(self) -> None:
+        """The first stage's tantivy index of the docs (`retrieval`): opened from the engine's index directory
+        when it was built there before, built there otherwise; in memory for an engine without one."""
+        where = self._index_dir
+        if where is not None:
+            try:
+                self._first_stage, _ = RetrievalIndex.open_or_build(where.parent, where.name, self._first_stage_docs)
+                return
+            except OSError as exc:  # a full or read-only disk: the engine still answers
+                log.warning("keeping the retrieval index in memory, %s is not writable: %s", where, exc)
+        self._first_stage = RetrievalIndex.in_memory(self._first_stage_docs())
 
     def _weight(self, terms: Iterable[str]) -> float:
         ids, idf, unknown = self._term_id, self._idf, self._unknown_weight

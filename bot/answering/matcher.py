@@ -6,8 +6,9 @@ How a question is answered:
    speaker (full name, surname, "the deputy director" → `@<speaker id>`); misspelt words are corrected
    to the nearest word the knowledge base knows. Words it never uses are weighed by how rare they are
    in general English (`general_english`).
-2. The index (`index`) finds the entries worth a closer look through every doc of theirs that shares a
-   word with the question: phrasings, keywords, answer, evidence and people (`retrieval`).
+2. The entries worth a closer look are found through every doc of theirs that shares a word with the
+   question: phrasings, keywords, answer, evidence and people. Tantivy gathers the candidates over the
+   index's analysed terms (`index`, `tantivy_index`), which are scored again (`retrieval`).
 3. Each of the best few gets a handful of named features (`ranking`), from which a fitted model gives
    the probability that it answers the question; entries are ranked by it (`decision`).
 4. A second fitted model turns the best two probabilities into the calibrated confidence that the best
@@ -21,6 +22,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
+from pathlib import Path
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -82,8 +84,17 @@ _QUESTION_WORDS = frozenset(_ENGLISH.term(w) for w in _ENGLISH.english.question_
 _HELP_WORDS = frozenset({"help", "commands", "usage"})
 _ROLE_WORDS = frozenset(_ENGLISH.term(w) for w in _ENGLISH.english.role_words)
 
-# Rebuilt when an engine is unpickled: quicker to rebuild than to store and load.
-_REBUILT = ("_term_id", "_entry_ids", "_alias_phrases", "_alias_firsts", "_spell_buckets", "_name_words")
+# Rebuilt when an engine is unpickled: quicker to rebuild than to store and load (the first stage's
+# index is reopened from its directory, or rebuilt).
+_REBUILT = (
+    "_term_id",
+    "_entry_ids",
+    "_alias_phrases",
+    "_alias_firsts",
+    "_spell_buckets",
+    "_name_words",
+    "_first_stage",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,11 +138,13 @@ class Engine(Index, Retrieval, SpeakerLookups):
     """Answers questions from one knowledge base. Build once per knowledge base; share freely.
 
     `decision` replaces the shipped fitted decision (`storybot train` tries its candidates this way).
+    `index_dir` is where the first stage's index lives (opened when already built there); without it, in memory.
     """
 
-    def __init__(self, kb: KnowledgeBase, decision: Decision | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, decision: Decision | None = None, index_dir: Path | None = None) -> None:
         self.kb = kb
         self._decision = decision
+        self._index_dir = index_dir
         self._vocab = Vocabulary(kb.vocabulary)  # general English and this story's own words
         self._reader = Reader()
         self._aliases = self._alias_table(kb, self._vocab)
@@ -149,6 +162,7 @@ class Engine(Index, Retrieval, SpeakerLookups):
         self.__dict__.update(state)
         self._build_alias_lookups()
         self._build_lookups()
+        self._open_first_stage()
 
     @property
     def decision(self) -> Decision:

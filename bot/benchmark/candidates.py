@@ -1,12 +1,12 @@
-"""The first stage alone: the engine's own candidate stage against `bot.answering.tantivy_index` on tantivy.
+"""The first stage alone: the engine's (tantivy, its rarer terms, candidates scored again) against tantivy
+alone on the same analysed terms (every term, BM25's order).
 
-Both are given the same analysed terms of each answerable question (`Engine.analyse`) and asked for
-candidates; what is compared is the time of that stage alone, whether the right entry is among the
-first RECALL_AT distinct entries, the time to build each index and, for tantivy, to open it warm.
+Both are given the analysed terms of each answerable question (`Engine.analyse`); what is compared is the
+time of that stage alone, whether the right entry is among the first FEATURED distinct entries (those
+the engine's features see) and among the first RECALL_AT, the time to build the index and to open it warm.
 
-The engine's stage is reached through its private index (`_best_phrasings` and the doc arrays):
-this module is the one place that does, so that the comparison can be made before the two are wired
-together. It has to follow the engine's internals when they change.
+The engine's stage is reached through its private parts (`_best_phrasings`, its docs): this module is
+the one place that does, and has to follow the engine's internals when they change.
 """
 
 from __future__ import annotations
@@ -14,41 +14,42 @@ from __future__ import annotations
 import gc
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from bot.answering.ranking import FEATURED
 from bot.benchmark.measure import peak_rss_mb, read_questions, timings
 
-RECALL_AT = 50  # distinct entries a later stage would re-rank
-# Phrasings asked of tantivy to find RECALL_AT distinct entries: an entry has about four phrasings,
-# and the right one's are usually near each other.
+RECALL_AT = 50  # distinct entries a later stage could re-rank
+# Docs asked of tantivy alone to find RECALL_AT distinct entries: an entry has about five docs, and the
+# right one's are usually near each other.
 SEARCH_LIMIT = 250
-
-
-def engine_docs(engine: Any) -> Iterator[tuple[int, list[str]]]:
-    """(doc number, analysed terms) of every doc of the engine's index: phrasings and keyword lists."""
-    text, offsets, flat = engine._term_text, engine._doc_offsets, engine._doc_terms
-    for doc in range(len(offsets) - 1):
-        yield doc, [text[t] for t in flat[offsets[doc] : offsets[doc + 1]]]
 
 
 def _engine_stage(engine: Any, terms: tuple[str, ...]) -> list[int]:
     """Entry numbers of the engine's shortlist for a question's terms, best first (as in `Engine.rank`)."""
-    wanted = frozenset(terms)
-    if not wanted:
-        return []
     ids = engine._term_id
-    query = {ids[t]: t for t in wanted if t in ids}
-    return [entry for entry, _, _ in engine._best_phrasings(query, engine._weight(wanted))]
+    query = {ids[t]: t for t in dict.fromkeys(terms) if t in ids}
+    if not query:
+        return []
+    weight = engine._weight(frozenset(terms))
+    return [entry for entry, _, _ in engine._best_phrasings(query, weight)]
+
+
+def _recall(found: list[tuple[int, list[int]]]) -> dict[str, float]:
+    asked = len(found) or 1
+    return {
+        "recall": sum(right in entries[:RECALL_AT] for right, entries in found) / asked,
+        "recall_featured": sum(right in entries[:FEATURED] for right, entries in found) / asked,
+    }
 
 
 def prepare(directory: Path, questions_file: Path, cache_dir: Path, index_root: Path, out: Path) -> dict[str, Any]:
-    """The engine's stage on every answerable question; the tantivy index built from the engine's terms;
-    and, in `out`, what the tantivy child needs: each question's terms and right entry, each doc's entry."""
+    """The engine's stage on every answerable question, warm from the engine cache; its index built again
+    from its docs, and opened warm; and, in `out`, what the child for tantivy alone needs: each question's
+    terms and right entry, each doc's entry, and where that index is."""
     from bot.answering.cache import load_engine
-    from bot.answering.matcher import Engine
-    from bot.answering.tantivy_index import RetrievalIndex, index_key
+    from bot.answering.tantivy_index import RetrievalIndex
 
     engine, _ = load_engine(directory, cache_dir)
     entry_number = {entry_id: n for n, entry_id in enumerate(engine.kb.entries)}
@@ -56,32 +57,33 @@ def prepare(directory: Path, questions_file: Path, cache_dir: Path, index_root: 
         (engine.analyse(q.text).terms, entry_number[q.entry_id]) for q in read_questions(questions_file) if q.entry_id
     ]
     gc.collect()
-    times, found = [], 0
+    times: list[float] = []
+    found: list[tuple[int, list[int]]] = []
     for terms, right in asked:
         start = time.perf_counter()
         shortlist = _engine_stage(engine, terms)
         times.append((time.perf_counter() - start) * 1000)
-        found += right in shortlist[:RECALL_AT]
-    stage = {**timings(times), "recall": found / len(asked) if asked else 0.0}
+        found.append((right, shortlist))
+    stage = {**timings(times), **_recall(found)}
 
     start = time.perf_counter()
-    index = RetrievalIndex.build(index_root / index_key(directory), engine_docs(engine))
-    tantivy_build = time.perf_counter() - start
+    index = RetrievalIndex.build(index_root / f"alone-{directory.name}", engine._first_stage_docs())
+    build_seconds = time.perf_counter() - start
+    where = engine._first_stage.path  # in the engine cache's directory, where `load_engine` keeps it
+    start = time.perf_counter()
+    if where is not None:
+        RetrievalIndex.open(where)
+    open_seconds = time.perf_counter() - start
     out.write_text(
         json.dumps({"questions": asked, "doc_entry": list(engine._doc_entry), "index": str(index.path)}),
         encoding="utf-8",
     )
-    kb = engine.kb
-    del engine, index
-    gc.collect()
-    start = time.perf_counter()
-    Engine(kb)  # the engine's index alone, from a loaded knowledge base
-    engine_build = time.perf_counter() - start
-    return {"engine": {**stage, "build_seconds": engine_build}, "tantivy_build_seconds": tantivy_build}
+    return {"engine": {**stage, "build_seconds": build_seconds, "open_seconds": open_seconds}}
 
 
 def search(prepared: Path) -> dict[str, Any]:
-    """Open the tantivy index warm and ask it every question's terms (a fresh process: its own memory)."""
+    """Tantivy alone: open the index warm and ask it every question's terms, all of them, each entry ranked by
+    its best doc's BM25 score (a fresh process: its own memory)."""
     from bot.answering.tantivy_index import RetrievalIndex
 
     data = json.loads(prepared.read_text(encoding="utf-8"))
@@ -90,18 +92,11 @@ def search(prepared: Path) -> dict[str, Any]:
     index = RetrievalIndex.open(Path(data["index"]))
     open_seconds = time.perf_counter() - start
     gc.collect()
-    times, found = [], 0
+    times: list[float] = []
+    found: list[tuple[int, list[int]]] = []
     for terms, right in data["questions"]:
         start = time.perf_counter()
-        entries = dict.fromkeys(doc_entry[doc] for doc, _ in index.search(terms, SEARCH_LIMIT))
-        shortlist = list(entries)[:RECALL_AT]
+        entries = list(dict.fromkeys(doc_entry[doc] for doc, _ in index.search(terms, SEARCH_LIMIT)))
         times.append((time.perf_counter() - start) * 1000)
-        found += right in shortlist
-    asked = len(data["questions"])
-    return {
-        **timings(times),
-        "recall": found / asked if asked else 0.0,
-        "open_seconds": open_seconds,
-        "docs": index.doc_count,
-        "peak_rss_mb": peak_rss_mb(),
-    }
+        found.append((right, entries))
+    return {**timings(times), **_recall(found), "open_seconds": open_seconds, "peak_rss_mb": peak_rss_mb()}

@@ -102,10 +102,13 @@ def _ask_all(questions: list[Question], answer: Callable[[str], tuple[str | None
 
 
 def answers(directory: Path, questions_file: Path, cache_dir: Path) -> dict[str, Any]:
-    """The engine on every question (warm from the cache), then again while a reload runs."""
+    """The engine on every question (warm from the cache), then again while a reload runs. The word lists are
+    read first, as the bot reads them at start-up: otherwise the first question would time that too."""
+    from bot.answering import load_word_lists
     from bot.answering.cache import load_engine
 
     engine, _ = load_engine(directory, cache_dir)
+    load_word_lists()
     questions = read_questions(questions_file)
 
     def ask(text: str) -> tuple[str | None, float]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.answering.ranking import FEATURED
 from bot.benchmark.data import Question
 
 ANSWERS_HEADER = (
@@ -20,7 +21,17 @@ ANSWERS_HEADER = (
     "peak MB",
 )
 DECLINE_FLOOR = 0.97  # the bar for near-miss and off-topic declines
-STAGE_HEADER = ("first stage", "build s", "warm open s", "median ms", "p99 ms", "max ms", "recall@50", "peak MB")
+STAGE_HEADER = (
+    "first stage",
+    "build s",
+    "warm open s",
+    "median ms",
+    "p99 ms",
+    "max ms",
+    f"recall@{FEATURED}",
+    "recall@50",
+    "peak MB",
+)
 LOAD_HEADER = (
     "MB",
     "phrasings",
@@ -131,6 +142,7 @@ def format_table(results: dict[str, Any]) -> str:
                 f"{stage['median_ms']:.2f}",
                 f"{stage['p99_ms']:.2f}",
                 f"{stage['max_ms']:.1f}",
+                _pct(stage["recall_featured"]),
                 _pct(stage["recall"]),
                 f"{stage['peak_rss_mb']:.0f}",
             ]

@@ -138,7 +138,7 @@ def test_storybot_bench_prints_a_number_in_every_cell_at_a_small_size(
         "bm25s (BM25",
     ]
     assert all("cut-off" in m for m in methods[1:])
-    assert [row[0] for row in stage[2:]] == ["engine's own index", "tantivy on the engine's terms"]
+    assert [row[0] for row in stage[2:]] == ["engine's first stage", "tantivy alone on the engine's terms"]
     for table in (answers, stage, load):
         for row in table[2:]:
             assert len(row) == len(table[0])
