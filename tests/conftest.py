@@ -5,6 +5,7 @@ test_readme) an empty environment."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,14 @@ from bot.answering.stories import StoryEngines
 from bot.cli import common
 from bot.knowledge import KnowledgeBase, bundled_knowledge_dir, load_knowledge
 from bot.knowledge.library import load_library
+
+
+@pytest.fixture(autouse=True, scope="session")
+def own_data_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test writes to the user's own data folder (where engines are cached): the default one is temporary."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg")))
+        yield
 
 
 @pytest.fixture

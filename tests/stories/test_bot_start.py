@@ -24,12 +24,13 @@ def test_a_second_start_of_a_library_builds_no_engine(
     first = _start(library_dir, tmp_path / "data")
     assert first is not None and sorted(first.refs) == ["police-surveillance", "water"]
     for story in first.refs:
-        assert list((tmp_path / "data" / "engine-cache" / "stories" / story).glob("*.engine")), story
+        folder = Path(first.engine(story).kb.directory)
+        assert list(cache.cache_folder(tmp_path / "data", folder).glob("*.engine")), story
 
     def no_building(*_: object) -> None:
-        raise AssertionError("a story was loaded to build its engine although its cache was warm")
+        raise AssertionError("the library was loaded to build its engines although their cache was warm")
 
-    monkeypatch.setattr(cache, "load_knowledge", no_building)
+    monkeypatch.setattr(cache, "load_library", no_building)
     second = _start(library_dir, tmp_path / "data")
     assert second is not None
     for story, engine in second.engines.items():
