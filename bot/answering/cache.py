@@ -84,6 +84,11 @@ def cache_folder(data_dir: Path, knowledge_dir: Path) -> Path:
     return data_dir / ENGINE_CACHE / _place(knowledge_dir)
 
 
+def engine_file(cache_dir: Path, key: str) -> Path:
+    """The cache file of the engine built from the files of `key`."""
+    return cache_dir / f"{key}{ENGINE_SUFFIX}"
+
+
 def index_root(data_dir: Path, knowledge_dir: Path) -> Path:
     """The folder for one knowledge folder's on-disk search index, by key (`root / key`): each folder has
     its own, so that keeping one index a root never removes another folder's."""
@@ -188,11 +193,11 @@ def cached_engine(directory: Path, cache_dir: Path) -> Lookup:
             key = (cache_dir / f"{stamped[0]}{STAMP_SUFFIX}").read_text(encoding="ascii").strip()
         except (OSError, UnicodeDecodeError):
             key = ""
-        engine = open_engine(cache_dir / f"{key}{ENGINE_SUFFIX}") if key else None
+        engine = open_engine(engine_file(cache_dir, key)) if key else None
         if engine is not None:
             return Lookup(engine, key, stamped)
     key = content_key(directory)
-    engine = open_engine(cache_dir / f"{key}{ENGINE_SUFFIX}")
+    engine = open_engine(engine_file(cache_dir, key))
     if engine is not None and stamped is not None:
         _stamp(cache_dir, stamped, key)
     return Lookup(engine, key, stamped)
@@ -261,7 +266,7 @@ def write(engine: Engine, cache_dir: Path, key: str, stamped: tuple[str, int] | 
         for old in chain(cache_dir.glob(f"*{ENGINE_SUFFIX}"), cache_dir.glob(f"*{STAMP_SUFFIX}")):
             if old.name != f"{key}{ENGINE_SUFFIX}":  # one knowledge base, one cache file
                 old.unlink(missing_ok=True)
-        with atomic_writer(cache_dir / f"{key}{ENGINE_SUFFIX}") as handle:
+        with atomic_writer(engine_file(cache_dir, key)) as handle:
             dump(engine, handle)
     except (OSError, pickle.PicklingError):  # a cache is an optimisation; never fail a start for it
         return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 
 from bot.answering import Engine
 from bot.answering.stories import StoryEngines
@@ -26,6 +27,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.discord_token:  # say so before anything else happens
         print(SETUP_HELP, file=sys.stderr)
         return EXIT_USAGE
+    if args.no_cache:  # reloads, too, neither open nor write the cache
+        settings = replace(settings, engine_cache=False)
     engine, stories = _bot_engines(args, settings)
     return run_bot(settings, engine, stories)
 
