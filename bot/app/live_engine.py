@@ -115,7 +115,7 @@ class EngineHolder:
         digest = await asyncio.to_thread(folder_digest, directory)
         if not full and digest is not None and digest == self._digest:
             return Reloaded(previous=previous, current=previous)
-        worker = _folder_bytes(directory) >= self.worker_min_bytes
+        worker = folder_bytes(directory) >= self.worker_min_bytes
         engine = await asyncio.to_thread(rebuild, directory, self.data_dir, previous.fingerprint, worker=worker)
         self._digest = digest  # taken before reading: a change made while loading is seen next time
         if engine is None:  # valid, and the live knowledge base unchanged
@@ -297,7 +297,7 @@ def _build_elsewhere(directory: Path, data_dir: Path | None, live_fingerprint: s
     return Path(name), True
 
 
-def _folder_bytes(directory: Path) -> int:
+def folder_bytes(directory: Path) -> int:
     """The size of a knowledge folder's files, to tell a large rebuild from a small one."""
     total = 0
     with suppress(OSError):

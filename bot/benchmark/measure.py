@@ -119,23 +119,38 @@ def answers(directory: Path, questions_file: Path, cache_dir: Path) -> dict[str,
     return {**measured, "peak_rss_mb": peak, "during_reload": {**during, "peak_rss_mb": peak_rss_mb()}}
 
 
+def during_reload(directory: Path, questions_file: Path, cache_dir: Path) -> dict[str, Any]:
+    """`_during_reload` alone, on the engine opened warm: `python -m bot.benchmark reload DIR QUESTIONS CACHE`."""
+    from bot.answering.cache import load_engine
+
+    engine, _ = load_engine(directory, cache_dir)
+    questions = read_questions(questions_file)
+    during = _during_reload(lambda text: engine.ask(text), questions, directory)
+    return {**during, "peak_rss_mb": peak_rss_mb()}
+
+
 def _during_reload(ask: Callable[[str], Any], questions: list[Question], directory: Path) -> dict[str, Any]:
-    """Questions answered by the live engine while the bot's reload path rebuilds it in a worker thread."""
-    from bot.app.live_engine import build_engine
+    """Questions answered by the live engine while the bot's reload path rebuilds it: in a worker process
+    for a large base (which writes the engine to a data directory), then opened in a thread, as the bot does."""
+    import tempfile
+
+    from bot.app.live_engine import WORKER_MIN_BYTES, folder_bytes, rebuild
 
     done = threading.Event()
     started = time.perf_counter()
     reload_seconds: list[float] = []
+    worker = folder_bytes(directory) >= WORKER_MIN_BYTES
 
     def reload() -> None:
         try:
-            build_engine(directory)
+            with tempfile.TemporaryDirectory(prefix="storybot-reload-") as data_dir:
+                rebuild(directory, Path(data_dir), worker=worker)
         finally:
             reload_seconds.append(time.perf_counter() - started)
             done.set()
 
-    worker = threading.Thread(target=reload)
-    worker.start()
+    thread = threading.Thread(target=reload)
+    thread.start()
     times: list[float] = []
     i = 0
     while not done.is_set():
@@ -143,8 +158,8 @@ def _during_reload(ask: Callable[[str], Any], questions: list[Question], directo
         ask(questions[i % len(questions)].text)
         times.append((time.perf_counter() - start) * 1000)
         i += 1
-    worker.join()
-    return {"reload_seconds": reload_seconds[0], "questions": len(times), **timings(times)}
+    thread.join()
+    return {"reload_seconds": reload_seconds[0], "worker": worker, "questions": len(times), **timings(times)}
 
 
 def anchor(name: str, phrasings_file: Path, questions_file: Path) -> dict[str, Any]:
