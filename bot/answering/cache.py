@@ -16,12 +16,13 @@ from __future__ import annotations
 import dataclasses
 import gc
 import hashlib
+import io
 import logging
 import os
 import pickle
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from itertools import chain
 from pathlib import Path
@@ -47,6 +48,10 @@ ENGINE_SUFFIX, STAMP_SUFFIX = ".engine", ".stamp"
 # A file changed this recently may change again within the file system's clock tick and keep its size and
 # time: no stamp vouches for it, and the next start hashes it (git's "racily clean" rule).
 RACY_SECONDS = 2.0
+# Entries unpickled together at their first read. One blob of 256 takes about a millisecond to unpickle,
+# and 100,000 entries make 400 blobs to copy at an open, where one object each would cost 100 ms.
+ENTRIES_PER_BLOB = 256
+ID_SEPARATOR = "\n"  # between the entry ids of a cache; ids are single words, never holding one
 
 
 def _init_fields(cls: type) -> tuple[str, ...] | None:
@@ -64,12 +69,101 @@ _CONSTRUCTED = {
 }
 
 
+class LazyEntries(Mapping[str, Entry]):
+    """The entries of a knowledge base opened from the cache, unpickled a few hundred at a time as they are read.
+
+    Most of a large base's cache is its entries, and a process that answers one question reads one of
+    them: the engine's own index, opened whole, finds it. So the cache holds the entries' ids as one
+    string and the entries themselves in blobs of `ENTRIES_PER_BLOB`, which an open only copies. A
+    read-only mapping like the dict it stands for, in the same order; it pickles back as a plain dict
+    anywhere but in the cache. Two threads reading the same new blob at once both unpickle it: harmless.
+    """
+
+    __slots__ = ("_blobs", "_entries", "_ids", "_keys", "_order")
+
+    def __init__(self, ids: str, blobs: list[bytes]) -> None:
+        self._ids = ids  # every id, joined by ID_SEPARATOR, in order
+        self._blobs = blobs  # blob i: the entries of ids i * ENTRIES_PER_BLOB onwards, as a pickled tuple
+        self._keys: dict[str, int] | None = None  # id -> its blob, worked out at the first read
+        self._order: list[str] = []  # the ids, likewise
+        self._entries: dict[str, Entry] = {}  # the entries unpickled so far
+
+    @classmethod
+    def of(cls, entries: Mapping[str, Entry]) -> LazyEntries:
+        ids = list(entries)
+        if any(ID_SEPARATOR in i for i in ids):
+            raise ValueError("an entry id holds the separator of the cache's list of ids")
+        values = list(entries.values())
+        blobs = [_pickled(tuple(values[i : i + ENTRIES_PER_BLOB])) for i in range(0, len(values), ENTRIES_PER_BLOB)]
+        return cls(ID_SEPARATOR.join(ids), blobs)
+
+    @property
+    def _index(self) -> dict[str, int]:
+        if self._keys is None:
+            self._order = self._ids.split(ID_SEPARATOR) if self._ids else []
+            self._keys = {key: n // ENTRIES_PER_BLOB for n, key in enumerate(self._order)}
+        return self._keys
+
+    def _unpickle(self, blob: int) -> None:
+        if not self._blobs[blob]:  # another thread unpickled it meanwhile
+            return
+        entries: tuple[Entry, ...] = pickle.loads(self._blobs[blob])  # noqa: S301 - part of our own cache file
+        self._entries.update(zip(self._chunk(blob), entries, strict=True))
+        self._blobs[blob] = b""  # unpickled for good: its bytes need not stay in memory
+
+    def _chunk(self, blob: int) -> list[str]:
+        return self._order[blob * ENTRIES_PER_BLOB : (blob + 1) * ENTRIES_PER_BLOB]
+
+    def __getitem__(self, key: str) -> Entry:
+        entry = self._entries.get(key)
+        if entry is None:
+            self._unpickle(self._index[key])  # an unknown id raises KeyError here, as a dict does
+            entry = self._entries[key]
+        return entry
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def __repr__(self) -> str:
+        return f"LazyEntries({len(self)} entries)"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return dict, (dict(self.items()),)
+
+    def packed(self) -> tuple[str, list[bytes]]:
+        """The ids and blobs the cache holds (a blob already unpickled is pickled again)."""
+        self._index  # noqa: B018 - the ids' order, for the blobs to pickle again
+        blobs = [b or _pickled(tuple(self._entries[k] for k in self._chunk(n))) for n, b in enumerate(self._blobs)]
+        return self._ids, blobs
+
+
+def _pickled(obj: object) -> bytes:
+    handle = io.BytesIO()
+    _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
+    return handle.getvalue()
+
+
 class _Pickler(pickle.Pickler):
     def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, LazyEntries):
+            return LazyEntries, obj.packed()
         names = _CONSTRUCTED.get(type(obj))
         if names is None:
             return NotImplemented
-        return type(obj), tuple(getattr(obj, name) for name in names)
+        fields = tuple(getattr(obj, name) for name in names)
+        if type(obj) is KnowledgeBase:  # its entries, each on its own: see `LazyEntries`
+            fields = tuple(_lazy(v) if n == "entries" else v for n, v in zip(names, fields, strict=True))
+        return type(obj), fields
+
+
+def _lazy(entries: Mapping[str, Entry]) -> LazyEntries:
+    return entries if isinstance(entries, LazyEntries) else LazyEntries.of(entries)
 
 
 def _place(knowledge_dir: Path) -> str:
@@ -127,17 +221,27 @@ def content_key(directory: Path) -> str:
 
 def signature(directory: Path) -> tuple[str, int] | None:
     """A digest of every visible file's name, size, change times and inode under `directory`, and the
-    newest change time seen (ns); None when the folder cannot be listed."""
+    newest change time seen (ns); None when the folder cannot be listed or holds a link (then only its
+    content can say whether it changed)."""
     digest = hashlib.sha256(_code_digest())
     newest = 0
+    pending = [("", str(directory))]
     try:
-        for root, folders, names in os.walk(directory):
-            folders[:] = sorted(f for f in folders if not f.startswith("."))
-            for name in sorted(n for n in names if not n.startswith(".")):
-                path = Path(root, name)
-                info = path.stat()
-                digest.update(f"{path.relative_to(directory)}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
-                digest.update(f"{info.st_ctime_ns}\0{info.st_ino}\n".encode())
+        while pending:
+            prefix, folder = pending.pop()
+            with os.scandir(folder) as listing:
+                found = sorted((item for item in listing if not item.name.startswith(".")), key=lambda i: i.name)
+            if any(item.is_symlink() for item in found):  # what a link points at may change unseen here
+                return None
+            for item in reversed(found):  # folders are walked last-in first-out: queue them in reverse
+                if item.is_dir():
+                    pending.append((f"{prefix}{item.name}/", item.path))
+            for item in found:
+                if item.is_dir():
+                    continue
+                info = item.stat()
+                stamp = f"{prefix}{item.name}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\n"
+                digest.update(stamp.encode())
                 newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
     except OSError:
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 from pathlib import Path
 
@@ -98,3 +99,29 @@ def test_a_file_changed_this_very_moment_gets_no_stamp(knowledge: Path, tmp_path
     load_engine(knowledge, tmp_path / "cache")
     load_engine(knowledge, tmp_path / "cache")
     assert not list((tmp_path / "cache").glob(f"*{cache.STAMP_SUFFIX}"))  # its files were copied just now
+
+
+def test_a_warm_engines_entries_read_as_the_cold_ones_in_the_same_order(knowledge: Path, tmp_path: Path) -> None:
+    cold, _ = load_engine(knowledge, tmp_path / "cache")
+    warm, _ = load_engine(knowledge, tmp_path / "cache")
+    first = next(iter(cold.kb.entries))
+    assert warm.kb.entries[first] == cold.kb.entries[first]  # one read, before any walk over them all
+    assert list(warm.kb.entries) == list(cold.kb.entries)
+    assert list(warm.kb.entries.values()) == list(cold.kb.entries.values())
+    assert len(warm.kb.entries) == len(cold.kb.entries) and first in warm.kb.entries
+    assert "no-such-entry" not in warm.kb.entries and warm.kb.entries.get("no-such-entry") is None
+    with pytest.raises(KeyError):
+        warm.kb.entries["no-such-entry"]
+    plain = pickle.loads(pickle.dumps(warm.kb.entries))  # noqa: S301 - just written
+    assert type(plain) is dict and plain == dict(cold.kb.entries)  # a plain dict anywhere else
+
+
+def test_a_warm_engine_cached_again_opens_as_the_first(knowledge: Path, tmp_path: Path) -> None:
+    cold, _ = load_engine(knowledge, tmp_path / "cache")
+    warm, _ = load_engine(knowledge, tmp_path / "cache")
+    next(iter(warm.kb.entries.values()))  # one blob already unpickled, its bytes let go
+    copy = tmp_path / "again.engine"
+    with copy.open("wb") as handle:
+        cache.dump(warm, handle)
+    again = cache.open_engine(copy)
+    assert again is not None and again.kb == cold.kb
