@@ -84,7 +84,7 @@ class LazyEntries(Mapping[str, Entry]):
     def __init__(self, ids: str, blobs: list[bytes]) -> None:
         self._ids = ids  # every id, joined by ID_SEPARATOR, in order
         self._blobs = blobs  # blob i: the entries of ids i * ENTRIES_PER_BLOB onwards, as a pickled tuple
-        self._keys: dict[str, int] | None = None  # id -> its blob, worked out at the first read
+        self._keys: dict[str, int] | None = None  # id -> its place in `_ids`, worked out at the first read
         self._order: list[str] = []  # the ids, likewise
         self._entries: dict[str, Entry] = {}  # the entries unpickled so far
 
@@ -101,7 +101,7 @@ class LazyEntries(Mapping[str, Entry]):
     def _index(self) -> dict[str, int]:
         if self._keys is None:
             self._order = self._ids.split(ID_SEPARATOR) if self._ids else []
-            self._keys = {key: n // ENTRIES_PER_BLOB for n, key in enumerate(self._order)}
+            self._keys = dict(zip(self._order, range(len(self._order)), strict=True))
         return self._keys
 
     def _unpickle(self, blob: int) -> None:
@@ -117,7 +117,7 @@ class LazyEntries(Mapping[str, Entry]):
     def __getitem__(self, key: str) -> Entry:
         entry = self._entries.get(key)
         if entry is None:
-            self._unpickle(self._index[key])  # an unknown id raises KeyError here, as a dict does
+            self._unpickle(self._index[key] // ENTRIES_PER_BLOB)  # an unknown id raises KeyError, as a dict does
             entry = self._entries[key]
         return entry
 
