@@ -372,7 +372,7 @@ def write(engine: Engine, cache_dir: Path, key: str, stamped: tuple[str, int] | 
                 old.unlink(missing_ok=True)
         with atomic_writer(engine_file(cache_dir, key)) as handle:
             dump(engine, handle)
-    except (OSError, pickle.PicklingError):  # a cache is an optimisation; never fail a start for it
+    except (OSError, pickle.PicklingError, ValueError):  # a cache is an optimisation; never fail a start for it
         return False
     if stamped is not None:
         _stamp(cache_dir, stamped, key)

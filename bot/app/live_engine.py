@@ -308,12 +308,6 @@ def folder_bytes(directory: Path) -> int:
     return total
 
 
-def build_engine(directory: Path) -> Engine:
-    """A new engine for `directory` the way a reload builds one (the benchmark measures this path)."""
-    with quiet_collector():
-        return Engine(load_knowledge(directory))
-
-
 _quiet = threading.Lock()
 
 
