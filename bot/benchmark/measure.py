@@ -126,13 +126,20 @@ def answers(directory: Path, questions_file: Path, cache_dir: Path) -> dict[str,
 
 
 def during_reload(directory: Path, questions_file: Path, cache_dir: Path) -> dict[str, Any]:
-    """`_during_reload` alone, on the engine opened warm: `python -m bot.benchmark reload DIR QUESTIONS CACHE`."""
+    """`_during_reload` alone, on the engine opened warm, beside the same questions asked with no reload
+    running (`before`): `python -m bot.benchmark reload DIR QUESTIONS CACHE`."""
     from bot.answering.cache import load_engine
 
     engine, _ = load_engine(directory, cache_dir)
     questions = read_questions(questions_file)
-    during = _during_reload(lambda text: engine.ask(text), questions, directory)
-    return {**during, "peak_rss_mb": peak_rss_mb()}
+
+    def ask(text: str) -> tuple[str | None, float]:
+        answer = engine.ask(text)
+        return (answer.entry.id if answer.entry is not None else None), answer.confidence
+
+    before = _ask_all(questions, ask)  # also reads the word lists, as `answers` does before its reload
+    during = _during_reload(ask, questions, directory)
+    return {**during, "peak_rss_mb": peak_rss_mb(), "before": {k: v for k, v in before.items() if k != "answers"}}
 
 
 def _during_reload(ask: Callable[[str], Any], questions: list[Question], directory: Path) -> dict[str, Any]:
