@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering import cache
+from bot.answering import Engine, cache
 from bot.answering.stories import StoryEngines
-from bot.cli import running
+from bot.cli import common, running
+from bot.knowledge import KnowledgeBase
 from bot.settings import Settings
 
 
@@ -36,3 +37,23 @@ def test_a_second_start_of_a_library_builds_no_engine(
     for story, engine in second.engines.items():
         assert engine.kb.fingerprint == first.engine(story).kb.fingerprint
         assert engine.ask("what is the contract worth?").story is None  # an engine is a story's own, unlabelled
+
+
+def test_after_an_edit_to_one_story_only_that_story_is_built_again(
+    library_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _start(library_dir, tmp_path / "data")
+    assert first is not None
+    water = Path(first.engine("water").kb.directory)
+    edited = sorted(water.rglob("*.yaml"))[-1]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n# a curator's note\n", encoding="utf-8")
+    built: list[str] = []
+
+    def counting(kb: KnowledgeBase) -> Engine:
+        built.append(Path(kb.directory).name)
+        return Engine(kb)
+
+    monkeypatch.setattr(common, "Engine", counting)
+    second = _start(library_dir, tmp_path / "data")
+    assert second is not None and built == [water.name]
+    assert second.engine("police-surveillance") is not first.engine("police-surveillance")  # opened warm
