@@ -73,6 +73,7 @@ class Settings:
     shards: int | None = None  # None: one shard; 0: automatic sharding
     shard_ids: tuple[int, ...] = ()  # the shards this process runs; empty: all of them
     data_dir: Path = field(default_factory=default_data_dir)
+    engine_cache: bool = True  # keep built engines in the data directory for a warm start (off: always build)
     ask_rate: int = 4  # questions a member may ask in a burst...
     ask_per: float = 20.0  # ...within this many seconds (0 in either: no cooldown)
 
@@ -117,6 +118,7 @@ class Settings:
             shards=get("STORYBOT_SHARDS", _shards, None),
             shard_ids=get("STORYBOT_SHARD_IDS", _shard_ids, ()),
             data_dir=get("STORYBOT_DATA_DIR", _path, None) or default_data_dir(),
+            engine_cache=get("STORYBOT_ENGINE_CACHE", _switch, True),
             ask_rate=get("STORYBOT_ASK_RATE", _count, 4),
             ask_per=get("STORYBOT_ASK_PER", _seconds, 20.0),
         )
@@ -142,6 +144,7 @@ class _Environment(BaseSettings):
     storybot_shards: str | None = None
     storybot_shard_ids: str | None = None
     storybot_data_dir: str | None = None
+    storybot_engine_cache: str | None = None
     storybot_ask_rate: str | None = None
     storybot_ask_per: str | None = None
 
@@ -155,6 +158,15 @@ def _cut(text: str, room: int = 40) -> str:
 
 def _path(text: str) -> Path:
     return Path(text).expanduser()
+
+
+_ON, _OFF = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", "no", "off"})
+
+
+def _switch(text: str) -> bool:
+    if text.lower() not in _ON | _OFF:
+        raise ValueError("is not on or off (on, off, true, false, yes, no, 1 or 0)")
+    return text.lower() in _ON
 
 
 def _discord_id(text: str) -> int:

@@ -5,6 +5,7 @@ test_readme) an empty environment."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,14 @@ from bot.answering.stories import StoryEngines
 from bot.cli import common
 from bot.knowledge import KnowledgeBase, bundled_knowledge_dir, load_knowledge
 from bot.knowledge.library import load_library
+
+
+@pytest.fixture(autouse=True, scope="session")
+def own_data_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test writes to the user's own data folder (where engines are cached): the default one is temporary."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg")))
+        yield
 
 
 @pytest.fixture
@@ -42,8 +51,8 @@ def two_story_engines(tmp_path_factory: pytest.TempPathFactory) -> StoryEngines:
 def cli_reuses_engine(monkeypatch: pytest.MonkeyPatch, story_engine: Engine) -> None:
     """The CLI still loads and validates the knowledge every time; only the matcher's index is reused."""
 
-    def engine_for(kb: KnowledgeBase) -> Engine:
-        return story_engine if kb.fingerprint == story_engine.kb.fingerprint else Engine(kb)
+    def engine_for(kb: KnowledgeBase, index_dir: Path | None = None) -> Engine:
+        return story_engine if kb.fingerprint == story_engine.kb.fingerprint else Engine(kb, index_dir=index_dir)
 
     monkeypatch.setattr(common, "Engine", engine_for)
     monkeypatch.setattr(stories, "Engine", engine_for)  # the engines `ask` and `quote` route between

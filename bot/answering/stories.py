@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from itertools import chain, zip_longest
 
 from bot.answering.answer import Answer, Outcome, QuoteResult, StoryRef, Suggestion
@@ -114,7 +115,12 @@ class StoryEngines:
             self.engines[ref.id] = engine
         if not self.engines:
             raise ValueError("a library needs at least one story")
-        self._marks = _marks(self.refs, {sid: e.kb for sid, e in self.engines.items()})
+
+    @cached_property
+    def _marks(self) -> dict[str, _Marks]:
+        """What in a question names each story, worked out when first asked for: it reads every entry of every
+        story, and a router over one story never needs it."""
+        return _marks(self.refs, {sid: e.kb for sid, e in self.engines.items()})
 
     @classmethod
     def of_library(cls, library: Library) -> StoryEngines:

@@ -20,6 +20,8 @@ def main(argv: list[str]) -> int:
         result = measure.load(*paths)
     elif kind == "answers":
         result = measure.answers(*paths)
+    elif kind == "reload":
+        result = measure.during_reload(*paths)
     elif kind == "anchor":
         result = measure.anchor(args[0], *paths[1:])
     elif kind == "prepare":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -62,11 +63,16 @@ def child(kind: str, *args: str) -> dict[str, Any]:
     return result
 
 
-def ask_process(directory: Path, question: str) -> dict[str, Any]:
-    """`storybot ask --kb DIR QUESTION` as a whole process, as a user runs it, start to exit."""
+def ask_process(directory: Path, question: str, data_dir: Path) -> dict[str, Any]:
+    """`storybot ask --kb DIR QUESTION` as a whole process, as a user runs it, start to exit, with the engine
+    cache of `data_dir` (warm when a load has filled it)."""
+    environment = {**os.environ, "STORYBOT_DATA_DIR": str(data_dir)}
     start = time.perf_counter()
     subprocess.run(  # noqa: S603 - this same package, with a path the benchmark made
-        [sys.executable, "-m", "bot", "ask", "--kb", str(directory), question], check=True, capture_output=True
+        [sys.executable, "-m", "bot", "ask", "--kb", str(directory), question],
+        check=True,
+        capture_output=True,
+        env=environment,
     )
     return {"seconds": time.perf_counter() - start}
 
@@ -122,23 +128,45 @@ def answers(directory: Path, questions_file: Path, cache_dir: Path) -> dict[str,
     return {**measured, "peak_rss_mb": peak, "during_reload": {**during, "peak_rss_mb": peak_rss_mb()}}
 
 
+def during_reload(directory: Path, questions_file: Path, cache_dir: Path) -> dict[str, Any]:
+    """`_during_reload` alone, on the engine opened warm, beside the same questions asked with no reload
+    running (`before`): `python -m bot.benchmark reload DIR QUESTIONS CACHE`."""
+    from bot.answering.cache import load_engine
+
+    engine, _ = load_engine(directory, cache_dir)
+    questions = read_questions(questions_file)
+
+    def ask(text: str) -> tuple[str | None, float]:
+        answer = engine.ask(text)
+        return (answer.entry.id if answer.entry is not None else None), answer.confidence
+
+    before = _ask_all(questions, ask)  # also reads the word lists, as `answers` does before its reload
+    during = _during_reload(ask, questions, directory)
+    return {**during, "peak_rss_mb": peak_rss_mb(), "before": {k: v for k, v in before.items() if k != "answers"}}
+
+
 def _during_reload(ask: Callable[[str], Any], questions: list[Question], directory: Path) -> dict[str, Any]:
-    """Questions answered by the live engine while the bot's reload path rebuilds it in a worker thread."""
-    from bot.app.live_engine import build_engine
+    """Questions answered by the live engine while the bot's reload path rebuilds it: in a worker process
+    for a large base (which writes the engine to a data directory), then opened in a thread, as the bot does."""
+    import tempfile
+
+    from bot.app.live_engine import WORKER_MIN_BYTES, folder_bytes, rebuild
 
     done = threading.Event()
     started = time.perf_counter()
     reload_seconds: list[float] = []
+    worker = folder_bytes(directory) >= WORKER_MIN_BYTES
 
     def reload() -> None:
         try:
-            build_engine(directory)
+            with tempfile.TemporaryDirectory(prefix="storybot-reload-") as data_dir:
+                rebuild(directory, Path(data_dir), worker=worker)
         finally:
             reload_seconds.append(time.perf_counter() - started)
             done.set()
 
-    worker = threading.Thread(target=reload)
-    worker.start()
+    thread = threading.Thread(target=reload)
+    thread.start()
     times: list[float] = []
     i = 0
     while not done.is_set():
@@ -146,8 +174,8 @@ def _during_reload(ask: Callable[[str], Any], questions: list[Question], directo
         ask(questions[i % len(questions)].text)
         times.append((time.perf_counter() - start) * 1000)
         i += 1
-    worker.join()
-    return {"reload_seconds": reload_seconds[0], "questions": len(times), **timings(times)}
+    thread.join()
+    return {"reload_seconds": reload_seconds[0], "worker": worker, "questions": len(times), **timings(times)}
 
 
 def anchor(name: str, phrasings_file: Path, questions_file: Path) -> dict[str, Any]:

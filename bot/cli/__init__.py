@@ -145,6 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
     add("console", "chat with the engine offline").set_defaults(func=cmd_console)
     add("run", "start the Discord bot (needs DISCORD_TOKEN)").set_defaults(func=cmd_run)
     sync = add("sync", "register the slash commands with Discord (globally, or to one guild)")
+    for command in (ask, quote, evaluation, sub.choices["console"], sub.choices["run"], sync):
+        command.add_argument(
+            "--no-cache", action="store_true", help="build the engine, neither opening nor writing the engine cache"
+        )
     sync.add_argument("--guild", type=int, help="sync to this guild only (instant), instead of globally")
     sync.set_defaults(func=cmd_sync)
     return parser

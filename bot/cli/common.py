@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.answering import Engine
+from bot.answering.cache import open_stories
 from bot.answering.stories import StoryEngines
 from bot.knowledge import KnowledgeBase, bundled_knowledge_dir
 from bot.knowledge.library import Library, load_library
@@ -40,13 +41,25 @@ def _library(args: argparse.Namespace, settings: Settings) -> Library:
     return library
 
 
+def cache_dir(args: argparse.Namespace, settings: Settings) -> Path | None:
+    """The data directory the engine cache lives in, or None when `--no-cache` or the settings turn it off."""
+    return None if getattr(args, "no_cache", False) or not settings.engine_cache else settings.data_dir
+
+
 def _stories(args: argparse.Namespace, settings: Settings) -> StoryEngines:
-    return StoryEngines.of_library(_library(args, settings))
+    """The engines of the chosen knowledge directory's stories: warm from the data directory's engine cache
+    when the files are those it was built from (`ask`, `quote`, `eval`, `console`, `run` and `sync`)."""
+    stories = open_stories(_directory(args, settings), cache_dir(args, settings), build_engine)
+    story = getattr(args, "story", None)
+    if story is not None and story not in stories.engines:
+        known = ", ".join(stories.refs)
+        raise UnknownStory(f"no story has the id {story!r}; the stories are: {known} (see `storybot stories`).")
+    return stories
 
 
-def build_engine(kb: KnowledgeBase) -> Engine:
-    """The one place the commands build an engine (the tests swap in one built once)."""
-    return Engine(kb)
+def build_engine(kb: KnowledgeBase, index_dir: Path | None = None) -> Engine:
+    """The one place the commands build an engine; its search index is kept in `index_dir` (None: in memory)."""
+    return Engine(kb, index_dir=index_dir)
 
 
 def _engine(args: argparse.Namespace, settings: Settings) -> Engine:

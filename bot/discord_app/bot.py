@@ -122,12 +122,13 @@ class StoryBot(commands.AutoShardedBot):
             self.shard_ids = list(settings.shard_ids)
         self.settings = settings
         # One holder per story: reloads, the watcher and /kb edits each reach the story they are about.
+        cache = settings.data_dir if settings.engine_cache else None  # where reloads keep what they build
         if stories is None:
             configured = settings.knowledge_dir
             single = configured if configured is not None and is_story_folder(configured) else None
-            self.library = LibraryHolder(one_story(engine), single_dir=single)
+            self.library = LibraryHolder(one_story(engine), single_dir=single, data_dir=cache)
         else:
-            self.library = LibraryHolder(stories, settings.knowledge_dir)
+            self.library = LibraryHolder(stories, settings.knowledge_dir, data_dir=cache)
         self._store = store
         self._questions = questions
         # The curator is handed what it uses, not the bot: the live engines, the audit trail, the log channel.

@@ -11,8 +11,9 @@ kind of file and never anything read from it.
 
 Writing is atomic: `write_atomically` replaces a file so that a crash at any moment leaves the old file
 or the new one, never a mix (a hidden temporary file in the same folder, flushed and fsync'ed, renamed
-over the old one, and the folder fsync'ed). `folder_digest` says whether anything in a folder changed
-since it was last read, reading each file the safe way.
+over the old one, and the folder fsync'ed); `atomic_writer` does the same for content written piece by
+piece. `folder_digest` says whether anything in a folder changed since it was last read, reading each
+file the safe way.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ import os
 import stat
 import tempfile
 from collections.abc import Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import BinaryIO
 
 MAX_FILE_BYTES = 256 * 1024 * 1024  # far above any real knowledge file; refuses runaway input
 _CHUNK = 1024 * 1024  # read past the reported size in steps of this much (files that grow, /proc files)
@@ -169,13 +171,21 @@ def write_atomically(path: Path, content: str | bytes) -> None:
     """Replace `path` with `content` (text is written as UTF-8) so that a crash at any moment leaves the old
     file or the new one. A replaced file keeps its permissions; a new one gets `NEW_FILE_MODE` less the
     user's umask, as any file they save."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    with atomic_writer(path) as handle:
+        handle.write(data)
+
+
+@contextmanager
+def atomic_writer(path: Path) -> Iterator[BinaryIO]:
+    """`write_atomically` for content written piece by piece (a large pickle): write to the handle given;
+    `path` is replaced when the block ends, and left as it was if the block raises."""
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = path.stat().st_mode & 0o777 if path.exists() else NEW_FILE_MODE & ~_umask()
-    data = content.encode("utf-8") if isinstance(content, str) else content
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, mode)  # mkstemp creates files only the owner can read

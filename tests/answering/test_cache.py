@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import pickle
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
+from bot.answering import cache
 from bot.answering.cache import load_engine
 from bot.knowledge import bundled_knowledge_dir
 
@@ -61,3 +64,64 @@ def test_a_damaged_cache_file_means_a_cold_start_not_a_crash(knowledge: Path, tm
     engine, warm = load_engine(knowledge, tmp_path / "cache")
     assert not warm
     assert engine.ask("which company walked away from facial recognition first?").answered
+
+
+def test_an_edit_that_keeps_the_files_size_and_modification_time_means_a_cold_start(
+    knowledge: Path, tmp_path: Path
+) -> None:
+    load_engine(knowledge, tmp_path / "cache")
+    entries = sorted((knowledge / "entries").glob("*.yaml"))[0]
+    before = entries.stat()
+    text = entries.read_text(encoding="utf-8")
+    edited = text.replace("a", "o", 1)
+    assert edited != text and len(edited.encode()) == len(text.encode())
+    entries.write_text(edited, encoding="utf-8")
+    os.utime(entries, ns=(before.st_atime_ns, before.st_mtime_ns))  # as a copy tool that keeps times does
+    _, warm = load_engine(knowledge, tmp_path / "cache")
+    assert not warm
+
+
+def test_a_stamped_start_reads_no_knowledge_file(
+    knowledge: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "RACY_SECONDS", 0.0)  # as if the files had been copied long ago
+    load_engine(knowledge, tmp_path / "cache")
+
+    def no_reading(directory: Path) -> None:
+        raise AssertionError("the knowledge files were read although their sizes and times were stamped")
+
+    monkeypatch.setattr(cache, "folder_digest", no_reading)
+    _, warm = load_engine(knowledge, tmp_path / "cache")
+    assert warm
+
+
+def test_a_file_changed_this_very_moment_gets_no_stamp(knowledge: Path, tmp_path: Path) -> None:
+    load_engine(knowledge, tmp_path / "cache")
+    load_engine(knowledge, tmp_path / "cache")
+    assert not list((tmp_path / "cache").glob(f"*{cache.STAMP_SUFFIX}"))  # its files were copied just now
+
+
+def test_a_warm_engines_entries_read_as_the_cold_ones_in_the_same_order(knowledge: Path, tmp_path: Path) -> None:
+    cold, _ = load_engine(knowledge, tmp_path / "cache")
+    warm, _ = load_engine(knowledge, tmp_path / "cache")
+    first = next(iter(cold.kb.entries))
+    assert warm.kb.entries[first] == cold.kb.entries[first]  # one read, before any walk over them all
+    assert list(warm.kb.entries) == list(cold.kb.entries)
+    assert list(warm.kb.entries.values()) == list(cold.kb.entries.values())
+    assert len(warm.kb.entries) == len(cold.kb.entries) and first in warm.kb.entries
+    assert "no-such-entry" not in warm.kb.entries and warm.kb.entries.get("no-such-entry") is None
+    with pytest.raises(KeyError):
+        warm.kb.entries["no-such-entry"]
+    plain = pickle.loads(pickle.dumps(warm.kb.entries))  # noqa: S301 - just written
+    assert type(plain) is dict and plain == dict(cold.kb.entries)  # a plain dict anywhere else
+
+
+def test_a_warm_engine_cached_again_opens_as_the_first(knowledge: Path, tmp_path: Path) -> None:
+    cold, _ = load_engine(knowledge, tmp_path / "cache")
+    warm, _ = load_engine(knowledge, tmp_path / "cache")
+    next(iter(warm.kb.entries.values()))  # one blob already unpickled, its bytes let go
+    copy = tmp_path / "again.engine"
+    with copy.open("wb") as handle:
+        cache.dump(warm, handle)
+    again = cache.open_engine(copy)
+    assert again is not None and again.kb == cold.kb
