@@ -122,6 +122,15 @@ def _combined(asked: str, answers: list[Answer]) -> Answer:
     return replace(first, question=asked, parts=tuple(parts) if len(parts) > 1 else ())
 
 
+def in_context(context: str, question: str) -> str:
+    """A question read after the sentence before it, unless it already holds that sentence (in any case or
+    punctuation): a retry never matches one sentence twice, which would count its words double."""
+    said = clean(context)
+    if not said or f" {said} " in f" {clean(question)} ":
+        return question
+    return f"{context} {question}"
+
+
 class Engine(Index, Retrieval, SpeakerLookups):
     """Answers questions from one knowledge base. Build once per knowledge base; share freely.
 
@@ -366,15 +375,15 @@ class Engine(Index, Retrieval, SpeakerLookups):
                 subject = self._subject(before, answers[-1])
                 tries = [carry_subject(part, self.kb.speakers[subject].name) if subject else part]
             elif before_part and self._names_unknown(before_part):
-                tries = [f"{before_part} {part}"]  # "According to Zed, ... what ...": never without Zed
+                tries = [in_context(before_part, part)]  # "According to Zed, ... what ...": never without Zed
             elif before_part and not answers and (has_pronoun(part) or reading.replies[i : i + 1] == (True,)):
                 # "Jane Doe, what did she say?" or a reply to a quoted line; or the part says it all itself
-                tries = [f"{before_part} {part}", part]
+                tries = list(dict.fromkeys((in_context(before_part, part), part)))
             answer = self._best(tries)
             if not answer.answered:  # "The council closed it. For how long?"; the topic a few clauses back
                 earlier = reading.earlier[i] if i < len(reading.earlier) else ()
-                around = [c for c in dict.fromkeys((before_part, *earlier)) if c and c not in tries[0]]
-                answer = self._best([f"{c} {tries[0]}" for c in around], answer)
+                around = dict.fromkeys(in_context(c, tries[0]) for c in (before_part, *earlier) if c)
+                answer = self._best([t for t in around if t not in tries], answer)
             before = tries[0]
             answers.append(replace(answer, question=part) if answer.outcome is not Outcome.INVALID else answer)
         if len(answers) == 1 and not answers[0].answered and reading.text != reading.parts[0]:
