@@ -18,6 +18,7 @@ How a question is answered:
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
@@ -79,6 +80,15 @@ _SMALL_TALK = frozenset(
 )
 _QUESTION_WORDS = frozenset(_ENGLISH.term(w) for w in _ENGLISH.english.question_words)
 _HELP_WORDS = frozenset({"help", "commands", "usage"})
+# "What <thing> ...", "which <things>", "how much <thing>": the noun that names what is asked for.
+_ASKED_THING = re.compile(
+    r"\b(?:what|which|how[ -]many|how[ -]much)\s+(?:(?:kind|type|sort|name|names|number|amount) of\s+)?"
+    r"(?:(?:the|a|an|its|their|his|her)\s+)?([a-z][a-z'-]+)"
+)
+# Nouns that say nothing of what is asked for ("what *thing* did they do", "how much *time*"): never a topic.
+_GENERIC_THINGS = frozenset(
+    "thing things stuff one ones way ways time times people kind sort type part".split()  # noqa: SIM905 - a word list
+)
 _ROLE_WORDS = frozenset(_ENGLISH.term(w) for w in _ENGLISH.english.role_words)
 
 # Rebuilt when an engine is unpickled: quicker to rebuild than to store and load.
@@ -120,6 +130,13 @@ def _combined(asked: str, answers: list[Answer]) -> Answer:
         parts.append(answer)
     first = next((a for a in parts if a.answered), parts[0])
     return replace(first, question=asked, parts=tuple(parts) if len(parts) > 1 else ())
+
+
+def _is_english_word(word: str) -> bool:
+    """Whether a word is an ordinary English word, not only a name (the knowledge model's word list)."""
+    from bot.knowledge.grounding import is_english_word  # here: grounding itself reads answering's stopwords
+
+    return is_english_word(word)
 
 
 def in_context(context: str, question: str) -> str:
@@ -267,7 +284,7 @@ class Engine(Index, Retrieval, SpeakerLookups):
                 continue
             t = word if word.startswith("@") else self._vocab.term(word)
             terms.append(t)
-            if t in ids or word.startswith("@"):
+            if t in ids or word.startswith("@") or t in _QUESTION_WORDS:  # "where" asks; it is no topic
                 continue
             if word in self._vocabulary:  # a word of the article that no entry uses: as telling as the rarest
                 outside[t] = max(outside.get(t, 0.0), self._unknown_weight)
@@ -307,6 +324,9 @@ class Engine(Index, Retrieval, SpeakerLookups):
         heaviest = max([(w, i) for i, w in weights.items()] + [(w, FILLER) for _, w in analysis.outside])
         unknown = {self._vocab.term(word) for word in analysis.unknown}
         unknown_weight = sum(w for t, w in analysis.outside if t in unknown)
+        # Of those, the words that are no ordinary English word: names, brands, abbreviations ("Veolia")
+        english = {self._vocab.term(word) for word in analysis.unknown if _is_english_word(word)}
+        name_weight = sum(w for t, w in analysis.outside if t in unknown and t not in english)
         question = Question(
             cleaned=analysis.cleaned,
             weights=weights,
@@ -317,10 +337,12 @@ class Engine(Index, Retrieval, SpeakerLookups):
             known=frozenset(i for i, t in query.items() if t not in _QUESTION_WORDS),
             rarest=heaviest[1],
             unknown_share=unknown_weight / weight,
+            unknown_name_share=name_weight / weight,
             unknown_words=min(len(analysis.unknown), UNKNOWN_COUNTED) / UNKNOWN_COUNTED,
             asks_words=not _QUOTE_INTENT.isdisjoint(analysis.terms),
             unknown_name=max(analysis.unknown_names, default=0.0),
             asks_for=answer_kinds.asked(analysis.cleaned),
+            asked_thing=self._asked_thing(analysis.cleaned),
         )
         decision = self.decision
         found = [candidate(self, question, entry) for entry, _, _ in shortlist[:FEATURED]]
@@ -331,6 +353,19 @@ class Engine(Index, Retrieval, SpeakerLookups):
         # Equal scores (the same words, in another order) go to the phrasing in the question's own order.
         ranked.sort(key=lambda pair: (-pair[0].score, -pair[1], pair[0].entry_id))
         return [scored for scored, _ in ranked]
+
+    def _asked_thing(self, cleaned: str) -> tuple[int, float]:
+        """The thing a question asks about by name ("what *party*", "which *cities*", "how much *tax*"): its
+        term id (-1 when the story never uses it), and how telling it is when it is unknown (0-1)."""
+        found = _ASKED_THING.search(cleaned)
+        if found is None:
+            return -1, 0.0
+        word = found.group(1)
+        t = self._vocab.term(word)
+        if is_filler(word) or t in _QUESTION_WORDS or word in _GENERIC_THINGS or answer_kinds.is_kind_word(word):
+            return -1, 0.0
+        known = self._term_id.get(t)
+        return (known, 0.0) if known is not None else (-1, rarity(word))
 
     def parts(self, question: str) -> list[str]:
         """The questions `ask` reads in a message (at least one), each as it is analysed."""
