@@ -130,9 +130,13 @@ def test_eval_ends_in_one_clear_line_for_a_bad_file(
 def test_train_writes_a_decision_the_engine_can_use(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("scipy")
     out = tmp_path / "decision.json"
-    assert main(["train", str(HERE / "questions.yaml"), "--out", str(out)]) == 0
+    water = ["--score", str(WATER / "knowledge"), str(WATER / "questions.yaml")]
+    assert main(["train", str(HERE / "questions.yaml"), *water, "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "held out" in printed and "calibration error (ECE)" in printed
+    # The story held out of the fit is scored as `storybot eval` scores it.
+    unseen = printed.split("held-out story", 1)[1]
+    assert "not fitted on" in unseen and "answered right" in unseen and "nearmiss" in unseen
     decision = Decision.from_json(json.loads(out.read_text(encoding="utf-8")))
     engine = Engine(load_knowledge(bundled_knowledge_dir()), decision)
     assert engine.ask("which companies paused facial recognition?").entry is not None
