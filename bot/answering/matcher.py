@@ -324,9 +324,13 @@ class Engine(Index, Retrieval, SpeakerLookups):
         heaviest = max([(w, i) for i, w in weights.items()] + [(w, FILLER) for _, w in analysis.outside])
         unknown = {self._vocab.term(word) for word in analysis.unknown}
         unknown_weight = sum(w for t, w in analysis.outside if t in unknown)
-        # Of those, the words that are no ordinary English word: names, brands, abbreviations ("Veolia")
-        english = {self._vocab.term(word) for word in analysis.unknown if _is_english_word(word)}
-        name_weight = sum(w for t, w in analysis.outside if t in unknown and t not in english)
+        # Of those, the names: words written with a capital, or no ordinary English word ("Veolia", "veolia")
+        names = {
+            self._vocab.term(word)
+            for word, name_like in zip(analysis.unknown, analysis.unknown_names, strict=True)
+            if name_like >= 1.0 or not _is_english_word(word)
+        }
+        name_weight = sum(w for t, w in analysis.outside if t in names)
         question = Question(
             cleaned=analysis.cleaned,
             weights=weights,

@@ -32,9 +32,10 @@ when judging whether an entry answers a question:
 - `unnamed_speaker`: the question asks what someone said or thinks, names no one the story knows, and has
   a word the story never uses: most likely someone the story does not quote ("what did Tim Cook say").
 - `unknown_share`: how much of the question's weight is words the story never uses (weighed by
-  general English, `general_english`), and `unknown_name_share` the part of it that is no ordinary English
-  word (a name, a brand: "Veolia"; not "unanimous", not "crops"); `unknown_words`: how many such words it
-  has (up to three, as a share), however common; `unknown_name`: how name-like the most name-like of them is.
+  general English, `general_english`), and `unknown_name_share` the part of it that is names: words
+  written with a capital, or no ordinary English word ("Veolia"; not "unanimous", not "crops");
+  `unknown_words`: how many such words it has (up to three, as a share), however common; `unknown_name`:
+  how name-like the most name-like of them is.
 - `rarest_in_entry`: the question's most telling word is one the entry speaks of.
 - `fuzzy`: a character-level likeness of the question and the phrasing, which forgives what terms miss.
 
@@ -204,7 +205,7 @@ class Question:
     # the thing it names as asked for ("which *cities*"): its term id (-1: none, or a word the story never
     # uses), and how telling that word is when the story never uses it
     asked_thing: tuple[int, float] = (-1, 0.0)
-    unknown_name_share: float = 0.0  # the part of `unknown_share` that is no ordinary English word
+    unknown_name_share: float = 0.0  # the part of `unknown_share` that is names (capitalised, or no English word)
 
 
 def _share(flat: Iterable[int], weights: dict[int, float], weight: float) -> float:
