@@ -1,24 +1,61 @@
-"""What kind of answer a question asks for, and what kinds an entry's answer gives: a count or amount, a
-time, a person.
+"""What kind of detail a question asks for, and what kinds an entry's answer gives: a count or amount, a
+sum of money, a time, a place, someone (a person or an organisation), a person.
 
-"How many ...?" is answered by a number, "when ...?" by a date, "who ...?" by someone: an entry about the
-right subject whose answer has no number does not answer "how many", however many of the question's
-words it shares (the commonest near miss: "how many plants does <the company> run?" against the entry on
-its contract). Plain English patterns, the same in every story.
+"How many ...?" is answered by a number, "when ...?" by a date, "where ...?" by a place, "how much tax
+...?" by a sum of money, "who is the chief executive of ...?" by a person: an entry about the right subject
+whose answer has no such detail does not answer the question, however many of its words it shares (the
+commonest near miss: "how many plants does <the company> run?" against the entry on its contract, or "what
+city was <someone> born in?" against the entry about them). Plain English patterns, the same in every story.
 """
 
 from __future__ import annotations
 
 import re
 
-NUMBER, TIME, PERSON = 1, 2, 4  # bits of a kind mask
+# Bits of a kind mask. SOMEONE is any person or organisation ("who is building it?" may be a company);
+# PERSON is a person only ("who is its mayor?"). MONEY is asked beside NUMBER: a sum is also an amount.
+NUMBER, TIME, PERSON, PLACE, MONEY, SOMEONE = 1, 2, 4, 8, 16, 32
 
 # Questions, as cleaned words (lower case, no punctuation; "how many" may be read as one word, "how-many").
 _ASKS_NUMBER = re.compile(
-    r"\bhow[ -](?:many|much|long|far|big|old|large|high|low|deep)\b|\bwhat[ -](?:percent|share)\b"
+    r"\bhow[ -](?:many|much|long|far|big|old|large|high|low|deep|often)\b|\bwhat[ -](?:percent|percentage|share)\b"
 )
-_ASKS_TIME = re.compile(r"\bwhen\b|\bwhat[ -](?:year|date|day|month|time)\b|\bwhich[ -](?:year|date|day|month)\b")
-_ASKS_PERSON = re.compile(r"^(?:who|whom|whose)\b|\b(?:and|but) (?:who|whom|whose)\b")
+_ASKS_TIME = re.compile(
+    r"\bwhen\b|\bwhat[ -](?:year|date|day|month|time)\b|\bwhich[ -](?:year|date|day|month)\b|\bsince when\b"
+)
+# Words for kinds of thing that a name answers ("which *company*", "what *city*"): asking one asks for a name.
+_ORGANISATIONS = (
+    r"company|companies|firm|firms|organi[sz]ations?|group|groups|agency|agencies|party|union|university|college|"
+    r"school|outlet|newspaper|bank|business|businesses|brand"
+)
+_PLACES = (
+    r"city|cities|town|towns|state|states|country|countries|county|counties|place|places|neighbou?rhoods?|area|areas|"
+    r"region|regions|street|location|address|venue|site"
+)
+_ASKS_SOMEONE = re.compile(
+    r"^(?:who|whom|whose)\b|\b(?:and|but|or) (?:who|whom|whose)\b|"
+    rf"\b(?:what|which|name of the)[ -](?:\w+ )?(?:{_ORGANISATIONS})\b"
+)
+# Asked for by the person who holds a role: "who is the mayor of ...", "name the chief executive".
+_ROLES = (
+    r"ceo|chief|president|mayor|governor|senator|spokes(?:person|man|woman)|director|chair(?:man|woman|person)?|"
+    r"founder|owner|boss|head|leader|manager|minister|secretary|commissioner|lawyer|attorney|judge|coach|"
+    r"wife|husband|son|daughter|father|mother|sister|brother|person|guy|woman|man"
+)
+_ASKS_PERSON = re.compile(
+    rf"^(?:who|whom|whose)\b.*\b(?:{_ROLES})\b|\b(?:what|which)[ -](?:{_ROLES})\b|"
+    rf"\bname of (?:the|its|their|his|her) (?:{_ROLES})\b"
+)
+_ASKS_PLACE = re.compile(rf"\bwhere\b|\b(?:what|which)[ -](?:\w+ )?(?:{_PLACES})\b")
+_MONEY_WORDS = (
+    r"cost|costs|costed|price|prices|priced|worth|pay|pays|paid|spend|spends|spent|tax|taxes|salary|salaries|"
+    r"wage|wages|budget|fund|funds|funding|funded|fee|fees|charge|charges|charged|money|dollars|revenue|profit|"
+    r"profits|earn|earns|earned|sue|sued|fine|fined|donate|donated|raise|raised|invest|invested|owe|owes|owed|sell|sells|sold|buy|buys|bought|bid|bids"
+)
+# ("how much" may be read as "how-many": the engine folds the two together.)
+_ASKS_MONEY = re.compile(
+    rf"\bhow[ -](?:much|many)\b.*\b(?:{_MONEY_WORDS})\b|\bwhat (?:does|did|will|would) \w+ (?:cost|pay)\b"
+)
 
 # Answers, as written.
 _NUMBER_WORDS = (
@@ -30,24 +67,54 @@ _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|"
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
+_DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _GIVES_TIME = re.compile(
-    rf"\b(?:{_MONTHS})\b\.?|\b(?:1[89]|20)\d\d\b|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
+    rf"\b(?:{_MONTHS})\b\.?|\b(?:1[89]|20)\d\d\b|\b(?:{_DAYS})\b|"
     r"\b(?:today|yesterday|tomorrow|week|month|year|years|decade|season|spring|summer|autumn|fall|winter|"
     r"morning|afternoon|evening|night|since|until|ago|after|before|already|soon|later|next|last|once)\b|"
     r"\b\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am|pm)",
     re.I,
 )
+_GIVES_MONEY = re.compile(r"[$€£¥]|\b(?:dollars?|cents?|euros?|pounds sterling|usd|eur|gbp)\b", re.I)
+# A name: a capitalised word after a word in lower case (not the first word of a sentence, nor a month).
+_NOT_NAMES = rf"(?i:{_MONTHS}|{_DAYS}|the|a|an|i)\b"
+_NAME = re.compile(rf"(?<=[a-z,;:)] )(?!{_NOT_NAMES})[A-Z][\w'’.-]*[a-z]")
+# A place: a capitalised name after a word that says where ("in Ashford", "near the Dunmore River"), or a
+# word for a place after a name ("Lake County", "Elm Street").
+_NOT_PLACES = _NOT_NAMES
+_GIVES_PLACE = re.compile(
+    rf"\b(?:in|at|near|from|outside|across|into|to|on|off|around|throughout)\s+(?:the\s+)?(?!{_NOT_PLACES})[A-Z][a-z]|"
+    r"[A-Z][a-z]+\s+(?:City|County|State|Street|Avenue|Road|River|Lake|Valley|Coast|Bay|Park|Square|Island)s?\b|"
+    r"\b(?:nationwide|overseas|abroad|downtown|statewide|citywide|countywide|across the (?:country|state|county))\b"
+)
+
+
+_KIND_WORD = re.compile(
+    rf"(?:{_ORGANISATIONS}|{_PLACES}|{_ROLES}|year|years|date|dates|day|days|month|months|time|times|percent|share)"
+)
+
+
+def is_kind_word(word: str) -> bool:
+    """Whether a word names a kind of answer rather than a thing ("company", "city", "year", "mayor"): "which
+    company ...?" is answered by a name, not by an entry that says "company"."""
+    return _KIND_WORD.fullmatch(word) is not None
 
 
 def asked(cleaned: str) -> int:
-    """The kinds of answer a question (cleaned words) asks for: a mask of NUMBER, TIME and PERSON."""
+    """The kinds of answer a question (cleaned words) asks for: a mask of the bits above."""
     kinds = 0
     if _ASKS_NUMBER.search(cleaned):
         kinds |= NUMBER
+    if _ASKS_MONEY.search(cleaned):
+        kinds |= MONEY | NUMBER
     if _ASKS_TIME.search(cleaned):
         kinds |= TIME
+    if _ASKS_SOMEONE.search(cleaned):
+        kinds |= SOMEONE
     if _ASKS_PERSON.search(cleaned):
         kinds |= PERSON
+    if _ASKS_PLACE.search(cleaned):
+        kinds |= PLACE
     return kinds
 
 
@@ -56,8 +123,14 @@ def given(answer: str, names_a_person: bool) -> int:
     kinds = 0
     if _GIVES_NUMBER.search(answer):
         kinds |= NUMBER
+    if _GIVES_MONEY.search(answer):
+        kinds |= MONEY
     if _GIVES_TIME.search(answer):
         kinds |= TIME
+    if _GIVES_PLACE.search(answer):
+        kinds |= PLACE
     if names_a_person:
-        kinds |= PERSON
+        kinds |= PERSON | SOMEONE
+    if _NAME.search(answer):
+        kinds |= SOMEONE
     return kinds

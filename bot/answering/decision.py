@@ -43,7 +43,8 @@ def sigmoid(z: float) -> float:
 def answer_inputs(top: float, second: float, features: tuple[float, ...]) -> tuple[float, ...]:
     """The second stage's inputs: (top, margin) from the first stage's two best probabilities, then the best
     entry's own features (BASE_FEATURES, the first of its FEATURES) and whether the question looks like a
-    phrasing with its name swapped (SWAPPED_ANYWHERE)."""
+    phrasing with its name swapped (SWAPPED_ANYWHERE). The leads over the other candidates are the first
+    stage's: they are in `top` and `margin` already."""
     return logit(top), logit(top) - logit(second), *features[: len(BASE_FEATURES)], features[_SWAPPED_ANYWHERE]
 
 

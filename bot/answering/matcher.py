@@ -19,6 +19,7 @@ How a question is answered:
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
@@ -82,6 +83,15 @@ _SMALL_TALK = frozenset(
 )
 _QUESTION_WORDS = frozenset(_ENGLISH.term(w) for w in _ENGLISH.english.question_words)
 _HELP_WORDS = frozenset({"help", "commands", "usage"})
+# "What <thing> ...", "which <things>", "how much <thing>": the noun that names what is asked for.
+_ASKED_THING = re.compile(
+    r"\b(?:what|which|how[ -]many|how[ -]much)\s+(?:(?:kind|type|sort|name|names|number|amount) of\s+)?"
+    r"(?:(?:the|a|an|its|their|his|her)\s+)?([a-z][a-z'-]+)"
+)
+# Nouns that say nothing of what is asked for ("what *thing* did they do", "how much *time*"): never a topic.
+_GENERIC_THINGS = frozenset(
+    "thing things stuff one ones way ways time times people kind sort type part".split()  # noqa: SIM905 - a word list
+)
 _ROLE_WORDS = frozenset(_ENGLISH.term(w) for w in _ENGLISH.english.role_words)
 
 # Rebuilt when an engine is unpickled: quicker to rebuild than to store and load (the first stage's
@@ -132,6 +142,22 @@ def _combined(asked: str, answers: list[Answer]) -> Answer:
         parts.append(answer)
     first = next((a for a in parts if a.answered), parts[0])
     return replace(first, question=asked, parts=tuple(parts) if len(parts) > 1 else ())
+
+
+def _is_english_word(word: str) -> bool:
+    """Whether a word is an ordinary English word, not only a name (the knowledge model's word list)."""
+    from bot.knowledge.grounding import is_english_word  # here: grounding itself reads answering's stopwords
+
+    return is_english_word(word)
+
+
+def in_context(context: str, question: str) -> str:
+    """A question read after the sentence before it, unless it already holds that sentence (in any case or
+    punctuation): a retry never matches one sentence twice, which would count its words double."""
+    said = clean(context)
+    if not said or f" {said} " in f" {clean(question)} ":
+        return question
+    return f"{context} {question}"
 
 
 class Engine(Index, Retrieval, SpeakerLookups):
@@ -273,7 +299,7 @@ class Engine(Index, Retrieval, SpeakerLookups):
                 continue
             t = word if word.startswith("@") else self._vocab.term(word)
             terms.append(t)
-            if t in ids or word.startswith("@"):
+            if t in ids or word.startswith("@") or t in _QUESTION_WORDS:  # "where" asks; it is no topic
                 continue
             if word in self._vocabulary:  # a word of the article that no entry uses: as telling as the rarest
                 outside[t] = max(outside.get(t, 0.0), self._unknown_weight)
@@ -313,6 +339,13 @@ class Engine(Index, Retrieval, SpeakerLookups):
         heaviest = max([(w, i) for i, w in weights.items()] + [(w, FILLER) for _, w in analysis.outside])
         unknown = {self._vocab.term(word) for word in analysis.unknown}
         unknown_weight = sum(w for t, w in analysis.outside if t in unknown)
+        # Of those, the names: words written with a capital, or no ordinary English word ("Veolia", "veolia")
+        names = {
+            self._vocab.term(word)
+            for word, name_like in zip(analysis.unknown, analysis.unknown_names, strict=True)
+            if name_like >= 1.0 or not _is_english_word(word)
+        }
+        name_weight = sum(w for t, w in analysis.outside if t in names)
         question = Question(
             cleaned=analysis.cleaned,
             weights=weights,
@@ -323,10 +356,12 @@ class Engine(Index, Retrieval, SpeakerLookups):
             known=frozenset(i for i, t in query.items() if t not in _QUESTION_WORDS),
             rarest=heaviest[1],
             unknown_share=unknown_weight / weight,
+            unknown_name_share=name_weight / weight,
             unknown_words=min(len(analysis.unknown), UNKNOWN_COUNTED) / UNKNOWN_COUNTED,
             asks_words=not _QUOTE_INTENT.isdisjoint(analysis.terms),
             unknown_name=max(analysis.unknown_names, default=0.0),
             asks_for=answer_kinds.asked(analysis.cleaned),
+            asked_thing=self._asked_thing(analysis.cleaned),
         )
         decision = self.decision
         found = [candidate(self, question, entry) for entry, _, _ in shortlist[:FEATURED]]
@@ -337,6 +372,19 @@ class Engine(Index, Retrieval, SpeakerLookups):
         # Equal scores (the same words, in another order) go to the phrasing in the question's own order.
         ranked.sort(key=lambda pair: (-pair[0].score, -pair[1], pair[0].entry_id))
         return [scored for scored, _ in ranked]
+
+    def _asked_thing(self, cleaned: str) -> tuple[int, float]:
+        """The thing a question asks about by name ("what *party*", "which *cities*", "how much *tax*"): its
+        term id (-1 when the story never uses it), and how telling it is when it is unknown (0-1)."""
+        found = _ASKED_THING.search(cleaned)
+        if found is None:
+            return -1, 0.0
+        word = found.group(1)
+        t = self._vocab.term(word)
+        if is_filler(word) or t in _QUESTION_WORDS or word in _GENERIC_THINGS or answer_kinds.is_kind_word(word):
+            return -1, 0.0
+        known = self._term_id.get(t)
+        return (known, 0.0) if known is not None else (-1, rarity(word))
 
     def parts(self, question: str) -> list[str]:
         """The questions `ask` reads in a message (at least one), each as it is analysed."""
@@ -381,15 +429,15 @@ class Engine(Index, Retrieval, SpeakerLookups):
                 subject = self._subject(before, answers[-1])
                 tries = [carry_subject(part, self.kb.speakers[subject].name) if subject else part]
             elif before_part and self._names_unknown(before_part):
-                tries = [f"{before_part} {part}"]  # "According to Zed, ... what ...": never without Zed
+                tries = [in_context(before_part, part)]  # "According to Zed, ... what ...": never without Zed
             elif before_part and not answers and (has_pronoun(part) or reading.replies[i : i + 1] == (True,)):
                 # "Jane Doe, what did she say?" or a reply to a quoted line; or the part says it all itself
-                tries = [f"{before_part} {part}", part]
+                tries = list(dict.fromkeys((in_context(before_part, part), part)))
             answer = self._best(tries)
             if not answer.answered:  # "The council closed it. For how long?"; the topic a few clauses back
                 earlier = reading.earlier[i] if i < len(reading.earlier) else ()
-                around = [c for c in dict.fromkeys((before_part, *earlier)) if c and c not in tries[0]]
-                answer = self._best([f"{c} {tries[0]}" for c in around], answer)
+                around = dict.fromkeys(in_context(c, tries[0]) for c in (before_part, *earlier) if c)
+                answer = self._best([t for t in around if t not in tries], answer)
             before = tries[0]
             answers.append(replace(answer, question=part) if answer.outcome is not Outcome.INVALID else answer)
         if len(answers) == 1 and not answers[0].answered and reading.text != reading.parts[0]:

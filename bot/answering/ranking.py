@@ -17,8 +17,10 @@ when judging whether an entry answers a question:
   view that catches a detail the story lacks ("how much does <the product> cost?").
 - `known_missing`: how many words the story knows, but this entry does not speak of, the question asks
   (up to three, as a share): the question is about something else the story covers.
-- `lacks_asked_kind`: the question asks "how many", "when" or "who", and the entry's answer has no number,
-  no time or no person (`answer_kinds`).
+- `lacks_asked_kind`: the question asks "how many", "how much tax", "when", "where" or "who", and the entry's
+  answer has no number, no sum of money, no time, no place or no one (`answer_kinds`).
+- `lacks_asked_thing`: the question names the thing it asks for ("what *party*", "which *cities*"), and the
+  entry never speaks of it (a word the story never uses counts as it is telling in general English).
 - `names_agree`, `names_other`: the question names someone the entry is about; it names someone it is not.
 - `unnamed_subject`: the entry is about someone the question does not name, and the question has a word
   the story never uses: most likely another company or person in their place.
@@ -30,13 +32,16 @@ when judging whether an entry answers a question:
 - `unnamed_speaker`: the question asks what someone said or thinks, names no one the story knows, and has
   a word the story never uses: most likely someone the story does not quote ("what did Tim Cook say").
 - `unknown_share`: how much of the question's weight is words the story never uses (weighed by
-  general English, `general_english`); `unknown_words`: how many such words it has (up to three, as a
-  share), however common; `unknown_name`: how name-like the most name-like of them is.
+  general English, `general_english`), and `unknown_name_share` the part of it that is names: words
+  written with a capital, or no ordinary English word ("Veolia"; not "unanimous", not "crops");
+  `unknown_words`: how many such words it has (up to three, as a share), however common; `unknown_name`:
+  how name-like the most name-like of them is.
 - `rarest_in_entry`: the question's most telling word is one the entry speaks of.
 - `fuzzy`: a character-level likeness of the question and the phrasing, which forgives what terms miss.
 
-Beside them, the logarithms of the shares, and how far each entry is behind the question's best candidate
-on the main ones (`contextual`). The weights of all of these are fitted (`storybot train`), never set by hand.
+Beside them, the logarithms of the shares, and how far each entry is ahead of the question's other
+candidates on the main ones (`contextual`). The weights of all of these are fitted (`storybot train`),
+never set by hand.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ from typing import Protocol
 
 from rapidfuzz import fuzz
 
+from bot.answering import answer_kinds
 from bot.answering.index import CONTENT, KEYWORDS
 from bot.knowledge.text import clean
 
@@ -64,6 +70,7 @@ BASE_FEATURES = (
     "strict_cover",
     "known_missing",
     "lacks_asked_kind",
+    "lacks_asked_thing",
     "names_agree",
     "names_other",
     "unnamed_subject",
@@ -71,6 +78,7 @@ BASE_FEATURES = (
     "swapped_name",
     "unnamed_speaker",
     "unknown_share",
+    "unknown_name_share",
     "unknown_words",
     "unknown_name",
     "rarest_in_entry",
@@ -90,11 +98,13 @@ LOGGED = (
     "fuzzy",
 )
 LOG_FLOOR = 0.05
-# How far an entry is behind the best of the question's candidates: what tells one entry from the others.
+# How far an entry is ahead of the best of the question's other candidates (behind it, when negative): what
+# tells one entry from the others, the same on a story of two phrasings an entry as on one of twelve.
 RELATIVE = (
     "phrasing_covers_question",
     "question_covers_phrasing",
     "text_covers_question",
+    "content_covers_question",
     "passage_covers_question",
     "best_cover",
     "fuzzy",
@@ -108,12 +118,14 @@ SIGNS = {
         (
             "known_missing",
             "lacks_asked_kind",
+            "lacks_asked_thing",
             "names_other",
             "unnamed_subject",
             "stranger_in_place",
             "swapped_name",
             "unnamed_speaker",
             "unknown_share",
+            "unknown_name_share",
             "unknown_words",
             "unknown_name",
         ),
@@ -127,14 +139,15 @@ SWAPPED_ANYWHERE = "swapped_anywhere"
 FEATURES = (
     *BASE_FEATURES,
     *(f"log_{n}" for n in LOGGED),
-    *(f"{n}_behind_best" for n in RELATIVE),
+    *(f"{n}_over_rest" for n in RELATIVE),
     SWAPPED_ANYWHERE,
 )
-# A logarithm pushes as its share does; being further behind the best (a more negative gap) only hurts.
+# A logarithm pushes as its share does; a wider lead over the other candidates only helps.
 FEATURE_SIGNS = tuple([SIGNS[n] for n in BASE_FEATURES] + [SIGNS[n] for n in LOGGED] + [1] * len(RELATIVE) + [-1])
 _SWAPPED, _FUZZY = BASE_FEATURES.index("swapped_name"), BASE_FEATURES.index("fuzzy")
 _LOGGED = [BASE_FEATURES.index(n) for n in LOGGED]
 _RELATIVE = [BASE_FEATURES.index(n) for n in RELATIVE]
+RELATIVE_FROM = len(BASE_FEATURES) + len(LOGGED)  # where the leads start in FEATURES
 KNOWN_MISSING_COUNTED = 3  # known words missing from an entry are counted up to this many...
 UNKNOWN_COUNTED = 3  # ...and so are the question's words the story never uses
 SWAP_COVER = 0.5  # a phrasing that shares this much of a question's weight is asked in its words
@@ -188,7 +201,11 @@ class Question:
     unknown_words: float
     asks_words: bool  # "say", "think" and their synonyms: the question asks what someone said
     unknown_name: float
-    asks_for: int = 0  # the kinds of answer it asks for (`answer_kinds`: a count, a time, a person)
+    asks_for: int = 0  # the kinds of answer it asks for (`answer_kinds`: a count, a time, a place, a person...)
+    # the thing it names as asked for ("which *cities*"): its term id (-1: none, or a word the story never
+    # uses), and how telling that word is when the story never uses it
+    asked_thing: tuple[int, float] = (-1, 0.0)
+    unknown_name_share: float = 0.0  # the part of `unknown_share` that is names (capitalised, or no English word)
 
 
 def _share(flat: Iterable[int], weights: dict[int, float], weight: float) -> float:
@@ -249,7 +266,8 @@ def candidate(engine: IndexView, question: Question, entry: int) -> Candidate:
         max(covers, keywords, content),
         max(covers, keywords, content) * weight / question.strict_weight,
         min(len(question.known.difference(bag)), KNOWN_MISSING_COUNTED) / KNOWN_MISSING_COUNTED,
-        float(bool(question.asks_for & ~engine._entry_kinds[entry])),
+        float(bool(question.asks_for & ~(engine._entry_kinds[entry] | (answer_kinds.SOMEONE if speakers else 0)))),
+        float(question.asked_thing[0] not in bag) if question.asked_thing[0] >= 0 else question.asked_thing[1],
         float(bool(named & speakers)),
         float(bool(named - speakers)),
         float(unknown and bool(speakers) and not named),
@@ -257,6 +275,7 @@ def candidate(engine: IndexView, question: Question, entry: int) -> Candidate:
         float(swapped or (unknown and bool(doc_names - question.name_terms))),
         float(unknown and question.asks_words and not named),
         question.unknown_share,
+        question.unknown_name_share,
         question.unknown_words,
         question.unknown_name,
         float(question.rarest in bag),
@@ -266,15 +285,27 @@ def candidate(engine: IndexView, question: Question, entry: int) -> Candidate:
 
 
 def contextual(candidates: list[Candidate]) -> list[tuple[float, ...]]:
-    """Every candidate's full features (FEATURES): its own, their logarithms, and its gaps to the best."""
-    best = [max((c.features[i] for c in candidates), default=0.0) for i in _RELATIVE]
+    """Every candidate's full features (FEATURES): its own, their logarithms, and its lead over the best of
+    the other candidates (negative when it is behind one)."""
+    columns = [[c.features[i] for c in candidates] for i in _RELATIVE]
+    rest = [_best_of_the_rest(column) for column in columns]
     swapped = max((c.features[_SWAPPED] * c.features[_FUZZY] for c in candidates), default=0.0)
     return [
         (
             *c.features,
             *(math.log(c.features[i] + LOG_FLOOR) for i in _LOGGED),
-            *(c.features[i] - top for i, top in zip(_RELATIVE, best, strict=True)),
+            *(column[k] - others[k] for column, others in zip(columns, rest, strict=True)),
             swapped,
         )
-        for c in candidates
+        for k, c in enumerate(candidates)
     ]
+
+
+def _best_of_the_rest(values: list[float]) -> list[float]:
+    """For each value, the largest of the others (0 when there are none)."""
+    if len(values) < 2:
+        return [0.0] * len(values)
+    top = max(values)
+    first = values.index(top)
+    second = max(v for k, v in enumerate(values) if k != first)
+    return [second if k == first else top for k in range(len(values))]

@@ -1,8 +1,9 @@
 """Fitting the decision (`storybot train`): from question sets with known answers to `decision.json`.
 
 What it learns from, for each story (a knowledge directory and its question sets):
-- the question sets, asked of the story as curated and of the same story with each entry's phrasings
-  cut to its first few (how a busy moderator's story looks), so the decision holds on sparse stories;
+- the question sets, asked of the story as curated and of copies with each entry's phrasings cut to its
+  first three and its first two (how a busy moderator's story looks), so the decision holds on sparse
+  stories;
 - the phrasings cut away, asked of the cut story: real questions, each with its known entry;
 - generated negatives: every phrasing that names one person or organisation, with the name swapped for
   one the story never uses, and off-topic questions built from general English words around a word of
@@ -11,7 +12,10 @@ What it learns from, for each story (a knowledge directory and its question sets
 The two stages (`decision`) are logistic regressions with an L2 penalty, each weight kept on the side its
 feature's meaning gives it (`ranking.SIGNS`; scipy, the `train` extra). A share of the questions is held
 out first: the figures reported are those of a decision fitted without them; the decision written is then
-fitted on everything.
+fitted on everything. Stories given with `--score` are never fitted on: they are scored as `storybot eval`
+scores them, to see how the decision does on a story it has never seen.
+
+Every story counts as much in the fit, however many questions it has (`balanced`).
 """
 
 from __future__ import annotations
@@ -22,13 +26,13 @@ import re
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from bot.answering.answer import Outcome
 from bot.answering.decision import ANSWER_INPUTS, Decision, answer_inputs
-from bot.answering.evaluation import Case, cut_phrasings, load_cases, right_entry
+from bot.answering.evaluation import Case, Report, cut_phrasings, evaluate, load_cases, right_entry
 from bot.answering.matcher import Engine
 from bot.answering.ranking import BASE_FEATURES, FEATURE_SIGNS, FEATURES, SIGNS
 from bot.knowledge import load_knowledge
@@ -39,9 +43,14 @@ log = logging.getLogger(__name__)
 
 # Names swapped into phrasings. The names the tests swap in (Google, Apple, Facebook, Tim Cook,
 # Palantir) are left out on purpose, so that test measures names the decision has never seen.
-SWAP_ORGANISATIONS = ("Oracle", "Netflix", "Samsung", "Intel", "Tesla", "Uber", "Verizon", "Motorola", "Nvidia")
+# Several are everyday English words too ("Shell", "Target"): typed in lower case, a name in the place of the
+# story's can look like any word.
+SWAP_ORGANISATIONS = (
+    *("Oracle", "Netflix", "Samsung", "Intel", "Tesla", "Uber", "Verizon", "Motorola", "Nvidia"),
+    *("Shell", "Target", "Visa", "Dell", "Sony", "Snap"),
+)
 SWAP_PEOPLE = ("Jeff Bezos", "Sundar Pichai", "Mark Zuckerberg", "Maria Lopez", "John Smith", "Bezos", "Pichai")
-SWAPS_PER_PHRASING = 4  # ...one as written, one in lower case, as chat is typed
+SWAPS_PER_PHRASING = 6  # ...half as written, half in lower case, as chat is typed
 OFF_TOPIC_QUESTIONS = 400
 OFF_TOPIC_TEMPLATES = (
     "what is the {general} of {story}?",
@@ -56,9 +65,14 @@ OFF_TOPIC_TEMPLATES = (
     "who won the {general} {general2}?",
 )
 GENERAL_WORDS = (3000, 30000)  # off-topic words: English words of these frequency ranks the story never uses
-CUT_TO = 3  # phrasings kept per entry in the sparse copy of each story
+# Phrasings kept per entry in the sparse copies of each story: a busy moderator writes two or three.
+CUTS = (3, 2)
 HOLDOUT = 0.25  # share of the questions held out for the figures reported
-REGULARISATION = 1.0  # the inverse strength of the L2 penalty on the weights (scikit-learn's C)
+# The inverse strength of the L2 penalty on the weights (scikit-learn's C). 0.2 rather than 1: fitted on the
+# shipped story alone and scored on the second, it answered a little more of the second story's questions
+# and declined as many; and at 1 the weights lean so much on an entry's lead over the others that a few
+# phrasings with a lower-case brand name swapped into them were answered.
+REGULARISATION = 0.2
 SEED = 9
 # Thresholds that are choices rather than fits. A wrong answer misleads a reader where a decline only
 # sends them to the article: counted as 7 to 3, answering pays when the calibrated probability p that
@@ -86,6 +100,7 @@ class Sample:
     expect: str
     features: tuple[tuple[float, ...], ...]
     labels: tuple[bool, ...]
+    weight: float = 1.0  # how much it counts in the fit: every story counts as much, however many questions it has
 
 
 @dataclass(slots=True)
@@ -200,13 +215,24 @@ def samples(engine: Engine, cases: Iterable[Case]) -> list[Sample]:
 
 def story_samples(story: Story, rng: random.Random) -> list[Sample]:
     kb = load_knowledge(story.knowledge)
-    full, sparse = Engine(kb, Decision.neutral()), Engine(cut_phrasings(kb, CUT_TO), Decision.neutral())
+    full = Engine(kb, Decision.neutral())
     cases = [case for path in story.sets for case in load_cases(path)]
-    found = samples(full, cases) + samples(sparse, cases)
-    found += samples(sparse, cut_phrasing_cases(full, CUT_TO))
-    found += samples(full, swapped_cases(full, rng)) + samples(sparse, swapped_cases(sparse, rng))
-    found += samples(full, off_topic_cases(full, rng))
+    found = samples(full, cases) + samples(full, swapped_cases(full, rng)) + samples(full, off_topic_cases(full, rng))
+    for keep in CUTS:
+        if all(len(entry.questions) <= keep for entry in kb.entries.values()):
+            continue  # already this sparse: a copy would only count its questions twice
+        sparse = Engine(cut_phrasings(kb, keep), Decision.neutral())
+        found += samples(sparse, cases) + samples(sparse, cut_phrasing_cases(full, keep))
+        found += samples(sparse, swapped_cases(sparse, rng))
     return found
+
+
+def balanced(per_story: Sequence[Sequence[Sample]]) -> list[Sample]:
+    """Every story's samples, weighed so that each story counts as much in the fit (the mean weight stays 1):
+    a story with a few hundred questions is not drowned by one with thousands."""
+    total = sum(len(found) for found in per_story)
+    share = total / max(len([f for f in per_story if f]), 1)
+    return [replace(s, weight=share / len(found)) for found in per_story for s in found]
 
 
 def _top(decision: Decision, sample: Sample) -> tuple[float, bool]:
@@ -218,22 +244,28 @@ def _top(decision: Decision, sample: Sample) -> tuple[float, bool]:
 
 
 def logistic(
-    rows: Sequence[Sequence[float]], labels: Sequence[bool], signs: Sequence[int], regularisation: float
+    rows: Sequence[Sequence[float]],
+    labels: Sequence[bool],
+    signs: Sequence[int],
+    regularisation: float,
+    weights: Sequence[float] | None = None,
 ) -> tuple[tuple[float, ...], float]:
     """A logistic regression with an L2 penalty (as scikit-learn's, `regularisation` its C) whose weights keep
-    the sign each feature's meaning gives it (+1: not below 0, -1: not above 0, 0: free). (weights, intercept)."""
+    the sign each feature's meaning gives it (+1: not below 0, -1: not above 0, 0: free); `weights` say how
+    much each row counts (all 1 by default). (weights, intercept)."""
     import numpy as np  # the `train` extra: never needed to answer
     from scipy.optimize import minimize
     from scipy.special import expit, log_expit
 
     x = np.asarray(rows, dtype=float)
     y = np.asarray(labels, dtype=float)
+    counts = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=float)
 
     def loss(theta: Any) -> tuple[float, Any]:
         w, b = theta[:-1], theta[-1]
         z = x @ w + b
-        value = -(y * log_expit(z) + (1 - y) * log_expit(-z)).sum() + 0.5 * (w @ w) / regularisation
-        error = expit(z) - y
+        value = -(counts * (y * log_expit(z) + (1 - y) * log_expit(-z))).sum() + 0.5 * (w @ w) / regularisation
+        error = counts * (expit(z) - y)
         return float(value), np.append(x.T @ error + w / regularisation, error.sum())
 
     bounds = [(0.0, None) if s > 0 else (None, 0.0) if s < 0 else (None, None) for s in signs] + [(None, None)]
@@ -243,8 +275,10 @@ def logistic(
 
 def fit(found: Sequence[Sample], regularisation: float = REGULARISATION) -> Decision:
     """Both stages, fitted on these samples."""
-    rows = [(f, label) for s in found for f, label in zip(s.features, s.labels, strict=True)]
-    match_weights, match_intercept = logistic([f for f, _ in rows], [y for _, y in rows], FEATURE_SIGNS, regularisation)
+    rows = [(f, label, s.weight) for s in found for f, label in zip(s.features, s.labels, strict=True)]
+    match_weights, match_intercept = logistic(
+        [f for f, _, _ in rows], [y for _, y, _ in rows], FEATURE_SIGNS, regularisation, [w for _, _, w in rows]
+    )
     first = Decision(
         match_weights=match_weights,
         match_intercept=match_intercept,
@@ -255,16 +289,17 @@ def fit(found: Sequence[Sample], regularisation: float = REGULARISATION) -> Deci
         close_margin=CLOSE_MARGIN,
         suggest_at=SUGGEST_AT,
     )
-    inputs, labels = [], []
+    inputs, labels, counts = [], [], []
     for sample in found:
         if not sample.features:
             continue
+        counts.append(sample.weight)
         scores = [first.match(f) for f in sample.features]
         order = sorted(range(len(scores)), key=lambda i: -scores[i])
         second = scores[order[1]] if len(order) > 1 else 0.0
         inputs.append(answer_inputs(scores[order[0]], second, sample.features[order[0]]))
         labels.append(sample.labels[order[0]])
-    answer_weights, answer_intercept = logistic(inputs, labels, ANSWER_SIGNS, regularisation)
+    answer_weights, answer_intercept = logistic(inputs, labels, ANSWER_SIGNS, regularisation, counts)
     return Decision(
         match_weights=first.match_weights,
         match_intercept=first.match_intercept,
@@ -300,7 +335,7 @@ class Training:
 
 def train(stories: Sequence[Story], holdout: float = HOLDOUT) -> Training:
     rng = random.Random(SEED)  # noqa: S311 - repeatable generated questions, not secrets
-    found = [sample for story in stories for sample in story_samples(story, rng)]
+    found = balanced([story_samples(story, rng) for story in stories])
     if not any(label for s in found for label in s.labels):
         raise ValueError("no question in these sets has a right entry to learn from")
     # Held out by question, so a question asked of both copies of a story is on one side only.
@@ -308,6 +343,13 @@ def train(stories: Sequence[Story], holdout: float = HOLDOUT) -> Training:
     kept = [s for s in found if zlib.crc32(s.question.encode()) % 1000 >= holdout * 1000]
     held_out = figures(fit(kept), held) if held else Figures()
     return Training(fit(found), held_out, Counter(s.source for s in found))
+
+
+def score_story(decision: Decision, story: Story) -> Report:
+    """How a decision does on a story's question sets, as `storybot eval` scores it (for a story held out of
+    the fit: how the decision does on a story it has never seen)."""
+    engine = Engine(load_knowledge(story.knowledge), decision)
+    return evaluate(engine, [case for path in story.sets for case in load_cases(path)])
 
 
 def feature_table(decision: Decision) -> list[str]:

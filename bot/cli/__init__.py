@@ -89,6 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="another story to learn from: its knowledge directory, then its question sets (repeatable)",
     )
     training.add_argument(
+        "--score",
+        nargs="+",
+        action="append",
+        metavar="DIR_THEN_SETS",
+        help="a story held out of the fit, scored with the fitted decision: its knowledge directory, then its "
+        "question sets (repeatable); how the decision does on a story it has never seen",
+    )
+    training.add_argument(
         "--out", type=Path, default=DECISION_FILE, help="where to write it (default: the shipped one)"
     )
     training.set_defaults(func=cmd_train)

@@ -72,7 +72,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.answering.training import Story, feature_table, train
+    from bot.answering.training import Story, feature_table, score_story, train
 
     stories = [Story(Path(group[0]), tuple(Path(p) for p in group[1:])) for group in args.also or ()]
     if args.questions:
@@ -81,8 +81,8 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
         print("storybot: give question sets to learn from (and --also DIR SET... for other stories)", file=sys.stderr)
         return EXIT_USAGE
     try:
-        for story in stories:
-            for path in story.sets:
+        for group in (*(s.sets for s in stories), *(tuple(Path(p) for p in g[1:]) for g in args.score or ())):
+            for path in group:
                 load_cases(path)
         result = train(stories)
     except (CaseError, ValueError) as exc:
@@ -104,6 +104,10 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
         "samples": dict(sorted(result.counts.items())),
         "held_out": {source: f"{held.right[source]}/{held.total[source]}" for source in sorted(held.total)},
     }
+    for group in args.score or ():
+        unseen = Story(Path(group[0]), tuple(Path(p) for p in group[1:]))
+        print(f"held-out story {display_path(unseen.knowledge)} (not fitted on):")
+        print("\n".join(_report_lines(score_story(result.decision, unseen))))
     args.out.write_text(json.dumps(result.decision.to_json(notes), indent=2) + "\n", encoding="utf-8")
     print(f"decision written to {display_path(args.out)}")
     return EXIT_OK

@@ -10,6 +10,7 @@ import pytest
 from bot.answering import Engine, Outcome
 from bot.answering import answer_kinds as kinds
 from bot.answering.evaluation import Case
+from bot.answering.ranking import FEATURES
 from bot.knowledge import load_knowledge
 
 RIVERTON = Path(__file__).parent / "riverton"
@@ -50,10 +51,17 @@ def test_a_clipped_word_is_read_as_the_word_it_shortens(engine: Engine) -> None:
     ("question", "asked"),
     [
         ("how-many staff work there", kinds.NUMBER),
-        ("how much money does it save", kinds.NUMBER),
+        ("how much money does it save", kinds.NUMBER | kinds.MONEY),
+        ("how much tax does the library pay", kinds.NUMBER | kinds.MONEY),
+        ("how much snow fell", kinds.NUMBER),
         ("when does the branch close", kinds.TIME),
         ("what year was it built", kinds.TIME),
-        ("who broke the tie", kinds.PERSON),
+        ("who broke the tie", kinds.SOMEONE),
+        ("which company runs the bookmobile", kinds.SOMEONE),
+        ("who is the mayor of the town", kinds.SOMEONE | kinds.PERSON),
+        ("where will the bookmobile stop", kinds.PLACE),
+        ("which cities closed a branch", kinds.PLACE),
+        ("what city is the library in", kinds.PLACE),
         ("what replaces the branch", 0),
     ],
 )
@@ -64,7 +72,18 @@ def test_the_kind_of_answer_a_question_asks_for(question: str, asked: int) -> No
 def test_the_kinds_of_answer_an_entry_gives() -> None:
     assert kinds.given("The council voted 5 to 4 at the end of March.", False) == kinds.NUMBER | kinds.TIME
     assert kinds.given("About eleven staff.", False) == kinds.NUMBER
-    assert kinds.given("A bookmobile replaces the branch.", True) == kinds.PERSON
+    assert kinds.given("A bookmobile replaces the branch.", True) == kinds.PERSON | kinds.SOMEONE
+    assert kinds.given("It saves $310,000 a year.", False) & kinds.MONEY
+    assert not kinds.given("It saves 310,000 gallons.", False) & kinds.MONEY
+    assert kinds.given("The bookmobile will stop in Ashford twice a week.", False) & kinds.PLACE
+    assert not kinds.given("The bookmobile will stop twice a week.", False) & kinds.PLACE
+    assert kinds.given("The branch is run by the Hale Trust.", False) & kinds.SOMEONE
+    assert not kinds.given("The branch closes in March.", False) & (kinds.SOMEONE | kinds.PLACE)
+
+
+@pytest.mark.parametrize(("word", "is_kind"), [("company", True), ("cities", True), ("year", True), ("tax", False)])
+def test_a_word_for_a_kind_of_answer_is_told_from_a_thing(word: str, is_kind: bool) -> None:
+    assert kinds.is_kind_word(word) is is_kind
 
 
 def test_each_part_of_a_message_is_labelled_by_its_own_words(engine: Engine) -> None:
@@ -99,3 +118,26 @@ def test_fitted_weights_keep_the_side_their_meaning_gives_them() -> None:
     signed, _ = logistic(rows, labels, (1, 1), 1.0)
     assert free[0] > 0 and free[1] < 0
     assert signed[0] > 0 and signed[1] == 0.0
+
+
+def _features(engine: Engine, question: str, entry_id: str) -> dict[str, float]:
+    ranked = engine.rank(engine.analyse(question))
+    found = next(s for s in ranked if s.entry_id == entry_id)
+    return dict(zip(FEATURES, found.features, strict=True))
+
+
+def test_an_entry_without_the_kind_of_detail_asked_for_is_marked(engine: Engine) -> None:
+    # The staff entry has a count, but no sum of money and no place.
+    assert _features(engine, "how many staff does the branch have?", "staff-jobs")["lacks_asked_kind"] == 0.0
+    assert _features(engine, "how much money do the branch staff earn?", "staff-jobs")["lacks_asked_kind"] == 1.0
+    assert _features(engine, "where will the branch staff work?", "staff-jobs")["lacks_asked_kind"] == 1.0
+    # The bookmobile stops on a named street: a place.
+    assert _features(engine, "where will the bookmobile stop?", "bookmobile")["lacks_asked_kind"] == 0.0
+
+
+def test_an_entry_that_never_speaks_of_the_thing_asked_for_is_marked(engine: Engine) -> None:
+    assert _features(engine, "what savings does closing the branch bring?", "savings")["lacks_asked_thing"] == 0.0
+    # "staff" is a word of the story, but the vote entry never speaks of them.
+    assert _features(engine, "what staff voted on the branch?", "vote-result")["lacks_asked_thing"] == 1.0
+    # "company" asks for a name, which the entry may give without the word.
+    assert _features(engine, "which company cast the deciding vote?", "deciding-vote")["lacks_asked_thing"] == 0.0
