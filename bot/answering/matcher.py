@@ -501,7 +501,8 @@ class Engine(Index, Retrieval, SpeakerLookups):
         if words <= _SMALL_TALK | _HELP_WORDS:
             return self._small_talk(text, words)
 
-        language = detect(text)
+        # A question made only of the story's own words is in the story's language: no word lists to read.
+        language = ENGLISH if words <= self._vocabulary.keys() else detect(text)
         if language != ENGLISH:
             return Answer(text, Outcome.OTHER_LANGUAGE, polite_reply(None), 0.0, language=language)
 
