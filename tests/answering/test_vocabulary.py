@@ -72,7 +72,7 @@ def test_spelling_rules_do_not_make_one_word_of_two(english: Vocabulary, one: st
         ("when do the cuts kick in", "when do the cuts start"),
         ("show me what the mayor said", "what the mayor said"),
         ("anything from the mayor?", "quotes from the mayor"),
-        ("who is in charge of the library", "who is runs the library"),
+        ("who is in charge of the library", "who is heads the library"),
         ("what's this about", "what is this story about"),
         ("what's the mayor's deal", "about the mayor"),
         ("what is the deal", "what is the deal"),
