@@ -72,7 +72,7 @@ def test_spelling_rules_do_not_make_one_word_of_two(english: Vocabulary, one: st
         ("when do the cuts kick in", "when do the cuts start"),
         ("show me what the mayor said", "what the mayor said"),
         ("anything from the mayor?", "quotes from the mayor"),
-        ("who is in charge of the library", "who is runs the library"),
+        ("who is in charge of the library", "who is heads the library"),
         ("what's this about", "what is this story about"),
         ("what's the mayor's deal", "about the mayor"),
         ("what is the deal", "what is the deal"),
@@ -130,10 +130,73 @@ def test_irregular_verb_forms_meet_their_verb(english: Vocabulary, form: str, ve
         ("restrictions", "limit"),
         ("whinged", "complaint"),
         ("ghosted", "ignored"),
+        ("hike", "increase"),
+        ("raised", "boost"),
+        ("plummeted", "drop"),
+        ("lawsuit", "suing"),
+        ("plaintiffs", "sued"),
+        ("heads", "chief"),
+        ("sickened", "ill"),
+        ("illnesses", "sick"),
+        ("injuries", "injured"),
+        ("fares", "price"),
+        ("payment", "paid"),
+        ("recalled", "pulled"),
+        ("stations", "depot"),
+        ("cancelled", "scrapped"),
+        ("resigned", "quit"),
+        ("postponed", "delay"),
+        ("closure", "shut"),
+        ("approval", "okayed"),
+        ("refused", "rejection"),
+        ("commuters", "riders"),
+        ("acquisition", "bought"),
+        ("announcement", "unveiled"),
+        ("neighbourhood", "neighborhoods"),
     ],
 )
 def test_general_words_that_mean_the_same_in_the_news_meet(english: Vocabulary, said: str, meant: str) -> None:
     assert english.term(said) == english.term(meant)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("increase", "decrease"),  # opposites stay apart
+        ("cheap", "expensive"),
+        ("lead", "head"),  # lead is also a metal in the water
+        ("stop", "station"),  # a stop is a station, and to stop is to halt
+        ("runs", "heads"),  # trains run and water runs out
+        ("judge", "court"),  # the judge hearing a case is not the court that will rule
+        ("needs", "requires"),  # too common to tell entries apart
+        ("sick", "disease"),  # how many fell sick is not which disease
+    ],
+)
+def test_words_with_another_everyday_meaning_stay_apart(english: Vocabulary, one: str, other: str) -> None:
+    assert english.term(one) != english.term(other)
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("when did fares go up", "when did fares increase"),
+        ("why did she step down", "why did she step-down"),
+        ("she was taken to court", "she was sued"),
+        ("how many were made ill", "how-many were sickened"),
+        ("when did they turn down the plan", "when did they reject the plan"),
+    ],
+)
+def test_two_word_verbs_read_as_one(english: Vocabulary, typed: str, read: str) -> None:
+    assert " ".join(english.words(typed)) == read
+
+
+def test_a_two_word_verb_meets_its_one_word_synonym(english: Vocabulary) -> None:
+    def terms(text: str) -> list[str]:
+        return [english.term(word) for word in english.words(text)]
+
+    assert set(terms("fares went up")) <= set(terms("fares were raised"))
+    assert terms("she stepped down") == terms("she resigned")
+    assert terms("the mall shut down") == terms("the mall closed")
 
 
 @pytest.mark.parametrize(
