@@ -20,8 +20,8 @@ from bot.discord_app import limits
 from bot.discord_app.cogs.moderation._services import ModerationServices
 from bot.discord_app.cogs.moderation._views import FORM_TIMEOUT, _Form, moderator_check, text_input
 from bot.discord_app.curator import author_of
-from bot.discord_app.embeds import APOLOGY, COLOUR_DECLINE, percent
-from bot.discord_app.kb_text import PERIOD_NAMES, moment
+from bot.discord_app.embeds import APOLOGY, percent
+from bot.discord_app.kb_text import PERIOD_NAMES, moment, worklist_embed
 from bot.discord_app.limits import trim
 from bot.discord_app.safety import escape_knowledge_text, escape_user_text
 from bot.discord_app.views import NO_MENTIONS, respond_privately
@@ -54,25 +54,22 @@ def given(item: Feedback) -> str:
 
 def review_embed(items: Sequence[Feedback], period: str, done: dict[int, str]) -> discord.Embed:
     """The answers marked "Not right", newest first; `done` marks those handled."""
-    embed = discord.Embed(title=f"Answers marked “Not right” ({PERIOD_NAMES[period]})", colour=COLOUR_DECLINE)
-    if not items:
-        embed.description = "Nothing to review: no reader has marked an answer as not right."
-        return embed
-    embed.description = (
+    how = (
         "**Teach** adds the question as a phrasing of another entry (the nearest, or one you choose); "
         "**Fine** means the answer was right after all."
     )
-    for number, item in enumerate(items, start=1):
-        name = trim(f"{number}. “{escape_user_text(item.question)}”", limits.FIELD_NAME)
-        lines = []
-        if number - 1 in done:
-            lines.append(f"✅ {done[number - 1]}")
-        lines.append(f"Answered with {given(item)} (confidence {percent(item.confidence)})")
-        if item.wanted:
-            lines.append(f"They wanted: “{escape_user_text(trim(item.wanted, 300))}”")
-        lines.append(f"Marked {moment(item.at)}")
-        embed.add_field(name=name, value=trim("\n".join(lines), limits.FIELD_VALUE), inline=False)
-    return embed
+    rows = [(f"“{escape_user_text(item.question)}”", review_lines(item)) for item in items]
+    empty = "Nothing to review: no reader has marked an answer as not right."
+    return worklist_embed(f"Answers marked “Not right” ({PERIOD_NAMES[period]})", empty, how, rows, done)
+
+
+def review_lines(item: Feedback) -> list[str]:
+    """What the reader was given, what they wanted instead, and when they said so."""
+    lines = [f"Answered with {given(item)} (confidence {percent(item.confidence)})"]
+    if item.wanted:
+        lines.append(f"They wanted: “{escape_user_text(trim(item.wanted, 300))}”")
+    lines.append(f"Marked {moment(item.at)}")
+    return lines
 
 
 class ReviewView(discord.ui.View):
