@@ -25,6 +25,7 @@ from bot.discord_app.views import (
     TOPIC,
     answer_suggestion,
     pressed_label,
+    respond_privately,
     suggestion_button,
 )
 
@@ -52,6 +53,19 @@ def unknown_story_text(stories: StoryEngines, story: str) -> str:
         f"There is no story `{quiet_mentions(story[:100])}`. The stories are {known}; pick one as you type.",
         limits.CONTENT,
     )
+
+
+async def story_option(
+    interaction: discord.Interaction[Any], stories: StoryEngines, story: str | None
+) -> tuple[str | None, bool]:
+    """The story a command's `story` option names (None: it names none), and whether the command goes on:
+    False after telling the person privately that what they typed names no story."""
+    if not story:
+        return None, True
+    found = stories.find(story)
+    if found is None:
+        await respond_privately(interaction, unknown_story_text(stories, story))
+    return found, found is not None
 
 
 async def channel_setting(bot: StoryBot, channel_id: int | None) -> ChannelSetting:

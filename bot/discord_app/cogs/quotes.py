@@ -13,8 +13,8 @@ from bot.answering import Engine
 from bot.app.lookup import quotes_for
 from bot.discord_app import limits
 from bot.discord_app.embeds import Reply, quote_pages
-from bot.discord_app.story_choice import channel_setting, story_choices, unknown_story_text
-from bot.discord_app.views import pager_view, respond_privately, send_reply
+from bot.discord_app.story_choice import channel_setting, story_choices, story_option
+from bot.discord_app.views import pager_view, send_reply
 
 if TYPE_CHECKING:
     from bot.discord_app.bot import StoryBot
@@ -44,9 +44,8 @@ class Quotes(commands.Cog):
     @app_commands.allowed_installs(guilds=True)
     async def quote(self, interaction: discord.Interaction[StoryBot], person: str, story: str | None = None) -> None:
         stories = self.bot.stories
-        chosen = stories.find(story) if story else None
-        if story and chosen is None:
-            await respond_privately(interaction, unknown_story_text(stories, story))
+        chosen, known = await story_option(interaction, stories, story)
+        if not known:
             return
         picked, _, speaker = person.partition(STORY_SEPARATOR)  # a pick from several stories: "story/speaker"
         if speaker and picked in stories.refs:
