@@ -1,11 +1,14 @@
 """Fixtures shared by the whole suite: the engines over the shipped story and over a library of two
 stories, and for the tests that run the `storybot` command in-process (test_cli, test_cli_start,
-test_readme) an empty environment."""
+test_readme) an empty environment; and a moderator's change recorded in a store's audit trail."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from stories.conftest import two_stories
@@ -13,6 +16,7 @@ from stories.conftest import two_stories
 from bot.answering import Engine, stories
 from bot.answering.stories import StoryEngines
 from bot.cli import common
+from bot.curation.store import Store
 from bot.knowledge import KnowledgeBase, bundled_knowledge_dir, load_knowledge
 from bot.knowledge.library import load_library
 
@@ -47,3 +51,26 @@ def cli_reuses_engine(monkeypatch: pytest.MonkeyPatch, story_engine: Engine) -> 
 
     monkeypatch.setattr(common, "Engine", engine_for)
     monkeypatch.setattr(stories, "Engine", engine_for)  # the engines `ask` and `quote` route between
+
+
+RecordChange = Callable[..., int]  # (store, summary, **any field of the change to set) -> the change's id
+
+
+@pytest.fixture
+def record_change() -> RecordChange:
+    """Records a moderator's teach in a store's audit trail, the fields a test does not name filled in."""
+
+    def record(store: Store, summary: str, **fields: Any) -> int:
+        change: dict[str, Any] = {
+            "at": datetime(2026, 3, 1, 12, 0, tzinfo=UTC),
+            "user_id": 1,
+            "user_name": "mod",
+            "action": "teach",
+            "target": "what-is-ring",
+            "file": "entries/ring.yaml",
+            "before": "a",
+            "after": "b",
+        }
+        return store.record_change(summary=summary, **(change | fields))
+
+    return record
