@@ -1,11 +1,13 @@
 """Fixtures shared by the whole suite: the engines over the shipped story and over a library of two
 stories, and for the tests that run the `storybot` command in-process (test_cli, test_cli_start,
-test_readme) an empty environment; and a moderator's change recorded in a store's audit trail."""
+test_readme) an empty environment; for the curation tests a copy of the bundled knowledge folder, a store, and
+a moderator's change recorded in its audit trail."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ from stories.conftest import two_stories
 from bot.answering import Engine, stories
 from bot.answering.stories import StoryEngines
 from bot.cli import common
-from bot.curation.store import Store
+from bot.curation.store import STORE_FILE, Store
 from bot.knowledge import KnowledgeBase, bundled_knowledge_dir, load_knowledge
 from bot.knowledge.library import load_library
 
@@ -51,6 +53,20 @@ def cli_reuses_engine(monkeypatch: pytest.MonkeyPatch, story_engine: Engine) -> 
 
     monkeypatch.setattr(common, "Engine", engine_for)
     monkeypatch.setattr(stories, "Engine", engine_for)  # the engines `ask` and `quote` route between
+
+
+@pytest.fixture
+def kb_dir(tmp_path: Path) -> Path:
+    """A copy of the bundled knowledge folder, for a test to change."""
+    return Path(shutil.copytree(bundled_knowledge_dir(), tmp_path / "kb"))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A new store where StoryBot keeps it in a data directory of its own (`tmp_path / "data"`)."""
+    opened = Store(tmp_path / "data" / STORE_FILE)
+    yield opened
+    opened.close()
 
 
 RecordChange = Callable[..., int]  # (store, summary, **any field of the change to set) -> the change's id

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,13 +17,6 @@ from bot.curation.store import Store
 RecordChange = Callable[..., int]  # the `record_change` fixture: (store, summary, **fields) -> id
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store(tmp_path / "data" / "storybot.db")
-    yield opened
-    opened.close()
 
 
 def ask(store: Store, question: str, outcome: str = "declined", entry: str | None = None, at: datetime = T0) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,13 +23,6 @@ WATER = StoryScope("water")
 @pytest.fixture(scope="module")
 def engine() -> Engine:
     return Engine(load_knowledge(bundled_knowledge_dir()))
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store(tmp_path / "storybot.db")
-    yield opened
-    opened.close()
 
 
 def declined(store: Store, question: str, story: str | None) -> None:
