@@ -57,8 +57,9 @@ def cli_reuses_engine(monkeypatch: pytest.MonkeyPatch, story_engine: Engine) -> 
 
 @pytest.fixture
 def kb_dir(tmp_path: Path) -> Path:
-    """A copy of the bundled knowledge folder, for a test to change."""
-    return Path(shutil.copytree(bundled_knowledge_dir(), tmp_path / "kb"))
+    """A copy of the bundled knowledge folder for a test to change (without hidden files, an editor's or a
+    cache's)."""
+    return Path(shutil.copytree(bundled_knowledge_dir(), tmp_path / "kb", ignore=shutil.ignore_patterns(".*")))
 
 
 @pytest.fixture
