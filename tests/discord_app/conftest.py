@@ -6,7 +6,7 @@ with `spec_set` on the real discord.py classes, so a misspelt attribute fails th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from unittest.mock import MagicMock
@@ -93,6 +93,16 @@ def make_quote_result(count: int, *, text: str = "Quote number {n} says somethin
         make_quote_view(text.format(n=n), "Evan Greer", "deputy director", quote_id=f"q{n}") for n in range(count)
     )
     return QuoteResult("greer", "evan-greer", "Evan Greer", "deputy director", views, (), f"{count} quotes")
+
+
+def with_ids(kind: type, ids: Iterable[int]) -> list[MagicMock]:
+    """One mock of the discord.py class `kind` for each id (users mentioned, roles held)."""
+    made = []
+    for ident in ids:
+        one = MagicMock(spec_set=kind)
+        one.id = ident
+        made.append(one)
+    return made
 
 
 def discord_problems(content: str | None, embeds: list[discord.Embed]) -> list[str]:
@@ -205,12 +215,7 @@ def fake_message(
         message.guild.id = GUILD_ID
     else:
         message.guild = None
-    mentioned = []
-    for user_id in mentions:
-        user = MagicMock(spec_set=discord.User)
-        user.id = user_id
-        mentioned.append(user)
-    message.mentions = mentioned
+    message.mentions = with_ids(discord.User, mentions)
     message.reference = None
     message.channel = MagicMock(spec_set=discord.TextChannel)
     message.channel.id = CHANNEL_ID

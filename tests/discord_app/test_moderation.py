@@ -14,17 +14,12 @@ from bot.discord_app.runner import create_bot
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.settings import Settings
 
-from .conftest import fake_interaction, run_command, sent_kwargs, sent_text
+from .conftest import fake_interaction, run_command, sent_kwargs, sent_text, with_ids
 
 
 def member(*role_ids: int) -> MagicMock:
     user = MagicMock(spec_set=discord.Member)
-    roles = []
-    for role_id in role_ids:
-        role = MagicMock(spec_set=discord.Role)
-        role.id = role_id
-        roles.append(role)
-    user.roles = roles
+    user.roles = with_ids(discord.Role, role_ids)
     return user
 
 
