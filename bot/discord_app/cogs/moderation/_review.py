@@ -7,7 +7,6 @@ within minutes, and after a restart `/kb review` lists what is still open (it is
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,15 +17,13 @@ from bot.answering.answer import Suggestion
 from bot.curation.store import Feedback
 from bot.discord_app import limits
 from bot.discord_app.cogs.moderation._services import ModerationServices
-from bot.discord_app.cogs.moderation._views import FORM_TIMEOUT, _Form, moderator_check, text_input
+from bot.discord_app.cogs.moderation._views import WorklistView, _Form, text_input
 from bot.discord_app.curator import author_of
-from bot.discord_app.embeds import APOLOGY, percent
+from bot.discord_app.embeds import percent
 from bot.discord_app.kb_text import PERIOD_NAMES, moment, worklist_embed
 from bot.discord_app.limits import trim
 from bot.discord_app.safety import escape_knowledge_text, escape_user_text
-from bot.discord_app.views import NO_MENTIONS, respond_privately
-
-log = logging.getLogger(__name__)
+from bot.discord_app.views import NO_MENTIONS
 
 REVIEW_SHOWN = 5  # one row of buttons per answer, and a message holds five rows
 
@@ -72,16 +69,18 @@ def review_lines(item: Feedback) -> list[str]:
     return lines
 
 
-class ReviewView(discord.ui.View):
+class ReviewView(WorklistView):
+    """One row of buttons per answer marked "Not right": teach to the nearest other entry, choose one, fine."""
+
+    purpose = "review list"
+
     def __init__(
         self, services: ModerationServices, items: Sequence[Feedback], period: str, story: str | None = None
     ) -> None:
-        super().__init__(timeout=FORM_TIMEOUT)
-        self.services = services
+        super().__init__(services)
         self.story = story  # the story of the answers reviewed, and taught to (None: the default story)
         self.items = list(items)[:REVIEW_SHOWN]
         self.period = period
-        self.done: dict[int, str] = {}
         engine = services.engine(story)
         for index, item in enumerate(self.items):
             number = index + 1
@@ -92,21 +91,8 @@ class ReviewView(discord.ui.View):
             self.add_item(ReviewButton(index, "choose", f"{number} · Teach to…", discord.ButtonStyle.secondary))
             self.add_item(ReviewButton(index, "fine", f"{number} · Fine", discord.ButtonStyle.secondary))
 
-    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        return await moderator_check(interaction, self.services.refusal)
-
-    async def on_error(self, interaction: discord.Interaction[Any], error: Exception, item: Any, /) -> None:
-        log.error("review list: %s failed", getattr(item, "custom_id", item), exc_info=error)
-        await respond_privately(interaction, APOLOGY)
-
     def embed(self) -> discord.Embed:
         return review_embed(self.items, self.period, self.done)
-
-    def mark(self, index: int, note: str) -> None:
-        self.done[index] = note
-        for child in self.children:
-            if isinstance(child, ReviewButton) and child.index == index:
-                child.disabled = True
 
     async def teach(self, interaction: discord.Interaction[Any], index: int, entry_id: str, question: str) -> None:
         """Teach the question to `entry_id`; `interaction` was deferred as an update of the list's message."""
