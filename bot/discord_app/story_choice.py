@@ -40,11 +40,7 @@ SWITCHED_OFF = "Moderators have switched StoryBot off in this channel. Ask in an
 
 def story_choices(stories: StoryEngines, partial: str) -> list[app_commands.Choice[str]]:
     """Autocomplete choices: story titles shown, story ids sent back; within Discord's limits."""
-    return [
-        app_commands.Choice(name=limits.trim(title, limits.CHOICE_NAME), value=story_id)
-        for title, story_id in stories.complete(partial[: limits.CHOICE_NAME], limits.CHOICES)
-        if 0 < len(story_id) <= limits.CHOICE_VALUE
-    ]
+    return limits.text_choices(stories.complete(partial[: limits.CHOICE_NAME], limits.CHOICES))
 
 
 def unknown_story_text(stories: StoryEngines, story: str) -> str:

@@ -60,3 +60,11 @@ def test_trimmed_text_fits_and_is_the_start_of_the_original(text: str, limit: in
     if result != text.strip():
         assert result.endswith(ELLIPSIS)
         assert text.strip().startswith(result[: -len(ELLIPSIS)].rstrip())
+
+
+def test_choices_fit_discord_and_leave_out_values_that_cannot_travel() -> None:
+    options = [("a long name " * 20, "kept-0"), ("no value", ""), ("too long a value", "v" * 101)]
+    options += [(f"name {n}", f"kept-{n}") for n in range(1, 40)]
+    choices = limits.text_choices(options)
+    assert [c.value for c in choices] == [f"kept-{n}" for n in range(limits.CHOICES)]
+    assert len(choices[0].name) <= limits.CHOICE_NAME and choices[0].name.endswith(ELLIPSIS)

@@ -24,11 +24,7 @@ STORY_SEPARATOR = "/"  # between a story id and a speaker id in a choice's value
 
 def speaker_choices(engine: Engine, partial: str) -> list[app_commands.Choice[str]]:
     """Autocomplete choices: names (with role) shown, speaker ids sent back; within Discord's limits."""
-    choices = []
-    for label, speaker_id in engine.complete_speakers(partial[: limits.CHOICE_NAME], limits.CHOICES):
-        if 0 < len(speaker_id) <= limits.CHOICE_VALUE:
-            choices.append(app_commands.Choice(name=limits.trim(label, limits.CHOICE_NAME), value=speaker_id))
-    return choices[: limits.CHOICES]
+    return limits.text_choices(engine.complete_speakers(partial[: limits.CHOICE_NAME], limits.CHOICES))
 
 
 class Quotes(commands.Cog):

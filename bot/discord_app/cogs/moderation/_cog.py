@@ -383,11 +383,8 @@ class Moderation(commands.Cog):
         if not self.moderates(interaction):
             return []
         engine = await self.typed_engine(interaction)
-        return [
-            app_commands.Choice(name=entry_label(entry.id, entry.answer), value=entry.id)
-            for entry in find_entries(engine, current[: limits.CHOICE_NAME], limits.CHOICES)
-            if len(entry.id) <= limits.CHOICE_VALUE
-        ]
+        found = find_entries(engine, current[: limits.CHOICE_NAME], limits.CHOICES)
+        return limits.text_choices((entry_label(entry.id, entry.answer), entry.id) for entry in found)
 
     @remove.autocomplete("phrasing")
     async def phrasing_autocomplete(
@@ -397,11 +394,8 @@ class Moderation(commands.Cog):
         if not self.moderates(interaction) or not isinstance(entry_id, str):
             return []
         engine = await self.typed_engine(interaction)
-        return [
-            app_commands.Choice(name=limits.trim(phrasing, limits.CHOICE_NAME), value=phrasing)
-            for phrasing in find_phrasings(engine, entry_id, current, limits.CHOICES)
-            if len(phrasing) <= limits.CHOICE_VALUE  # a longer one cannot travel as a value; remove it by hand
-        ]
+        # A phrasing too long to travel as a value is left out: remove it by hand.
+        return limits.text_choices((p, p) for p in find_phrasings(engine, entry_id, current, limits.CHOICES))
 
     @quote.autocomplete("speaker")
     async def speaker_autocomplete(
@@ -424,11 +418,11 @@ class Moderation(commands.Cog):
             return []
         typed = current.strip().lower()
         engine = await self.typed_engine(interaction)
-        return [
-            app_commands.Choice(name=limits.trim(f"{source.id} — {source.title}", limits.CHOICE_NAME), value=source.id)
+        return limits.text_choices(
+            (f"{source.id} — {source.title}", source.id)
             for source in engine.kb.sources.values()
-            if (typed in source.id or typed in source.title.lower()) and len(source.id) <= limits.CHOICE_VALUE
-        ][: limits.CHOICES]
+            if typed in source.id or typed in source.title.lower()
+        )
 
     @undo.autocomplete("change")
     async def change_autocomplete(
