@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from curation_fixtures import RecordChange
 
 from bot.answering import Engine
 from bot.answering.answer import LOW_CONFIDENCE
 from bot.curation.store import Store
-
-RecordChange = Callable[..., int]  # the `record_change` fixture: (store, summary, **fields) -> id
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from curation_fixtures import RecordChange
 
 from bot.answering import Engine
 from bot.curation.store import Store, StoryScope
 from bot.knowledge import bundled_knowledge_dir, load_knowledge
-
-RecordChange = Callable[..., int]  # the `record_change` fixture: (store, summary, **fields) -> id
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 DEFAULT = StoryScope("shipped", default=True)  # the library's first story: also the rows that name none

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from unittest.mock import MagicMock
 
 import discord
 import pytest
+from curation_fixtures import RecordChange
 
 from bot.answering import Engine
 from bot.curation.store import Store
@@ -22,8 +22,6 @@ from bot.discord_app.runner import create_bot
 from bot.knowledge import bundled_knowledge_dir
 
 from .conftest import GUILD_ID, fake_interaction
-
-RecordChange = Callable[..., int]  # the `record_change` fixture: (store, summary, **fields) -> id
 
 OTHER_GUILD = GUILD_ID + 1
 
