@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from curation_fixtures import kb_dir, record_change, store  # noqa: F401 - offered to every test
 from stories.conftest import two_stories
 
 from bot.answering import Engine, stories

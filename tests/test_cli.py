@@ -408,16 +408,15 @@ def _environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith(("STORYBOT_", "DISCORD_"))}
 
 
-def test_python_m_bot_answers_from_any_directory(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "--json", QUESTION],
-        cwd=tmp_path,
-        env=_environment(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+def run_in(directory: Path, *command: str) -> subprocess.CompletedProcess[str]:
+    """`command` as a separate process in `directory`, with no StoryBot settings in its environment."""
+    return subprocess.run(
+        command, cwd=directory, env=_environment(), capture_output=True, text=True, timeout=120, check=False
     )
+
+
+def test_python_m_bot_answers_from_any_directory(tmp_path: Path) -> None:
+    done = run_in(tmp_path, sys.executable, "-m", "bot", "ask", "--json", QUESTION)
     assert (done.returncode, done.stderr) == (0, "")
     data = one_json(done.stdout)
     assert_contract(data)
@@ -429,15 +428,7 @@ def test_installed_storybot_reports_a_broken_knowledge_base(tmp_path: Path) -> N
     if command is None:
         pytest.skip("the storybot console script is not installed beside this Python")
     kb = broken_copy(tmp_path)
-    done = subprocess.run(
-        [command, "validate", "--kb", "kb"],
-        cwd=tmp_path,
-        env=_environment(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run_in(tmp_path, command, "validate", "--kb", "kb")
     assert done.returncode == 1
     assert done.stdout == ""
     assert "Traceback" not in done.stderr

@@ -14,12 +14,7 @@ from bot.settings import DISCORD_ONLY, Settings, SettingsError, _Environment
 QUESTION = "which companies paused facial recognition?"
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith(("STORYBOT_", "DISCORD_")):
-            monkeypatch.delenv(name)
+pytestmark = pytest.mark.usefixtures("cli_environment")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

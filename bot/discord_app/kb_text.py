@@ -192,33 +192,54 @@ def stats_embed(
     return embed
 
 
+def worklist_embed(
+    title: str, empty: str, how: str, rows: Sequence[tuple[str, list[str]]], done: dict[int, str]
+) -> discord.Embed:
+    """A numbered list for moderators to work through (`how` says what its buttons do; `empty` what an empty
+    list means): each row a field of its name and lines, and those in `done` (by index) marked with a note."""
+    embed = discord.Embed(title=title, colour=COLOUR_DECLINE)
+    embed.description = how if rows else empty
+    for index, (name, lines) in enumerate(rows):
+        marked = [f"✅ {done[index]}"] if index in done else []
+        embed.add_field(
+            name=trim(f"{index + 1}. {name}", limits.FIELD_NAME),
+            value=trim("\n".join([*marked, *lines]), limits.FIELD_VALUE),
+            inline=False,
+        )
+    return embed
+
+
 def unanswered_embed(groups: Sequence[UnansweredGroup], period: str, done: dict[int, str]) -> discord.Embed:
     """The declined questions, most asked first, with their nearest entries; `done` marks handled groups."""
-    embed = discord.Embed(title=f"Unanswered questions ({PERIOD_NAMES[period]})", colour=COLOUR_DECLINE)
-    if not groups:
-        embed.description = "Nothing waiting: every question was answered, taught or dismissed."
-        return embed
-    embed.description = (
+    how = (
         "Questions I declined, grouped when they ask the same thing. **Teach** adds the question as a phrasing "
         "of an entry (the nearest, or one you choose); **Dismiss** takes it off this list."
     )
-    for number, group in enumerate(groups, start=1):
-        times = "once" if group.count == 1 else f"{group.count} times"
-        name = trim(f"{number}. “{escape_user_text(group.question)}” — asked {times}", limits.FIELD_NAME)
-        lines = []
-        if number - 1 in done:
-            lines.append(f"✅ {done[number - 1]}")
-        if group.examples:
-            wordings = "; ".join(f"“{escape_user_text(trim(e, 120))}”" for e in group.examples)
-            lines.append(f"Also asked as: {wordings}")
-        if group.nearest:
-            nearest = ", ".join(f"`{s.entry_id}`" for s in group.nearest)
-            lines.append(f"Nearest entries: {nearest}")
-        else:
-            lines.append("No entry comes close: `/kb add` makes a new one.")
-        lines.append(f"Last asked {moment(group.last_asked)}")
-        embed.add_field(name=name, value=trim("\n".join(lines), limits.FIELD_VALUE), inline=False)
-    return embed
+    rows = [
+        (f"“{escape_user_text(group.question)}” — asked {asked_times(group.count)}", unanswered_lines(group))
+        for group in groups
+    ]
+    empty = "Nothing waiting: every question was answered, taught or dismissed."
+    return worklist_embed(f"Unanswered questions ({PERIOD_NAMES[period]})", empty, how, rows, done)
+
+
+def asked_times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
+
+
+def unanswered_lines(group: UnansweredGroup) -> list[str]:
+    """How one group of declined questions was asked, what comes near it, and when."""
+    lines = []
+    if group.examples:
+        wordings = "; ".join(f"“{escape_user_text(trim(e, 120))}”" for e in group.examples)
+        lines.append(f"Also asked as: {wordings}")
+    if group.nearest:
+        nearest = ", ".join(f"`{s.entry_id}`" for s in group.nearest)
+        lines.append(f"Nearest entries: {nearest}")
+    else:
+        lines.append("No entry comes close: `/kb add` makes a new one.")
+    lines.append(f"Last asked {moment(group.last_asked)}")
+    return lines
 
 
 def teach_preview_text(preview: TeachPreview) -> str:

@@ -8,6 +8,10 @@ whole of it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from itertools import islice
+
+from discord import app_commands
 
 CONTENT = 2000
 EMBEDS = 10
@@ -66,3 +70,14 @@ def trim(text: str, limit: int) -> str:
     if cut is not None:
         return f"{text[:cut].rstrip()}{ELLIPSIS}"
     return text[: limit - len(ELLIPSIS)] + ELLIPSIS
+
+
+def text_choices(options: Iterable[tuple[str, str]]) -> list[app_commands.Choice[str]]:
+    """Autocomplete choices from (name shown, value sent back) pairs, within Discord's limits: each name
+    trimmed, an option whose value cannot travel (empty, or too long) left out, at most `CHOICES` of them."""
+    fitting = (
+        app_commands.Choice(name=trim(name, CHOICE_NAME), value=value)
+        for name, value in options
+        if 0 < len(value) <= CHOICE_VALUE
+    )
+    return list(islice(fitting, CHOICES))

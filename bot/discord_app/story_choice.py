@@ -7,7 +7,7 @@ import asyncio
 import logging
 import re
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 import discord
 from discord import app_commands
@@ -18,24 +18,29 @@ from bot.curation.store import ChannelSetting
 from bot.discord_app import limits
 from bot.discord_app.embeds import Reply
 from bot.discord_app.safety import quiet_mentions
+from bot.discord_app.views import (
+    FEEDBACK_PREFIX,
+    ID,
+    MORE_PREFIX,
+    TOPIC,
+    answer_suggestion,
+    pressed_label,
+    respond_privately,
+    suggestion_button,
+)
 
 if TYPE_CHECKING:
     from bot.discord_app.bot import StoryBot
 
 log = logging.getLogger(__name__)
 
-ID = r"[a-z0-9-]+"  # the loader's alphabet for ids
 STORY_SUGGESTION_PREFIX = "storybot:story:"
 SWITCHED_OFF = "Moderators have switched StoryBot off in this channel. Ask in another channel, or in a DM."
 
 
 def story_choices(stories: StoryEngines, partial: str) -> list[app_commands.Choice[str]]:
     """Autocomplete choices: story titles shown, story ids sent back; within Discord's limits."""
-    return [
-        app_commands.Choice(name=limits.trim(title, limits.CHOICE_NAME), value=story_id)
-        for title, story_id in stories.complete(partial[: limits.CHOICE_NAME], limits.CHOICES)
-        if 0 < len(story_id) <= limits.CHOICE_VALUE
-    ]
+    return limits.text_choices(stories.complete(partial[: limits.CHOICE_NAME], limits.CHOICES))
 
 
 def unknown_story_text(stories: StoryEngines, story: str) -> str:
@@ -44,6 +49,19 @@ def unknown_story_text(stories: StoryEngines, story: str) -> str:
         f"There is no story `{quiet_mentions(story[:100])}`. The stories are {known}; pick one as you type.",
         limits.CONTENT,
     )
+
+
+async def story_option(
+    interaction: discord.Interaction[Any], stories: StoryEngines, story: str | None
+) -> tuple[str | None, bool]:
+    """The story a command's `story` option names (None: it names none), and whether the command goes on:
+    False after telling the person privately that what they typed names no story."""
+    if not story:
+        return None, True
+    found = stories.find(story)
+    if found is None:
+        await respond_privately(interaction, unknown_story_text(stories, story))
+    return found, found is not None
 
 
 async def channel_setting(bot: StoryBot, channel_id: int | None) -> ChannelSetting:
@@ -67,13 +85,7 @@ class StorySuggestionButton(
     """Answers one entry of one story: what a "which story?" reply, or a suggestion from a story, offers."""
 
     def __init__(self, story: str, entry_id: str, label: str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=limits.trim(label, limits.BUTTON_LABEL),
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"{STORY_SUGGESTION_PREFIX}{story}:{entry_id}",
-            )
-        )
+        super().__init__(suggestion_button(label, f"{STORY_SUGGESTION_PREFIX}{story}:{entry_id}"))
         self.story = story
         self.entry_id = entry_id
 
@@ -81,25 +93,15 @@ class StorySuggestionButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> Self:
-        label = item.label if isinstance(item, discord.ui.Button) and item.label else "Answer this"
-        return cls(match["story"], match["entry"], label)
+        return cls(match["story"], match["entry"], pressed_label(item))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        from bot.discord_app.embeds import APOLOGY, answer_reply
-        from bot.discord_app.views import SUGGESTION_GONE, remember_answer, respond_privately, send_reply
-
-        bot = cast("StoryBot", interaction.client)
-        try:
-            try:
-                answer = bot.stories.answer_entry(self.story, self.entry_id)
-            except KeyError:
-                await respond_privately(interaction, SUGGESTION_GONE)
-                return
-            remember_answer(interaction, answer)
-            await send_reply(interaction, story_topic(answer_reply(answer), answer, bot.stories))
-        except Exception:
-            log.exception("answering suggestion %s of story %s failed", self.entry_id, self.story)
-            await respond_privately(interaction, APOLOGY)
+        await answer_suggestion(
+            interaction,
+            f"{self.entry_id} of story {self.story}",
+            lambda bot: bot.stories.answer_entry(self.story, self.entry_id),
+            lambda bot, reply, answer: story_topic(reply, answer, bot.stories),
+        )
 
 
 def story_topic(reply: Reply, answer: Answer, stories: StoryEngines) -> Reply:
@@ -112,8 +114,6 @@ def story_topic(reply: Reply, answer: Answer, stories: StoryEngines) -> Reply:
 
 def story_of_message(message: discord.Message | None, my_id: int) -> str | None:
     """The story of the bot answer a message is (from its buttons), when it is not the default story's."""
-    from bot.discord_app.views import FEEDBACK_PREFIX, MORE_PREFIX, TOPIC
-
     if message is None or message.author.id != my_id:
         return None
     for row in message.components:

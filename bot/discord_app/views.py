@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Self, cast
 
 import discord
@@ -47,6 +47,7 @@ ANSWER_GONE = "That answer is no longer in the knowledge base (it was reloaded).
 THANKS_HELPFUL = "Thanks for saying so! It helps the moderators see what works."
 THANKS_NOT_RIGHT = "Thanks: the moderators will see that this answer was not right."
 THANKS_WANTED = "Thanks: the moderators will see what you wanted to know."
+ANSWER_THIS = "Answer this"  # a suggestion button's label when its question cannot be read back
 QUOTES_GONE = "Those quotes are no longer in the knowledge base (it was reloaded). Try `/quote` again."
 
 
@@ -54,40 +55,57 @@ def _bot(interaction: discord.Interaction[Any]) -> StoryBot:
     return cast("StoryBot", interaction.client)
 
 
+def suggestion_button(label: str, custom_id: str) -> discord.ui.Button[Any]:
+    """How every "answer this question" button looks: its question as the label, trimmed to fit."""
+    return discord.ui.Button(
+        label=limits.trim(label, limits.BUTTON_LABEL), style=discord.ButtonStyle.secondary, custom_id=custom_id
+    )
+
+
+def pressed_label(item: discord.ui.Item[Any]) -> str:
+    """The label of a suggestion button pressed (after a restart, read back from the message)."""
+    return item.label if isinstance(item, discord.ui.Button) and item.label else ANSWER_THIS
+
+
+async def answer_suggestion(
+    interaction: discord.Interaction[Any],
+    what: str,
+    answer_of: Callable[[StoryBot], Answer],
+    shown: Callable[[StoryBot, Reply, Answer], Reply] = lambda bot, reply, answer: reply,
+) -> None:
+    """Reply with the answer a pressed suggestion (`what`, for the log) stands for, or say privately that it
+    is gone.
+
+    Pressing a suggestion is not rate limited: it can only follow a question that was."""
+    bot = _bot(interaction)
+    try:
+        try:
+            answer = answer_of(bot)
+        except KeyError:
+            await respond_privately(interaction, SUGGESTION_GONE)
+            return
+        remember_answer(interaction, answer)
+        await send_reply(interaction, shown(bot, answer_reply(answer), answer))
+    except Exception:
+        log.exception("answering suggestion %s failed", what)
+        await respond_privately(interaction, APOLOGY)
+
+
 class SuggestionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"{SUGGESTION_PREFIX}(?P<entry>{ID})"):
     """Answers one entry of the knowledge base: a question the bot offered when it declined."""
 
-    def __init__(self, entry_id: str, label: str = "Answer this") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=limits.trim(label, limits.BUTTON_LABEL),
-                style=discord.ButtonStyle.secondary,
-                custom_id=SUGGESTION_PREFIX + entry_id,
-            )
-        )
+    def __init__(self, entry_id: str, label: str = ANSWER_THIS) -> None:
+        super().__init__(suggestion_button(label, SUGGESTION_PREFIX + entry_id))
         self.entry_id = entry_id
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> Self:
-        label = item.label if isinstance(item, discord.ui.Button) and item.label else "Answer this"
-        return cls(match["entry"], label)
+        return cls(match["entry"], pressed_label(item))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        bot = _bot(interaction)
-        try:
-            # Pressing a suggestion is not rate limited: it can only follow a question that was.
-            try:
-                answer = bot.holder.engine.answer_entry(self.entry_id)
-            except KeyError:
-                await respond_privately(interaction, SUGGESTION_GONE)
-                return
-            remember_answer(interaction, answer)
-            await send_reply(interaction, answer_reply(answer))
-        except Exception:
-            log.exception("answering suggestion %s failed", self.entry_id)
-            await respond_privately(interaction, APOLOGY)
+        await answer_suggestion(interaction, self.entry_id, lambda bot: bot.holder.engine.answer_entry(self.entry_id))
 
 
 class QuotePageButton(

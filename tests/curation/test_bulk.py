@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,21 +12,9 @@ from bot import cli
 from bot.curation.bulk import COLUMNS, ImportRefused, export_csv, import_csv
 from bot.curation.editing import KnowledgeEditor
 from bot.curation.store import Store
-from bot.knowledge import bundled_knowledge_dir, load_knowledge
+from bot.knowledge import load_knowledge
 
 Rows = list[list[str]]
-
-
-@pytest.fixture
-def kb_dir(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(bundled_knowledge_dir(), tmp_path / "kb"))
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store(tmp_path / "data" / "storybot.sqlite3")
-    yield opened
-    opened.close()
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:

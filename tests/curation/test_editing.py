@@ -10,10 +10,8 @@ from __future__ import annotations
 import difflib
 import os
 import random
-import shutil
 import signal
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -64,18 +62,6 @@ entries:
       excerpt: The online giant has got 39 taxpayer-funded deals since 2015
 # a comment at the end of the file
 """
-
-
-@pytest.fixture
-def kb_dir(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(bundled_knowledge_dir(), tmp_path / "kb"))
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store(tmp_path / "data" / "storybot.db")
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from curation_fixtures import RecordChange
 
 from bot.answering import Engine
 from bot.answering.answer import LOW_CONFIDENCE
@@ -17,30 +17,9 @@ from bot.curation.store import Store
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store(tmp_path / "data" / "storybot.db")
-    yield opened
-    opened.close()
-
-
 def ask(store: Store, question: str, outcome: str = "declined", entry: str | None = None, at: datetime = T0) -> None:
     store.record_question(
         question=question, outcome=outcome, entry_id=entry, confidence=0.3, user_id=42, guild_id=7, at=at
-    )
-
-
-def record_change(store: Store, n: int) -> int:
-    return store.record_change(
-        at=T0,
-        user_id=1,
-        user_name="mod",
-        action="teach",
-        target="what-is-ring",
-        summary=f"change {n}",
-        file="entries/ring.yaml",
-        before=f"before {n}",
-        after=f"after {n}",
     )
 
 
@@ -95,26 +74,30 @@ def test_a_period_needs_a_timezone(store: Store) -> None:
         store.stats(since=datetime(2026, 3, 1))  # noqa: DTZ001 - the mistake under test
 
 
-def test_questions_and_changes_are_bounded_keeping_the_newest(tmp_path: Path) -> None:
+def change_number(record_change: RecordChange, store: Store, n: int) -> int:
+    return record_change(store, f"change {n}", at=T0, before=f"before {n}", after=f"after {n}")
+
+
+def test_questions_and_changes_are_bounded_keeping_the_newest(tmp_path: Path, record_change: RecordChange) -> None:
     store = Store(tmp_path / "s.db", max_questions=5, max_changes=3)
     for n in range(12):
         ask(store, f"question number {n}", at=T0 + timedelta(minutes=n))
-    ids = [record_change(store, n) for n in range(7)]
+    ids = [change_number(record_change, store, n) for n in range(7)]
 
     assert store.counts() == (5, 3)
     assert store.stats().asked == 5
     assert [c.summary for c in store.changes(10)] == ["change 6", "change 5", "change 4"]
     assert store.change(ids[0]) is None  # pruned
     # Ids are never reused, so "undo #N" can never name a different change later.
-    assert record_change(store, 7) == ids[-1] + 1
+    assert change_number(record_change, store, 7) == ids[-1] + 1
     store.close()
 
 
-def test_everything_survives_a_restart_in_wal_mode(tmp_path: Path) -> None:
+def test_everything_survives_a_restart_in_wal_mode(tmp_path: Path, record_change: RecordChange) -> None:
     path = tmp_path / "nested" / "data" / "storybot.db"
     store = Store(path)
     ask(store, "Is there a transcript?")
-    ident = record_change(store, 1)
+    ident = change_number(record_change, store, 1)
     store.close()
 
     reopened = Store(path)
@@ -175,20 +158,10 @@ def test_the_unanswered_list_can_be_limited_to_a_period(store: Store, story_engi
     assert groups[0].last_asked == T0
 
 
-def test_changes_newest_first_pending_ones_hidden_until_written(store: Store) -> None:
-    first, second = record_change(store, 1), record_change(store, 2)
-    undo = store.record_change(
-        at=T0,
-        user_id=2,
-        user_name="other mod",
-        action="undo",
-        target="what-is-ring",
-        summary="undid #2",
-        file="entries/ring.yaml",
-        before="after 2",
-        after="before 2",
-        reverts=second,
-        pending=True,
+def test_changes_newest_first_pending_ones_hidden_until_written(store: Store, record_change: RecordChange) -> None:
+    first, second = change_number(record_change, store, 1), change_number(record_change, store, 2)
+    undo = record_change(
+        store, "undid #2", user_id=2, user_name="other mod", action="undo", reverts=second, pending=True
     )
     # Recorded before its file is written: not in the history yet.
     assert [c.id for c in store.changes(10)] == [second, first]
@@ -205,19 +178,8 @@ def test_changes_newest_first_pending_ones_hidden_until_written(store: Store) ->
     assert [c.id for c in store.changes(10, file="entries/ring.yaml", after_id=first)] == [undo, second]
 
 
-def test_a_pending_change_that_was_never_written_is_dropped(store: Store) -> None:
-    ident = store.record_change(
-        at=T0,
-        user_id=1,
-        user_name="mod",
-        action="teach",
-        target="what-is-ring",
-        summary="never written",
-        file="entries/ring.yaml",
-        before="a",
-        after="b",
-        pending=True,
-    )
+def test_a_pending_change_that_was_never_written_is_dropped(store: Store, record_change: RecordChange) -> None:
+    ident = record_change(store, "never written", pending=True)
     store.drop_change(ident)
     assert store.pending_changes() == []
     assert store.change(ident) is None

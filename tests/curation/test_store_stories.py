@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from curation_fixtures import RecordChange
 
 from bot.answering import Engine
 from bot.curation.store import Store, StoryScope
@@ -23,32 +23,10 @@ def engine() -> Engine:
     return Engine(load_knowledge(bundled_knowledge_dir()))
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store(tmp_path / "storybot.db")
-    yield opened
-    opened.close()
-
-
 def declined(store: Store, question: str, story: str | None) -> None:
     store.record_question(
         question=question, outcome="declined", entry_id=None, confidence=0.2, user_id=1, guild_id=7, story=story
     )
-
-
-def change(store: Store, summary: str, story: str | None) -> int:
-    with Store.acting_for(7, story):
-        return store.record_change(
-            at=T0,
-            user_id=1,
-            user_name="mod",
-            action="teach",
-            target="fines",
-            summary=summary,
-            file="entries/rationing.yaml",
-            before="a",
-            after="b",
-        )
 
 
 def test_unanswered_questions_are_listed_by_story(store: Store, engine: Engine) -> None:
@@ -83,9 +61,13 @@ def test_feedback_is_reviewed_by_story(store: Store) -> None:
     assert [f.question for f in store.feedback_to_review(story=DEFAULT)] == ["asked of None"]
 
 
-def test_a_file_history_is_one_story_s_though_two_stories_share_the_file_name(store: Store) -> None:
-    water = change(store, "taught water", "water")
-    change(store, "taught the first story", None)
+def test_a_file_history_is_one_story_s_though_two_stories_share_the_file_name(
+    store: Store, record_change: RecordChange
+) -> None:
+    with Store.acting_for(7, "water"):
+        water = record_change(store, "taught water", file="entries/rationing.yaml")
+    with Store.acting_for(7, None):
+        record_change(store, "taught the first story", file="entries/rationing.yaml")
     assert [c.summary for c in store.changes(story=WATER)] == ["taught water"]
     assert store.last_undoable(story=WATER).id == water  # type: ignore[union-attr]
     with Store.acting_for(7, "water"):  # the editor of the water story asks after its own file's changes

@@ -1,7 +1,6 @@
 """The pieces behind /kb: the holder's reloads, the curator's handling of an edit, and what moderators read."""
 
 import asyncio
-import shutil
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,19 +29,12 @@ from bot.discord_app.kb_text import (
     unanswered_embed,
 )
 from bot.discord_app.runner import create_bot
-from bot.knowledge import bundled_knowledge_dir, load_knowledge
+from bot.knowledge import load_knowledge
 from bot.knowledge.files import write_atomically
 from bot.knowledge.loader import Problem
 from bot.settings import Settings
 
 from .conftest import discord_problems, fake_interaction, sent_text
-
-
-@pytest.fixture
-def knowledge_copy(tmp_path: Path) -> Path:
-    directory = tmp_path / "knowledge"
-    shutil.copytree(bundled_knowledge_dir(), directory, ignore=shutil.ignore_patterns(".*"))
-    return directory
 
 
 def make_change(number: int = 7, summary: str = "added phrasing 'who runs mijente' to what-is-mijente") -> Change:
@@ -63,10 +55,8 @@ def make_change(number: int = 7, summary: str = "added phrasing 'who runs mijent
 # ---------------------------------------------------------------------------------------------- the holder
 
 
-async def test_concurrent_reloads_share_reads_of_the_disk(
-    knowledge_copy: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    holder = EngineHolder(Engine(load_knowledge(knowledge_copy)), knowledge_copy)
+async def test_concurrent_reloads_share_reads_of_the_disk(kb_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    holder = EngineHolder(Engine(load_knowledge(kb_dir)), kb_dir)
     loads = 0
     real_load = load_knowledge
 
@@ -82,27 +72,27 @@ async def test_concurrent_reloads_share_reads_of_the_disk(
     assert holder.version == 0, "unchanged files were swapped in"
 
 
-async def test_a_reload_after_an_edit_sees_the_edit_even_while_another_runs(knowledge_copy: Path) -> None:
-    holder = EngineHolder(Engine(load_knowledge(knowledge_copy)), knowledge_copy)
+async def test_a_reload_after_an_edit_sees_the_edit_even_while_another_runs(kb_dir: Path) -> None:
+    holder = EngineHolder(Engine(load_knowledge(kb_dir)), kb_dir)
     first = asyncio.ensure_future(holder.reload())
     await asyncio.sleep(0)  # let the first reload begin reading
-    sources = knowledge_copy / "sources.yaml"
+    sources = kb_dir / "sources.yaml"
     # Replaced whole, as an editor saves: the first reload reads the old file or the new one.
     write_atomically(sources, sources.read_text(encoding="utf-8") + "# an edit\n")
     second = await holder.reload()
     await first
-    on_disk = load_knowledge(knowledge_copy).fingerprint
+    on_disk = load_knowledge(kb_dir).fingerprint
     assert second.current.fingerprint == on_disk  # the reload asked for after the edit returned it
     assert holder.version == 1  # swapped in once, whichever reload read it
-    assert holder.engine.kb.fingerprint == load_knowledge(knowledge_copy).fingerprint
+    assert holder.engine.kb.fingerprint == load_knowledge(kb_dir).fingerprint
 
 
 # ---------------------------------------------------------------------------------------------- the curator
 
 
 @pytest.fixture
-def curated_bot(settings: Settings, story_engine: Engine, knowledge_copy: Path) -> StoryBot:
-    return create_bot(replace(settings, knowledge_dir=knowledge_copy), story_engine, watch_quiet=None)
+def curated_bot(settings: Settings, story_engine: Engine, kb_dir: Path) -> StoryBot:
+    return create_bot(replace(settings, knowledge_dir=kb_dir), story_engine, watch_quiet=None)
 
 
 def curator_of(bot: StoryBot) -> Curator:
@@ -168,8 +158,8 @@ async def test_a_saved_change_is_made_live_and_noted_for_moderators(
     curated_bot.store.close()
 
 
-async def test_a_curator_needs_no_bot_and_opens_the_store_only_to_edit(knowledge_copy: Path, tmp_path: Path) -> None:
-    library = LibraryHolder(one_story(Engine(load_knowledge(knowledge_copy))), single_dir=knowledge_copy)
+async def test_a_curator_needs_no_bot_and_opens_the_store_only_to_edit(kb_dir: Path, tmp_path: Path) -> None:
+    library = LibraryHolder(one_story(Engine(load_knowledge(kb_dir))), single_dir=kb_dir)
     opened: list[Store] = []
 
     def open_store() -> Store:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from unittest.mock import MagicMock
 
 import discord
 import pytest
+from curation_fixtures import RecordChange
 
 from bot.answering import Engine
 from bot.curation.store import Store
@@ -86,25 +86,14 @@ def test_each_server_sees_only_its_own_questions(tmp_path: Path, story_engine: E
     store.close()
 
 
-def record(store: Store, summary: str, guild_id: int | None) -> int:
-    with store.acting_for(guild_id):
-        return store.record_change(
-            at=datetime.now(UTC),
-            user_id=1,
-            user_name="mod",
-            action="teach",
-            target="e",
-            summary=summary,
-            file="entries/a.yaml",
-            before="",
-            after="x",
-        )
-
-
-def test_the_audit_trail_records_the_server_and_shows_it_only_there(tmp_path: Path) -> None:
+def test_the_audit_trail_records_the_server_and_shows_it_only_there(
+    tmp_path: Path, record_change: RecordChange
+) -> None:
     store = Store(tmp_path / "store.sqlite3")
-    mine = record(store, "taught here", GUILD_ID)
-    theirs = record(store, "taught there", OTHER_GUILD)
+    with store.acting_for(GUILD_ID):
+        mine = record_change(store, "taught here")
+    with store.acting_for(OTHER_GUILD):
+        theirs = record_change(store, "taught there")
     assert [c.summary for c in store.changes(guild_id=GUILD_ID)] == ["taught here"]
     assert store.change(theirs, guild_id=GUILD_ID) is None  # another server's change is not ours to undo
     assert store.change(mine, guild_id=GUILD_ID) is not None
@@ -127,14 +116,15 @@ PRAGMA user_version = 1;
 """
 
 
-def test_an_existing_store_gains_the_server_column(tmp_path: Path) -> None:
+def test_an_existing_store_gains_the_server_column(tmp_path: Path, record_change: RecordChange) -> None:
     path = tmp_path / "store.sqlite3"
     with sqlite3.connect(path) as db:
         db.executescript(V1_CHANGES)
     store = Store(path)
     [old] = store.changes()
     assert (old.summary, old.guild_id) == ("an old change", None)
-    record(store, "a new one", GUILD_ID)
+    with store.acting_for(GUILD_ID):
+        record_change(store, "a new one")
     assert [c.summary for c in store.changes(guild_id=GUILD_ID)] == ["a new one"]
     store.close()
     with sqlite3.connect(path) as db:

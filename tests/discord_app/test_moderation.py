@@ -1,4 +1,3 @@
-import shutil
 from dataclasses import replace
 from pathlib import Path
 from unittest.mock import MagicMock
@@ -12,27 +11,15 @@ from bot.discord_app.bot import StoryBot
 from bot.discord_app.cogs.moderation import Moderation
 from bot.discord_app.permissions import NotModerator, is_moderator
 from bot.discord_app.runner import create_bot
-from bot.knowledge import KnowledgeError, bundled_knowledge_dir, load_knowledge
+from bot.knowledge import KnowledgeError, load_knowledge
 from bot.settings import Settings
 
-from .conftest import fake_interaction, run_command, sent_kwargs, sent_text
-
-
-@pytest.fixture
-def knowledge_copy(tmp_path: Path) -> Path:
-    directory = tmp_path / "knowledge"
-    shutil.copytree(bundled_knowledge_dir(), directory)
-    return directory
+from .conftest import fake_interaction, run_command, sent_kwargs, sent_text, with_ids
 
 
 def member(*role_ids: int) -> MagicMock:
     user = MagicMock(spec_set=discord.Member)
-    roles = []
-    for role_id in role_ids:
-        role = MagicMock(spec_set=discord.Role)
-        role.id = role_id
-        roles.append(role)
-    user.roles = roles
+    user.roles = with_ids(discord.Role, role_ids)
     return user
 
 
@@ -81,10 +68,10 @@ def test_kb_is_for_servers_and_hidden_from_members_without_manage_server(story_b
     assert int(data["default_member_permissions"]) == discord.Permissions(manage_guild=True).value
 
 
-async def test_a_valid_reload_swaps_the_engine(story_bot: StoryBot, knowledge_copy: Path) -> None:
-    story_bot.holder = EngineHolder(story_bot.engine, knowledge_copy)
+async def test_a_valid_reload_swaps_the_engine(story_bot: StoryBot, kb_dir: Path) -> None:
+    story_bot.holder = EngineHolder(story_bot.engine, kb_dir)
     before = story_bot.engine
-    sources = knowledge_copy / "sources.yaml"
+    sources = kb_dir / "sources.yaml"
     sources.write_text(sources.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
     cog = Moderation(story_bot)
     interaction = fake_interaction(story_bot)
@@ -96,11 +83,9 @@ async def test_a_valid_reload_swaps_the_engine(story_bot: StoryBot, knowledge_co
     assert sent_kwargs(interaction.followup.send)["ephemeral"] is True
 
 
-async def test_an_invalid_reload_keeps_the_old_engine_and_lists_the_problems(
-    story_bot: StoryBot, knowledge_copy: Path
-) -> None:
-    (knowledge_copy / "extra.yaml").write_text("nonsense: 1\n", encoding="utf-8")
-    story_bot.holder = EngineHolder(story_bot.engine, knowledge_copy)
+async def test_an_invalid_reload_keeps_the_old_engine_and_lists_the_problems(story_bot: StoryBot, kb_dir: Path) -> None:
+    (kb_dir / "extra.yaml").write_text("nonsense: 1\n", encoding="utf-8")
+    story_bot.holder = EngineHolder(story_bot.engine, kb_dir)
     before = story_bot.engine
     cog = Moderation(story_bot)
     interaction = fake_interaction(story_bot)
@@ -121,20 +106,20 @@ async def test_holder_reload_raises_and_keeps_the_engine_when_invalid(tmp_path: 
     assert holder.engine is story_engine
 
 
-async def test_holder_reload_of_unchanged_files_reports_no_change(knowledge_copy: Path) -> None:
-    holder = EngineHolder(Engine(load_knowledge(knowledge_copy)), knowledge_copy)
+async def test_holder_reload_of_unchanged_files_reports_no_change(kb_dir: Path) -> None:
+    holder = EngineHolder(Engine(load_knowledge(kb_dir)), kb_dir)
     reloaded = await holder.reload()
     assert not reloaded.changed
-    (knowledge_copy / "sources.yaml").write_text(
-        (knowledge_copy / "sources.yaml").read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8"
+    (kb_dir / "sources.yaml").write_text(
+        (kb_dir / "sources.yaml").read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8"
     )
     assert (await holder.reload()).changed
 
 
 async def test_a_reload_is_announced_in_the_moderators_log_channel(
-    settings: Settings, story_engine: Engine, knowledge_copy: Path, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, story_engine: Engine, kb_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    bot = create_bot(replace(settings, mod_log_channel_id=99, knowledge_dir=knowledge_copy), story_engine)
+    bot = create_bot(replace(settings, mod_log_channel_id=99, knowledge_dir=kb_dir), story_engine)
     channel = MagicMock(spec_set=discord.TextChannel)
     monkeypatch.setattr(bot, "get_channel", lambda channel_id: channel if channel_id == 99 else None)
     cog = Moderation(bot)

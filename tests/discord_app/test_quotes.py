@@ -1,3 +1,4 @@
+from typing import Any
 from unittest.mock import MagicMock
 
 import pytest
@@ -27,11 +28,16 @@ def test_autocomplete_with_the_real_engine_finds_greer(story_engine: Engine) -> 
     assert choices[0].name.startswith("Evan Greer")
 
 
+async def quote_sent(bot: StoryBot, person: str) -> dict[str, Any]:
+    """What `/quote person` sends, as the keyword arguments of its one message."""
+    cog = Quotes(bot)
+    interaction = fake_interaction(bot)
+    await run_command(cog.quote, cog, interaction, person)
+    return sent_kwargs(interaction.response.send_message)
+
+
 async def test_a_picked_name_shows_that_persons_quotes(story_bot: StoryBot) -> None:
-    cog = Quotes(story_bot)
-    interaction = fake_interaction(story_bot)
-    await run_command(cog.quote, cog, interaction, "evan-greer")  # what autocomplete sends: the speaker id
-    sent = sent_kwargs(interaction.response.send_message)
+    sent = await quote_sent(story_bot, "evan-greer")  # what autocomplete sends: the speaker id
     (embed,) = sent["embeds"]
     assert embed.title == "Quotes: Evan Greer"
     assert "tech companies want to have it both ways" in embed.description
@@ -39,28 +45,19 @@ async def test_a_picked_name_shows_that_persons_quotes(story_bot: StoryBot) -> N
 
 
 async def test_a_typed_name_is_looked_up(story_bot: StoryBot) -> None:
-    cog = Quotes(story_bot)
-    interaction = fake_interaction(story_bot)
-    await run_command(cog.quote, cog, interaction, "Alpert")
-    (embed,) = sent_kwargs(interaction.response.send_message)["embeds"]
+    (embed,) = (await quote_sent(story_bot, "Alpert"))["embeds"]
     assert embed.title == "Quotes: Geoffrey Alpert"
 
 
 async def test_an_unknown_name_shows_no_ones_quotes(story_bot: StoryBot) -> None:
-    cog = Quotes(story_bot)
-    interaction = fake_interaction(story_bot)
-    await run_command(cog.quote, cog, interaction, "Zebediah Quux")
-    (embed,) = sent_kwargs(interaction.response.send_message)["embeds"]
+    (embed,) = (await quote_sent(story_bot, "Zebediah Quux"))["embeds"]
     assert embed.title == "Nobody by that name"
     assert "> “" not in embed.description
 
 
 async def test_many_quotes_come_with_a_pager(story_bot: StoryBot, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("bot.discord_app.cogs.quotes.quotes_for", lambda engine, person: make_quote_result(30))
-    cog = Quotes(story_bot)
-    interaction = fake_interaction(story_bot)
-    await run_command(cog.quote, cog, interaction, "greer")
-    sent = sent_kwargs(interaction.response.send_message)
+    sent = await quote_sent(story_bot, "greer")
     assert sent["embeds"][0].footer.text.startswith("Page 1 of 6")
     ids = [button.custom_id for button in sent["view"].children]
     assert ids == ["storybot:quotes:evan-greer:0:prev", "storybot:quotes:evan-greer:1:next"]

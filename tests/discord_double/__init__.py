@@ -12,9 +12,10 @@ gateway, op 7 RECONNECT, planned 429s), and `payloads` for the shapes of what it
 
 from .payloads import MESSAGE_CONTENT_INTENT, Person
 from .recording import GatewayFrame, RecordedRequest
-from .server import DiscordDouble, Reply, SentInteraction
+from .server import GATEWAY_CUTS, DiscordDouble, Reply, SentInteraction
 
 __all__ = [
+    "GATEWAY_CUTS",
     "MESSAGE_CONTENT_INTENT",
     "DiscordDouble",
     "GatewayFrame",

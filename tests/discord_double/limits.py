@@ -28,11 +28,25 @@ CHOICE_NAME_MAX = 100
 CHOICE_STRING_VALUE_MAX = 100
 
 
+# The texts of one embed Discord counts and limits: where each stands in the embed, and its limit.
+EMBED_TEXTS = (
+    (("title",), EMBED_TITLE_MAX),
+    (("description",), EMBED_DESCRIPTION_MAX),
+    (("footer", "text"), EMBED_FOOTER_MAX),
+    (("author", "name"), EMBED_AUTHOR_MAX),
+)
+
+
+def _text_at(embed: dict[str, Any], path: tuple[str, ...]) -> str | None:
+    value: Any = embed
+    for key in path:
+        value = (value or {}).get(key)
+    return value if isinstance(value, str) else None
+
+
 def embed_length(embed: dict[str, Any]) -> int:
     """The characters Discord counts towards the 6000 total for one embed."""
-    total = len(embed.get("title") or "") + len(embed.get("description") or "")
-    total += len((embed.get("footer") or {}).get("text") or "")
-    total += len((embed.get("author") or {}).get("name") or "")
+    total = sum(len(_text_at(embed, path) or "") for path, _ in EMBED_TEXTS)
     for embed_field in embed.get("fields") or []:
         total += len(embed_field.get("name") or "") + len(embed_field.get("value") or "")
     return total
@@ -49,34 +63,33 @@ def message_problems(body: dict[str, Any], *, partial: bool = False) -> list[str
         if value is not None and len(value) > limit:
             problems.append(f"{path}: {len(value)} characters, the limit is {limit}")
 
+    def too_many(path: str, items: list[Any], limit: int, what: str) -> None:
+        if len(items) > limit:
+            problems.append(f"{path}: {len(items)} {what}, the limit is {limit}")
+
     over("content", body.get("content"), CONTENT_MAX)
     embeds = body.get("embeds") or []
-    if len(embeds) > EMBEDS_MAX:
-        problems.append(f"embeds: {len(embeds)} embeds, the limit is {EMBEDS_MAX}")
+    too_many("embeds", embeds, EMBEDS_MAX, "embeds")
     for i, embed in enumerate(embeds):
-        over(f"embeds.{i}.title", embed.get("title"), EMBED_TITLE_MAX)
-        over(f"embeds.{i}.description", embed.get("description"), EMBED_DESCRIPTION_MAX)
-        over(f"embeds.{i}.footer.text", (embed.get("footer") or {}).get("text"), EMBED_FOOTER_MAX)
-        over(f"embeds.{i}.author.name", (embed.get("author") or {}).get("name"), EMBED_AUTHOR_MAX)
+        for path, limit in EMBED_TEXTS:
+            over(f"embeds.{i}.{'.'.join(path)}", _text_at(embed, path), limit)
         fields = embed.get("fields") or []
-        if len(fields) > EMBED_FIELDS_MAX:
-            problems.append(f"embeds.{i}.fields: {len(fields)} fields, the limit is {EMBED_FIELDS_MAX}")
+        too_many(f"embeds.{i}.fields", fields, EMBED_FIELDS_MAX, "fields")
         for j, embed_field in enumerate(fields):
-            over(f"embeds.{i}.fields.{j}.name", embed_field.get("name"), EMBED_FIELD_NAME_MAX)
-            over(f"embeds.{i}.fields.{j}.value", embed_field.get("value"), EMBED_FIELD_VALUE_MAX)
-            if not embed_field.get("name") or not embed_field.get("value"):
+            name, value = embed_field.get("name") or "", embed_field.get("value") or ""
+            over(f"embeds.{i}.fields.{j}.name", name, EMBED_FIELD_NAME_MAX)
+            over(f"embeds.{i}.fields.{j}.value", value, EMBED_FIELD_VALUE_MAX)
+            if not name.strip() or not value.strip():  # Discord trims them first, so blank is empty
                 problems.append(f"embeds.{i}.fields.{j}: a field needs a name and a value")
     total = sum(embed_length(embed) for embed in embeds)
     if total > EMBED_TOTAL_MAX:
         problems.append(f"embeds: {total} characters in all, the limit is {EMBED_TOTAL_MAX}")
 
     rows = body.get("components") or []
-    if len(rows) > ACTION_ROWS_MAX:
-        problems.append(f"components: {len(rows)} rows, the limit is {ACTION_ROWS_MAX}")
+    too_many("components", rows, ACTION_ROWS_MAX, "rows")
     for i, row in enumerate(rows):
         buttons = row.get("components") or []
-        if len(buttons) > BUTTONS_PER_ROW_MAX:
-            problems.append(f"components.{i}: {len(buttons)} buttons, the limit is {BUTTONS_PER_ROW_MAX}")
+        too_many(f"components.{i}", buttons, BUTTONS_PER_ROW_MAX, "buttons")
         for j, button in enumerate(buttons):
             over(f"components.{i}.components.{j}.label", button.get("label"), BUTTON_LABEL_MAX)
             over(f"components.{i}.components.{j}.custom_id", button.get("custom_id"), CUSTOM_ID_MAX)

@@ -59,6 +59,7 @@ from .payloads import (
 from .recording import GatewayFrame, Log, RecordedRequest
 
 log = logging.getLogger(__name__)
+GATEWAY_CUTS = ("close 4000", "dropped socket", "op 7 RECONNECT")  # the ways a gateway connection ends
 
 API_PREFIX = "/api/v10"
 GATEWAY_PATH = "/gateway"
@@ -916,6 +917,17 @@ class DiscordDouble:
     async def send_reconnect(self) -> None:
         """Send op 7 RECONNECT: the client should close and RESUME at resume_gateway_url."""
         await self._live_connection().send({"op": 7, "d": None})
+
+    async def cut_gateway(self, how: str) -> None:
+        """End the bot's gateway connection in one of the `GATEWAY_CUTS` ways."""
+        if how == "close 4000":
+            await self.close_gateway(4000)
+        elif how == "dropped socket":
+            self.drop_gateway()
+        elif how == "op 7 RECONNECT":
+            await self.send_reconnect()
+        else:
+            raise ValueError(f"no gateway cut {how!r}; the cuts are {GATEWAY_CUTS}")
 
     # ------------------------------------------------------------------ driving the bot as a user would
 

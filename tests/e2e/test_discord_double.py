@@ -7,7 +7,7 @@ import io
 
 import discord
 import pytest
-from discord_double import MESSAGE_CONTENT_INTENT, DiscordDouble
+from discord_double import GATEWAY_CUTS, MESSAGE_CONTENT_INTENT, DiscordDouble
 
 from .conftest import RunClient
 
@@ -58,17 +58,12 @@ async def test_interaction_callback_is_recorded_with_its_body(double: DiscordDou
     assert reply.message is not None and reply.message["content"] == f"pong {sent.id}"
 
 
-@pytest.mark.parametrize("cut", ["close 4000", "drop", "op 7"])
+@pytest.mark.parametrize("cut", GATEWAY_CUTS)
 async def test_client_resumes_and_misses_nothing(double: DiscordDouble, client: EchoClient, cut: str) -> None:
     assert double.session is not None
     session_id = double.session.id
     frames_before = len(double.frames)
-    if cut == "close 4000":
-        await double.close_gateway(4000)
-    elif cut == "drop":
-        double.drop_gateway()
-    else:
-        await double.send_reconnect()
+    await double.cut_gateway(cut)
     # Dispatched while the client is away: only a RESUME that replays missed events delivers it.
     sent = await double.send_interaction(3, {"custom_id": "ping", "component_type": 2})
     resume = await double.wait_for_frame(lambda f: f.op == 6, after=frames_before)

@@ -31,17 +31,24 @@ def storybot_env(double: DiscordDouble, data_dir: Path, token: str) -> dict[str,
     return env
 
 
-async def test_storybot_run_answers_ask_through_the_double(double: DiscordDouble, tmp_path: Path) -> None:
-    process = await asyncio.create_subprocess_exec(
+async def start_storybot(double: DiscordDouble, tmp_path: Path, **extra: str) -> asyncio.subprocess.Process:
+    """`storybot run` in `tmp_path`, talking to the double; `extra` sets or overrides environment variables."""
+    env = storybot_env(double, tmp_path / "data", double.token)
+    env.update(extra)
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
         "run",
-        env=storybot_env(double, tmp_path / "data", double.token),
+        env=env,
         cwd=tmp_path,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+
+
+async def test_storybot_run_answers_ask_through_the_double(double: DiscordDouble, tmp_path: Path) -> None:
+    process = await start_storybot(double, tmp_path)
     try:
         await double.wait_until_connected(timeout=STARTUP_TIMEOUT)
         await double.wait_for_request(lambda r: r.method == "PUT" and "/commands" in r.path, timeout=STARTUP_TIMEOUT)
@@ -58,36 +65,12 @@ async def test_storybot_run_answers_ask_through_the_double(double: DiscordDouble
 
 
 async def test_a_rejected_token_gets_one_clear_line(double: DiscordDouble, tmp_path: Path) -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        env=storybot_env(double, tmp_path / "data", "not-the-token"),
-        cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await start_storybot(double, tmp_path, DISCORD_TOKEN="not-the-token")  # noqa: S106 - refused
     _, stderr = await asyncio.wait_for(process.communicate(), timeout=STARTUP_TIMEOUT)
     assert process.returncode == 1
     assert b"Traceback" not in stderr
     assert b"rejected the token" in stderr
     double.problems.clear()  # the double records the refused login as a problem; here it is the point
-
-
-async def start_storybot(double: DiscordDouble, tmp_path: Path, **extra: str) -> asyncio.subprocess.Process:
-    env = storybot_env(double, tmp_path / "data", double.token)
-    env.update(extra)
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        env=env,
-        cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
 
 
 async def test_a_token_refused_at_identify_gets_one_clear_line(double: DiscordDouble, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from discord_double import MESSAGE_CONTENT_INTENT, DiscordDouble, Reply
+from discord_double import GATEWAY_CUTS, MESSAGE_CONTENT_INTENT, DiscordDouble, Reply
 from discord_double.roundtrip import measure_roundtrips
 
 from bot.answering import Engine
@@ -181,19 +181,14 @@ async def test_mass_and_role_mentions_in_a_question_ping_nobody(
     )
 
 
-@pytest.mark.parametrize("cut", ["close 4000", "dropped socket", "op 7 RECONNECT"])
+@pytest.mark.parametrize("cut", GATEWAY_CUTS)
 async def test_bot_resumes_after_the_gateway_goes_away_and_answers(
     double: DiscordDouble, storybot: StoryBot, cut: str
 ) -> None:
     assert double.session is not None
     session_id = double.session.id
     frames_before = len(double.frames)
-    if cut == "close 4000":
-        await double.close_gateway(4000)
-    elif cut == "dropped socket":
-        double.drop_gateway()
-    else:
-        await double.send_reconnect()
+    await double.cut_gateway(cut)
     # Sent while the bot is away: it arrives only because the RESUME replays what was missed.
     sent = await double.send_command("ask", {"question": "which companies paused facial recognition?"})
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 import zlib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from bot.answering.answer import Outcome, Suggestion
 
@@ -14,6 +15,7 @@ QUESTION_ROOM = 1000  # characters of a question kept; a longer one is cut
 _ANSWERED = (Outcome.ANSWERED.value, Outcome.QUOTES.value)
 ALL_SERVERS: Literal["all"] = "all"  # no server filter: the operator's view (CLI, editor, tests)
 Server = int | None | Literal["all"]  # a server's id, None for direct messages, or every server
+R = TypeVar("R")  # a record read from a row
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,38 +149,16 @@ def _unpack(blob: bytes) -> str:
     return zlib.decompress(blob).decode("utf-8")
 
 
+def _record(kind: type[R], row: sqlite3.Row, **read: Callable[[Any], Any]) -> R:
+    """A `kind` made of the row's columns named as its fields; `read` turns the columns that need it into
+    their field's type."""
+    names = (field.name for field in fields(kind))  # type: ignore[arg-type]
+    return kind(**{name: read[name](row[name]) if name in read else row[name] for name in names})
+
+
 def _change(row: sqlite3.Row) -> Change:
-    return Change(
-        id=row["id"],
-        at=datetime.fromisoformat(row["at"]),
-        user_id=row["user_id"],
-        user_name=row["user_name"],
-        action=row["action"],
-        target=row["target"],
-        summary=row["summary"],
-        file=row["file"],
-        before=_unpack(row["before"]),
-        after=_unpack(row["after"]),
-        undone_by=row["undone_by"],
-        reverts=row["reverts"],
-        guild_id=row["guild_id"],
-        story=row["story"],
-    )
+    return _record(Change, row, at=datetime.fromisoformat, before=_unpack, after=_unpack)
 
 
 def _feedback(row: sqlite3.Row) -> Feedback:
-    return Feedback(
-        id=row["id"],
-        at=datetime.fromisoformat(row["at"]),
-        question=row["question"],
-        entry_id=row["entry_id"],
-        speaker_id=row["speaker_id"],
-        answer=row["answer"],
-        confidence=row["confidence"],
-        helpful=bool(row["helpful"]),
-        wanted=row["wanted"],
-        user_id=row["user_id"],
-        guild_id=row["guild_id"],
-        status=row["status"],
-        story=row["story"],
-    )
+    return _record(Feedback, row, at=datetime.fromisoformat, helpful=bool)

@@ -26,8 +26,8 @@ from bot.discord_app.story_choice import (
     channel_setting,
     story_choices,
     story_of_message,
+    story_option,
     story_topic,
-    unknown_story_text,
 )
 from bot.discord_app.views import (
     context_from_message,
@@ -113,9 +113,8 @@ class Ask(commands.Cog):
     @app_commands.allowed_contexts(guilds=True, dms=True)
     @app_commands.allowed_installs(guilds=True)
     async def ask(self, interaction: discord.Interaction[StoryBot], question: str, story: str | None = None) -> None:
-        chosen = self.bot.stories.find(story) if story else None
-        if story and chosen is None:
-            await respond_privately(interaction, unknown_story_text(self.bot.stories, story))
+        chosen, known = await story_option(interaction, self.bot.stories, story)
+        if not known:
             return
         wait = self.bot.cooldown.retry_after(interaction.user.id)
         if wait:

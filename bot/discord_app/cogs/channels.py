@@ -15,7 +15,7 @@ from discord.ext import commands
 
 from bot.curation.store import ChannelSetting
 from bot.discord_app.permissions import NotModerator, is_moderator
-from bot.discord_app.story_choice import channel_setting, story_choices, unknown_story_text
+from bot.discord_app.story_choice import channel_setting, story_choices, story_option
 from bot.discord_app.views import respond_privately
 
 if TYPE_CHECKING:
@@ -45,9 +45,8 @@ class Channels(commands.Cog):
     @channel.command(name="default", description="The story questions in this channel are about by default.")
     @app_commands.describe(story="The story; leave empty to ask every story again.")
     async def default(self, interaction: discord.Interaction[StoryBot], story: str | None = None) -> None:
-        chosen = self.bot.stories.find(story) if story else None
-        if story and chosen is None:
-            await respond_privately(interaction, unknown_story_text(self.bot.stories, story))
+        chosen, known = await story_option(interaction, self.bot.stories, story)
+        if not known:
             return
         current = await channel_setting(self.bot, interaction.channel_id)
         await self._save(interaction, ChannelSetting(chosen, current.off))

@@ -13,8 +13,8 @@ from bot.answering import Engine
 from bot.app.lookup import quotes_for
 from bot.discord_app import limits
 from bot.discord_app.embeds import Reply, quote_pages
-from bot.discord_app.story_choice import channel_setting, story_choices, unknown_story_text
-from bot.discord_app.views import pager_view, respond_privately, send_reply
+from bot.discord_app.story_choice import channel_setting, story_choices, story_option
+from bot.discord_app.views import pager_view, send_reply
 
 if TYPE_CHECKING:
     from bot.discord_app.bot import StoryBot
@@ -24,11 +24,7 @@ STORY_SEPARATOR = "/"  # between a story id and a speaker id in a choice's value
 
 def speaker_choices(engine: Engine, partial: str) -> list[app_commands.Choice[str]]:
     """Autocomplete choices: names (with role) shown, speaker ids sent back; within Discord's limits."""
-    choices = []
-    for label, speaker_id in engine.complete_speakers(partial[: limits.CHOICE_NAME], limits.CHOICES):
-        if 0 < len(speaker_id) <= limits.CHOICE_VALUE:
-            choices.append(app_commands.Choice(name=limits.trim(label, limits.CHOICE_NAME), value=speaker_id))
-    return choices[: limits.CHOICES]
+    return limits.text_choices(engine.complete_speakers(partial[: limits.CHOICE_NAME], limits.CHOICES))
 
 
 class Quotes(commands.Cog):
@@ -44,9 +40,8 @@ class Quotes(commands.Cog):
     @app_commands.allowed_installs(guilds=True)
     async def quote(self, interaction: discord.Interaction[StoryBot], person: str, story: str | None = None) -> None:
         stories = self.bot.stories
-        chosen = stories.find(story) if story else None
-        if story and chosen is None:
-            await respond_privately(interaction, unknown_story_text(stories, story))
+        chosen, known = await story_option(interaction, stories, story)
+        if not known:
             return
         picked, _, speaker = person.partition(STORY_SEPARATOR)  # a pick from several stories: "story/speaker"
         if speaker and picked in stories.refs:

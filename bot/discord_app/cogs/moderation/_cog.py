@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import discord
 from discord import app_commands
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 Period = Literal["day", "week", "month", "all"]
 UNATTRIBUTED = "unattributed"  # the speaker choice for words the story does not attribute
 UNANSWERED_SHOWN = 5  # one row of buttons per question, and a message holds five rows
@@ -96,6 +98,45 @@ class Moderation(commands.Cog):
             raise ModerationOff(refusal)
         return True
 
+    # ------------------------------------------------------------------ the shape every command shares
+
+    async def begin(self, interaction: discord.Interaction[StoryBot], story: str | None) -> str | None:
+        """Answer privately later (the store and engine may take a moment) and pick the story the command is
+        about; None after telling the moderator that `story` names none."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        return await story_for(self.bot, interaction, story)
+
+    async def query(
+        self, interaction: discord.Interaction[StoryBot], story: str, read: Callable[..., T], *args: Any, **kwargs: Any
+    ) -> T:
+        """`read(*args, **kwargs)` off the event loop, limited to this server's rows of `story`."""
+        return await asyncio.to_thread(
+            read, *args, guild_id=interaction.guild_id, story=scope(self.bot, story), **kwargs
+        )
+
+    async def send(
+        self,
+        interaction: discord.Interaction[StoryBot],
+        text: str | None = None,
+        *,
+        embed: discord.Embed | None = None,
+        view: discord.ui.View | None = None,
+    ) -> discord.WebhookMessage | None:
+        """A follow-up only the moderator sees, pinging nobody; with a view, the message sent (for the view to
+        edit later)."""
+        parts: dict[str, Any] = {"content": text, "embed": embed}
+        if view is not None:
+            parts.update(view=view, wait=True)
+        given = {name: value for name, value in parts.items() if value is not None}
+        sent: discord.WebhookMessage | None = await interaction.followup.send(
+            ephemeral=True, allowed_mentions=NO_MENTIONS, **given
+        )
+        return sent
+
+    async def typed_engine(self, interaction: discord.Interaction[StoryBot]) -> Engine:
+        """For autocomplete: the live engine of the story chosen so far."""
+        return self.bot.stories.engine(await typed_story(self.bot, interaction))
+
     # ------------------------------------------------------------------ reload
 
     @kb.command(name="reload", description="Reload the knowledge base from disk, checking it first.")
@@ -118,21 +159,16 @@ class Moderation(commands.Cog):
         entry: str,
         story: str | None = None,
     ) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        chosen = await story_for(self.bot, interaction, story)
+        chosen = await self.begin(interaction, story)
         if chosen is None:
             return
         engine = self.bot.stories.engine(chosen)
         if entry not in engine.kb.entries:
-            text = unknown_entry_text(entry, engine)
-            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await self.send(interaction, unknown_entry_text(entry, engine))
             return
         preview = await asyncio.to_thread(teaching.preview, engine, entry, " ".join(question.split()))
-        await interaction.followup.send(
-            teach_preview_text(preview),
-            view=TeachConfirmView(self.services, preview, story=chosen),
-            ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
+        await self.send(
+            interaction, teach_preview_text(preview), view=TeachConfirmView(self.services, preview, story=chosen)
         )
 
     @kb.command(name="add", description="Add an entry: phrasings, answer and the article's own words as evidence.")
@@ -163,8 +199,7 @@ class Moderation(commands.Cog):
         source: str | None = None,
         story: str | None = None,
     ) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        chosen = await story_for(self.bot, interaction, story)
+        chosen = await self.begin(interaction, story)
         if chosen is None:
             return
         who = author_of(interaction)
@@ -228,8 +263,7 @@ class Moderation(commands.Cog):
         phrasing: str | None = None,
         story: str | None = None,
     ) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        chosen = await story_for(self.bot, interaction, story)
+        chosen = await self.begin(interaction, story)
         if chosen is None:
             return
         who = author_of(interaction)
@@ -248,14 +282,11 @@ class Moderation(commands.Cog):
         count: app_commands.Range[int, 1, 25] = HISTORY_DEFAULT,
         story: str | None = None,
     ) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        chosen = await story_for(self.bot, interaction, story)
+        chosen = await self.begin(interaction, story)
         if chosen is None:
             return
-        changes = await asyncio.to_thread(
-            self.bot.store.changes, count, guild_id=interaction.guild_id, story=scope(self.bot, chosen)
-        )
-        await interaction.followup.send(embed=history_embed(changes), ephemeral=True, allowed_mentions=NO_MENTIONS)
+        changes = await self.query(interaction, chosen, self.bot.store.changes, count)
+        await self.send(interaction, embed=history_embed(changes))
 
     @kb.command(name="undo", description="Revert the last change, or the one you name.")
     @app_commands.describe(
@@ -265,17 +296,15 @@ class Moderation(commands.Cog):
     async def undo(
         self, interaction: discord.Interaction[StoryBot], change: int | None = None, story: str | None = None
     ) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        chosen = await story_for(self.bot, interaction, story)
+        chosen = await self.begin(interaction, story)
         if chosen is None:
             return
         who = author_of(interaction)
         # Only this server's changes: found here, then undone by id (the editor knows nothing of servers).
-        store, guild_id = self.bot.store, interaction.guild_id
         if change is None:
-            target = await asyncio.to_thread(store.last_undoable, guild_id=guild_id, story=scope(self.bot, chosen))
+            target = await self.query(interaction, chosen, self.bot.store.last_undoable)
         else:
-            target = await asyncio.to_thread(store.change, change, guild_id=guild_id)
+            target = await asyncio.to_thread(self.bot.store.change, change, guild_id=interaction.guild_id)
         if target is None:
             missing = "Nothing to undo" if change is None else f"There is no change #{change}"
             await self.bot.curator.tell(interaction, f"{missing} in this server's history (`/kb history`).")
@@ -290,29 +319,24 @@ class Moderation(commands.Cog):
     async def unanswered(
         self, interaction: discord.Interaction[StoryBot], period: Period = "all", story: str | None = None
     ) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        chosen = await story_for(self.bot, interaction, story)
+        chosen = await self.begin(interaction, story)
         if chosen is None:
             return
         engine = self.bot.stories.engine(chosen)
-        groups = await asyncio.to_thread(
+        groups = await self.query(
+            interaction,
+            chosen,
             self.bot.store.unanswered_groups,
             engine,
             since=since(period),
             limit=UNANSWERED_SHOWN + 1,
-            guild_id=interaction.guild_id,
-            story=scope(self.bot, chosen),
         )
+        if not groups:
+            await self.send(interaction, embed=unanswered_embed(groups, period, {}))
+            return
         more = len(groups) > UNANSWERED_SHOWN
-        groups = groups[:UNANSWERED_SHOWN]
-        view = UnansweredView(self.services, groups, period, more=more, story=chosen) if groups else None
-        embed = view.embed() if view is not None else unanswered_embed(groups, period, {})
-        if view is None:
-            await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
-        else:
-            view.message = await interaction.followup.send(
-                embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS, wait=True
-            )
+        view = UnansweredView(self.services, groups[:UNANSWERED_SHOWN], period, more=more, story=chosen)
+        view.message = await self.send(interaction, embed=view.embed(), view=view)
 
     @kb.command(name="stats", description="Answered, declined and low-confidence rates, top entries and declines.")
     @app_commands.describe(period="The period to count: the last 7 days unless you choose another.", story=STORY_OPTION)
@@ -320,43 +344,33 @@ class Moderation(commands.Cog):
     async def stats(
         self, interaction: discord.Interaction[StoryBot], period: str = "week", story: str | None = None
     ) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        chosen = await story_for(self.bot, interaction, story)
+        chosen = await self.begin(interaction, story)
         if chosen is None:
             return
-        start, rows = since(period), scope(self.bot, chosen)
-        store, engine, guild_id = self.bot.store, self.bot.stories.engine(chosen), interaction.guild_id
-        counted = await asyncio.to_thread(store.stats, since=start, guild_id=guild_id, story=rows)
-        rates = await asyncio.to_thread(store.rates, since=start, guild_id=guild_id, story=rows)
-        declined = await asyncio.to_thread(
-            store.unanswered_groups, engine, since=start, limit=TOP_DECLINED, guild_id=guild_id, story=rows
+        start, store, engine = since(period), self.bot.store, self.bot.stories.engine(chosen)
+        counted = await self.query(interaction, chosen, store.stats, since=start)
+        rates = await self.query(interaction, chosen, store.rates, since=start)
+        declined = await self.query(
+            interaction, chosen, store.unanswered_groups, engine, since=start, limit=TOP_DECLINED
         )
         labels = {entry.id: entry.questions[0] for entry in engine.kb.entries.values()}
-        embed = stats_embed(counted, period, labels, rates=rates, declined=declined)
-        await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await self.send(interaction, embed=stats_embed(counted, period, labels, rates=rates, declined=declined))
 
     @kb.command(name="review", description="Answers readers marked “Not right”, to teach elsewhere or mark fine.")
     @app_commands.describe(period="Feedback given in this period.", story=STORY_OPTION)
     async def review(
         self, interaction: discord.Interaction[StoryBot], period: Period = "all", story: str | None = None
     ) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        chosen = await story_for(self.bot, interaction, story)
+        chosen = await self.begin(interaction, story)
         if chosen is None:
             return
-        items = await asyncio.to_thread(
-            self.bot.store.feedback_to_review,
-            since=since(period),
-            limit=REVIEW_SHOWN,
-            guild_id=interaction.guild_id,
-            story=scope(self.bot, chosen),
-        )
+        store = self.bot.store
+        items = await self.query(interaction, chosen, store.feedback_to_review, since=since(period), limit=REVIEW_SHOWN)
         if not items:
-            embed = review_embed(items, period, {})
-            await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await self.send(interaction, embed=review_embed(items, period, {}))
             return
         view = ReviewView(self.services, items, period, chosen)
-        await interaction.followup.send(embed=view.embed(), view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await self.send(interaction, embed=view.embed(), view=view)
 
     # ------------------------------------------------------------------ autocomplete
 
@@ -368,12 +382,9 @@ class Moderation(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         if not self.moderates(interaction):
             return []
-        engine = self.bot.stories.engine(await typed_story(self.bot, interaction))
-        return [
-            app_commands.Choice(name=entry_label(entry.id, entry.answer), value=entry.id)
-            for entry in find_entries(engine, current[: limits.CHOICE_NAME], limits.CHOICES)
-            if len(entry.id) <= limits.CHOICE_VALUE
-        ]
+        engine = await self.typed_engine(interaction)
+        found = find_entries(engine, current[: limits.CHOICE_NAME], limits.CHOICES)
+        return limits.text_choices((entry_label(entry.id, entry.answer), entry.id) for entry in found)
 
     @remove.autocomplete("phrasing")
     async def phrasing_autocomplete(
@@ -382,12 +393,9 @@ class Moderation(commands.Cog):
         entry_id = getattr(interaction.namespace, "entry", None)
         if not self.moderates(interaction) or not isinstance(entry_id, str):
             return []
-        engine = self.bot.stories.engine(await typed_story(self.bot, interaction))
-        return [
-            app_commands.Choice(name=limits.trim(phrasing, limits.CHOICE_NAME), value=phrasing)
-            for phrasing in find_phrasings(engine, entry_id, current, limits.CHOICES)
-            if len(phrasing) <= limits.CHOICE_VALUE  # a longer one cannot travel as a value; remove it by hand
-        ]
+        engine = await self.typed_engine(interaction)
+        # A phrasing too long to travel as a value is left out: remove it by hand.
+        return limits.text_choices((p, p) for p in find_phrasings(engine, entry_id, current, limits.CHOICES))
 
     @quote.autocomplete("speaker")
     async def speaker_autocomplete(
@@ -396,7 +404,7 @@ class Moderation(commands.Cog):
         if not self.moderates(interaction):
             return []
         unattributed = app_commands.Choice(name="Unattributed (the story does not say who)", value=UNATTRIBUTED)
-        choices = speaker_choices(self.bot.stories.engine(await typed_story(self.bot, interaction)), current)
+        choices = speaker_choices(await self.typed_engine(interaction), current)
         if not current.strip() or UNATTRIBUTED.startswith(current.strip().lower()):
             choices = [unattributed, *choices]
         return choices[: limits.CHOICES]
@@ -409,12 +417,12 @@ class Moderation(commands.Cog):
         if not self.moderates(interaction):
             return []
         typed = current.strip().lower()
-        engine = self.bot.stories.engine(await typed_story(self.bot, interaction))
-        return [
-            app_commands.Choice(name=limits.trim(f"{source.id} — {source.title}", limits.CHOICE_NAME), value=source.id)
+        engine = await self.typed_engine(interaction)
+        return limits.text_choices(
+            (f"{source.id} — {source.title}", source.id)
             for source in engine.kb.sources.values()
-            if (typed in source.id or typed in source.title.lower()) and len(source.id) <= limits.CHOICE_VALUE
-        ][: limits.CHOICES]
+            if typed in source.id or typed in source.title.lower()
+        )
 
     @undo.autocomplete("change")
     async def change_autocomplete(
@@ -422,10 +430,8 @@ class Moderation(commands.Cog):
     ) -> list[app_commands.Choice[int]]:
         if not self.moderates(interaction):
             return []
-        story = scope(self.bot, await typed_story(self.bot, interaction))
-        recent = await asyncio.to_thread(
-            self.bot.store.changes, limits.CHOICES * 4, guild_id=interaction.guild_id, story=story
-        )
+        story = await typed_story(self.bot, interaction)
+        recent = await self.query(interaction, story, self.bot.store.changes, limits.CHOICES * 4)
         typed = current.strip().lower()
         choices = []
         for change in recent:

@@ -7,7 +7,6 @@ within minutes, and after a restart `/kb review` lists what is still open (it is
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,15 +17,13 @@ from bot.answering.answer import Suggestion
 from bot.curation.store import Feedback
 from bot.discord_app import limits
 from bot.discord_app.cogs.moderation._services import ModerationServices
-from bot.discord_app.cogs.moderation._views import FORM_TIMEOUT, _Form, moderator_check, text_input
+from bot.discord_app.cogs.moderation._views import WorklistView, _Form, text_input
 from bot.discord_app.curator import author_of
-from bot.discord_app.embeds import APOLOGY, COLOUR_DECLINE, percent
-from bot.discord_app.kb_text import PERIOD_NAMES, moment
+from bot.discord_app.embeds import percent
+from bot.discord_app.kb_text import PERIOD_NAMES, moment, worklist_embed
 from bot.discord_app.limits import trim
 from bot.discord_app.safety import escape_knowledge_text, escape_user_text
-from bot.discord_app.views import NO_MENTIONS, respond_privately
-
-log = logging.getLogger(__name__)
+from bot.discord_app.views import NO_MENTIONS
 
 REVIEW_SHOWN = 5  # one row of buttons per answer, and a message holds five rows
 
@@ -54,37 +51,36 @@ def given(item: Feedback) -> str:
 
 def review_embed(items: Sequence[Feedback], period: str, done: dict[int, str]) -> discord.Embed:
     """The answers marked "Not right", newest first; `done` marks those handled."""
-    embed = discord.Embed(title=f"Answers marked “Not right” ({PERIOD_NAMES[period]})", colour=COLOUR_DECLINE)
-    if not items:
-        embed.description = "Nothing to review: no reader has marked an answer as not right."
-        return embed
-    embed.description = (
+    how = (
         "**Teach** adds the question as a phrasing of another entry (the nearest, or one you choose); "
         "**Fine** means the answer was right after all."
     )
-    for number, item in enumerate(items, start=1):
-        name = trim(f"{number}. “{escape_user_text(item.question)}”", limits.FIELD_NAME)
-        lines = []
-        if number - 1 in done:
-            lines.append(f"✅ {done[number - 1]}")
-        lines.append(f"Answered with {given(item)} (confidence {percent(item.confidence)})")
-        if item.wanted:
-            lines.append(f"They wanted: “{escape_user_text(trim(item.wanted, 300))}”")
-        lines.append(f"Marked {moment(item.at)}")
-        embed.add_field(name=name, value=trim("\n".join(lines), limits.FIELD_VALUE), inline=False)
-    return embed
+    rows = [(f"“{escape_user_text(item.question)}”", review_lines(item)) for item in items]
+    empty = "Nothing to review: no reader has marked an answer as not right."
+    return worklist_embed(f"Answers marked “Not right” ({PERIOD_NAMES[period]})", empty, how, rows, done)
 
 
-class ReviewView(discord.ui.View):
+def review_lines(item: Feedback) -> list[str]:
+    """What the reader was given, what they wanted instead, and when they said so."""
+    lines = [f"Answered with {given(item)} (confidence {percent(item.confidence)})"]
+    if item.wanted:
+        lines.append(f"They wanted: “{escape_user_text(trim(item.wanted, 300))}”")
+    lines.append(f"Marked {moment(item.at)}")
+    return lines
+
+
+class ReviewView(WorklistView):
+    """One row of buttons per answer marked "Not right": teach to the nearest other entry, choose one, fine."""
+
+    purpose = "review list"
+
     def __init__(
         self, services: ModerationServices, items: Sequence[Feedback], period: str, story: str | None = None
     ) -> None:
-        super().__init__(timeout=FORM_TIMEOUT)
-        self.services = services
+        super().__init__(services)
         self.story = story  # the story of the answers reviewed, and taught to (None: the default story)
         self.items = list(items)[:REVIEW_SHOWN]
         self.period = period
-        self.done: dict[int, str] = {}
         engine = services.engine(story)
         for index, item in enumerate(self.items):
             number = index + 1
@@ -95,21 +91,8 @@ class ReviewView(discord.ui.View):
             self.add_item(ReviewButton(index, "choose", f"{number} · Teach to…", discord.ButtonStyle.secondary))
             self.add_item(ReviewButton(index, "fine", f"{number} · Fine", discord.ButtonStyle.secondary))
 
-    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        return await moderator_check(interaction, self.services.refusal)
-
-    async def on_error(self, interaction: discord.Interaction[Any], error: Exception, item: Any, /) -> None:
-        log.error("review list: %s failed", getattr(item, "custom_id", item), exc_info=error)
-        await respond_privately(interaction, APOLOGY)
-
     def embed(self) -> discord.Embed:
         return review_embed(self.items, self.period, self.done)
-
-    def mark(self, index: int, note: str) -> None:
-        self.done[index] = note
-        for child in self.children:
-            if isinstance(child, ReviewButton) and child.index == index:
-                child.disabled = True
 
     async def teach(self, interaction: discord.Interaction[Any], index: int, entry_id: str, question: str) -> None:
         """Teach the question to `entry_id`; `interaction` was deferred as an update of the list's message."""

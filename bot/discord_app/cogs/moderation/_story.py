@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.curation.store import StoryScope
-from bot.discord_app.story_choice import channel_setting, unknown_story_text
-from bot.discord_app.views import respond_privately
+from bot.discord_app.story_choice import channel_setting, story_option
 
 if TYPE_CHECKING:
     from bot.discord_app.bot import StoryBot
@@ -19,13 +18,10 @@ STORY_OPTION = "The story (when there are several); default: this channel's stor
 
 async def story_for(bot: StoryBot, interaction: discord.Interaction[StoryBot], story: str | None) -> str | None:
     """The story a command is about; None after telling the moderator that `story` names none."""
-    stories = bot.stories
-    if story:
-        found = stories.find(story)
-        if found is None:
-            await respond_privately(interaction, unknown_story_text(stories, story))
-        return found
-    return (await channel_setting(bot, interaction.channel_id)).story or stories.default
+    named, known = await story_option(interaction, bot.stories, story)
+    if named is not None or not known:
+        return named
+    return (await channel_setting(bot, interaction.channel_id)).story or bot.stories.default
 
 
 async def typed_story(bot: StoryBot, interaction: discord.Interaction[StoryBot]) -> str:

@@ -163,8 +163,43 @@ class EditEntryModal(_Form):
 # ---------------------------------------------------------------------- the unanswered list
 
 
-class UnansweredView(discord.ui.View):
+class ModeratorView(discord.ui.View):
+    """Buttons in a moderator's private message: only moderators may press them, and a failure is logged
+    (under `purpose`) and apologised for."""
+
+    purpose = "moderator buttons"
+
+    def __init__(self, services: ModerationServices) -> None:
+        super().__init__(timeout=FORM_TIMEOUT)
+        self.services = services
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        return await moderator_check(interaction, self.services.refusal)
+
+    async def on_error(self, interaction: discord.Interaction[Any], error: Exception, item: Any, /) -> None:
+        log.error("%s: %s failed", self.purpose, getattr(item, "custom_id", item), exc_info=error)
+        await respond_privately(interaction, APOLOGY)
+
+
+class WorklistView(ModeratorView):
+    """One row of buttons per item of a list to work through; each button knows its row's `index`."""
+
+    def __init__(self, services: ModerationServices) -> None:
+        super().__init__(services)
+        self.done: dict[int, str] = {}  # row index -> what was done with it
+
+    def mark(self, index: int, note: str) -> None:
+        """Record what was done with a row and retire its buttons."""
+        self.done[index] = note
+        for item in self.children:
+            if isinstance(item, discord.ui.Button) and getattr(item, "index", None) == index:
+                item.disabled = True
+
+
+class UnansweredView(WorklistView):
     """One row of buttons per group of declined questions: teach to the nearest entry, choose one, dismiss."""
+
+    purpose = "unanswered list"
 
     def __init__(
         self,
@@ -175,13 +210,11 @@ class UnansweredView(discord.ui.View):
         more: bool = False,
         story: str | None = None,
     ) -> None:
-        super().__init__(timeout=FORM_TIMEOUT)
-        self.services = services
+        super().__init__(services)
         self.story = story  # the story the questions were asked of, and are taught to (None: the default)
         self.groups = list(groups)
         self.period = period
         self.more = more  # more groups are waiting than one message can offer buttons for
-        self.done: dict[int, str] = {}  # group index -> what was done with it
         self.message: discord.WebhookMessage | None = None  # the list, once sent: edited as groups are handled
         for index, group in enumerate(self.groups[:5]):
             number = index + 1
@@ -193,25 +226,11 @@ class UnansweredView(discord.ui.View):
             self.add_item(GroupButton(index, "choose", f"{number} · Teach to…", discord.ButtonStyle.secondary))
             self.add_item(GroupButton(index, "dismiss", f"{number} · Dismiss", discord.ButtonStyle.secondary))
 
-    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        return await moderator_check(interaction, self.services.refusal)
-
-    async def on_error(self, interaction: discord.Interaction[Any], error: Exception, item: Any, /) -> None:
-        log.error("unanswered list: %s failed", getattr(item, "custom_id", item), exc_info=error)
-        await respond_privately(interaction, APOLOGY)
-
     def embed(self) -> discord.Embed:
         embed = unanswered_embed(self.groups, self.period, self.done)
         if self.more:
             embed.set_footer(text="More questions are waiting; teach or dismiss these, then run /kb unanswered again.")
         return embed
-
-    def mark(self, index: int, note: str) -> None:
-        """Record what was done with a group and retire its buttons."""
-        self.done[index] = note
-        for item in self.children:
-            if isinstance(item, GroupButton) and item.index == index:
-                item.disabled = True
 
     async def offer_teach(
         self, interaction: discord.Interaction[Any], index: int, entry_id: str, question: str | None = None
@@ -290,8 +309,10 @@ class TeachModal(_Form):
 # ---------------------------------------------------------------------- confirming a teach
 
 
-class TeachConfirmView(discord.ui.View):
+class TeachConfirmView(ModeratorView):
     """Confirm or cancel teaching a question. A likely false premise asks again, explicitly, before it is taught."""
+
+    purpose = "teach confirmation"
 
     def __init__(
         self,
@@ -301,20 +322,12 @@ class TeachConfirmView(discord.ui.View):
         *,
         story: str | None = None,
     ) -> None:
-        super().__init__(timeout=FORM_TIMEOUT)
-        self.services = services
+        super().__init__(services)
         self.story = story  # the story taught (None: the default story)
         self.preview = preview
         self.on_taught = on_taught
         self.warned = False  # the false-premise warning has been shown, and needs its own confirmation
         self.change: Change | None = None
-
-    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        return await moderator_check(interaction, self.services.refusal)
-
-    async def on_error(self, interaction: discord.Interaction[Any], error: Exception, item: Any, /) -> None:
-        log.error("teach confirmation failed", exc_info=error)
-        await respond_privately(interaction, APOLOGY)
 
     def retire(self) -> None:
         for item in self.children:
