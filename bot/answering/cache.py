@@ -190,9 +190,15 @@ def index_root(data_dir: Path, knowledge_dir: Path) -> Path:
     return data_dir / RETRIEVAL_INDEX / _place(knowledge_dir)
 
 
-def index_folder(data_dir: Path, knowledge_dir: Path, key: str) -> Path:
-    """Where the search index of the engine built from the files of `key` lives."""
-    return index_root(data_dir, knowledge_dir) / index_key(key)
+def index_folder(data_dir: Path, knowledge_dir: Path, key: str) -> Path | None:
+    """Where the search index of the engine built from the files of `key` lives; None (in memory) when the
+    data directory cannot hold it, which the engine cache's own warning already reports."""
+    root = index_root(data_dir, knowledge_dir)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return root / index_key(key)
 
 
 def _files(directory: Path, pattern: str) -> Iterator[bytes]:
