@@ -44,12 +44,12 @@ def command_lines() -> list[str]:
 
 pytestmark = pytest.mark.usefixtures("cli_environment", "cli_reuses_engine")
 
-TRAIN_SHARE = 3  # the README's `train` line learns from every third question of each kind
+TRAIN_SHARE = 8  # the README's `train` line learns from every eighth question of each kind
 
 
 def thin_training(monkeypatch: pytest.MonkeyPatch) -> None:
     """`storybot train` still runs every stage (both copies of the story, the cut phrasings, the swapped
-    names, the off-topic questions, the hold-out, both fits) over a third of the questions: the line is
+    names, the off-topic questions, the hold-out, both fits) over an eighth of the questions: the line is
     checked to run as shown, while tests/eval checks what training learns."""
     real = training.samples
 
