@@ -9,19 +9,17 @@ for those two. The commands live by what they are for: `answers` (ask, quote, co
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
-from collections.abc import Sequence
-from importlib import metadata
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from bot.answering.decision import DECISION_FILE
 from bot.cli.answers import cmd_ask, cmd_console, cmd_quote, format_answer, format_quotes
 from bot.cli.common import EXIT_INVALID_KB, EXIT_OK, EXIT_USAGE, UnknownStory
-from bot.cli.curating import cmd_export, cmd_extract, cmd_import, cmd_init, cmd_merge, cmd_stories, cmd_validate
-from bot.cli.measuring import cmd_bench, cmd_eval, cmd_train
-from bot.cli.running import cmd_run, cmd_sync
-from bot.knowledge import KnowledgeError
+from bot.knowledge.problems import KnowledgeError
 from bot.log_redaction import install as install_redaction
 from bot.settings import Settings, SettingsError
 
@@ -31,10 +29,46 @@ log = logging.getLogger(__name__)
 
 
 def _version() -> str:
+    # Reading the installed package's metadata costs a warm `ask` 50 ms: only `--version` pays it.
+    from importlib import metadata
+
     try:
         return metadata.version("storybot")
     except metadata.PackageNotFoundError:  # run from a checkout that was never installed
         return "unknown"
+
+
+class _VersionAction(argparse.Action):
+    """`--version`, with the version looked up only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(f"{parser.prog} {_version()}")  # to stdout, as argparse's own version action does
+        parser.exit()
+
+
+Command = Callable[[argparse.Namespace, Any], int]
+
+
+def _later(module: str, name: str) -> Command:
+    """A command of `bot.cli.<module>`, imported when it runs: `ask` never loads what curating, measuring
+    or running the bot import (the loader's validation, the benchmark, Discord)."""
+
+    def run(args: argparse.Namespace, settings: Any) -> int:
+        command: Command = getattr(importlib.import_module(f"bot.cli.{module}"), name)
+        return command(args, settings)
+
+    run.__name__ = name
+    return run
+
+
+cmd_export, cmd_extract, cmd_import = (_later("curating", n) for n in ("cmd_export", "cmd_extract", "cmd_import"))
+cmd_init, cmd_merge, cmd_stories = (_later("curating", n) for n in ("cmd_init", "cmd_merge", "cmd_stories"))
+cmd_validate = _later("curating", "cmd_validate")
+cmd_bench, cmd_eval, cmd_train = (_later("measuring", n) for n in ("cmd_bench", "cmd_eval", "cmd_train"))
+cmd_run, cmd_sync = (_later("running", n) for n in ("cmd_run", "cmd_sync"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="storybot",
         description="Answers questions about a news story from a curated, source-checked knowledge base.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_VersionAction, help="show program's version number and exit")
     verbose_help = "log match scores (DEBUG) to stderr"
     parser.add_argument("-v", "--verbose", action="store_true", help=verbose_help)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
