@@ -1,24 +1,27 @@
 """Settings from the environment or a `.env` file, read once in `main()` and passed down.
 
 Nothing reads the environment at import time, so any module imports without a token. Every setting
-is documented in `.env.example`. Each variable is found in the environment or in `.env` (read by
-python-dotenv; the environment wins, names in any case, empty means unset); each value is then
-checked here, so a bad one is reported on one line naming the variable and what it should be.
-Settings only the Discord bot uses never stop the offline commands: `storybot ask` answers whatever
-`STORYBOT_ASK_RATE` says, and only `run` and `sync` refuse a bad one.
+is documented in `.env.example`. pydantic-settings finds each variable (the environment wins over
+`.env`, names in any case, empty means unset); each value is then checked here, so a bad one is
+reported on one line naming the variable and what it should be. Settings only the Discord bot uses
+never stop the offline commands: `storybot ask` answers whatever `STORYBOT_ASK_RATE` says, and
+only `run` and `sync` refuse a bad one.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from platformdirs import user_data_dir
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 V = TypeVar("V")
+
+Secret = SecretStr  # the token's type: shows as '**********' in reprs, logs and tracebacks
 
 APP_NAME = "storybot"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -42,56 +45,6 @@ MAX_COOLDOWN = 24 * 3600.0  # seconds; a longer cooldown window is a typo, not a
 MAX_BURST = 1000  # questions in one window; more is a typo, and 0 turns the cooldown off
 
 
-# Every variable StoryBot reads, each documented in `.env.example`.
-ENVIRONMENT = (
-    "DISCORD_TOKEN",
-    "DISCORD_API_BASE",
-    "DISCORD_GATEWAY_URL",
-    "STORYBOT_KB",
-    "STORYBOT_DEV_GUILD_ID",
-    "STORYBOT_MOD_GUILD_IDS",
-    "STORYBOT_MOD_ROLE_IDS",
-    "STORYBOT_MOD_LOG_CHANNEL_ID",
-    "STORYBOT_LOG_LEVEL",
-    "STORYBOT_SHARDS",
-    "STORYBOT_SHARD_IDS",
-    "STORYBOT_DATA_DIR",
-    "STORYBOT_ENGINE_CACHE",
-    "STORYBOT_ASK_RATE",
-    "STORYBOT_ASK_PER",
-)
-
-
-class Secret:
-    """The token: shows as '**********' in reprs, logs and tracebacks; `get_secret_value()` reads it.
-
-    Our own rather than pydantic's `SecretStr`: importing pydantic cost every command 70 ms, a tenth of
-    a warm `storybot ask`, for this one type."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def get_secret_value(self) -> str:
-        return self._value
-
-    def __bool__(self) -> bool:  # whether there is a token
-        return bool(self._value)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
-
-    def __repr__(self) -> str:
-        return "Secret('**********')" if self._value else "Secret('')"
-
-    def __str__(self) -> str:
-        return "**********" if self._value else ""
-
-
 def default_data_dir() -> Path:
     """The per-user data folder: `~/.local/share/storybot` on Linux (or under `XDG_DATA_HOME`),
     `~/Library/Application Support/storybot` on macOS, `%LOCALAPPDATA%\\storybot` on Windows."""
@@ -108,7 +61,7 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    discord_token: Secret = field(default_factory=lambda: Secret(""))
+    discord_token: SecretStr = field(default_factory=lambda: SecretStr(""))
     knowledge_dir: Path | None = None  # None: the bundled story
     dev_guild_id: int | None = None
     mod_guild_ids: frozenset[int] = frozenset()  # empty: moderation only while the bot is in one server
@@ -129,7 +82,9 @@ class Settings:
         """Read the settings once: the environment, then `env_file`. `discord`: the bot is starting, so
         its own settings must be right too; otherwise a bad one is ignored (its default is used)."""
         dotenv = env_file if env_file is not None and env_file.is_file() else None
-        return cls.from_mapping(_environment(dotenv), discord=discord)
+        found = _Environment(_env_file=dotenv)  # type: ignore[call-arg]  # pydantic-settings' documented init argument
+        raw = {name.upper(): value for name, value in found.model_dump().items() if value is not None}
+        return cls.from_mapping(raw, discord=discord)
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any], *, discord: bool = True) -> Settings:
@@ -138,7 +93,7 @@ class Settings:
 
         def get(name: str, parse: Callable[[str], V], default: V) -> V:
             value = values.get(name)
-            text = value.get_secret_value() if isinstance(value, Secret) else value
+            text = value.get_secret_value() if isinstance(value, SecretStr) else value
             if text is None or not str(text).strip():
                 return default
             try:
@@ -151,7 +106,7 @@ class Settings:
 
         token = values.get("DISCORD_TOKEN")
         settings = cls(
-            discord_token=token if isinstance(token, Secret) else Secret(str(token or "").strip()),
+            discord_token=token if isinstance(token, SecretStr) else SecretStr(str(token or "").strip()),
             knowledge_dir=get("STORYBOT_KB", _path, None),
             dev_guild_id=get("STORYBOT_DEV_GUILD_ID", _discord_id, None),
             mod_guild_ids=get("STORYBOT_MOD_GUILD_IDS", _discord_ids, frozenset()),
@@ -172,24 +127,26 @@ class Settings:
         return settings
 
 
-def _environment(dotenv: Path | None) -> dict[str, Any]:
-    """Each setting's text: from the environment, else from the `.env` file; names in any case, and an
-    empty value is no value (a `.env` one then stands). The token comes as a `Secret`."""
-    sources: list[Mapping[str, str | None]] = []
-    if dotenv is not None:
-        from dotenv import dotenv_values  # only when there is a .env file to read
+class _Environment(BaseSettings):
+    """Where each setting's text comes from; checking it is `Settings.from_mapping`'s job."""
 
-        sources.append(dotenv_values(dotenv, encoding="utf-8"))
-    sources.append(os.environ)
-    known = frozenset(ENVIRONMENT)
-    found: dict[str, Any] = {}
-    for source in sources:  # the environment last: it wins
-        for name, value in source.items():
-            if value and name.upper() in known:
-                found[name.upper()] = value
-    if "DISCORD_TOKEN" in found:
-        found["DISCORD_TOKEN"] = Secret(found["DISCORD_TOKEN"])
-    return found
+    model_config = SettingsConfigDict(extra="ignore", env_ignore_empty=True, env_file_encoding="utf-8")
+
+    discord_token: SecretStr | None = None
+    discord_api_base: str | None = None
+    discord_gateway_url: str | None = None
+    storybot_kb: str | None = None
+    storybot_dev_guild_id: str | None = None
+    storybot_mod_guild_ids: str | None = None
+    storybot_mod_role_ids: str | None = None
+    storybot_mod_log_channel_id: str | None = None
+    storybot_log_level: str | None = None
+    storybot_shards: str | None = None
+    storybot_shard_ids: str | None = None
+    storybot_data_dir: str | None = None
+    storybot_engine_cache: str | None = None
+    storybot_ask_rate: str | None = None
+    storybot_ask_per: str | None = None
 
 
 # ---------------------------------------------------------------------- one parser per kind of value
