@@ -286,7 +286,10 @@ def _plan(directory: Path, kb: KnowledgeBase, rows: Sequence[_Row]) -> tuple[dic
     planned = _changed_files(directory, changed, wanted)
     added = [row.id for row in rows if row.id not in kb.entries]
     if added:
-        planned[DEFAULT_ENTRY_FILE] = _with_new_entries(directory / DEFAULT_ENTRY_FILE, [wanted[i] for i in added])
+        # The moderators' file as this import leaves it: its changed entries, if it has any, kept.
+        file = directory / DEFAULT_ENTRY_FILE
+        existing = planned.get(DEFAULT_ENTRY_FILE) or (file.read_text(encoding="utf-8") if file.exists() else "")
+        planned[DEFAULT_ENTRY_FILE] = _with_new_entries(existing, [wanted[i] for i in added])
     return planned, added, sorted(changed, key=lambda ident: wanted[ident].number)
 
 
@@ -316,9 +319,8 @@ def _changed_files(directory: Path, changed: set[str], wanted: dict[str, _Row]) 
     return planned
 
 
-def _with_new_entries(file: Path, rows: Sequence[_Row]) -> str:
-    """The moderators' file with the rows' entries added at its end (a new file when there is none yet)."""
-    existing = file.read_text(encoding="utf-8") if file.exists() else ""
+def _with_new_entries(existing: str, rows: Sequence[_Row]) -> str:
+    """The moderators' file's text with the rows' entries added at its end (a new file when it is empty)."""
     data = load_round_trip(existing) if existing.strip() else None
     if not isinstance(data, dict):
         data = CommentedMap()
