@@ -156,24 +156,39 @@ def _words(value: Any) -> tuple[str, ...]:
     return tuple(" ".join(str(v).split()) for v in value or ())
 
 
+def _rewrites(value: Any) -> dict[str, str]:
+    """A YAML mapping of phrase -> rewrite, the phrase cleaned and the rewrite on one line."""
+    return {clean(k): " ".join(str(v or "").split()) for k, v in (value or {}).items()}
+
+
+def _string_map(value: Any) -> dict[str, str]:
+    return {str(k): str(v) for k, v in (value or {}).items()}
+
+
+def _endings(value: Any) -> tuple[tuple[str, str, int], ...]:
+    """The British -> American ending rules, longest first: the first rule that fits is the most specific."""
+    return tuple(sorted(((str(b), str(a), int(n)) for b, a, n in value or ()), key=lambda e: -len(e[0])))
+
+
+def _chat_words(value: Any) -> ChatWords:
+    chat = value or {}
+    return ChatWords(*(tuple(clean(w) or w for w in chat.get(key) or ()) for key in ChatWords.__slots__))
+
+
 def _english(data: dict[str, Any]) -> English:
-    phrases = {clean(k): " ".join(str(v or "").split()) for k, v in (data.get("phrases") or {}).items()}
-    phrases.update({clean(k): " ".join(str(v or "").split()) for k, v in (data.get("abbreviations") or {}).items()})
     spelling = data.get("spelling") or {}
-    chat = data.get("chat") or {}
-    endings = sorted(((str(b), str(a), int(n)) for b, a, n in spelling.get("endings") or ()), key=lambda e: -len(e[0]))
     return English(
         stopwords=frozenset(_words(data.get("stopwords"))),
         question_words=tuple(sorted(QUESTION_WORDS)),  # one list, the knowledge model's
         role_words=_words(data.get("role_words")),
         how_many=tuple(clean(str(p)) for p in data.get("how_many") or ()),
         synonyms=tuple(tuple(group.split()) for group in data.get("synonyms") or ()),
-        phrases=phrases,
-        spelling={str(k): str(v) for k, v in (spelling.get("words") or {}).items()},
-        endings=tuple(endings),
+        phrases=_rewrites(data.get("phrases")) | _rewrites(data.get("abbreviations")),
+        spelling=_string_map(spelling.get("words")),
+        endings=_endings(spelling.get("endings")),
         keep=frozenset(_words(spelling.get("keep"))),
-        chat=ChatWords(*(tuple(clean(w) or w for w in chat.get(key) or ()) for key in ChatWords.__slots__)),
-        forms={str(k): str(v) for k, v in (data.get("forms") or {}).items()},
+        chat=_chat_words(data.get("chat")),
+        forms=_string_map(data.get("forms")),
     )
 
 

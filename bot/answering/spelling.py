@@ -64,20 +64,42 @@ def short_word(word: str, known: Container[str]) -> str | None:
     neighbouring letters swapped back, or a question word one edit away, or a word of the story or of
     everyday English with a dropped letter put back ("fims", "beig", "stoy"); None when none is there
     (or more than one question word is, or several words one letter longer are)."""
+    swapped = _swapped_back(word, known)
+    if swapped is not None:
+        return swapped
+    near = _near_question_words(word)
+    if len(near) == 1:
+        return near[0]
+    doubled = _doubled_back(word, known)
+    if doubled is not None:
+        return doubled
+    if near or len(word) < SHORT_WORD or zipf(word) >= DROPPED_LETTER_ZIPF:
+        return None  # three letters have too many longer neighbours ("cat": cart, cast, chat, coat)
+    return _dropped_back(word, known)
+
+
+def _swapped_back(word: str, known: Container[str]) -> str | None:
+    """The commonest word the story or everyday English has with two neighbouring letters of `word` swapped."""
     swapped = [w for w in _swaps(word) if w in known or w in _FUNCTION_WORDS]
-    if swapped:
-        return max(swapped, key=zipf)
+    return max(swapped, key=zipf) if swapped else None
+
+
+def _near_question_words(word: str) -> list[str]:
+    """The question words one edit from `word`; of several, those it is with a letter dropped."""
     near = [q for q in QUESTION_WORDS if OSA.distance(word, q) == 1]
     if len(near) > 1:  # "wher" is "where" or "when": a dropped letter is likelier than a wrong one
         near = [q for q in near if _dropped_from(word, q)]
-    if len(near) == 1:
-        return near[0]
-    # A doubled letter typed once ("bil", "wil") is the likeliest slip of all: back, towards a story word.
+    return near
+
+
+def _doubled_back(word: str, known: Container[str]) -> str | None:
+    """The one story word `word` is with a doubled letter typed once ("bil", "wil"): the likeliest slip of all."""
     doubled = {w for i in range(len(word)) if (w := word[:i] + word[i] + word[i:]) in known}
-    if len(doubled) == 1:
-        return doubled.pop()
-    if near or len(word) < SHORT_WORD or zipf(word) >= DROPPED_LETTER_ZIPF:
-        return None  # three letters have too many longer neighbours ("cat": cart, cast, chat, coat)
+    return doubled.pop() if len(doubled) == 1 else None
+
+
+def _dropped_back(word: str, known: Container[str]) -> str | None:
+    """The one word of the story or of everyday English that `word` is with a letter dropped."""
     longer = {w for w in _insertions(word) if w in known or w in _FUNCTION_WORDS}
     # One word of the story or of everyday English a letter longer reads the typo; between two, the
     # story's word (what the question is likely about) when only one of them is the story's.

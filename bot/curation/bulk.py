@@ -107,24 +107,41 @@ def _lines(cell: str) -> list[str]:
 
 def _read_rows(data: bytes, name: str, kb: KnowledgeBase) -> list[_Row]:
     """The rows of a CSV file, checked one by one; raises `ImportRefused` with every problem found."""
+    records = _csv_records(_decoded(data, name), name)
+    reader = _RowReader(name, kb, _column_indexes(records[0], name))
+    rows = [
+        row for number, record in enumerate(records[1:], start=2) if (row := reader.read(number, record)) is not None
+    ]
+    problems = reader.problems or _shared_phrasings(rows, kb, name, reader.column_of("phrasings"))
+    if problems:
+        raise ImportRefused(problems)
+    return rows
+
+
+def _decoded(data: bytes, name: str) -> str:
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         row = data.count(b"\n", 0, exc.start) + 1
         raise ImportRefused([f"{name}:{row}:1: the file is not UTF-8 text; save it as CSV UTF-8."]) from None
+
+
+def _csv_records(text: str, name: str) -> list[list[str]]:
+    """The file's records, header first, split at `,` or at `;` when the header has more of those."""
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error as exc:
-        raise ImportRefused(
-            [
-                f"{name}:1:1: the file is not CSV a spreadsheet can read ({exc}).",
-            ]
-        ) from None
+        raise ImportRefused([f"{name}:1:1: the file is not CSV a spreadsheet can read ({exc})."]) from None
     if not records:
         raise ImportRefused([f"{name}:1:1: the file is empty; export one with `storybot export --format csv`."])
-    header = [cell.strip().lower() for cell in records[0]]
+    return records
+
+
+def _column_indexes(header_record: list[str], name: str) -> dict[str, int]:
+    """Where each known column is (title -> index); an unknown or a missing required column refuses the file."""
+    header = [cell.strip().lower() for cell in header_record]
     problems: list[str] = []
     for column, title in enumerate(header, start=1):
         if title and title not in COLUMNS:
@@ -134,55 +151,79 @@ def _read_rows(data: bytes, name: str, kb: KnowledgeBase) -> list[_Row]:
         problems.append(f"{name}:1:1: the header lacks {', '.join(missing)}; the columns are {', '.join(COLUMNS)}.")
     if problems:
         raise ImportRefused(problems)
-    at = {title: header.index(title) for title in COLUMNS if title in header}
-    only_source = next(iter(kb.sources)) if len(kb.sources) == 1 else None
-    rows: list[_Row] = []
-    seen: dict[str, int] = {}
-    for number, record in enumerate(records[1:], start=2):
+    return {title: header.index(title) for title in COLUMNS if title in header}
+
+
+class _RowReader:
+    """Reads the rows after the header one at a time, gathering the problems of them all in `problems`."""
+
+    def __init__(self, name: str, kb: KnowledgeBase, at: dict[str, int]) -> None:
+        self.name = name
+        self.kb = kb
+        self.at = at
+        self.only_source = next(iter(kb.sources)) if len(kb.sources) == 1 else None
+        self.problems: list[str] = []
+        self.seen: dict[str, int] = {}  # id -> the row it is in
+
+    def column_of(self, title: str) -> int:
+        """The column a spreadsheet shows `title` in (counted from 1; 1 when the file lacks it)."""
+        return self.at.get(title, 0) + 1
+
+    def read(self, number: int, record: list[str]) -> _Row | None:
+        """Row `number` checked: None when it is blank or its sources are wrong (every problem noted)."""
         if not any(cell.strip() for cell in record):
-            continue  # a blank row, as spreadsheets leave at the end
-
-        def cell(title: str, record: list[str] = record) -> str:
-            index = at.get(title)
-            return record[index] if index is not None and index < len(record) else ""
-
-        def problem(title: str, message: str, number: int = number) -> None:
-            problems.append(f"{name}:{number}:{at.get(title, 0) + 1}: {message}")
-
-        ident = cell("id").strip()
-        if not _ID.match(ident):
-            problem("id", f"the id {ident!r} must use only a-z, 0-9 and '-', e.g. `ring-police-deals`.")
-        elif ident in seen:
-            problem("id", f"the id `{ident}` is also in row {seen[ident]}; give each entry one row.")
-        else:
-            seen[ident] = number
-        phrasings = _lines(cell("phrasings"))
+            return None  # a blank row, as spreadsheets leave at the end
+        cells = {title: record[index] if index < len(record) else "" for title, index in self.at.items()}
+        ident = self._ident(number, cells.get("id", "").strip())
+        phrasings = _lines(cells.get("phrasings", ""))
         if not phrasings:
-            problem("phrasings", "give at least one phrasing, one a line in the cell.")
-        answer = " ".join(cell("answer").split())
+            self._problem(number, "phrasings", "give at least one phrasing, one a line in the cell.")
+        answer = " ".join(cells.get("answer", "").split())
         if not answer:
-            problem("answer", "the answer is empty; write the short answer readers will see.")
-        excerpts = _lines(cell("evidence"))
+            self._problem(number, "answer", "the answer is empty; write the short answer readers will see.")
+        excerpts = _lines(cells.get("evidence", ""))
         if not excerpts:
-            problem("evidence", "give at least one excerpt copied word for word from the source, one a line.")
-        sources = _lines(cell("source")) or ([only_source] if only_source else [])
-        if not sources:
-            problem("source", f"say which source the evidence is from: one of {', '.join(sorted(kb.sources))}.")
-            continue
-        unknown = [s for s in sources if s not in kb.sources]
-        if unknown:
-            problem("source", f"no source has the id `{unknown[0]}`; the sources are {', '.join(sorted(kb.sources))}.")
-            continue
-        if len(sources) not in (1, len(excerpts)):
-            problem("source", "give one source for all the evidence, or one a line for each excerpt.")
-            continue
+            self._problem(
+                number, "evidence", "give at least one excerpt copied word for word from the source, one a line."
+            )
+        sources = self._sources(number, _lines(cells.get("source", "")), len(excerpts))
+        if sources is None:
+            return None
         paired = tuple(zip(sources * len(excerpts) if len(sources) == 1 else sources, excerpts, strict=False))
-        rows.append(_Row(number, ident, tuple(phrasings), answer, paired))
-    if not problems:
-        problems = _shared_phrasings(rows, kb, name, at.get("phrasings", 0) + 1)
-    if problems:
-        raise ImportRefused(problems)
-    return rows
+        return _Row(number, ident, tuple(phrasings), answer, paired)
+
+    def _problem(self, number: int, title: str, message: str) -> None:
+        self.problems.append(f"{self.name}:{number}:{self.column_of(title)}: {message}")
+
+    def _ident(self, number: int, ident: str) -> str:
+        """The row's id, a malformed one or one an earlier row has noted."""
+        if not _ID.match(ident):
+            self._problem(number, "id", f"the id {ident!r} must use only a-z, 0-9 and '-', e.g. `ring-police-deals`.")
+        elif ident in self.seen:
+            self._problem(number, "id", f"the id `{ident}` is also in row {self.seen[ident]}; give each entry one row.")
+        else:
+            self.seen[ident] = number
+        return ident
+
+    def _sources(self, number: int, sources: list[str], excerpts: int) -> list[str] | None:
+        """The evidence's sources as the row gives them (or the only source there is); None, noted, when wrong."""
+        sources = sources or ([self.only_source] if self.only_source else [])
+        known = self.kb.sources
+        if not sources:
+            self._problem(
+                number, "source", f"say which source the evidence is from: one of {', '.join(sorted(known))}."
+            )
+            return None
+        unknown = [s for s in sources if s not in known]
+        if unknown:
+            self._problem(
+                number, "source", f"no source has the id `{unknown[0]}`; the sources are {', '.join(sorted(known))}."
+            )
+            return None
+        if len(sources) not in (1, excerpts):
+            self._problem(number, "source", "give one source for all the evidence, or one a line for each excerpt.")
+            return None
+        return sources
 
 
 def _shared_phrasings(rows: Sequence[_Row], kb: KnowledgeBase, name: str, column: int) -> list[str]:
@@ -241,46 +282,53 @@ def _entry_data(row: _Row, item: CommentedMap | None = None) -> CommentedMap:
 def _plan(directory: Path, kb: KnowledgeBase, rows: Sequence[_Row]) -> tuple[dict[str, str], list[str], list[str]]:
     """The new text of each file the import changes (relative path → text), and the ids added and changed."""
     wanted = {row.id: row for row in rows}
-    changed_rows = {
-        row.id
-        for row in rows
-        if row.id in kb.entries
-        and (
-            kb.entries[row.id].questions,
-            kb.entries[row.id].answer,
-            tuple((e.source, e.excerpt) for e in kb.entries[row.id].evidence),
-        )
-        != (row.phrasings, row.answer, row.evidence)
-    }
+    changed = {row.id for row in rows if row.id in kb.entries and _differs(kb, row)}
+    planned = _changed_files(directory, changed, wanted)
+    added = [row.id for row in rows if row.id not in kb.entries]
+    if added:
+        # The moderators' file as this import leaves it: its changed entries, if it has any, kept.
+        file = directory / DEFAULT_ENTRY_FILE
+        existing = planned.get(DEFAULT_ENTRY_FILE) or (file.read_text(encoding="utf-8") if file.exists() else "")
+        planned[DEFAULT_ENTRY_FILE] = _with_new_entries(existing, [wanted[i] for i in added])
+    return planned, added, sorted(changed, key=lambda ident: wanted[ident].number)
+
+
+def _differs(kb: KnowledgeBase, row: _Row) -> bool:
+    """Whether the row says something else than the entry of its id does."""
+    entry = kb.entries[row.id]
+    evidence = tuple((e.source, e.excerpt) for e in entry.evidence)
+    return (entry.questions, entry.answer, evidence) != (row.phrasings, row.answer, row.evidence)
+
+
+def _changed_files(directory: Path, changed: set[str], wanted: dict[str, _Row]) -> dict[str, str]:
+    """The new text of each knowledge file holding an entry the import changes (relative path → text)."""
     planned: dict[str, str] = {}
     for path in knowledge_files(directory):
         text = path.read_text(encoding="utf-8")
-        if not any(ident in text for ident in changed_rows):
-            continue
+        if not any(ident in text for ident in changed):
+            continue  # cheaply passed over: no id of a changed entry is even in the text
         data = load_round_trip(text)
         touched = False
         for item in (data.get("entries") or []) if isinstance(data, dict) else []:
             ident = item.get("id") if isinstance(item, dict) else None
-            if ident in changed_rows:
+            if ident in changed:
                 _entry_data(wanted[ident], item)
                 touched = True
         if touched:
             planned[path.relative_to(directory).as_posix()] = dump(data)
-    added = [row.id for row in rows if row.id not in kb.entries]
-    if added:
-        file = directory / DEFAULT_ENTRY_FILE
-        existing = file.read_text(encoding="utf-8") if file.exists() else ""
-        data = load_round_trip(existing) if existing.strip() else None
-        if not isinstance(data, dict):
-            data = CommentedMap()
-            data.yaml_set_start_comment(
-                "Entries added by moderators. Edit it by hand freely; `storybot validate` checks it."
-            )
-        entries = data.setdefault("entries", CommentedSeq())
-        for ident in added:
-            entries.append(_entry_data(wanted[ident]))
-        planned[DEFAULT_ENTRY_FILE] = dump(data)
-    return planned, added, sorted(changed_rows, key=lambda ident: wanted[ident].number)
+    return planned
+
+
+def _with_new_entries(existing: str, rows: Sequence[_Row]) -> str:
+    """The moderators' file's text with the rows' entries added at its end (a new file when it is empty)."""
+    data = load_round_trip(existing) if existing.strip() else None
+    if not isinstance(data, dict):
+        data = CommentedMap()
+        data.yaml_set_start_comment(NEW_FILE_COMMENT)
+    entries = data.setdefault("entries", CommentedSeq())
+    for row in rows:
+        entries.append(_entry_data(row))
+    return dump(data)
 
 
 def _where_in_csv(problem: Problem, planned: dict[Path, str], rows: dict[str, _Row], name: str) -> str | None:

@@ -85,6 +85,39 @@ def _edited(raw: str, edits: Sequence[Edit], file: str) -> str:
     return "\ufeff" + text if bom else text
 
 
+def _check_known_quotes(kb: KnowledgeBase, quotes: Sequence[str]) -> None:
+    for quote in quotes:
+        if quote not in kb.quotes:
+            raise EditRejected(f"No quote has the id `{quote}`.{did_you_mean(quote, kb.quotes)}")
+
+
+def _entry_item(
+    ident: str,
+    phrasings: Sequence[str],
+    answer: str,
+    source_id: str,
+    excerpts: Sequence[str],
+    keywords: Sequence[str],
+    quotes: Sequence[str],
+    about_ids: Sequence[str],
+) -> CommentedMap:
+    """A new entry's data as it is written to its file, the optional keys only when given."""
+    item = CommentedMap()
+    item["id"] = ident
+    item["questions"] = CommentedSeq([plain_safe(q) for q in phrasings])
+    if any(k.strip() for k in keywords):
+        item["keywords"] = flow(one_line(k) for k in keywords if k.strip())
+    item["answer"] = styled(answer, "answer", 4)
+    item["evidence"] = CommentedSeq(
+        CommentedMap([("source", source_id), ("excerpt", styled(excerpt, "excerpt", 8))]) for excerpt in excerpts
+    )
+    if quotes:
+        item["quotes"] = flow(quotes)
+    if about_ids:
+        item["about"] = flow(about_ids)
+    return item
+
+
 @dataclass(frozen=True, slots=True)
 class _Located:
     file: str  # relative to the knowledge directory, with `/`
@@ -154,23 +187,8 @@ class KnowledgeEditor:
             ident = checks.new_id(kb.entries, entry_id, phrasings[0], "entry")
             self._check_new_phrasings(kb, None, phrasings)
             about_ids = [checks.known_speaker(kb, name) for name in about if name.strip()]
-            for quote in quotes:
-                if quote not in kb.quotes:
-                    raise EditRejected(f"No quote has the id `{quote}`.{did_you_mean(quote, kb.quotes)}")
-            item = CommentedMap()
-            item["id"] = ident
-            item["questions"] = CommentedSeq([plain_safe(q) for q in phrasings])
-            if any(k.strip() for k in keywords):
-                item["keywords"] = flow(one_line(k) for k in keywords if k.strip())
-            item["answer"] = styled(answer_text, "answer", 4)
-            item["evidence"] = CommentedSeq(
-                CommentedMap([("source", source_id), ("excerpt", styled(excerpt, "excerpt", 8))])
-                for excerpt in excerpts
-            )
-            if quotes:
-                item["quotes"] = flow(quotes)
-            if about_ids:
-                item["about"] = flow(about_ids)
+            _check_known_quotes(kb, quotes)
+            item = _entry_item(ident, phrasings, answer_text, source_id, excerpts, keywords, quotes, about_ids)
             edit = AppendItems(("entries",), (item,), spaced=True)
             summary = f"added entry {ident} ({short(phrasings[0])})"
             return self._change(rel, [edit], "add_entry", ident, summary, user_id, user_name)

@@ -23,9 +23,11 @@ import yaml
 from bot.curation.roundtrip import dump, styled_data
 from bot.knowledge.library import Library, is_story_folder, story_id_for, validate_library
 from bot.knowledge.loader import STORY_FILE, Problem, knowledge_files, load_knowledge, phrasing_key
+from bot.knowledge.model import KnowledgeBase
 
 SECTIONS = ("sources", "people", "quotes", "entries")
 MERGED_YAML = "knowledge.yaml"
+_Records = dict[str, list[dict[str, Any]]]  # a draft's records as read: section -> its items
 
 
 class MergeError(Exception):
@@ -85,9 +87,9 @@ def _as_new_story(draft: Path, into: Path, library: Library | None, story_id: st
     return MergeReport(story_id, target, new_story=True)
 
 
-def _read(draft: Path) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Path]]:
+def _read(draft: Path) -> tuple[_Records, dict[str, Path]]:
     """The draft's records by section, and each source's text file (absolute) by source id."""
-    records: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS}
+    records: _Records = {name: [] for name in SECTIONS}
     texts: dict[str, Path] = {}
     for file in knowledge_files(draft):
         data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
@@ -108,54 +110,89 @@ def _free(ident: str, used: set[str]) -> str:
 
 def _into_story(draft: Path, library: Library, story_id: str) -> MergeReport:
     story = library.stories[story_id]
-    kb = story.kb
     target = story.directory / f"from-{story_id_for(draft.resolve().name)}"
     if target.exists():
         raise MergeError(f"{target} already exists: this draft was merged before.")
     report = MergeReport(story_id, target, new_story=False)
     records, texts = _read(draft)
-    existing = {"sources": set(kb.sources), "people": set(kb.speakers), "quotes": set(kb.quotes)}
-    existing["entries"] = set(kb.entries)
-    by_name = {s.name.casefold(): s.id for s in kb.speakers.values()}
+    _reuse_known_people(records, story.kb, report)
+    names = _rename_taken_ids(records, story.kb, report)
+    _follow_renames(records, names, names["people"] | report.reused)
+    records["entries"] = _without_asked_phrasings(records["entries"], story.kb, names["entries"], report)
+    _write_merged(draft, target, records, texts, names["sources"])
+    _check(library.directory, target)
+    return report
 
-    kept_people = []
+
+def _reuse_known_people(records: _Records, kb: KnowledgeBase, report: MergeReport) -> None:
+    """Leave out the draft's people the story already has (the same name), noting whose record stands for them."""
+    by_name = {s.name.casefold(): s.id for s in kb.speakers.values()}
+    kept = []
     for record in records["people"]:
         same = by_name.get(str(record.get("name", "")).casefold())
-        if same is not None:  # already in the story: the draft's references point at the story's record
+        if same is None:
+            kept.append(record)
+        else:  # the draft's references will point at the story's record
             report.reused[record["id"]] = same
-        else:
-            kept_people.append(record)
-    records["people"] = kept_people
+    records["people"] = kept
 
+
+def _rename_taken_ids(records: _Records, kb: KnowledgeBase, report: MergeReport) -> dict[str, dict[str, str]]:
+    """Give each record whose id the story already uses a free one; section -> old id -> new id."""
+    taken = {"sources": set(kb.sources), "people": set(kb.speakers), "quotes": set(kb.quotes)}
+    taken["entries"] = set(kb.entries)
     names: dict[str, dict[str, str]] = {}
     for section in SECTIONS:
-        used = existing[section] | {r["id"] for r in records[section]}
-        names[section] = {}
-        for record in records[section]:
-            if record["id"] in existing[section]:
-                new = _free(record["id"], used)
-                used.add(new)
-                names[section][record["id"]] = new
-                report.renamed.setdefault(section, {})[record["id"]] = new
-                record["id"] = new
-    people = names["people"] | report.reused
+        names[section] = _rename_in(records[section], taken[section])
+        if names[section]:
+            report.renamed[section] = dict(names[section])
+    return names
 
-    def person(ref: Any) -> Any:
-        return people.get(ref, ref)
+
+def _rename_in(section: list[dict[str, Any]], taken: set[str]) -> dict[str, str]:
+    used = taken | {r["id"] for r in section}
+    renamed: dict[str, str] = {}
+    for record in section:
+        if record["id"] in taken:
+            new = _free(record["id"], used)
+            used.add(new)
+            renamed[record["id"]] = new
+            record["id"] = new
+    return renamed
+
+
+def _follow_renames(records: _Records, names: dict[str, dict[str, str]], people: dict[str, str]) -> None:
+    """Point every reference of the draft at the renamed (or reused) record, and each source at its new text file."""
+
+    def renamed(table: dict[str, str], ref: Any) -> Any:
+        return table.get(ref, ref)
 
     for source in records["sources"]:
         if source.get("text_file"):
             source["text_file"] = f"sources/{source['id']}.txt"
     for item in records["people"]:
         if item.get("affiliation"):
-            item["affiliation"] = person(item["affiliation"])
+            item["affiliation"] = renamed(people, item["affiliation"])
     for quote in records["quotes"]:
-        quote["source"] = names["sources"].get(quote["source"], quote["source"])
+        quote["source"] = renamed(names["sources"], quote["source"])
         if quote.get("speaker"):
-            quote["speaker"] = person(quote["speaker"])
-    asked = {phrasing_key(q): e.id for e in kb.entries.values() for q in e.questions}
-    kept_entries = []
+            quote["speaker"] = renamed(people, quote["speaker"])
     for entry in records["entries"]:
+        for evidence in entry.get("evidence") or ():
+            evidence["source"] = renamed(names["sources"], evidence["source"])
+        if entry.get("quotes"):
+            entry["quotes"] = [renamed(names["quotes"], q) for q in entry["quotes"]]
+        if entry.get("about"):
+            entry["about"] = [renamed(people, p) for p in entry["about"]]
+
+
+def _without_asked_phrasings(
+    entries: list[dict[str, Any]], kb: KnowledgeBase, renamed: dict[str, str], report: MergeReport
+) -> list[dict[str, Any]]:
+    """The entries with the phrasings the story already asks left out; an entry left with none goes altogether."""
+    asked = {phrasing_key(q): e.id for e in kb.entries.values() for q in e.questions}
+    kept = []
+    for entry in entries:
         fresh = []
         for question in entry.get("questions") or ():
             other = asked.get(phrasing_key(question))
@@ -163,26 +200,23 @@ def _into_story(draft: Path, library: Library, story_id: str) -> MergeReport:
                 fresh.append(question)
             else:
                 report.duplicates.append(f"{entry['id']}: “{question}” is already asked by {other}; left out")
-        if not fresh:
-            report.dropped.append(entry["id"])
-            original = next((o for o, n in names["entries"].items() if n == entry["id"]), None)
-            report.renamed.get("entries", {}).pop(original or "", None)  # not renamed: left out
+        if fresh:
+            entry["questions"] = fresh
+            kept.append(entry)
             continue
-        entry["questions"] = fresh
-        for evidence in entry.get("evidence") or ():
-            evidence["source"] = names["sources"].get(evidence["source"], evidence["source"])
-        if entry.get("quotes"):
-            entry["quotes"] = [names["quotes"].get(q, q) for q in entry["quotes"]]
-        if entry.get("about"):
-            entry["about"] = [person(p) for p in entry["about"]]
-        kept_entries.append(entry)
-    records["entries"] = kept_entries
+        report.dropped.append(entry["id"])
+        original = next((o for o, n in renamed.items() if n == entry["id"]), None)
+        report.renamed.get("entries", {}).pop(original or "", None)  # not renamed: left out
+    return kept
 
+
+def _write_merged(
+    draft: Path, target: Path, records: _Records, texts: dict[str, Path], sources: dict[str, str]
+) -> None:
+    """The draft's records in one file of `target`, its source texts beside them under their new ids."""
     (target / "sources").mkdir(parents=True)
     for old, path in texts.items():
-        shutil.copyfile(path, target / "sources" / f"{names['sources'].get(old, old)}.txt")
+        shutil.copyfile(path, target / "sources" / f"{sources.get(old, old)}.txt")
     head = f"# Merged from the draft {draft.name} by `storybot merge`; review it like any draft.\n"
     body = dump(styled_data({s: records[s] for s in SECTIONS if records[s]}))
     (target / MERGED_YAML).write_text(head + body, encoding="utf-8")
-    _check(library.directory, target)
-    return report

@@ -100,6 +100,23 @@ def test_a_spreadsheet_edit_is_applied_as_one_change(kb_dir: Path, store: Store,
     assert new.replace("      - Who leads Mijente?\n", "", 1) == old
 
 
+def test_an_import_that_changes_a_moderators_entry_and_adds_another_keeps_both(
+    kb_dir: Path, store: Store, tmp_path: Path
+) -> None:
+    evidence = "Amazon has won £460million of public contracts in the past four years"
+    rows = exported(kb_dir)
+    rows.append(["amazon-public-money", "How much public money has Amazon won?", evidence + ".", evidence, ""])
+    import_csv(kb_dir, store, save(tmp_path / "first.csv", rows))  # a new entry: into the moderators' file
+    _, amazon = row_of(rows, "amazon-public-money")
+    amazon[1] += "\nAmazon's public contracts"
+    rows.append(["amazon-four-years", "Over how many years did Amazon win contracts?", "Four years.", evidence, ""])
+    done = import_csv(kb_dir, store, save(tmp_path / "second.csv", rows))
+    assert done.added == ("amazon-four-years",) and done.changed == ("amazon-public-money",)
+    kb = load_knowledge(kb_dir)
+    assert "Amazon's public contracts" in kb.entries["amazon-public-money"].questions  # the change is not lost
+    assert kb.entries["amazon-four-years"].answer == "Four years."
+
+
 def test_an_import_of_one_file_can_be_undone(kb_dir: Path, store: Store, tmp_path: Path) -> None:
     rows = exported(kb_dir)
     _, mijente = row_of(rows, "what-is-mijente")
