@@ -32,7 +32,7 @@ from bot.answering import answer_kinds
 from bot.answering.answer import Answer, EvidenceView, Outcome, Suggestion, quote_view
 from bot.answering.decision import Decision, shipped
 from bot.answering.followup import Context, leans_on_a_person, resolve
-from bot.answering.general_english import rarity
+from bot.answering.general_english import RARE_ZIPF, rarity, zipf
 from bot.answering.help_text import help_text
 from bot.answering.index import FILLER, Index
 from bot.answering.language import ENGLISH, detect, polite_reply
@@ -60,6 +60,10 @@ LONGEST_WORD = 30  # longer "words" are not clipped from
 MIN_NAME_TYPO = 5
 LONG_NAME_TYPO = 8
 NOT_ENGLISH = 0.95
+# An all-capitals word at least this common in English ("PR" 4.2, "CEO" 4.5, "FAQ" 3.3) is an abbreviation
+# everyone uses, not a name; rarer ones ("HBRTA", invented: 0) may name something the story never does.
+# The bound is where `general_english` starts to weigh a word as fully telling.
+KNOWN_ACRONYM_ZIPF = RARE_ZIPF
 # A question less than this share of whose weight is words the story uses is about something else
 # ("weather in paris"): a decline then offers starter questions rather than the nearest entries.
 OFF_TOPIC_SHARE = 0.5
@@ -149,6 +153,17 @@ def _is_english_word(word: str) -> bool:
     from bot.knowledge.grounding import is_english_word  # here: grounding itself reads answering's stopwords
 
     return is_english_word(word)
+
+
+def _known_acronym(word: str) -> bool:
+    """Whether a word as typed is in capitals throughout and an abbreviation English knows ("PR", "CEO")."""
+    letters = word.strip(".,;:!?'\"()[]")
+    return len(letters) > 1 and letters.isalpha() and letters.isupper() and zipf(letters.lower()) >= KNOWN_ACRONYM_ZIPF
+
+
+def _name_like(word: str) -> bool:
+    """Whether a word as typed is written as a name is: with a capital, and not an abbreviation English knows."""
+    return word[:1].isupper() and not _known_acronym(word)
 
 
 def in_context(context: str, question: str) -> str:
@@ -323,7 +338,7 @@ class Engine(Index, Retrieval, SpeakerLookups):
         """Words written with a capital after the first word, as names are (unless the whole question shouts)."""
         if question.upper() == question:
             return frozenset()
-        return frozenset(w for raw in question.split()[1:] if raw[:1].isupper() for w in clean(raw).split())
+        return frozenset(w for raw in question.split()[1:] if _name_like(raw) for w in clean(raw).split())
 
     # ---------------------------------------------------------------- ranking
 
@@ -459,7 +474,7 @@ class Engine(Index, Retrieval, SpeakerLookups):
         """Whether text names someone or something the story never does (a capitalised word it never uses):
         a question read without that sentence would be answered about the story's own people instead."""
         return any(
-            word[:1].isupper() and word != "I" and (w := clean(word)) not in self._vocabulary and not is_filler(w)
+            _name_like(word) and word != "I" and (w := clean(word)) not in self._vocabulary and not is_filler(w)
             for word in text.split()
         )
 
