@@ -227,9 +227,10 @@ class Engine(Index, Retrieval, SpeakerLookups):
             return None
         return max(longer, key=lambda w: (self._vocabulary[w], -len(w)))
 
-    def _correct_name(self, word: str) -> str | None:
-        """The word of a name that a word the story never uses most likely misspells ("ostrowsky", "brenamen"):
-        names are spelt by ear, so a word that is no English word may be a few more edits away."""
+    def _correct_name(self, word: str) -> tuple[str, int] | None:
+        """The word of a name that a word the story never uses most likely misspells ("ostrowsky", "brenamen"),
+        and how many edits away: names are spelt by ear, so a word that is no English word may be a few more
+        edits away."""
         if len(word) < MIN_NAME_TYPO:
             return None
         allowed = 1 if len(word) <= 7 else 2
@@ -238,7 +239,17 @@ class Engine(Index, Retrieval, SpeakerLookups):
         best = process.extractOne(word, self._name_words, scorer=OSA.distance, score_cutoff=allowed)
         if best is None or best[0][0] != word[0]:
             return None
-        return str(best[0])
+        return str(best[0]), int(best[1])
+
+    @staticmethod
+    def _name_wins(word: str, name: tuple[str, int], other: str, capitalised: frozenset[str]) -> bool:
+        """Whether a misspelt word is the name rather than the other word it may mean ("protesst" is
+        "protests", one edit away, not a name three edits away): the fewer edits win, and on a tie the name
+        only when the word is written as one or English has no record of it."""
+        edits = OSA.distance(word, other)
+        if name[1] != edits:
+            return name[1] < edits
+        return word in capitalised or unheard_of(word)
 
     def _correct(self, word: str) -> str | None:
         """The knowledge-base word a misspelt word most likely means, if one is close enough (see `spelling`)."""
@@ -282,16 +293,20 @@ class Engine(Index, Retrieval, SpeakerLookups):
         corrections: list[tuple[str, str]] = []
         fixed: list[str] = []
         ids, extra = self._term_id, self._extra_terms
+        capitalised = self._capitalised(question)
         for word in words:
-            spelt = None if word in self._vocabulary or is_filler(word) else self._correct_name(word)
-            if spelt is not None:  # "ostrowsky" stems like a known word, but means a name
-                corrections.append((word, spelt))
-                fixed.append(spelt)
-                continue
-            if word in self._vocabulary or is_filler(word) or (t := self._vocab.term(word)) in ids or t in extra:
+            if word in self._vocabulary or is_filler(word):
                 fixed.append(word)
                 continue
+            spelt = self._correct_name(word)
+            if (t := self._vocab.term(word)) in ids or t in extra:
+                if spelt is not None:  # "ostrowsky" stems like a known word, but means a name
+                    corrections.append((word, spelt[0]))
+                fixed.append(spelt[0] if spelt is not None else word)
+                continue
             better = self._correct(word)
+            if spelt is not None and (better is None or self._name_wins(word, spelt, better, capitalised)):
+                better = spelt[0]
             if better is not None:
                 corrections.append((word, better))
                 fixed.append(better)
@@ -308,7 +323,6 @@ class Engine(Index, Retrieval, SpeakerLookups):
         unknown: list[str] = []
         outside: dict[str, float] = {}  # terms in no entry, and their weight
         names: list[float] = []
-        capitalised = self._capitalised(question)
         for word in self._alias_phrases.replace(fixed, name):
             if is_filler(word):
                 continue

@@ -39,3 +39,79 @@ def test_an_unknown_capitalised_name_in_a_context_sentence_still_counts(engine: 
     # "Zorblatt" is no one in the story: the question is about him, not about the council's own vote.
     answer = engine.ask("Councillor Zorblatt spoke for an hour. How did Zorblatt vote on the library?")
     assert answer.outcome is Outcome.DECLINED
+
+
+# A second invented story, small enough to read in full: a council, a ferry, a park and ride lot, protests.
+HARBOURVIEW = {
+    "sources.yaml": """
+sources:
+  - id: harbourview-lot
+    title: Harbourview approves a park and ride lot
+    text_file: sources/harbourview-lot.txt
+    outlet: null
+    date: null
+""",
+    "sources/harbourview-lot.txt": """Harbourview approves a park and ride lot
+
+The Harbourview council on Monday approved a park and ride lot near the ferry terminal. Protests outside
+city hall drew about two hundred residents. Professor Ines Vaculik, who studies traffic, said the lot
+would fill within a year. The harbour ferry service starts in June and runs every twenty minutes.
+""",
+    "people.yaml": """
+people:
+  - id: ines-vaculik
+    name: Ines Vaculik
+    kind: person
+    aliases: [Vaculik, the professor]
+    role: traffic professor
+quotes: []
+""",
+    "entries.yaml": """
+entries:
+  - id: protests
+    questions: [How many people joined the protests?]
+    answer: About two hundred residents joined the protests outside city hall.
+    evidence:
+      - source: harbourview-lot
+        excerpt: Protests outside city hall drew about two hundred residents.
+  - id: lot
+    questions: [What did the council approve?]
+    answer: A park and ride lot near the ferry terminal.
+    evidence:
+      - source: harbourview-lot
+        excerpt: approved a park and ride lot near the ferry terminal
+  - id: lot-fills
+    questions: [Will the lot fill up?]
+    answer: Ines Vaculik, a traffic professor, says the lot would fill within a year.
+    evidence:
+      - source: harbourview-lot
+        excerpt: said the lot would fill within a year
+    about: [ines-vaculik]
+  - id: ferry
+    questions: [When does the harbour ferry service start?]
+    answer: In June; it runs every twenty minutes.
+    evidence:
+      - source: harbourview-lot
+        excerpt: The harbour ferry service starts in June and runs every twenty minutes.
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def harbourview(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    root = tmp_path_factory.mktemp("harbourview")
+    for name, text in HARBOURVIEW.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text.lstrip(), encoding="utf-8")
+    return Engine(load_knowledge(root))
+
+
+def test_a_typo_one_edit_from_a_word_is_not_taken_for_a_name_further_away(harbourview: Engine) -> None:
+    analysis = harbourview.analyse("how many people joined the protesst?")
+    assert ("protesst", "protests") in analysis.corrections
+    answer = harbourview.ask("how many people joined the protesst?")
+    assert answer.outcome is Outcome.ANSWERED and answer.entry is not None and answer.entry.id == "protests"
+
+
+def test_a_misspelt_name_is_still_corrected_to_the_name(harbourview: Engine) -> None:
+    assert ("vaculic", "vaculik") in harbourview.analyse("what does vaculic think of the lot?").corrections
