@@ -38,7 +38,7 @@ from bot.answering.index import FILLER, Index
 from bot.answering.language import ENGLISH, detect, polite_reply
 from bot.answering.normalize import Vocabulary, is_filler
 from bot.answering.ranking import FEATURED, UNKNOWN_COUNTED, Question, candidate, contextual
-from bot.answering.reading import MAX_PARTS, Reader, carry_subject, has_pronoun
+from bot.answering.reading import MAX_PARTS, Reader, carry_subject, has_own_subject, has_pronoun
 from bot.answering.retrieval import Retrieval
 from bot.answering.speakers import SpeakerLookups
 from bot.answering.spelling import NAME_TWO_EDITS, SHORT_WORD, short_word, typed_as_meant, unheard_of
@@ -454,12 +454,15 @@ class Engine(Index, Retrieval, SpeakerLookups):
         before = ""  # the part before, as asked
         for i, (part, before_part) in enumerate(zip(reading.parts[:MAX_PARTS], reading.contexts, strict=False)):
             tries = [part]
-            if answers and has_pronoun(part) and not self.analyse(part).speakers:  # "... and what did she say?"
+            # Only a part with no subject of its own leans on the one before ("... and what did she say?"), not
+            # "... what did the council say about its plan?"
+            leans = has_pronoun(part) and not has_own_subject(part) and not self.analyse(part).speakers
+            if answers and leans:
                 subject = self._subject(before, answers[-1])
                 tries = [carry_subject(part, self.kb.speakers[subject].name) if subject else part]
             elif before_part and self._names_unknown(before_part):
                 tries = [in_context(before_part, part)]  # "According to Zed, ... what ...": never without Zed
-            elif before_part and not answers and (has_pronoun(part) or reading.replies[i : i + 1] == (True,)):
+            elif before_part and not answers and (leans or reading.replies[i : i + 1] == (True,)):
                 # "Jane Doe, what did she say?" or a reply to a quoted line; or the part says it all itself
                 tries = list(dict.fromkeys((in_context(before_part, part), part)))
             answer = self._best(tries)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.answering import Engine, Outcome
+from bot.answering.reading import has_own_subject
 from bot.knowledge import load_knowledge
 
 RIVERTON = Path(__file__).parent / "riverton"
@@ -115,3 +116,35 @@ def test_a_typo_one_edit_from_a_word_is_not_taken_for_a_name_further_away(harbou
 
 def test_a_misspelt_name_is_still_corrected_to_the_name(harbourview: Engine) -> None:
     assert ("vaculic", "vaculik") in harbourview.analyse("what does vaculic think of the lot?").corrections
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Who is Priya Raman? And what did the workers say about their jobs?",
+        "Who cast the deciding vote? And what did the staff say about their jobs?",
+    ],
+)
+def test_a_later_part_with_its_own_subject_keeps_its_pronoun(engine: Engine, message: str) -> None:
+    # "their" is the workers', not the person the first part asked about: no look-up of that person's quotes.
+    answer = engine.ask(message)
+    assert [(p.outcome, p.entry.id if p.entry else None) for p in answer.parts][1] == (Outcome.ANSWERED, "staff-jobs")
+
+
+def test_a_later_part_without_a_subject_still_takes_the_one_before(engine: Engine) -> None:
+    answer = engine.ask("Who is Priya Raman? What did she say?")
+    assert answer.parts[1].outcome is Outcome.QUOTES and answer.parts[1].speaker_id == "priya-raman"
+
+
+@pytest.mark.parametrize(
+    ("part", "own"),
+    [
+        ("what did she say?", False),
+        ("when did they close it?", False),
+        ("what did the council say about its plan?", True),
+        ("why did Riverton change its mind?", True),
+        ("what happened to its staff?", False),
+    ],
+)
+def test_a_part_names_its_own_subject_before_its_pronoun(part: str, own: bool) -> None:
+    assert has_own_subject(part) is own
