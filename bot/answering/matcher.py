@@ -29,6 +29,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.answering import answer_kinds
+from bot.answering.acronyms import Acronyms, could_be_acronym
 from bot.answering.answer import Answer, EvidenceView, Outcome, Suggestion, quote_view
 from bot.answering.decision import Decision, shipped
 from bot.answering.followup import Context, leans_on_a_person, resolve
@@ -188,6 +189,7 @@ class Engine(Index, Retrieval, SpeakerLookups):
         self._index_dir = index_dir
         self._vocab = Vocabulary(kb.vocabulary)  # general English and this story's own words
         self._reader = Reader()
+        self._acronyms = Acronyms(kb, self._vocab.words)
         self._aliases = self._alias_table(kb, self._vocab)
         self._build_alias_lookups()
         self._build_index()
@@ -294,6 +296,7 @@ class Engine(Index, Retrieval, SpeakerLookups):
         fixed: list[str] = []
         ids, extra = self._term_id, self._extra_terms
         capitalised = self._capitalised(question)
+        shouted = {clean(raw) for raw in question.split() if raw.isupper() and not raw.isdigit()}
         for word in words:
             if word in self._vocabulary or is_filler(word):
                 fixed.append(word)
@@ -304,6 +307,12 @@ class Engine(Index, Retrieval, SpeakerLookups):
                     corrections.append((word, spelt[0]))
                 fixed.append(spelt[0] if spelt is not None else word)
                 continue
+            if could_be_acronym(word) and (word in shouted or not typed_as_meant(word)):
+                phrase = self._acronyms.phrase(word)  # "what does <initials> stand for": the story's own phrase
+                if phrase is not None:
+                    corrections.append((word, " ".join(phrase)))
+                    fixed += phrase
+                    continue
             better = self._correct(word)
             if spelt is not None and (better is None or self._name_wins(word, spelt, better, capitalised)):
                 better = spelt[0]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.answering import Engine, Outcome
+from bot.answering.acronyms import build_table
 from bot.answering.reading import has_own_subject
 from bot.knowledge import load_knowledge
 
@@ -148,3 +149,29 @@ def test_a_later_part_without_a_subject_still_takes_the_one_before(engine: Engin
 )
 def test_a_part_names_its_own_subject_before_its_pronoun(part: str, own: bool) -> None:
     assert has_own_subject(part) is own
+
+
+@pytest.mark.parametrize("question", ["when does the hfs start?", "When does the HFS start?"])
+def test_the_initials_of_a_phrase_of_the_story_read_as_that_phrase(harbourview: Engine, question: str) -> None:
+    assert ("hfs", "harbour ferry service") in harbourview.analyse(question).corrections
+    answer = harbourview.ask(question)
+    assert answer.outcome is Outcome.ANSWERED and answer.entry is not None and answer.entry.id == "ferry"
+
+
+def test_initials_of_two_different_phrases_are_left_as_typed() -> None:
+    table = build_table(["the park and ride lot", "a pink ribbon lane"], str.split)
+    assert table["prl"] == ""
+    assert table["parl"] == "park and ride lot"  # with its filler word, the initials are one phrase's
+
+
+def test_a_part_of_a_name_is_no_phrase_of_its_own() -> None:
+    texts = ["the north bay ferry authority runs boats", "the bay ferry act passed"]
+    table = build_table(texts, str.split, names=["north bay ferry authority"])
+    assert table["nbfa"] == "north bay ferry authority"
+    assert table["bfa"] == "bay ferry act"  # "bay ferry authority" is only part of the name
+
+
+def test_a_common_word_is_not_read_as_initials_unless_typed_in_capitals(harbourview: Engine) -> None:
+    # "par" is the initials of "park and ride", but also a word English uses: taken as typed in lower case.
+    assert not any(typed == "par" for typed, _ in harbourview.analyse("is the lot below par?").corrections)
+    assert ("par", "park and ride") in harbourview.analyse("where is the PAR lot?").corrections
