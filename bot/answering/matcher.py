@@ -189,7 +189,7 @@ class Engine(Index, Retrieval, SpeakerLookups):
         self._index_dir = index_dir
         self._vocab = Vocabulary(kb.vocabulary)  # general English and this story's own words
         self._reader = Reader()
-        self._acronyms = Acronyms(kb, self._vocab.words)
+        self._acronyms = Acronyms(kb)
         self._aliases = self._alias_table(kb, self._vocab)
         self._build_alias_lookups()
         self._build_index()

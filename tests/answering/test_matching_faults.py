@@ -91,7 +91,7 @@ entries:
     about: [ines-vaculik]
   - id: ferry
     questions: [When does the harbour ferry service start?]
-    answer: In June; it runs every twenty minutes.
+    answer: The harbour ferry service starts in June and runs every twenty minutes.
     evidence:
       - source: harbourview-lot
         excerpt: The harbour ferry service starts in June and runs every twenty minutes.
