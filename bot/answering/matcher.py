@@ -29,16 +29,17 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.answering import answer_kinds
+from bot.answering.acronyms import Acronyms, could_be_acronym
 from bot.answering.answer import Answer, EvidenceView, Outcome, Suggestion, quote_view
 from bot.answering.decision import Decision, shipped
 from bot.answering.followup import Context, leans_on_a_person, resolve
-from bot.answering.general_english import rarity
+from bot.answering.general_english import RARE_ZIPF, rarity, zipf
 from bot.answering.help_text import help_text
 from bot.answering.index import FILLER, Index
 from bot.answering.language import ENGLISH, detect, polite_reply
 from bot.answering.normalize import Vocabulary, is_filler
 from bot.answering.ranking import FEATURED, UNKNOWN_COUNTED, Question, candidate, contextual
-from bot.answering.reading import MAX_PARTS, Reader, carry_subject, has_pronoun
+from bot.answering.reading import MAX_PARTS, Reader, carry_subject, has_own_subject, has_pronoun
 from bot.answering.retrieval import Retrieval
 from bot.answering.speakers import SpeakerLookups
 from bot.answering.spelling import NAME_TWO_EDITS, SHORT_WORD, short_word, typed_as_meant, unheard_of
@@ -60,6 +61,10 @@ LONGEST_WORD = 30  # longer "words" are not clipped from
 MIN_NAME_TYPO = 5
 LONG_NAME_TYPO = 8
 NOT_ENGLISH = 0.95
+# An all-capitals word at least this common in English ("PR" 4.2, "CEO" 4.5, "FAQ" 3.3) is an abbreviation
+# everyone uses, not a name; rarer ones ("HBRTA", invented: 0) may name something the story never does.
+# The bound is where `general_english` starts to weigh a word as fully telling.
+KNOWN_ACRONYM_ZIPF = RARE_ZIPF
 # A question less than this share of whose weight is words the story uses is about something else
 # ("weather in paris"): a decline then offers starter questions rather than the nearest entries.
 OFF_TOPIC_SHARE = 0.5
@@ -151,6 +156,17 @@ def _is_english_word(word: str) -> bool:
     return is_english_word(word)
 
 
+def _known_acronym(word: str) -> bool:
+    """Whether a word as typed is in capitals throughout and an abbreviation English knows ("PR", "CEO")."""
+    letters = word.strip(".,;:!?'\"()[]")
+    return len(letters) > 1 and letters.isalpha() and letters.isupper() and zipf(letters.lower()) >= KNOWN_ACRONYM_ZIPF
+
+
+def _name_like(word: str) -> bool:
+    """Whether a word as typed is written as a name is: with a capital, and not an abbreviation English knows."""
+    return word[:1].isupper() and not _known_acronym(word)
+
+
 def in_context(context: str, question: str) -> str:
     """A question read after the sentence before it, unless it already holds that sentence (in any case or
     punctuation): a retry never matches one sentence twice, which would count its words double."""
@@ -173,6 +189,7 @@ class Engine(Index, Retrieval, SpeakerLookups):
         self._index_dir = index_dir
         self._vocab = Vocabulary(kb.vocabulary)  # general English and this story's own words
         self._reader = Reader()
+        self._acronyms = Acronyms(kb)
         self._aliases = self._alias_table(kb, self._vocab)
         self._build_alias_lookups()
         self._build_index()
@@ -212,9 +229,10 @@ class Engine(Index, Retrieval, SpeakerLookups):
             return None
         return max(longer, key=lambda w: (self._vocabulary[w], -len(w)))
 
-    def _correct_name(self, word: str) -> str | None:
-        """The word of a name that a word the story never uses most likely misspells ("ostrowsky", "brenamen"):
-        names are spelt by ear, so a word that is no English word may be a few more edits away."""
+    def _correct_name(self, word: str) -> tuple[str, int] | None:
+        """The word of a name that a word the story never uses most likely misspells ("ostrowsky", "brenamen"),
+        and how many edits away: names are spelt by ear, so a word that is no English word may be a few more
+        edits away."""
         if len(word) < MIN_NAME_TYPO:
             return None
         allowed = 1 if len(word) <= 7 else 2
@@ -223,7 +241,17 @@ class Engine(Index, Retrieval, SpeakerLookups):
         best = process.extractOne(word, self._name_words, scorer=OSA.distance, score_cutoff=allowed)
         if best is None or best[0][0] != word[0]:
             return None
-        return str(best[0])
+        return str(best[0]), int(best[1])
+
+    @staticmethod
+    def _name_wins(word: str, name: tuple[str, int], other: str, capitalised: frozenset[str]) -> bool:
+        """Whether a misspelt word is the name rather than the other word it may mean ("protesst" is
+        "protests", one edit away, not a name three edits away): the fewer edits win, and on a tie the name
+        only when the word is written as one or English has no record of it."""
+        edits = OSA.distance(word, other)
+        if name[1] != edits:
+            return name[1] < edits
+        return word in capitalised or unheard_of(word)
 
     def _correct(self, word: str) -> str | None:
         """The knowledge-base word a misspelt word most likely means, if one is close enough (see `spelling`)."""
@@ -267,16 +295,27 @@ class Engine(Index, Retrieval, SpeakerLookups):
         corrections: list[tuple[str, str]] = []
         fixed: list[str] = []
         ids, extra = self._term_id, self._extra_terms
+        capitalised = self._capitalised(question)
+        shouted = {clean(raw) for raw in question.split() if raw.isupper() and not raw.isdigit()}
         for word in words:
-            spelt = None if word in self._vocabulary or is_filler(word) else self._correct_name(word)
-            if spelt is not None:  # "ostrowsky" stems like a known word, but means a name
-                corrections.append((word, spelt))
-                fixed.append(spelt)
-                continue
-            if word in self._vocabulary or is_filler(word) or (t := self._vocab.term(word)) in ids or t in extra:
+            if word in self._vocabulary or is_filler(word):
                 fixed.append(word)
                 continue
+            spelt = self._correct_name(word)
+            if (t := self._vocab.term(word)) in ids or t in extra:
+                if spelt is not None:  # "ostrowsky" stems like a known word, but means a name
+                    corrections.append((word, spelt[0]))
+                fixed.append(spelt[0] if spelt is not None else word)
+                continue
+            if could_be_acronym(word) and (word in shouted or not typed_as_meant(word)):
+                phrase = self._acronyms.phrase(word)  # "what does <initials> stand for": the story's own phrase
+                if phrase is not None:
+                    corrections.append((word, " ".join(phrase)))
+                    fixed += phrase
+                    continue
             better = self._correct(word)
+            if spelt is not None and (better is None or self._name_wins(word, spelt, better, capitalised)):
+                better = spelt[0]
             if better is not None:
                 corrections.append((word, better))
                 fixed.append(better)
@@ -293,7 +332,6 @@ class Engine(Index, Retrieval, SpeakerLookups):
         unknown: list[str] = []
         outside: dict[str, float] = {}  # terms in no entry, and their weight
         names: list[float] = []
-        capitalised = self._capitalised(question)
         for word in self._alias_phrases.replace(fixed, name):
             if is_filler(word):
                 continue
@@ -323,7 +361,7 @@ class Engine(Index, Retrieval, SpeakerLookups):
         """Words written with a capital after the first word, as names are (unless the whole question shouts)."""
         if question.upper() == question:
             return frozenset()
-        return frozenset(w for raw in question.split()[1:] if raw[:1].isupper() for w in clean(raw).split())
+        return frozenset(w for raw in question.split()[1:] if _name_like(raw) for w in clean(raw).split())
 
     # ---------------------------------------------------------------- ranking
 
@@ -425,12 +463,15 @@ class Engine(Index, Retrieval, SpeakerLookups):
         before = ""  # the part before, as asked
         for i, (part, before_part) in enumerate(zip(reading.parts[:MAX_PARTS], reading.contexts, strict=False)):
             tries = [part]
-            if answers and has_pronoun(part) and not self.analyse(part).speakers:  # "... and what did she say?"
+            # Only a part with no subject of its own leans on the one before ("... and what did she say?"), not
+            # "... what did the council say about its plan?"
+            leans = has_pronoun(part) and not has_own_subject(part) and not self.analyse(part).speakers
+            if answers and leans:
                 subject = self._subject(before, answers[-1])
                 tries = [carry_subject(part, self.kb.speakers[subject].name) if subject else part]
             elif before_part and self._names_unknown(before_part):
                 tries = [in_context(before_part, part)]  # "According to Zed, ... what ...": never without Zed
-            elif before_part and not answers and (has_pronoun(part) or reading.replies[i : i + 1] == (True,)):
+            elif before_part and not answers and (leans or reading.replies[i : i + 1] == (True,)):
                 # "Jane Doe, what did she say?" or a reply to a quoted line; or the part says it all itself
                 tries = list(dict.fromkeys((in_context(before_part, part), part)))
             answer = self._best(tries)
@@ -459,7 +500,7 @@ class Engine(Index, Retrieval, SpeakerLookups):
         """Whether text names someone or something the story never does (a capitalised word it never uses):
         a question read without that sentence would be answered about the story's own people instead."""
         return any(
-            word[:1].isupper() and word != "I" and (w := clean(word)) not in self._vocabulary and not is_filler(w)
+            _name_like(word) and word != "I" and (w := clean(word)) not in self._vocabulary and not is_filler(w)
             for word in text.split()
         )
 

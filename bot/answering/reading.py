@@ -103,6 +103,11 @@ _HEDGE = re.compile(
 _IN_PLACE = re.compile(r"\bhow (?:much|many|long|often|far|big|old)\b")
 _PERCENT = re.compile(r"\s*%")
 _PRONOUN = re.compile(r"\b(?:(she|he|they|it|him|them)|(her|his|their|its))\b", re.I)
+# A noun phrase of the part's own ahead of its pronoun: "the <noun>" or "a <noun>" ("did the council change its
+# mind?"), the pronoun then speaks of it, not of the sentence before.
+_OWN_NOUN = re.compile(
+    r"\b(?:the|a|an)\s+(?!(?:she|he|they|it|him|them|her|his|their|its|one|same|other)\b)[a-z]", re.I
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,3 +390,16 @@ def carry_subject(part: str, name: str) -> str:
 
 def has_pronoun(part: str) -> bool:
     return _PRONOUN.search(part) is not None
+
+
+def has_own_subject(part: str) -> bool:
+    """Whether a part names what its pronoun speaks of before it: "what did the council say about its
+    plan?" is about the council, while "what did she say?" needs the sentence before it. A capitalised word
+    after the first ("why did Riverton change its mind") counts as a name."""
+    pronoun = _PRONOUN.search(part)
+    if pronoun is None:
+        return False
+    ahead = part[: pronoun.start()]
+    if _OWN_NOUN.search(ahead):
+        return True
+    return any(word[:1].isupper() and word != "I" for word in ahead.split()[1:])
