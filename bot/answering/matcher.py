@@ -25,15 +25,13 @@ from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
 from bot.answering import answer_kinds
 from bot.answering.acronyms import Acronyms, could_be_acronym
 from bot.answering.answer import Answer, EvidenceView, Outcome, Suggestion, quote_view
+from bot.answering.corrections import Corrections, name_like
 from bot.answering.decision import Decision, shipped
 from bot.answering.followup import Context, leans_on_a_person, resolve
-from bot.answering.general_english import RARE_ZIPF, rarity, zipf
+from bot.answering.general_english import rarity
 from bot.answering.help_text import help_text
 from bot.answering.index import FILLER, Index
 from bot.answering.language import ENGLISH, detect, polite_reply
@@ -42,7 +40,7 @@ from bot.answering.ranking import FEATURED, UNKNOWN_COUNTED, Question, candidate
 from bot.answering.reading import MAX_PARTS, Reader, carry_subject, has_own_subject, has_pronoun
 from bot.answering.retrieval import Retrieval
 from bot.answering.speakers import SpeakerLookups
-from bot.answering.spelling import NAME_TWO_EDITS, SHORT_WORD, short_word, typed_as_meant, unheard_of
+from bot.answering.spelling import typed_as_meant
 from bot.knowledge.model import Entry, Kind, KnowledgeBase
 from bot.knowledge.text import clean
 
@@ -51,20 +49,6 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 500  # a question, not an essay; longer input gets a kind message
 MAX_MESSAGE_CHARS = 4000  # Discord's longest message: the questions in one are read out of it
 MAX_SUGGESTIONS = 3
-# A clipped word ("desal" for "desalination") has at least this many letters, and the word it stands for
-# at least this many more: shorter stems start too many words to say which one is meant.
-MIN_CLIPPED = 4
-MIN_CLIPPED_BY = 3
-LONGEST_WORD = 30  # longer "words" are not clipped from
-# A misspelt name has at least this many letters (shorter words are too often someone else's name); one of
-# at least LONG_NAME_TYPO letters that is no English word (rarity at least NOT_ENGLISH) may be an edit further.
-MIN_NAME_TYPO = 5
-LONG_NAME_TYPO = 8
-NOT_ENGLISH = 0.95
-# An all-capitals word at least this common in English ("PR" 4.2, "CEO" 4.5, "FAQ" 3.3) is an abbreviation
-# everyone uses, not a name; rarer ones ("HBRTA", invented: 0) may name something the story never does.
-# The bound is where `general_english` starts to weigh a word as fully telling.
-KNOWN_ACRONYM_ZIPF = RARE_ZIPF
 # A question less than this share of whose weight is words the story uses is about something else
 # ("weather in paris"): a decline then offers starter questions rather than the nearest entries.
 OFF_TOPIC_SHARE = 0.5
@@ -156,17 +140,6 @@ def _is_english_word(word: str) -> bool:
     return is_english_word(word)
 
 
-def _known_acronym(word: str) -> bool:
-    """Whether a word as typed is in capitals throughout and an abbreviation English knows ("PR", "CEO")."""
-    letters = word.strip(".,;:!?'\"()[]")
-    return len(letters) > 1 and letters.isalpha() and letters.isupper() and zipf(letters.lower()) >= KNOWN_ACRONYM_ZIPF
-
-
-def _name_like(word: str) -> bool:
-    """Whether a word as typed is written as a name is: with a capital, and not an abbreviation English knows."""
-    return word[:1].isupper() and not _known_acronym(word)
-
-
 def in_context(context: str, question: str) -> str:
     """A question read after the sentence before it, unless it already holds that sentence (in any case or
     punctuation): a retry never matches one sentence twice, which would count its words double."""
@@ -176,7 +149,7 @@ def in_context(context: str, question: str) -> str:
     return f"{context} {question}"
 
 
-class Engine(Index, Retrieval, SpeakerLookups):
+class Engine(Index, Retrieval, SpeakerLookups, Corrections):
     """Answers questions from one knowledge base. Build once per knowledge base; share freely.
 
     `decision` replaces the shipped fitted decision (`storybot train` tries its candidates this way).
@@ -212,82 +185,6 @@ class Engine(Index, Retrieval, SpeakerLookups):
         return self._decision or shipped()
 
     # --------------------------------------------------------------- analysis
-
-    def _clipped(self, word: str) -> str | None:
-        """The knowledge-base word a clipped word stands for ("desal", "infra"), when every word it starts
-        is one term: chat shortens long words, and an edit away there is often another word ("deal")."""
-        if len(word) < MIN_CLIPPED:
-            return None
-        buckets = self._spell_buckets
-        longer = [
-            w
-            for length in range(len(word) + MIN_CLIPPED_BY, LONGEST_WORD + 1)
-            for w in buckets.get((word[0], length), ())
-            if w.startswith(word)
-        ]
-        if not longer or len({self._vocab.term(w) for w in longer}) > 1:
-            return None
-        return max(longer, key=lambda w: (self._vocabulary[w], -len(w)))
-
-    def _correct_name(self, word: str) -> tuple[str, int] | None:
-        """The word of a name that a word the story never uses most likely misspells ("ostrowsky", "brenamen"),
-        and how many edits away: names are spelt by ear, so a word that is no English word may be a few more
-        edits away."""
-        if len(word) < MIN_NAME_TYPO:
-            return None
-        allowed = 1 if len(word) <= 7 else 2
-        if len(word) >= LONG_NAME_TYPO and rarity(word) >= NOT_ENGLISH:
-            allowed += 1
-        best = process.extractOne(word, self._name_words, scorer=OSA.distance, score_cutoff=allowed)
-        if best is None or best[0][0] != word[0]:
-            return None
-        return str(best[0]), int(best[1])
-
-    @staticmethod
-    def _name_wins(word: str, name: tuple[str, int], other: str, capitalised: frozenset[str]) -> bool:
-        """Whether a misspelt word is the name rather than the other word it may mean ("protesst" is
-        "protests", one edit away, not a name three edits away): the fewer edits win, and on a tie the name
-        only when the word is written as one or English has no record of it."""
-        edits = OSA.distance(word, other)
-        if name[1] != edits:
-            return name[1] < edits
-        return word in capitalised or unheard_of(word)
-
-    def _correct(self, word: str) -> str | None:
-        """The knowledge-base word a misspelt word most likely means, if one is close enough (see `spelling`)."""
-        if len(word) < 3 or word.isdigit() or typed_as_meant(word):
-            return None
-        if len(word) <= SHORT_WORD:
-            found = short_word(word, self._vocabulary)
-            if found is not None:
-                return found
-        if len(word) < 4:
-            return None
-        clipped = self._clipped(word)
-        if clipped is not None:
-            return clipped
-        allowed = 1 if len(word) <= 7 else 2
-        # Short words have too many neighbours; only names are worth correcting at four letters ("grer").
-        if len(word) < 5:
-            choices = self._name_words
-        else:
-            # A misspelling keeps its length within the edits allowed, and nearly always its first letter
-            # (or its second, when the first two are swapped): look only there, however large the vocabulary.
-            choices = [
-                w
-                for first in {word[0], word[1]}
-                for length in range(len(word) - allowed, len(word) + allowed + 1)
-                for w in self._spell_buckets.get((first, length), ())
-            ]
-        best = process.extract(word, choices, scorer=OSA.distance, score_cutoff=allowed, limit=5)
-        if not best and allowed < 2 and len(word) >= NAME_TWO_EDITS and unheard_of(word):
-            # A word English has no record of at all ("gilard") is a typo: two edits from a name are still it.
-            best = process.extract(word, self._name_words, scorer=OSA.distance, score_cutoff=2, limit=5)
-        if not best:
-            return None
-        # Fewest edits first, then the word the knowledge base uses most.
-        best.sort(key=lambda hit: (hit[1], -self._vocabulary[hit[0]]))
-        return str(best[0][0])
 
     def analyse(self, question: str) -> Analysis:
         cleaned = self._vocab.rewrite_phrases(clean(question))
@@ -361,7 +258,7 @@ class Engine(Index, Retrieval, SpeakerLookups):
         """Words written with a capital after the first word, as names are (unless the whole question shouts)."""
         if question.upper() == question:
             return frozenset()
-        return frozenset(w for raw in question.split()[1:] if _name_like(raw) for w in clean(raw).split())
+        return frozenset(w for raw in question.split()[1:] if name_like(raw) for w in clean(raw).split())
 
     # ---------------------------------------------------------------- ranking
 
@@ -500,7 +397,7 @@ class Engine(Index, Retrieval, SpeakerLookups):
         """Whether text names someone or something the story never does (a capitalised word it never uses):
         a question read without that sentence would be answered about the story's own people instead."""
         return any(
-            _name_like(word) and word != "I" and (w := clean(word)) not in self._vocabulary and not is_filler(w)
+            name_like(word) and word != "I" and (w := clean(word)) not in self._vocabulary and not is_filler(w)
             for word in text.split()
         )
 
