@@ -164,21 +164,38 @@ class Reader:
         """The question parts of a chat message. `names` are the bot's own (its user and display names)."""
         asked = " ".join(message.split())
         own = tuple(dict.fromkeys(clean(n) for n in (*names, *self.english.chat.default_names) if clean(n)))
-        text = _plain_text(message)
+        chunks = self._chunks(_plain_text(message), own)
+        if not chunks:
+            return Reading(asked, asked, (asked,), ("",))
+        whole = " ".join(chunk for chunk, _ in chunks)
+        joined = self._joined(chunks)
+        questions = self._questions_in(joined)
+        if not questions:
+            return Reading(asked, whole, (whole,), ("",))
+        # A long message keeps only the sentences that ask something.
+        contexts = tuple(joined[i - 1][0] if i else "" for i, _ in questions)
+        earlier = tuple(
+            tuple(chunk for chunk, asks in reversed(joined[:i]) if not asks)[:MAX_EARLIER] for i, _ in questions
+        )
         quoted = {" ".join(_plain_text(line).split()) for line in _QUOTED.findall(message)}
+        replies = tuple(bool(c) and any(c in q or q in c for q in quoted if q) for c in contexts)
+        return Reading(asked, whole, tuple(chunk for _, chunk in questions), contexts, earlier, replies)
+
+    def _chunks(self, text: str, own: tuple[str, ...]) -> list[tuple[str, bool]]:
+        """The message's clauses without the chat around them, each with whether it only clarifies the one
+        before ("..., like times of day?"); asides dropped when something else is asked."""
         clauses = [clause for sentence in _sentences(text) for clause in self._clauses(sentence)]
         pieces = [piece for clause in clauses for piece in self.split(clause)]
         stripped = [(self._strip(p, own), bool(_CLARIFIES.match(p.lstrip(" ,")))) for p in pieces]
         if len([c for c, _ in stripped if c]) > 1:  # "i'm so confused. msft ceo?": the aside says nothing
             stripped = [(c, clarifies) for c, clarifies in stripped if not self._aside(c)] or stripped
-        chunks = [c for c, _ in stripped if c]
-        clarifying = [clarifies for c, clarifies in stripped if c]
-        if not chunks:
-            return Reading(asked, asked, (asked,), ("",))
-        whole = " ".join(chunks)
-        # Questions with too few words of their own ("and why?") read with what came before them.
+        return [(c, clarifies) for c, clarifies in stripped if c]
+
+    def _joined(self, chunks: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+        """Chunks with whether each asks something; one with too few words of its own ("and why?") or one
+        that only clarifies reads with what came before it."""
         joined: list[tuple[str, bool]] = []
-        for chunk, clarifies in zip(chunks, clarifying, strict=True):
+        for chunk, clarifies in chunks:
             asks = self._asks(chunk)
             if joined and clarifies:
                 before, before_asks = joined.pop()  # "..., like times of day?": one question with the clause before
@@ -189,22 +206,17 @@ class Reader:
             joined.append((chunk, asks))
         if any(asks and self._asks_at_start(chunk) for chunk, asks in joined):
             joined = [(chunk, asks and not _HEDGE.match(chunk)) for chunk, asks in joined]
+        return joined
+
+    def _questions_in(self, joined: list[tuple[str, bool]]) -> list[tuple[int, str]]:
+        """(position, text) of the chunks that ask. With none: a question asked in place ("so the city got
+        how much for it", "the vote was when") after sentences that ask nothing is the last of them; else
+        nothing, and the whole message is one question ("library closing date")."""
         questions = [(i, chunk) for i, (chunk, asks) in enumerate(joined) if asks]
-        if not questions:
-            # A question asked in place ("so the city got how much for it", "the vote was when") after sentences
-            # that ask nothing is the last of them; otherwise the whole message is one question ("library
-            # closing date").
-            in_place = [i for i, (chunk, _) in enumerate(joined) if self._asks_in_place(chunk)]
-            if len(joined) == 1 or not in_place:
-                return Reading(asked, whole, (whole,), ("",))
-            questions = [(in_place[-1], joined[in_place[-1]][0])]
-        # A long message keeps only the sentences that ask something.
-        contexts = tuple(joined[i - 1][0] if i else "" for i, _ in questions)
-        earlier = tuple(
-            tuple(chunk for chunk, asks in reversed(joined[:i]) if not asks)[:MAX_EARLIER] for i, _ in questions
-        )
-        replies = tuple(bool(c) and any(c in q or q in c for q in quoted if q) for c in contexts)
-        return Reading(asked, whole, tuple(chunk for _, chunk in questions), contexts, earlier, replies)
+        if questions or len(joined) == 1:
+            return questions
+        in_place = [i for i, (chunk, _) in enumerate(joined) if self._asks_in_place(chunk)]
+        return [(in_place[-1], joined[in_place[-1]][0])] if in_place else []
 
     def _strip(self, chunk: str, names: tuple[str, ...]) -> str:
         """A chunk without the greetings and chat around it; "" when nothing else is left."""
