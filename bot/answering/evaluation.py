@@ -1,7 +1,7 @@
 """Scoring the engine on a set of questions with known outcomes (`storybot eval FILE...`).
 
 A question set is a YAML list of items:
-    - q: which firms stopped selling facial recognition to police?
+    - q: which firms stopped selling the scanner to police?
       expect: answer        # answer | quotes | decline
       entry: [id, ...]      # answer: the entry (or entries) that answer it correctly
       mentions: [Acme]       # answer without `entry`: words the answer must contain

@@ -27,43 +27,71 @@ def shown(text: str) -> str:
 
 def check_field(v: _Validation, rec: _Record, spec: FieldSpec, value: Any, sub: Path_ = ()) -> None:
     """Check one field's value against its type; report in words a curator understands."""
+    _CHECKS[spec.type](v, rec, spec, value, sub)
+
+
+def _check_id(v: _Validation, rec: _Record, spec: FieldSpec, value: Any, sub: Path_) -> None:
     name = spec.name
-    kind = spec.type
-    if kind is FieldType.ID or kind is FieldType.REF:
-        if not isinstance(value, str) or not value:
-            _wrong(v, rec, name, value, sub, "an id such as `evan-greer`")
-        elif not _ID_CHARS.issuperset(value) or value.startswith("-"):
-            v.report(rec.at(*sub, name), f"`{name}` {shown(value)!r} must use only a-z, 0-9 and '-' ({ID_PATTERN}).")
-    elif kind is FieldType.TEXT:
-        if not isinstance(value, str) or not value.strip():
-            _wrong(v, rec, name, value, sub, "some text")
-    elif kind is FieldType.OPTIONAL_TEXT:
-        if value is not None and not isinstance(value, str | int | float):
-            _wrong(v, rec, name, value, sub, "some text, or null when unknown")
-    elif kind is FieldType.OPTIONAL_REF:
-        if value is not None and (not isinstance(value, str) or not _ID_CHARS.issuperset(value)):
-            _wrong(v, rec, name, value, sub, "an id such as `evan-greer`, or null")
-    elif kind is FieldType.TEXT_LIST or kind is FieldType.REF_LIST:
-        if not isinstance(value, list):
-            _wrong(v, rec, name, value, sub, "a list of text items (`[a, b]` or one `- item` a line)")
-            return
-        for i, item in enumerate(value):
-            # Numbers are fine where text is expected (`keywords: [400, partnerships]`).
-            if type(item) is str and item and not item.isspace():
-                continue  # the usual case, decided at once
-            if isinstance(item, bool) or not isinstance(item, str | int | float) or not str(item).strip():
-                v.report(rec.at(*sub, name, i), f"each item of `{name}` must be text, not {describe(item)}.")
-        if spec.required and not value:
-            v.report(rec.at(*sub, name), f"`{name}` is empty; add at least one item.")
-    elif kind is FieldType.KIND:
-        if value not in KINDS:
-            v.report(rec.at(*sub, name), f"`kind` must be `person` or `organisation`, not {describe(value)}.")
-    elif kind is FieldType.EVIDENCE_LIST:
-        if not isinstance(value, list) or not value:
-            _wrong(v, rec, name, value, sub, "a list of `- source: ...` / `excerpt: ...` items")
-            return
-        for i, item in enumerate(value):
-            check_mapping(v, rec, EVIDENCE_FIELDS, item, (*sub, name, i), "evidence item")
+    if not isinstance(value, str) or not value:
+        _wrong(v, rec, name, value, sub, "an id such as `ana-reyes`")
+    elif not _ID_CHARS.issuperset(value) or value.startswith("-"):
+        v.report(rec.at(*sub, name), f"`{name}` {shown(value)!r} must use only a-z, 0-9 and '-' ({ID_PATTERN}).")
+
+
+def _check_text(v: _Validation, rec: _Record, spec: FieldSpec, value: Any, sub: Path_) -> None:
+    if not isinstance(value, str) or not value.strip():
+        _wrong(v, rec, spec.name, value, sub, "some text")
+
+
+def _check_optional_text(v: _Validation, rec: _Record, spec: FieldSpec, value: Any, sub: Path_) -> None:
+    if value is not None and not isinstance(value, str | int | float):
+        _wrong(v, rec, spec.name, value, sub, "some text, or null when unknown")
+
+
+def _check_optional_ref(v: _Validation, rec: _Record, spec: FieldSpec, value: Any, sub: Path_) -> None:
+    if value is not None and (not isinstance(value, str) or not _ID_CHARS.issuperset(value)):
+        _wrong(v, rec, spec.name, value, sub, "an id such as `ana-reyes`, or null")
+
+
+def _check_list(v: _Validation, rec: _Record, spec: FieldSpec, value: Any, sub: Path_) -> None:
+    name = spec.name
+    if not isinstance(value, list):
+        _wrong(v, rec, name, value, sub, "a list of text items (`[a, b]` or one `- item` a line)")
+        return
+    for i, item in enumerate(value):
+        # Numbers are fine where text is expected (`keywords: [400, partnerships]`).
+        if type(item) is str and item and not item.isspace():
+            continue  # the usual case, decided at once
+        if isinstance(item, bool) or not isinstance(item, str | int | float) or not str(item).strip():
+            v.report(rec.at(*sub, name, i), f"each item of `{name}` must be text, not {describe(item)}.")
+    if spec.required and not value:
+        v.report(rec.at(*sub, name), f"`{name}` is empty; add at least one item.")
+
+
+def _check_kind(v: _Validation, rec: _Record, spec: FieldSpec, value: Any, sub: Path_) -> None:
+    if value not in KINDS:
+        v.report(rec.at(*sub, spec.name), f"`kind` must be `person` or `organisation`, not {describe(value)}.")
+
+
+def _check_evidence(v: _Validation, rec: _Record, spec: FieldSpec, value: Any, sub: Path_) -> None:
+    if not isinstance(value, list) or not value:
+        _wrong(v, rec, spec.name, value, sub, "a list of `- source: ...` / `excerpt: ...` items")
+        return
+    for i, item in enumerate(value):
+        check_mapping(v, rec, EVIDENCE_FIELDS, item, (*sub, spec.name, i), "evidence item")
+
+
+_CHECKS = {
+    FieldType.ID: _check_id,
+    FieldType.REF: _check_id,
+    FieldType.TEXT: _check_text,
+    FieldType.OPTIONAL_TEXT: _check_optional_text,
+    FieldType.OPTIONAL_REF: _check_optional_ref,
+    FieldType.TEXT_LIST: _check_list,
+    FieldType.REF_LIST: _check_list,
+    FieldType.KIND: _check_kind,
+    FieldType.EVIDENCE_LIST: _check_evidence,
+}
 
 
 def _wrong(v: _Validation, rec: _Record, name: str, value: Any, sub: Path_, expected: str) -> None:

@@ -273,7 +273,7 @@ def draft_quotes(reader: ArticleReader, source_id: str) -> DraftedQuotes:
 
 
 def _quote_slug(speaker: Entity | None, words: str) -> str:
-    """ "greer-think-broadly-tech": the speaker's surname, then the quotation's first content words."""
+    """ "reyes-think-broadly-tech": the speaker's surname, then the quotation's first content words."""
     who = speaker.name.split()[-1] if speaker and not speaker.unnamed else ""
     if speaker is not None and speaker.unnamed and speaker.affiliation is not None:
         who = f"{speaker.affiliation.name} spokesperson"
