@@ -124,6 +124,8 @@ class Index:
     _alias_phrases: PhraseTable[str]
     _alias_firsts: frozenset[str]
     _name_words: list[str]
+    _name_lengths: dict[int, list[str]]  # the name words of each length, in `_name_words`' order
+    _name_buckets: dict[tuple[str, int], list[str]]  # ... of each first letter and length
     _term_id: dict[str, int]
     _entry_ids: list[str]
     _spell_buckets: dict[tuple[str, int], list[str]]
@@ -194,6 +196,12 @@ class Index:
         # A text none of whose words starts a name needs no search for names: most texts, at scale.
         self._alias_firsts = frozenset(alias.split()[0] for alias in self._aliases)
         self._name_words = sorted({w for alias in self._aliases for w in alias.split() if len(w) >= 4})
+        lengths: defaultdict[int, list[str]] = defaultdict(list)
+        buckets: defaultdict[tuple[str, int], list[str]] = defaultdict(list)
+        for word in self._name_words:
+            lengths[len(word)].append(word)
+            buckets[word[0], len(word)].append(word)
+        self._name_lengths, self._name_buckets = dict(lengths), dict(buckets)
 
     def _build_lookups(self) -> None:
         self._term_id = {t: i for i, t in enumerate(self._term_text)}

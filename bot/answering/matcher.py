@@ -103,6 +103,8 @@ _REBUILT = (
     "_alias_firsts",
     "_spell_buckets",
     "_name_words",
+    "_name_lengths",
+    "_name_buckets",
     "_first_stage",
 )
 
@@ -220,10 +222,23 @@ class Engine(Index, Retrieval, SpeakerLookups):
         allowed = 1 if len(word) <= 7 else 2
         if len(word) >= LONG_NAME_TYPO and rarity(word) >= NOT_ENGLISH:
             allowed += 1
-        best = process.extractOne(word, self._name_words, scorer=OSA.distance, score_cutoff=allowed)
-        if best is None or best[0][0] != word[0]:
+        # The closest name word (the first in `_name_words` of equally close ones), kept when it starts as the
+        # word does. Only words within the edits allowed in length can be that close: those that start as the
+        # word does first, a few hundred, and only when one is close enough, the rest, to see whether a word
+        # of another first letter is closer (or as close and earlier), as a search of every name word would.
+        n = len(word)
+        same = [
+            w for length in range(n - allowed, n + allowed + 1) for w in self._name_buckets.get((word[0], length), ())
+        ]
+        found = process.extractOne(word, same, scorer=OSA.distance, score_cutoff=allowed)
+        if found is None:
             return None
-        return str(best[0])
+        edits = int(found[1])
+        near = [w for length in range(n - edits, n + edits + 1) for w in self._name_lengths.get(length, ())]
+        hits = process.extract(word, near, scorer=OSA.distance, score_cutoff=edits, limit=None)
+        fewest = min(hit[1] for hit in hits)
+        best = min(hit[0] for hit in hits if hit[1] == fewest)
+        return str(best) if best[0] == word[0] else None
 
     def _correct(self, word: str) -> str | None:
         """The knowledge-base word a misspelt word most likely means, if one is close enough (see `spelling`)."""
