@@ -53,6 +53,9 @@ class Retrieval:
     _doc_offsets: array[int]
     _doc_terms: array[int]
     _doc_weight: array[float]
+    _entry_phrasings: array[int]
+    _phrasing_offsets: array[int]
+    _phrasing_bytes: bytes
     _first_stage: RetrievalIndex
 
     def _best_phrasings(self, query: dict[int, str], weight: float) -> list[tuple[int, float, int]]:
@@ -119,10 +122,11 @@ class Retrieval:
         return [t for _, t in kept], min(sum(count for count, _ in kept), stage.doc_count)
 
     def _phrasing(self, doc: int) -> str:
-        """The text of a doc: its phrasing, or for keyword and content docs, the entry's first phrasing."""
-        entry = self.kb.entries[self._entry_ids[self._doc_entry[doc]]]
+        """The text of a doc: its phrasing, or for keyword and content docs, the entry's first phrasing. Read
+        from the engine's own copy of the phrasings: the entry itself stays unread (`index`)."""
         number = self._doc_phrasing[doc]
-        return entry.questions[number if number >= 0 else 0]
+        at = self._entry_phrasings[self._doc_entry[doc]] + (number if number >= 0 else 0)
+        return self._phrasing_bytes[self._phrasing_offsets[at] : self._phrasing_offsets[at + 1]].decode()
 
     def _doc_names(self, doc: int) -> set[str]:
         texts = (self._term_text[t] for t in self._doc_terms[self._doc_offsets[doc] : self._doc_offsets[doc + 1]])
