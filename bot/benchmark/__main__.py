@@ -20,6 +20,8 @@ def main(argv: list[str]) -> int:
         result = measure.load(*paths)
     elif kind == "answers":
         result = measure.answers(*paths)
+    elif kind == "questions":
+        result = measure.questions(*paths[:3], *(int(a) for a in args[3:4]))
     elif kind == "reload":
         result = measure.during_reload(*paths)
     elif kind == "anchor":
