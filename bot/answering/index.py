@@ -27,7 +27,7 @@ import re
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import accumulate, repeat
+from itertools import repeat
 from pathlib import Path
 
 from bot.answering import answer_kinds
@@ -261,15 +261,18 @@ class Index:
 
         entry_docs: array[int] = array("I")
         entry_phrasings: array[int] = array("I")  # entry number -> the number of its first phrasing
-        phrasing_texts: list[bytes] = []
+        phrasing_bytes = bytearray()  # grown in place: a bytes object per phrasing would cost 30 MB more at 100,000
+        phrasing_offsets: array[int] = array("I", [0])  # bytes: under 4 GB
         entry_passages: array[int] = array("I")
         entry_kinds: array[int] = array("B")  # the kinds of answer each entry gives (`answer_kinds`)
         passage_offsets: array[int] = array("I", [0])
         passage_terms: array[int] = array("I")
         for index, entry in enumerate(kb.entries.values()):
             entry_docs.append(len(build.doc_entry))
-            entry_phrasings.append(len(phrasing_texts))
-            phrasing_texts += [phrasing.encode() for phrasing in entry.questions]
+            entry_phrasings.append(len(phrasing_offsets) - 1)
+            for phrasing in entry.questions:
+                phrasing_bytes += phrasing.encode()
+                phrasing_offsets.append(len(phrasing_bytes))
             bag: set[int] = set()
             speakers: list[str] = list(entry.about)
             for number, phrasing in enumerate(entry.questions):
@@ -346,9 +349,7 @@ class Index:
         )
         self._entry_docs = entry_docs  # entry number -> its first doc; an entry's docs are consecutive
         self._entry_phrasings = entry_phrasings
-        self._phrasing_offsets = array("Q", [0, *accumulate(map(len, phrasing_texts))])
-        self._phrasing_bytes = b"".join(phrasing_texts)
-        del phrasing_texts
+        self._phrasing_offsets, self._phrasing_bytes = phrasing_offsets, phrasing_bytes
         self._bag_offsets, self._bag_terms = bag_offsets, bag_terms
         self._entry_speakers = entry_speakers
         self._speaker_entries = dict(speaker_entries)

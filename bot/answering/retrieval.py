@@ -55,7 +55,7 @@ class Retrieval:
     _doc_weight: array[float]
     _entry_phrasings: array[int]
     _phrasing_offsets: array[int]
-    _phrasing_bytes: bytes
+    _phrasing_bytes: bytearray  # every phrasing in UTF-8, one after another
     _first_stage: RetrievalIndex
 
     def _best_phrasings(self, query: dict[int, str], weight: float) -> list[tuple[int, float, int]]:

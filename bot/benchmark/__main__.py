@@ -21,7 +21,8 @@ def main(argv: list[str]) -> int:
     elif kind == "answers":
         result = measure.answers(*paths)
     elif kind == "questions":
-        result = measure.questions(*paths[:3], *(int(a) for a in args[3:4]))
+        directory, questions_file, cache_dir = paths[:3]
+        result = measure.questions(directory, questions_file, cache_dir, *(int(a) for a in args[3:4]))
     elif kind == "reload":
         result = measure.during_reload(*paths)
     elif kind == "anchor":
