@@ -49,6 +49,8 @@ class Corrections:
     _vocab: Vocabulary
     _vocabulary: Counter[str]
     _name_words: list[str]
+    _name_buckets: dict[tuple[str, int], list[str]]  # name words by first letter and length
+    _name_lengths: dict[int, list[str]]  # name words by length
     _spell_buckets: dict[tuple[str, int], list[str]]
 
     def _clipped(self, word: str) -> str | None:
@@ -76,10 +78,23 @@ class Corrections:
         allowed = 1 if len(word) <= 7 else 2
         if len(word) >= LONG_NAME_TYPO and rarity(word) >= NOT_ENGLISH:
             allowed += 1
-        best = process.extractOne(word, self._name_words, scorer=OSA.distance, score_cutoff=allowed)
-        if best is None or best[0][0] != word[0]:
+        # The closest name word (the first in `_name_words` of equally close ones), kept when it starts as the
+        # word does. Only words within the edits allowed in length can be that close: those that start as the
+        # word does first, a few hundred, and only when one is close enough, the rest, to see whether a word
+        # of another first letter is closer (or as close and earlier), as a search of every name word would.
+        n = len(word)
+        same = [
+            w for length in range(n - allowed, n + allowed + 1) for w in self._name_buckets.get((word[0], length), ())
+        ]
+        found = process.extractOne(word, same, scorer=OSA.distance, score_cutoff=allowed)
+        if found is None:
             return None
-        return str(best[0]), int(best[1])
+        edits = int(found[1])
+        near = [w for length in range(n - edits, n + edits + 1) for w in self._name_lengths.get(length, ())]
+        hits = process.extract(word, near, scorer=OSA.distance, score_cutoff=edits, limit=None)
+        fewest = min(hit[1] for hit in hits)
+        best = min(hit[0] for hit in hits if hit[1] == fewest)
+        return (str(best), int(fewest)) if best[0] == word[0] else None
 
     @staticmethod
     def _name_wins(word: str, name: tuple[str, int], other: str, capitalised: frozenset[str]) -> bool:

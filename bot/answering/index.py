@@ -13,7 +13,10 @@ each doc's terms and weight, each entry's bag, passages and speakers, and the wo
 The index lives in flat arrays of integer ids (CSR style: the values of every row in one array, and
 where each row starts in another) rather than in objects per phrasing: a 100,000-entry base indexes in
 tens of megabytes rather than hundreds, and pickles as a few byte strings that load at once. Phrasings
-themselves are not copied: a doc is (entry number, phrasing number) in the knowledge base.
+themselves are kept once more, as one UTF-8 byte string (`_phrasing_bytes`): a doc is (entry number,
+phrasing number), and the features read the text of each candidate's best phrasing, which through the
+knowledge base would bring its entry (and, opened from the cache, a few hundred more) into memory as
+objects: after a few hundred questions, nearly every entry of the base.
 """
 
 from __future__ import annotations
@@ -124,6 +127,8 @@ class Index:
     _alias_phrases: PhraseTable[str]
     _alias_firsts: frozenset[str]
     _name_words: list[str]
+    _name_lengths: dict[int, list[str]]  # the name words of each length, in `_name_words`' order
+    _name_buckets: dict[tuple[str, int], list[str]]  # ... of each first letter and length
     _term_id: dict[str, int]
     _entry_ids: list[str]
     _spell_buckets: dict[tuple[str, int], list[str]]
@@ -194,6 +199,12 @@ class Index:
         # A text none of whose words starts a name needs no search for names: most texts, at scale.
         self._alias_firsts = frozenset(alias.split()[0] for alias in self._aliases)
         self._name_words = sorted({w for alias in self._aliases for w in alias.split() if len(w) >= 4})
+        lengths: defaultdict[int, list[str]] = defaultdict(list)
+        buckets: defaultdict[tuple[str, int], list[str]] = defaultdict(list)
+        for word in self._name_words:
+            lengths[len(word)].append(word)
+            buckets[word[0], len(word)].append(word)
+        self._name_lengths, self._name_buckets = dict(lengths), dict(buckets)
 
     def _build_lookups(self) -> None:
         self._term_id = {t: i for i, t in enumerate(self._term_text)}
@@ -226,13 +237,42 @@ class Index:
                 build.pending += known[0]
             return known[1], known[2]
 
+        # A person's names, role and affiliation, in the content and passages of every entry about them
+        # (thousands, in an archive): their terms (content, the speakers they name, the words counted into
+        # the vocabulary) and their passage's terms, worked out once per person.
+        people_seen: dict[str, tuple[list[int], list[str], list[str], list[int]]] = {}
+
+        def person_terms_of(speaker_id: str) -> tuple[list[int], list[str], list[int]]:
+            known = people_seen.get(speaker_id)
+            if known is None:
+                texts = self._people_texts([speaker_id])
+                terms: dict[int, None] = {}
+                named: list[str] = []
+                counted: list[str] = []
+                for text in texts:
+                    plain = build.words(text)
+                    counted += plain
+                    terms.update(dict.fromkeys(build.terms(plain, named, keep_words=True)))
+                passage = build.terms(self._vocab.words(" ".join(texts)), [], keep_words=True)
+                known = people_seen[speaker_id] = (list(terms), named, counted, passage)
+            else:
+                build.pending += known[2]
+            return known[0], known[1], known[3]
+
         entry_docs: array[int] = array("I")
+        entry_phrasings: array[int] = array("I")  # entry number -> the number of its first phrasing
+        phrasing_bytes = bytearray()  # grown in place: a bytes object per phrasing would cost 30 MB more at 100,000
+        phrasing_offsets: array[int] = array("I", [0])  # bytes: under 4 GB
         entry_passages: array[int] = array("I")
         entry_kinds: array[int] = array("B")  # the kinds of answer each entry gives (`answer_kinds`)
         passage_offsets: array[int] = array("I", [0])
         passage_terms: array[int] = array("I")
         for index, entry in enumerate(kb.entries.values()):
             entry_docs.append(len(build.doc_entry))
+            entry_phrasings.append(len(phrasing_offsets) - 1)
+            for phrasing in entry.questions:
+                phrasing_bytes += phrasing.encode()
+                phrasing_offsets.append(len(phrasing_bytes))
             bag: set[int] = set()
             speakers: list[str] = list(entry.about)
             for number, phrasing in enumerate(entry.questions):
@@ -251,10 +291,18 @@ class Index:
             # the article's words finds the entry however few phrasings it has.
             content: dict[int, None] = {}
             entry_passages.append(len(passage_offsets) - 1)
-            for text in (entry.answer, *(e.excerpt for e in entry.evidence), *self._people_texts(entry.about)):
+            excerpts = [e.excerpt for e in entry.evidence]
+            for text in (entry.answer, *excerpts):
                 content.update(dict.fromkeys(build.terms(build.words(text), speakers, keep_words=True)))
-            for passage in self._passages(entry.answer, [e.excerpt for e in entry.evidence], entry.about):
+            people = [person_terms_of(speaker_id) for speaker_id in entry.about]
+            for person_terms, named, _ in people:
+                content.update(dict.fromkeys(person_terms))
+                speakers += named
+            for passage in self._passages(entry.answer, excerpts, ()):
                 passage_terms.extend(build.terms(self._vocab.words(passage), [], keep_words=True))
+                passage_offsets.append(len(passage_terms))
+            for *_, person_passage in people:
+                passage_terms.extend(person_passage)
                 passage_offsets.append(len(passage_terms))
             if content:
                 bag.update(content)
@@ -300,6 +348,8 @@ class Index:
             passage_terms,
         )
         self._entry_docs = entry_docs  # entry number -> its first doc; an entry's docs are consecutive
+        self._entry_phrasings = entry_phrasings
+        self._phrasing_offsets, self._phrasing_bytes = phrasing_offsets, phrasing_bytes
         self._bag_offsets, self._bag_terms = bag_offsets, bag_terms
         self._entry_speakers = entry_speakers
         self._speaker_entries = dict(speaker_entries)

@@ -92,6 +92,8 @@ _REBUILT = (
     "_alias_firsts",
     "_spell_buckets",
     "_name_words",
+    "_name_lengths",
+    "_name_buckets",
     "_first_stage",
 )
 

@@ -95,6 +95,8 @@ class PhraseTable(Generic[T]):
     def find(self, words: Sequence[str]) -> list[tuple[int, int, T]]:
         """(start, end, value) of each phrase in `words`, left to right, never overlapping."""
         found: list[tuple[int, int, T]] = []
+        if self._by_first.keys().isdisjoint(words):  # most texts: no word starts a phrase, and C says so at once
+            return found
         i, n = 0, len(words)
         while i < n:
             candidates = self._by_first.get(words[i])

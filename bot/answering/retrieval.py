@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable
-from itertools import repeat
+
+import numpy as np
 
 from bot.answering.tantivy_index import RetrievalIndex
 from bot.knowledge.model import KnowledgeBase
@@ -52,6 +53,9 @@ class Retrieval:
     _doc_offsets: array[int]
     _doc_terms: array[int]
     _doc_weight: array[float]
+    _entry_phrasings: array[int]
+    _phrasing_offsets: array[int]
+    _phrasing_bytes: bytearray  # every phrasing in UTF-8, one after another
     _first_stage: RetrievalIndex
 
     def _best_phrasings(self, query: dict[int, str], weight: float) -> list[tuple[int, float, int]]:
@@ -62,28 +66,51 @@ class Retrieval:
         """
         terms, candidates = self._gathering_terms(query.values())
         hits = self._first_stage.doc_ids(terms, candidates if candidates <= FULL_SCORING else CANDIDATE_DOCS)
-        idf = self._idf
-        get, zero = {t: idf[t] for t in query}.get, repeat(0.0)
-        offsets, flat, doc_weight = self._doc_offsets, self._doc_terms, self._doc_weight
-        doc_entry, doc_phrasing = self._doc_entry, self._doc_phrasing
-        explained_share = 1 - COVERED_SHARE
-        best: dict[int, tuple[float, int]] = {}  # entry -> (score, doc) of its best doc
-        # In document order, as the docs were written: equal scores fall to the same doc on every run.
-        for doc in sorted(hits):
-            shared = sum(map(get, flat[offsets[doc] : offsets[doc + 1]], zero))
-            if shared == 0.0:
-                continue
-            covered = shared / weight  # how much of the question the doc explains
-            if doc_phrasing[doc] < 0:
-                score = KEYWORD_SHARE * covered
-            else:  # ...and how much of the phrasing the question asks
-                score = COVERED_SHARE * covered + explained_share * (shared / doc_weight[doc])
-            entry = doc_entry[doc]
-            known = best.get(entry)
-            if known is None or score > known[0]:
-                best[entry] = (score, doc)
-        kept = sorted(best.items(), key=lambda hit: -hit[1][0])[:SHORTLIST]  # stable: ties keep document order
-        return [(entry, score, doc) for entry, (score, doc) in kept]
+        if not hits or not query:
+            return []
+        # In numpy, over the candidates' terms at once: a Python loop over up to FULL_SCORING docs of a dozen
+        # terms each was most of a question's time. Each figure is worked out as that loop did, in the same
+        # order (a doc's shared weight summed term by term, left to right), so that scores, ties and the
+        # order they give are the same to the last bit.
+        offsets = np.frombuffer(self._doc_offsets, dtype=np.uint32)
+        docs = np.unique(np.fromiter(hits, dtype=np.int64, count=len(hits)))  # in document order
+        starts = offsets[docs].astype(np.int64)
+        lengths = offsets[docs + 1].astype(np.int64) - starts
+        # Where each candidate's terms sit in the flat array, one candidate after another.
+        ends = np.cumsum(lengths)
+        positions = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(starts - (ends - lengths), lengths)
+        flat = np.frombuffer(self._doc_terms, dtype=np.uint32)[positions]
+        asked = np.fromiter(sorted(query), dtype=np.uint32, count=len(query))
+        asked_idf = np.array([self._idf[t] for t in asked.tolist()], dtype=np.float64)
+        slot = np.minimum(np.searchsorted(asked, flat), len(asked) - 1)
+        matched = np.flatnonzero(asked[slot] == flat)  # positions of asked terms, in order
+        owner = np.repeat(np.arange(len(docs)), lengths)[matched]  # the candidate each belongs to
+        values = asked_idf[slot[matched]]
+        # Left to right within each candidate: its k-th asked term is added in the k-th round.
+        first = np.searchsorted(owner, owner)  # where each candidate's run of matches starts
+        rank = np.arange(len(owner)) - first
+        shared = np.zeros(len(docs), dtype=np.float64)
+        for k in range(int(rank.max()) + 1 if len(rank) else 0):
+            at = rank == k
+            shared[owner[at]] += values[at]
+        kept = shared != 0.0
+        docs, shared = docs[kept], shared[kept]
+        covered = shared / weight  # how much of the question the doc explains
+        phrasing = np.frombuffer(self._doc_phrasing, dtype=np.int32)[docs]
+        doc_weight = np.frombuffer(self._doc_weight, dtype=np.float64)[docs]
+        # ...and for a phrasing, how much of it the question asks; keyword and content docs are hints.
+        scores = np.where(
+            phrasing < 0,
+            KEYWORD_SHARE * covered,
+            COVERED_SHARE * covered + (1 - COVERED_SHARE) * (shared / np.where(phrasing < 0, 1.0, doc_weight)),
+        )
+        entries = np.frombuffer(self._doc_entry, dtype=np.uint32)[docs].astype(np.int64)
+        # Each entry's best doc (the first of equal ones), then entries by score, ties in entry order.
+        order = np.lexsort((docs, -scores, entries))
+        _, best = np.unique(entries[order], return_index=True)
+        chosen = order[best]
+        ranked = chosen[np.lexsort((entries[chosen], -scores[chosen]))][:SHORTLIST]
+        return list(zip(entries[ranked].tolist(), scores[ranked].tolist(), docs[ranked].tolist(), strict=True))
 
     def _gathering_terms(self, terms: Iterable[str]) -> tuple[list[str], int]:
         """The question's terms that bring in candidates: all but the common ones, or else its rarest few;
@@ -95,10 +122,11 @@ class Retrieval:
         return [t for _, t in kept], min(sum(count for count, _ in kept), stage.doc_count)
 
     def _phrasing(self, doc: int) -> str:
-        """The text of a doc: its phrasing, or for keyword and content docs, the entry's first phrasing."""
-        entry = self.kb.entries[self._entry_ids[self._doc_entry[doc]]]
+        """The text of a doc: its phrasing, or for keyword and content docs, the entry's first phrasing. Read
+        from the engine's own copy of the phrasings: the entry itself stays unread (`index`)."""
         number = self._doc_phrasing[doc]
-        return entry.questions[number if number >= 0 else 0]
+        at = self._entry_phrasings[self._doc_entry[doc]] + (number if number >= 0 else 0)
+        return self._phrasing_bytes[self._phrasing_offsets[at] : self._phrasing_offsets[at + 1]].decode()
 
     def _doc_names(self, doc: int) -> set[str]:
         texts = (self._term_text[t] for t in self._doc_terms[self._doc_offsets[doc] : self._doc_offsets[doc + 1]])

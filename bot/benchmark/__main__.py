@@ -20,6 +20,9 @@ def main(argv: list[str]) -> int:
         result = measure.load(*paths)
     elif kind == "answers":
         result = measure.answers(*paths)
+    elif kind == "questions":
+        directory, questions_file, cache_dir = paths[:3]
+        result = measure.questions(directory, questions_file, cache_dir, *(int(a) for a in args[3:4]))
     elif kind == "reload":
         result = measure.during_reload(*paths)
     elif kind == "anchor":

@@ -128,6 +128,37 @@ def answers(directory: Path, questions_file: Path, cache_dir: Path) -> dict[str,
     return {**measured, "peak_rss_mb": peak, "during_reload": {**during, "peak_rss_mb": peak_rss_mb()}}
 
 
+def questions(directory: Path, questions_file: Path, cache_dir: Path, rounds: int = 3) -> dict[str, Any]:
+    """The engine opened warm asks every question `rounds` times, the word lists read first:
+    `python -m bot.benchmark questions DIR QUESTIONS CACHE [ROUNDS]`. Beside the times of every ask, those
+    of each question's fastest round (`fastest`): on a shared machine a question is now and then a time
+    slice late, which says more of the machine than of the engine. Peak RSS is after answering; `entries_read`
+    is how many entries the answers brought into memory (an engine opened warm reads an entry when first used)."""
+    from bot.answering import load_word_lists
+    from bot.answering.cache import LazyEntries, load_engine
+
+    engine, _ = load_engine(directory, cache_dir)
+    load_word_lists()
+    texts = [q.text for q in read_questions(questions_file)]
+    gc.collect()
+    times: list[list[float]] = [[] for _ in texts]
+    for _ in range(rounds):
+        for i, text in enumerate(texts):
+            start = time.perf_counter()
+            engine.ask(text)
+            times[i].append((time.perf_counter() - start) * 1000)
+    entries = engine.kb.entries
+    read = len(entries._entries) if isinstance(entries, LazyEntries) else len(entries)
+    return {
+        **timings([t for each in times for t in each]),
+        "fastest": timings([min(each) for each in times]),
+        "asks": rounds * len(texts),
+        "peak_rss_mb": peak_rss_mb(),
+        "entries_read": read,
+        "entries": len(entries),
+    }
+
+
 def during_reload(directory: Path, questions_file: Path, cache_dir: Path) -> dict[str, Any]:
     """`_during_reload` alone, on the engine opened warm, beside the same questions asked with no reload
     running (`before`): `python -m bot.benchmark reload DIR QUESTIONS CACHE`."""

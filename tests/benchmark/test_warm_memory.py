@@ -1,0 +1,62 @@
+"""An engine opened warm from its cache answers without bringing the rest of the archive into memory.
+
+Entries stay pickled in blobs of a few hundred until one is read; scoring a question's candidates reads
+the text of their phrasings, which the engine keeps itself, so only the entries an answer shows are read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.answering.cache import ENTRIES_PER_BLOB, LazyEntries, load_engine
+from bot.benchmark.data import ANSWERABLE_KINDS, generate
+
+SIZE = 1000  # several blobs of entries, so that candidates scattered over them would read most
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[str]]:
+    root = tmp_path_factory.mktemp("warm")
+    generated = generate(root / "kb", SIZE)
+    asked = [q.text for q in generated.questions if q.kind in ANSWERABLE_KINDS and q.entry_id]
+    load_engine(root / "kb", root / "cache")  # cold: builds and writes the cache
+    return root / "kb", root / "cache", asked
+
+
+def test_a_warm_engine_reads_only_the_blob_of_the_entry_it_answers_with(
+    archive: tuple[Path, Path, list[str]],
+) -> None:
+    directory, cache_dir, asked = archive
+    engine, warm = load_engine(directory, cache_dir)
+    assert warm
+    entries = engine.kb.entries
+    assert isinstance(entries, LazyEntries)
+    answered = 0
+    for text in asked[:20]:
+        answer = engine.ask(text)
+        if answer.entry is None:
+            continue
+        answered += 1
+        assert answer.matched_question in answer.entry.questions
+        # The answer's own entry and its blob; the other candidates' entries stay unread.
+        assert len(entries._entries) <= answered * ENTRIES_PER_BLOB
+        break
+    assert answered == 1
+
+
+def test_a_warm_engine_answers_as_the_engine_it_was_built_as(
+    archive: tuple[Path, Path, list[str]],
+) -> None:
+    directory, cache_dir, asked = archive
+    cold, _ = load_engine(directory, None)
+    warm, opened = load_engine(directory, cache_dir)
+    assert opened
+    for text in asked[:40]:
+        a, b = cold.ask(text), warm.ask(text)
+        assert (a.entry.id if a.entry else None, a.matched_question, a.confidence) == (
+            b.entry.id if b.entry else None,
+            b.matched_question,
+            b.confidence,
+        )
