@@ -58,6 +58,9 @@ class Report:
     # (confidence shown, whether the best entry was right), for every question the engine ranked entries for
     calibration: list[tuple[float, bool]] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)  # how long each `ask` took (time.perf_counter)
+    # Questions to answer whose right entry the engine ranks first, answered or not: how often a low
+    # confidence, not the ranking, is what keeps a right answer back.
+    ranked_first: int = 0
 
     def accuracy(self, expect: str) -> float:
         return self.right[expect] / self.total[expect] if self.total[expect] else 1.0
@@ -98,6 +101,7 @@ class Report:
         ):
             mine.update(theirs)
         self.failures += other.failures
+        self.ranked_first += other.ranked_first
         self.calibration += other.calibration
         self.seconds += other.seconds
 
@@ -190,6 +194,7 @@ def evaluate(engine: Engine, cases: list[Case]) -> Report:
             if ranked:
                 top_right = right_entry(case, engine.kb, ranked[0].entry_id)
                 report.calibration.append((engine.confidence(ranked), top_right))
+                report.ranked_first += case.expect == "answer" and top_right
     return report
 
 

@@ -32,6 +32,8 @@ def _report_lines(report: Report) -> list[str]:
         if report.total[expect]
     ]
     lines.append("; ".join(figures) + f"; calibration error (ECE) {report.calibration_error:.3f}")
+    if report.total["answer"]:
+        lines.append(f"right entry ranked first, answered or not: {report.ranked_first}/{report.total['answer']}")
     if report.seconds:
         times = sorted(report.seconds)
         p99 = times[min(len(times) - 1, int(len(times) * 0.99))]

@@ -9,6 +9,7 @@ The decision is fitted on these sets (`storybot train`): `storybot train` report
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -111,6 +112,13 @@ def test_eval_prints_each_figure_per_kind_and_the_calibration(capsys: pytest.Cap
     assert "questions.yaml" in out and "blind.yaml" in out and "all sets:" in out
     for words in ("answered right", "declined right", "quote look-ups", "calibration error (ECE)", "paraphrase", "p99"):
         assert words in out
+    # How many questions to answer have their right entry ranked first: never fewer than are answered
+    # right from one entry alone, and at most every question to answer.
+    ranked = re.search(r"all sets:.*?right entry ranked first, answered or not: (\d+)/(\d+)", out, re.S)
+    answered = re.search(r"all sets:.*?answered right (\d+)/(\d+)", out, re.S)
+    assert ranked is not None and answered is not None
+    assert int(ranked.group(2)) == int(answered.group(2))
+    assert int(answered.group(1)) - 10 <= int(ranked.group(1)) <= int(ranked.group(2))
 
 
 @pytest.mark.parametrize(
