@@ -100,37 +100,37 @@ def is_kind_word(word: str) -> bool:
     return _KIND_WORD.fullmatch(word) is not None
 
 
+# What a question's words ask for, and what an answer's words give: each pattern sets its kinds.
+_ASKS = (
+    (_ASKS_NUMBER, NUMBER),
+    (_ASKS_MONEY, MONEY | NUMBER),
+    (_ASKS_TIME, TIME),
+    (_ASKS_SOMEONE, SOMEONE),
+    (_ASKS_PERSON, PERSON),
+    (_ASKS_PLACE, PLACE),
+)
+_GIVES = (
+    (_GIVES_NUMBER, NUMBER),
+    (_GIVES_MONEY, MONEY),
+    (_GIVES_TIME, TIME),
+    (_GIVES_PLACE, PLACE),
+    (_NAME, SOMEONE),
+)
+
+
 def asked(cleaned: str) -> int:
     """The kinds of answer a question (cleaned words) asks for: a mask of the bits above."""
-    kinds = 0
-    if _ASKS_NUMBER.search(cleaned):
-        kinds |= NUMBER
-    if _ASKS_MONEY.search(cleaned):
-        kinds |= MONEY | NUMBER
-    if _ASKS_TIME.search(cleaned):
-        kinds |= TIME
-    if _ASKS_SOMEONE.search(cleaned):
-        kinds |= SOMEONE
-    if _ASKS_PERSON.search(cleaned):
-        kinds |= PERSON
-    if _ASKS_PLACE.search(cleaned):
-        kinds |= PLACE
-    return kinds
+    return _mask(_ASKS, cleaned)
 
 
 def given(answer: str, names_a_person: bool) -> int:
     """The kinds of answer an entry's answer gives; `names_a_person`: it is about, or names, someone."""
+    return _mask(_GIVES, answer) | (PERSON | SOMEONE if names_a_person else 0)
+
+
+def _mask(patterns: tuple[tuple[re.Pattern[str], int], ...], text: str) -> int:
     kinds = 0
-    if _GIVES_NUMBER.search(answer):
-        kinds |= NUMBER
-    if _GIVES_MONEY.search(answer):
-        kinds |= MONEY
-    if _GIVES_TIME.search(answer):
-        kinds |= TIME
-    if _GIVES_PLACE.search(answer):
-        kinds |= PLACE
-    if names_a_person:
-        kinds |= PERSON | SOMEONE
-    if _NAME.search(answer):
-        kinds |= SOMEONE
+    for pattern, kind in patterns:
+        if pattern.search(text):
+            kinds |= kind
     return kinds

@@ -62,6 +62,15 @@ class Report:
     # confidence, not the ranking, is what keeps a right answer back.
     ranked_first: int = 0
 
+    def count(self, case: Case, answer: Answer, right: bool) -> None:
+        """One case's reply, right or not, in the totals by what it expects and by kind."""
+        self.total[case.expect] += 1
+        self.right[case.expect] += right
+        self.by_kind[case.kind] += 1
+        self.right_by_kind[case.kind] += right
+        if not right:
+            self.failures.append((case, answer))
+
     def accuracy(self, expect: str) -> float:
         return self.right[expect] / self.total[expect] if self.total[expect] else 1.0
 
@@ -183,12 +192,7 @@ def evaluate(engine: Engine, cases: list[Case]) -> Report:
         answer = engine.ask(case.question)
         report.seconds.append(time.perf_counter() - started)
         right = judge(engine, case, answer)
-        report.total[case.expect] += 1
-        report.right[case.expect] += right
-        report.by_kind[case.kind] += 1
-        report.right_by_kind[case.kind] += right
-        if not right:
-            report.failures.append((case, answer))
+        report.count(case, answer, right)
         if case.expect != "quotes" and answer.outcome in (Outcome.ANSWERED, Outcome.DECLINED):
             ranked = engine.ranked(case.question)
             if ranked:

@@ -308,10 +308,5 @@ def evaluate_story(stories: StoryEngines, story: str, cases: Iterable[Case], *, 
         right = judge(engine, case, answer)
         if case.expect != "decline":
             right = right and answer.story is not None and answer.story.id == story
-        report.total[case.expect] += 1
-        report.right[case.expect] += right
-        report.by_kind[case.kind] += 1
-        report.right_by_kind[case.kind] += right
-        if not right:
-            report.failures.append((case, answer))
+        report.count(case, answer, right)
     return report
