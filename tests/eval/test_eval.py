@@ -43,6 +43,7 @@ STORY_FLOORS = [
     ("water", 74 / 102, 29 / 35, 0.15),  # measured 76/102, 30/35, ECE 0.109
     ("transit", 64 / 110, 26 / 31, 0.2),  # measured 66/110, 27/31, ECE 0.136
     ("recall", 59 / 113, 26 / 30, 0.18),  # measured 61/113, 27/30, ECE 0.132
+    ("nurses", 56 / 121, 28 / 30, 0.18),  # first scored before anything was tuned with it: 59/121, 30/30, ECE 0.140
 ]
 WATER = HERE / "stories" / "water"
 CALIBRATION_CEILING = 0.12  # the confidence shown stays within this of how often it is right (ECE)
