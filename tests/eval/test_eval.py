@@ -43,6 +43,7 @@ STORY_FLOORS = [
     ("water", 74 / 102, 29 / 35, 0.15),  # measured 76/102, 30/35, ECE 0.109
     ("transit", 64 / 110, 26 / 31, 0.2),  # measured 66/110, 27/31, ECE 0.136
     ("recall", 59 / 113, 26 / 30, 0.18),  # measured 61/113, 27/30, ECE 0.132
+    ("breach", 49 / 117, 24 / 30, 0.22),  # first scored untuned: 52/117, 26/30, ECE 0.173
 ]
 WATER = HERE / "stories" / "water"
 CALIBRATION_CEILING = 0.12  # the confidence shown stays within this of how often it is right (ECE)
