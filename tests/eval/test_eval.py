@@ -44,6 +44,7 @@ STORY_FLOORS = [
     ("transit", 64 / 110, 26 / 31, 0.2),  # measured 66/110, 27/31, ECE 0.136
     ("recall", 59 / 113, 26 / 30, 0.18),  # measured 61/113, 27/30, ECE 0.132
     ("nurses", 56 / 121, 28 / 30, 0.18),  # first scored before anything was tuned with it: 59/121, 30/30, ECE 0.140
+    ("breach", 49 / 117, 24 / 30, 0.22),  # first scored untuned: 52/117, 26/30, ECE 0.173
 ]
 WATER = HERE / "stories" / "water"
 CALIBRATION_CEILING = 0.12  # the confidence shown stays within this of how often it is right (ECE)
