@@ -3,18 +3,41 @@
 A typo is corrected towards the knowledge base's own words (`spelling` holds the rules for short words);
 a misspelt name towards the words of the story's names, which readers spell by ear; a clipped word
 ("desal") towards the one word it starts. A correction never turns a common English word into another.
+
+A name is corrected only when the reading is sure, which is a matter of the word and of the base:
+- a word English knows well is a name or word of its own ("Hanson" is a surname, not a typo of "Hansen";
+  "count" is not "County"): it is never corrected to a name. How well is a matter of the base: in a story
+  of a few people, "grier" (Zipf 2.8) or "gillard" (2.7) asked of it means its Greer or Gilliard, and only
+  a word as common as any typed as meant (`spelling.TYPED_AS_MEANT_ZIPF`) stands for itself; the more
+  names an archive holds, the likelier a known name is one of the many people it does not hold, and the
+  bound falls a step for each tenfold more names (`_known_as_itself`);
+- the base's nearest name word must stand alone: none as near, and when it is more than one edit off,
+  none within `RIVAL_MARGIN` edits more. In a story of ten people a word two letters from one of them is
+  a typo of it; among the thousands of names an archive holds, a stranger's name lands that near one by
+  chance, and then near others too. Which of two equally near names was meant is a guess, never made.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
+from collections.abc import Sequence
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.answering.general_english import RARE_ZIPF, rarity, zipf
 from bot.answering.normalize import Vocabulary
-from bot.answering.spelling import NAME_TWO_EDITS, SHORT_WORD, short_word, typed_as_meant, unheard_of
+from bot.answering.spelling import (
+    NAME_TWO_EDITS,
+    SHORT_WORD,
+    TYPED_AS_MEANT_ZIPF,
+    short_word,
+    typed_as_meant,
+    unheard_of,
+)
+
+Hit = tuple[str, int, int]  # a rapidfuzz match: the word, its edits, its place
 
 # A clipped word ("desal" for "desalination") has at least this many letters, and the word it stands for
 # at least this many more: shorter stems start too many words to say which one is meant.
@@ -30,6 +53,15 @@ NOT_ENGLISH = 0.95
 # everyone uses, not a name; rarer ones (an invented agency's initials: 0) may name something the story never does.
 # The bound is where `general_english` starts to weigh a word as fully telling.
 KNOWN_ACRONYM_ZIPF = RARE_ZIPF
+# A name read from a word more than one edit off is sure only when no other name word is within this many
+# edits more: a typo lands near the name it was meant as, a stranger's name near whichever of many names it
+# happens to. One edit off ("chirs" for "chris"), only a tie makes it unsure.
+RIVAL_MARGIN = 1
+# Name words of one story of a few people (the shipped story has about 50): up to this many, a word English
+# knows is taken for a name of the base unless it is as common as a word typed as meant. Each tenfold more
+# names lowers that bound by one step of Zipf (a tenfold rarer word): at 10,000 names (an archive of
+# 100,000 entries) only words as rare as common misspellings ("futre" 1.0, "colege" 1.3) are read as a name.
+NAMES_OF_A_STORY = 100
 
 
 def known_acronym(word: str) -> bool:
@@ -47,6 +79,7 @@ class Corrections:
     """The engine's spelling corrections, over its vocabulary, its name words and its spelling buckets."""
 
     _vocab: Vocabulary
+    _aliases: dict[str, str]  # cleaned name or alias -> speaker id
     _vocabulary: Counter[str]
     _name_words: list[str]
     _name_buckets: dict[tuple[str, int], list[str]]  # name words by first letter and length
@@ -72,16 +105,16 @@ class Corrections:
     def _correct_name(self, word: str) -> tuple[str, int] | None:
         """The word of a name that a word the story never uses most likely misspells ("ostrowsky", "brenamen"),
         and how many edits away: names are spelt by ear, so a word that is no English word may be a few more
-        edits away."""
-        if len(word) < MIN_NAME_TYPO:
+        edits away. None when English knows the word well (a name of its own) or the reading is unsure."""
+        if len(word) < MIN_NAME_TYPO or self._known_as_itself(word):
             return None
         allowed = 1 if len(word) <= 7 else 2
         if len(word) >= LONG_NAME_TYPO and rarity(word) >= NOT_ENGLISH:
             allowed += 1
-        # The closest name word (the first in `_name_words` of equally close ones), kept when it starts as the
-        # word does. Only words within the edits allowed in length can be that close: those that start as the
-        # word does first, a few hundred, and only when one is close enough, the rest, to see whether a word
-        # of another first letter is closer (or as close and earlier), as a search of every name word would.
+        # The closest name word, kept when it starts as the word does and stands alone (`_sure_name`). Only
+        # words within the edits allowed in length can be that close: those that start as the word does
+        # first, a few hundred, and only when one is close enough, all the name words near it, of any first
+        # letter, to see whether another is as close or nearly (as a search of every name word would).
         n = len(word)
         same = [
             w for length in range(n - allowed, n + allowed + 1) for w in self._name_buckets.get((word[0], length), ())
@@ -89,12 +122,47 @@ class Corrections:
         found = process.extractOne(word, same, scorer=OSA.distance, score_cutoff=allowed)
         if found is None:
             return None
-        edits = int(found[1])
-        near = [w for length in range(n - edits, n + edits + 1) for w in self._name_lengths.get(length, ())]
-        hits = process.extract(word, near, scorer=OSA.distance, score_cutoff=edits, limit=None)
-        fewest = min(hit[1] for hit in hits)
-        best = min(hit[0] for hit in hits if hit[1] == fewest)
-        return (str(best), int(fewest)) if best[0] == word[0] else None
+        return self._sure_name(word, int(found[1]))
+
+    def _sure_name(self, word: str, edits: int) -> tuple[str, int] | None:
+        """The name word `edits` edits from `word` (or nearer) when it stands alone among the name words of any
+        first letter: none other as near, and for a reading of more than one edit none within `RIVAL_MARGIN`
+        edits more. Two names of one speaker ("amazon", "amzn") are one reading."""
+        if self._known_as_itself(word):
+            return None
+        reach, n = edits + RIVAL_MARGIN, len(word)
+        near = [w for length in range(n - reach, n + reach + 1) for w in self._name_lengths.get(length, ())]
+        hits = process.extract(word, near, scorer=OSA.distance, score_cutoff=reach, limit=None)
+        best = min(hits, key=lambda hit: (hit[1], hit[0]), default=None)  # of one speaker's: the first
+        if best is None or best[1] > edits or best[0][0] != word[0]:
+            return None
+        fewest, speaker = int(best[1]), self._aliases.get(best[0])
+        margin = RIVAL_MARGIN if fewest > 1 else 0
+        for other, distance, _ in hits:
+            if (
+                other != best[0]
+                and distance <= fewest + margin
+                and (speaker is None or self._aliases.get(other) != speaker)
+            ):
+                return None
+        return str(best[0]), fewest
+
+    def _known_as_itself(self, word: str) -> bool:
+        """Whether English knows a word too well for it to be a misspelling of one of the base's names: it is
+        a word or a name of its own, the bound lower the more names the base holds (`NAMES_OF_A_STORY`)."""
+        crowd = max(len(self._name_words) / NAMES_OF_A_STORY, 1.0)
+        return zipf(word) >= TYPED_AS_MEANT_ZIPF - math.log10(crowd)
+
+    def _is_name_word(self, word: str) -> bool:
+        return word in self._name_buckets.get((word[0], len(word)), ())
+
+    def _sure_hits(self, word: str, hits: Sequence[Hit]) -> list[Hit]:
+        """The corrections found, less those to a name word that is not a sure reading (`_sure_name`)."""
+        return [
+            hit
+            for hit in hits
+            if not self._is_name_word(str(hit[0])) or self._sure_name(word, int(hit[1])) == (hit[0], int(hit[1]))
+        ]
 
     @staticmethod
     def _name_wins(word: str, name: tuple[str, int], other: str, capitalised: frozenset[str]) -> bool:
@@ -132,10 +200,11 @@ class Corrections:
                 for length in range(len(word) - allowed, len(word) + allowed + 1)
                 for w in self._spell_buckets.get((first, length), ())
             ]
-        best = process.extract(word, choices, scorer=OSA.distance, score_cutoff=allowed, limit=5)
+        best = self._sure_hits(word, process.extract(word, choices, scorer=OSA.distance, score_cutoff=allowed, limit=5))
         if not best and allowed < 2 and len(word) >= NAME_TWO_EDITS and unheard_of(word):
             # A word English has no record of at all ("gilard") is a typo: two edits from a name are still it.
-            best = process.extract(word, self._name_words, scorer=OSA.distance, score_cutoff=2, limit=5)
+            names = process.extract(word, self._name_words, scorer=OSA.distance, score_cutoff=2, limit=5)
+            best = self._sure_hits(word, names)
         if not best:
             return None
         # Fewest edits first, then the word the knowledge base uses most.

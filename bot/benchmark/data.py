@@ -9,6 +9,17 @@ between stories, as in a real archive. Questions come in three kinds:
 - near-miss: a phrasing that names someone, with the name swapped for one the base does not hold;
 - off-topic: everyday English questions on other subjects, in words no base uses.
 
+Each question is what its label says, by rules a reader would agree with:
+
+- A near-miss's stranger is someone else, not a misspelling. People misspell a name by ear, a letter or
+  two ("Greeer", "Okfoor"), so a made-up stranger whose name word is `TYPO_EDITS` edits or fewer (OSA:
+  a letter added, dropped, changed, or two swapped) from a name word the base holds reads as that name,
+  and another stranger is drawn. A stranger that close is fair only when English knows both words as
+  words of their own (wordfreq records each: "Hanson" and "Hansen" are two surnames): the generator's
+  made-up names never are, so its strangers are all at least `TYPO_EDITS + 1` edits from every name.
+- An off-topic question shares no stem with the base (see `vocabulary`): a question that asks to
+  "recommend" something in a base whose phrasings say "recommended" is about the base's words.
+
 Generation is deterministic: the same size and seed write the same files and questions.
 """
 
@@ -20,12 +31,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+from wordfreq import zipf_frequency
 
 from bot.benchmark.vocabulary import (
     CHAT_CLOSERS,
     CHAT_OPENERS,
     NAMED_TEMPLATES,
     OFF_TOPIC_TEMPLATES,
+    ORGANISATION_KINDS,
     PLAIN_TEMPLATES,
     REPHRASE_NAMED,
     REPHRASE_PLAIN,
@@ -50,6 +65,11 @@ ENTRIES_PER_FILE = 2000
 ENTRIES_PER_SOURCE = 50
 ANSWERABLE_KINDS = ("typo", "drop", "reorder", "synonym", "rephrase", "noise", "noise+typo", "noise+drop")
 TYPO_MIN_LENGTH = 5
+# A name word this many edits or fewer from another reads as a misspelling of it: names are spelt by ear,
+# a letter or two off ("Greeer" for "Greer", "Okfoor" for "Okafor"); three edits make another name.
+TYPO_EDITS = 2
+STRANGER_TRIES = 1000  # made-up names drawn for one near-miss before giving up on its phrasing
+_KINDS = frozenset(k.lower() for k in ORGANISATION_KINDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,14 +300,48 @@ def _answerable(rng: random.Random, entries: list[_Entry]) -> list[Question]:
     return questions
 
 
+def name_words(people: list[dict[str, Any]]) -> list[str]:
+    """The words of the base's names, lower-cased, without the organisation kinds ("Labs") all share."""
+    words = {w.lower() for p in people for n in (p["name"], *p["aliases"]) for w in n.split()}
+    return sorted(words - _KINDS)
+
+
+def _known(word: str) -> bool:
+    """Whether English knows a word as a word of its own (wordfreq has a frequency for it)."""
+    return zipf_frequency(word, "en") > 0.0
+
+
+def reads_as_typo(stranger: str, names: list[str]) -> bool:
+    """Whether a word of a stranger's name is within a misspelling of a name word of the base (`TYPO_EDITS`),
+    and not both words are known to English ("Hanson" beside "Hansen" is another surname, not a typo)."""
+    for word in set(stranger.lower().split()) - _KINDS:
+        near = process.extract(word, names, scorer=OSA.distance, score_cutoff=TYPO_EDITS, limit=None)
+        if any(not (_known(word) and _known(str(name))) for name, _, _ in near):
+            return True
+    return False
+
+
+def _stranger(writer: _Writer, person: bool, names: list[str]) -> str | None:
+    """A made-up name of the kind asked that the base does not hold and that is no misspelling of one."""
+    for _ in range(STRANGER_TRIES):
+        stranger = writer.names.person() if person else writer.names.organisation()
+        if not reads_as_typo(stranger, names):
+            return stranger
+    return None
+
+
 def _near_misses(rng: random.Random, writer: _Writer) -> list[Question]:
-    """Named phrasings with the name swapped for one of the same kind that the base does not hold."""
+    """Named phrasings with the name swapped for one of the same kind that the base does not hold and that
+    no reader would take for a misspelling of one it does."""
     named = [(e, i) for e in writer.entries for i, name in enumerate(e.named) if name]
+    names = name_words(writer.people)
     questions = []
     for entry, i in rng.sample(named, min(NEAR_MISSES, len(named))):
         assert entry.speaker is not None  # noqa: S101 - named phrasings belong to entries about someone
         person = entry.speaker["kind"] == "person"
-        stranger = writer.names.person() if person else writer.names.organisation()
+        stranger = _stranger(writer, person, names)
+        if stranger is None:
+            continue
         if entry.named[i] == entry.speaker["aliases"][0]:  # the surname (or short name) was used: use theirs
             stranger = stranger.split()[1] if person else stranger.split()[0]
         text = entry.phrasings[i].replace(entry.named[i], stranger)

@@ -4,6 +4,11 @@ Topic words come from wordfreq's English list, drawn in proportion to how often 
 (a Zipf distribution, as in any real archive). A share of common words is never used in a base:
 off-topic questions are made of those, so they are real English on other subjects. Names are
 generated from syllables and checked against the word list, so no name is also an English word.
+
+Words are kept apart by stem (Snowball's English stemmer), not only as spelt: a search engine, like a
+reader, takes "recommended" and "recommend", "transfer" and "transfers" for one word. So no topic word
+shares a stem with a word of the question frames ("can you recommend ...?" is not off-topic in a base that
+says "recommended"), and every word of one stem is on one side: all topic words or all off-topic words.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import random
 from dataclasses import dataclass
 from itertools import accumulate
 
+import snowballstemmer
 import wordfreq
 
 WORDLIST_SIZE = 40_000  # English words to draw from: enough that rare words stay rare at 100,000 entries
@@ -59,7 +65,7 @@ OFF_TOPIC_TEMPLATES = (
     "who won the {a} last night?",
     "what's the difference between {a} and {b}?",
     "why does my {a} keep making that noise?",
-    "where can i buy a cheap {a}?",
+    "where can i find a cheap {a}?",  # not "buy": a word of `SYNONYMS`, which entries use
 )
 # Words people use for one another in questions; the benchmark's own list, so the engine's synonym
 # table (if it has one) gets no head start: some of these it knows, some it does not.
@@ -88,6 +94,14 @@ _ONSETS = "b c d f g h j k l m n p r s t v w z br cl dr fl gr pl st tr ch sh th"
 _VOWELS = "a e i o u ai ea ou io".split()  # noqa: SIM905
 _CODAS = ("", "n", "r", "s", "t", "l", "m", "nd", "st", "rk")
 ORGANISATION_KINDS = ("Group", "Holdings", "Institute", "Council", "Labs", "Partners", "Foundation", "Authority")
+
+
+_STEM = snowballstemmer.stemmer("english").stemWord
+
+
+def stem(word: str) -> str:
+    """A word's stem, by which the benchmark tells words apart ("recommended" and "recommend" are one)."""
+    return str(_STEM(word.lower()))
 
 
 def _template_words(templates: tuple[str, ...]) -> set[str]:
@@ -123,15 +137,18 @@ def english(stopwords: frozenset[str] = frozenset()) -> Vocabulary:
         PLAIN_TEMPLATES + NAMED_TEMPLATES + REPHRASE_PLAIN + REPHRASE_NAMED + OFF_TOPIC_TEMPLATES
     )
     reserved |= {w for group in SYNONYMS for w in group}
+    reserved_stems = {stem(w) for w in reserved}
     topic: list[str] = []
     off_topic: list[str] = []
+    side: dict[str, list[str]] = {}  # each stem's side, set by its most frequent word
     listed = wordfreq.top_n_list("en", WORDLIST_SIZE)
     for rank, word in enumerate(listed[FUNCTION_WORDS:]):
         if not word.isascii() or not word.isalpha() or len(word) < MIN_WORD_LENGTH or word in stopwords:
             continue
-        if word in reserved:
+        root = stem(word)
+        if word in reserved or root in reserved_stems:
             continue
-        (off_topic if rank % OFF_TOPIC_EVERY == 0 else topic).append(word)
+        side.setdefault(root, off_topic if rank % OFF_TOPIC_EVERY == 0 else topic).append(word)
     weights = [wordfreq.word_frequency(w, "en") for w in topic]
     return Vocabulary(tuple(topic), tuple(accumulate(weights)), tuple(off_topic))
 

@@ -10,10 +10,31 @@ import re
 from pathlib import Path
 
 import pytest
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
-from bot.benchmark.data import ANSWERABLE, NEAR_MISSES, OFF_TOPIC, Generated, Question, generate
+from bot.benchmark.data import (
+    ANSWERABLE,
+    NEAR_MISSES,
+    OFF_TOPIC,
+    TYPO_EDITS,
+    Generated,
+    Question,
+    generate,
+    reads_as_typo,
+)
 from bot.benchmark.table import ANSWERS_HEADER, LOAD_HEADER, STAGE_HEADER, best_cut_off, score, top1_with_declines
-from bot.benchmark.vocabulary import CHAT_CLOSERS, CHAT_OPENERS, OFF_TOPIC_TEMPLATES
+from bot.benchmark.vocabulary import (
+    CHAT_CLOSERS,
+    CHAT_OPENERS,
+    NAMED_TEMPLATES,
+    OFF_TOPIC_TEMPLATES,
+    ORGANISATION_KINDS,
+    PLAIN_TEMPLATES,
+    SYNONYMS,
+    english,
+    stem,
+)
 from bot.cli import main
 from bot.knowledge import load_knowledge
 
@@ -72,14 +93,46 @@ def test_near_misses_name_someone_the_base_does_not_hold(generated: tuple[Path, 
             assert _words(q.text) - base_words, q.text  # the stranger's name
 
 
-def test_off_topic_questions_use_no_word_of_the_base(generated: tuple[Path, Generated]) -> None:
-    _, data = generated
-    frame = {w for t in (*OFF_TOPIC_TEMPLATES, *CHAT_OPENERS, *CHAT_CLOSERS) for w in _words(t)}
+def test_a_near_miss_stranger_is_no_misspelling_of_a_name_the_base_holds(generated: tuple[Path, Generated]) -> None:
+    directory, data = generated
+    kb = load_knowledge(directory)
+    kinds = {k.lower() for k in ORGANISATION_KINDS}
+    names = sorted({w for s in kb.speakers.values() for n in s.names for w in _words(n)} - kinds)
     base_words = {w for _, p in data.phrasings for w in _words(p)}
     for q in data.questions:
+        if q.kind == "near-miss":
+            for word in _words(q.text) - base_words:  # the stranger's name
+                nearest = process.extractOne(word, names, scorer=OSA.distance)
+                assert nearest is not None and nearest[1] > TYPO_EDITS, (q.text, nearest)
+
+
+def test_a_stranger_near_a_name_reads_as_a_typo_of_it_unless_english_knows_both() -> None:
+    assert reads_as_typo("Brandell Troust", ["brandel"])  # made up, a letter more: a typo
+    assert reads_as_typo("Vaskar Labs", ["vaskor"])
+    assert not reads_as_typo("Vaskor Labs", ["drainel"])  # the kind ("Labs") is every organisation's
+    assert not reads_as_typo("Brandemoss Troust", ["brandel"])  # four edits: another name
+    assert not reads_as_typo("Hanson", ["hansen"])  # two surnames English knows
+
+
+def test_off_topic_questions_share_no_stem_with_the_base(generated: tuple[Path, Generated]) -> None:
+    _, data = generated
+    chat = {w for t in (*CHAT_OPENERS, *CHAT_CLOSERS) for w in _words(t)}
+    frames = {stem(w) for t in (*PLAIN_TEMPLATES, *NAMED_TEMPLATES) for w in _words(t)}  # "what", "the"
+    base = {stem(w) for _, p in data.phrasings for w in _words(p)} - frames
+    for q in data.questions:
         if q.kind == "off-topic":
-            topic = _words(q.text) - frame
-            assert topic and not topic & base_words, q.text
+            stems = {stem(w) for w in _words(q.text) - chat}
+            assert stems - frames and not stems & base, (q.text, stems & base)
+
+
+def test_a_stem_is_a_topic_or_an_off_topic_word_never_both_nor_a_frame_s() -> None:
+    vocabulary = english()
+    topic = {stem(w) for w in vocabulary.topic}
+    frames = {stem(w) for t in OFF_TOPIC_TEMPLATES for w in _words(t)}
+    assert stem("recommended") == stem("recommend") in frames
+    assert not topic & {stem(w) for w in vocabulary.off_topic}
+    assert not topic & frames
+    assert not frames & {stem(w) for group in SYNONYMS for w in group}  # entries use those
 
 
 def test_generation_is_the_same_on_every_run(tmp_path: Path, generated: tuple[Path, Generated]) -> None:
