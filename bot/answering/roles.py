@@ -13,6 +13,7 @@ organisations come from the knowledge base the engine serves.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -46,17 +47,24 @@ class Roles:
     """The people of one knowledge base who hold a role, for role look-ups."""
 
     def __init__(self, kb: KnowledgeBase, term: Callable[[str], str]) -> None:
-        self._term = term
-        self._holders = [
-            _Holder(
+        # Looked up by the organisation they belong to and by each word of their role, so that a question
+        # reads the few people it may mean, not every person of an archive.
+        self._by_affiliation: dict[str, list[_Holder]] = defaultdict(list)
+        self._by_role_term: dict[str, list[_Holder]] = defaultdict(list)
+        for speaker in kb.speakers.values():
+            if speaker.kind != Kind.PERSON or not speaker.role:
+                continue
+            holder = _Holder(
                 speaker.id,
                 frozenset(term(w) for w in clean(speaker.role).split() if not is_filler(w)),
                 bool(_HEAD_ROLES.search(speaker.role)),
                 speaker.affiliation,
             )
-            for speaker in kb.speakers.values()
-            if speaker.kind == Kind.PERSON and speaker.role
-        ]
+            if holder.affiliation:
+                self._by_affiliation[holder.affiliation].append(holder)
+            for role_term in holder.role_terms:
+                self._by_role_term[role_term].append(holder)
+        self._by_affiliation, self._by_role_term = dict(self._by_affiliation), dict(self._by_role_term)
         self._organisations = frozenset(s.id for s in kb.speakers.values() if s.kind == Kind.ORGANISATION)
 
     def holders(self, cleaned: str, terms: Iterable[str], named: Iterable[str]) -> frozenset[str]:
@@ -69,11 +77,12 @@ class Roles:
         organisations = named & self._organisations
         asked = set(terms)
         heads = bool(_HEADS_ASKED.search(cleaned))
-        found = set()
-        for holder in self._holders:
-            by_words = bool(holder.role_terms) and holder.role_terms <= asked
-            if organisations and holder.affiliation not in organisations:
-                continue
-            if by_words or (heads and holder.heads and organisations):
-                found.add(holder.speaker_id)
-        return frozenset(found)
+        if organisations:
+            candidates = [h for o in organisations for h in self._by_affiliation.get(o, ())]
+        else:
+            candidates = [h for t in asked for h in self._by_role_term.get(t, ())]
+        return frozenset(
+            holder.speaker_id
+            for holder in candidates
+            if (holder.role_terms and holder.role_terms <= asked) or (heads and holder.heads and organisations)
+        )
