@@ -40,6 +40,7 @@ _ASKS_SOMEONE = re.compile(
 _ROLES = (
     r"ceo|chief|president|mayor|governor|senator|spokes(?:person|man|woman)|director|chair(?:man|woman|person)?|"
     r"founder|owner|boss|head|leader|manager|minister|secretary|commissioner|lawyer|attorney|judge|coach|"
+    r"member|representative|official|organi[sz]er|"
     r"wife|husband|son|daughter|father|mother|sister|brother|person|guy|woman|man"
 )
 _ASKS_PERSON = re.compile(

@@ -39,6 +39,7 @@ from bot.answering.normalize import Vocabulary, is_filler
 from bot.answering.ranking import FEATURED, UNKNOWN_COUNTED, Question, candidate, contextual
 from bot.answering.reading import MAX_PARTS, Reader, carry_subject, has_own_subject, has_pronoun
 from bot.answering.retrieval import Retrieval
+from bot.answering.roles import Roles
 from bot.answering.speakers import SpeakerLookups
 from bot.answering.spelling import typed_as_meant
 from bot.knowledge.model import Entry, Kind, KnowledgeBase
@@ -165,6 +166,7 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         self._vocab = Vocabulary(kb.vocabulary)  # general English and this story's own words
         self._reader = Reader()
         self._acronyms = Acronyms(kb)
+        self._roles = Roles(kb, self._vocab.term)
         self._aliases = self._alias_table(kb, self._vocab)
         self._build_alias_lookups()
         self._build_index()
@@ -299,6 +301,7 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
             unknown_name=max(analysis.unknown_names, default=0.0),
             asks_for=answer_kinds.asked(analysis.cleaned),
             asked_thing=self._asked_thing(analysis.cleaned),
+            role_holders=self._roles.holders(analysis.cleaned, analysis.terms, analysis.speakers),
         )
         decision = self.decision
         found = [candidate(self, question, entry) for entry, _, _ in shortlist[:FEATURED]]

@@ -8,7 +8,8 @@ when judging whether an entry answers a question:
 - `text_covers_question`: how much of the question the entry's curated text speaks of at all (phrasings,
   keywords, answer, evidence, quotes, people).
 - `content_covers_question`, `keywords_cover_question`: the same for its answer, evidence and people
-  alone, and for its keywords; a story with two phrasings per entry is found through these.
+  alone, and for its keywords (for an entry without keywords, the lesser of its content's and its best
+  phrasing's); a story with two phrasings per entry is found through these.
 - `passage_covers_question`: the most of the question that one passage of the entry explains (a sentence
   of its answer, an evidence excerpt, one of its people): words that meet in one sentence say more than
   words scattered over a long answer.
@@ -21,6 +22,8 @@ when judging whether an entry answers a question:
   answer has no number, no sum of money, no time, no place or no one (`answer_kinds`).
 - `lacks_asked_thing`: the question names the thing it asks for ("what *party*", "which *cities*"), and the
   entry never speaks of it (a word the story never uses counts as it is telling in general English).
+- `holds_asked_role`: the question asks for someone by a role ("who runs <the organisation>?", "who's the
+  lawyer for ...?"), and the entry names a person who holds it (`roles`).
 - `names_agree`, `names_other`: the question names someone the entry is about; it names someone it is not.
 - `unnamed_subject`: the entry is about someone the question does not name, and the question has a word
   the story never uses: most likely another company or person in their place.
@@ -71,6 +74,7 @@ BASE_FEATURES = (
     "known_missing",
     "lacks_asked_kind",
     "lacks_asked_thing",
+    "holds_asked_role",
     "names_agree",
     "names_other",
     "unnamed_subject",
@@ -205,6 +209,7 @@ class Question:
     # the thing it names as asked for ("which *cities*"): its term id (-1: none, or a word the story never
     # uses), and how telling that word is when the story never uses it
     asked_thing: tuple[int, float] = (-1, 0.0)
+    role_holders: frozenset[str] = frozenset()  # speaker ids of the people it asks for by their role (`roles`)
     unknown_name_share: float = 0.0  # the part of `unknown_share` that is names (capitalised, or no English word)
 
 
@@ -223,6 +228,7 @@ def candidate(engine: IndexView, question: Question, entry: int) -> Candidate:
     )
     best_doc, best, covers, covered = -1, -1.0, 0.0, 0.0
     keywords = content = 0.0
+    has_keywords = False
     unknown = question.unknown_share > 0.0 or question.unknown_name > 0.0
     swapped = False
     for doc in range(engine._entry_docs[entry], engine._entry_docs[entry + 1]):
@@ -230,7 +236,7 @@ def candidate(engine: IndexView, question: Question, entry: int) -> Candidate:
         shared = sum(map(weights.get, terms, repeat(0.0)))
         number = doc_phrasing[doc]
         if number == KEYWORDS:
-            keywords = shared / weight
+            keywords, has_keywords = shared / weight, True
         elif number == CONTENT:
             content = shared / weight
         else:
@@ -241,6 +247,12 @@ def candidate(engine: IndexView, question: Question, entry: int) -> Candidate:
                 swapped = bool(engine._doc_names(doc) - question.name_terms)
             if shared / weight + explained > best:  # the first of equal phrasings stays
                 best_doc, best, covers, covered = doc, shared / weight + explained, shared / weight, explained
+    if not has_keywords:
+        # Curators give some entries no keywords: that says nothing against the entry (read as 0, it would count
+        # against every such entry of a sparse story). What keywords would say is what both its phrasings and
+        # its content say: the lesser of the two stands in (the content alone made a question about a detail
+        # the story lacks look answered: "who is the mayor of <another city>").
+        keywords = min(content, covers)
     if best_doc < 0:  # an entry with no phrasing of its own words: read as its first
         best_doc = engine._entry_docs[entry]
     passages, passage_terms = engine._passage_offsets, engine._passage_terms
@@ -268,6 +280,7 @@ def candidate(engine: IndexView, question: Question, entry: int) -> Candidate:
         min(len(question.known.difference(bag)), KNOWN_MISSING_COUNTED) / KNOWN_MISSING_COUNTED,
         float(bool(question.asks_for & ~(engine._entry_kinds[entry] | (answer_kinds.SOMEONE if speakers else 0)))),
         float(question.asked_thing[0] not in bag) if question.asked_thing[0] >= 0 else question.asked_thing[1],
+        float(not question.role_holders.isdisjoint(speakers)),
         float(bool(named & speakers)),
         float(bool(named - speakers)),
         float(unknown and bool(speakers) and not named),
