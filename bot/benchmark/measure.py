@@ -108,13 +108,13 @@ def _ask_all(questions: list[Question], answer: Callable[[str], tuple[str | None
 
 
 def answers(directory: Path, questions_file: Path, cache_dir: Path) -> dict[str, Any]:
-    """The engine on every question (warm from the cache), then again while a reload runs. The word lists are
-    read first, as the bot reads them at start-up: otherwise the first question would time that too."""
-    from bot.answering import load_word_lists
+    """The engine on every question (warm from the cache), then again while a reload runs. The engine is
+    warmed up first, as `storybot run` and `console` do at start-up (`warm_up`): the figures are a reader's."""
     from bot.answering.cache import load_engine
+    from bot.answering.startup import warm_up
 
     engine, _ = load_engine(directory, cache_dir)
-    load_word_lists()
+    warm_up(engine)
     questions = read_questions(questions_file)
 
     def ask(text: str) -> tuple[str | None, float]:
@@ -129,18 +129,17 @@ def answers(directory: Path, questions_file: Path, cache_dir: Path) -> dict[str,
 
 
 def questions(directory: Path, questions_file: Path, cache_dir: Path, rounds: int = 3) -> dict[str, Any]:
-    """The engine opened warm asks every question `rounds` times, the word lists read first:
+    """The engine opened warm and warmed up (`warm_up`) asks every question `rounds` times:
     `python -m bot.benchmark questions DIR QUESTIONS CACHE [ROUNDS]`. Beside the times of every ask, those
     of each question's fastest round (`fastest`): on a shared machine a question is now and then a time
     slice late, which says more of the machine than of the engine. Peak RSS is after answering; `entries_read`
     is how many entries the answers brought into memory (an engine opened warm reads an entry when first used)."""
-    from bot.answering import load_word_lists
     from bot.answering.cache import LazyEntries, load_engine
+    from bot.answering.startup import warm_up
 
     engine, _ = load_engine(directory, cache_dir)
-    load_word_lists()
+    warm_up(engine)
     texts = [q.text for q in read_questions(questions_file)]
-    gc.collect()
     times: list[list[float]] = [[] for _ in texts]
     for _ in range(rounds):
         for i, text in enumerate(texts):
@@ -163,15 +162,17 @@ def during_reload(directory: Path, questions_file: Path, cache_dir: Path) -> dic
     """`_during_reload` alone, on the engine opened warm, beside the same questions asked with no reload
     running (`before`): `python -m bot.benchmark reload DIR QUESTIONS CACHE`."""
     from bot.answering.cache import load_engine
+    from bot.answering.startup import warm_up
 
     engine, _ = load_engine(directory, cache_dir)
+    warm_up(engine)
     questions = read_questions(questions_file)
 
     def ask(text: str) -> tuple[str | None, float]:
         answer = engine.ask(text)
         return (answer.entry.id if answer.entry is not None else None), answer.confidence
 
-    before = _ask_all(questions, ask)  # also reads the word lists, as `answers` does before its reload
+    before = _ask_all(questions, ask)
     during = _during_reload(ask, questions, directory)
     return {**during, "peak_rss_mb": peak_rss_mb(), "before": {k: v for k, v in before.items() if k != "answers"}}
 
