@@ -38,6 +38,7 @@ from bot.answering.cache import (
     signature,
     write,
 )
+from bot.answering.startup import warm_engine
 from bot.answering.stories import StoryEngines
 from bot.knowledge import KnowledgeBase, KnowledgeError, bundled_knowledge_dir, load_knowledge
 from bot.knowledge.files import folder_digest, real_path
@@ -223,6 +224,10 @@ class LibraryHolder:
                 raise outcome
             else:
                 result.reloaded[sid] = outcome
+        if result.changed and len(self.holders) > 1:
+            # The router over the new engines works out which words name each story from every entry of every
+            # story: here, off the event loop, not in the first question after the reload.
+            await asyncio.to_thread(self.stories.named, "")
         return result
 
 
@@ -236,7 +241,11 @@ def rebuild(
     the engine to the cache in `data_dir` (or to a temporary file), and this thread only opens it.
     """
     if not worker:
-        return _build(directory, data_dir, live_fingerprint)
+        here = _build(directory, data_dir, live_fingerprint)
+        if here is not None:
+            with quiet_collector():
+                warm_engine(here)  # its first question's own costs, paid before the swap
+        return here
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: nothing of this process's threads
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         built = pool.submit(_build_elsewhere, directory, data_dir, live_fingerprint).result()
@@ -248,12 +257,14 @@ def rebuild(
     try:
         with quiet_collector():
             engine = open_engine(path)
+            if engine is not None:
+                warm_engine(engine)  # its first question's own costs, paid before the swap
     finally:
         if temporary:
             path.unlink(missing_ok=True)
     if engine is None:  # the worker's file could not be read back: build here instead
         log.warning("could not open the engine built in a worker; building it here")
-        return _build(directory, data_dir, live_fingerprint)
+        return rebuild(directory, data_dir, live_fingerprint, worker=False)
     return engine
 
 
