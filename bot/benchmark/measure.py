@@ -131,9 +131,11 @@ def answers(directory: Path, questions_file: Path, cache_dir: Path) -> dict[str,
 def questions(directory: Path, questions_file: Path, cache_dir: Path, rounds: int = 3) -> dict[str, Any]:
     """The engine opened warm and warmed up (`warm_up`) asks every question `rounds` times:
     `python -m bot.benchmark questions DIR QUESTIONS CACHE [ROUNDS]`. Beside the times of every ask, those
-    of each question's fastest round (`fastest`): on a shared machine a question is now and then a time
-    slice late, which says more of the machine than of the engine. Peak RSS is after answering; `entries_read`
-    is how many entries the answers brought into memory (an engine opened warm reads an entry when first used)."""
+    of each question's fastest round (`fastest`), and the processor time of every ask (`cpu`, this thread's):
+    on a shared machine a question is now and then a time slice late, which says more of the machine than of
+    the engine; an ask whose processor time is long is the engine's own doing. Peak RSS is after answering;
+    `entries_read` is how many entries the answers brought into memory (an engine opened warm reads an entry
+    when first used)."""
     from bot.answering.cache import LazyEntries, load_engine
     from bot.answering.startup import warm_up
 
@@ -141,16 +143,19 @@ def questions(directory: Path, questions_file: Path, cache_dir: Path, rounds: in
     warm_up(engine)
     texts = [q.text for q in read_questions(questions_file)]
     times: list[list[float]] = [[] for _ in texts]
+    cpu: list[float] = []
     for _ in range(rounds):
         for i, text in enumerate(texts):
-            start = time.perf_counter()
+            start, started_cpu = time.perf_counter(), time.thread_time()
             engine.ask(text)
             times[i].append((time.perf_counter() - start) * 1000)
+            cpu.append((time.thread_time() - started_cpu) * 1000)
     entries = engine.kb.entries
     read = len(entries._entries) if isinstance(entries, LazyEntries) else len(entries)
     return {
         **timings([t for each in times for t in each]),
         "fastest": timings([min(each) for each in times]),
+        "cpu": timings(cpu),
         "asks": rounds * len(texts),
         "peak_rss_mb": peak_rss_mb(),
         "entries_read": read,
