@@ -42,6 +42,7 @@ from bot.answering.startup import warm_engine
 from bot.answering.stories import StoryEngines
 from bot.knowledge import KnowledgeBase, KnowledgeError, bundled_knowledge_dir, load_knowledge
 from bot.knowledge.files import folder_digest, real_path
+from bot.knowledge.parsed import ParsedFiles
 from bot.knowledge.problems import Problem
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ log = logging.getLogger(__name__)
 # and questions keep their usual pace (max 26-34 ms), measured with `python -m bot.benchmark reload`. A
 # story of 90 KB, like the bundled one, builds in 0.2 s: a thread costs less than starting a process.
 WORKER_MIN_BYTES = 250_000
+PARSED_FOLDER = "parsed"  # in a knowledge folder's cache folder: its files as a reload last parsed them
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,12 +278,26 @@ class _Invalid:
     total: int
 
 
+def _parsed(data_dir: Path | None, directory: Path) -> ParsedFiles | None:
+    """Where reloads keep the knowledge folder's parsed files: beside its engine cache."""
+    return ParsedFiles(cache_folder(data_dir, directory) / PARSED_FOLDER) if data_dir is not None else None
+
+
+def _load(directory: Path, parsed: ParsedFiles | None) -> KnowledgeBase:
+    """`load_knowledge`, parsing only the files an earlier reload has not parsed (in `parsed`)."""
+    kb = load_knowledge(directory, parsed=parsed)
+    if parsed is not None:
+        parsed.prune()
+        log.info("reload of %s: %d files not parsed again", directory, parsed.hits)
+    return kb
+
+
 def _build(directory: Path, data_dir: Path | None, live_fingerprint: str) -> Engine | None:
     """`rebuild` in this process; the engine is cached in `data_dir` when it is given."""
     stamped = signature(directory)
     key = content_key(directory) if data_dir is not None else ""
     with quiet_collector():
-        kb = load_knowledge(directory)
+        kb = _load(directory, _parsed(data_dir, directory))
         if kb.fingerprint == live_fingerprint:
             return None
         engine = Engine(kb, index_dir=index_folder(data_dir, directory, key) if data_dir is not None else None)
@@ -301,7 +317,7 @@ def _build_elsewhere(directory: Path, data_dir: Path | None, live_fingerprint: s
     key = content_key(directory)
     gc.disable()  # this process only builds: nothing it allocates is garbage until it exits
     try:
-        kb = load_knowledge(directory)
+        kb = _load(directory, _parsed(data_dir, directory))
     except KnowledgeError as error:
         return _Invalid(error.problems, error.total)
     if kb.fingerprint == live_fingerprint:
