@@ -285,10 +285,11 @@ def _parsed(data_dir: Path | None, directory: Path) -> ParsedFiles | None:
 
 def _load(directory: Path, parsed: ParsedFiles | None) -> KnowledgeBase:
     """`load_knowledge`, parsing only the files an earlier reload has not parsed (in `parsed`)."""
+    if parsed is None:
+        return load_knowledge(directory)
     kb = load_knowledge(directory, parsed=parsed)
-    if parsed is not None:
-        parsed.prune()
-        log.info("reload of %s: %d files not parsed again", directory, parsed.hits)
+    parsed.prune()
+    log.info("reload of %s: %d files not parsed again", directory, parsed.hits)
     return kb
 
 
