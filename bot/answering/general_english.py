@@ -7,10 +7,11 @@ list (Zipf scale: log10 of uses per billion words; "the" is about 7.7, "uncle" 4
 word it has never seen 0): a common word barely counts, while a rare one ("Palantir", "Clearview")
 still marks a question about something the story does not cover.
 
-The list (about 320,000 words) is read once per process, on the first question with such a word:
-0.4-0.6 s and about 40 MB of peak resident memory (the import and the list, measured around the first
-`Engine.ask` of such a question with `time.perf_counter` and `getrusage`); every word after that is one
-dictionary look-up.
+The list (about 320,000 words) is read once per process: 0.4-0.6 s and about 40 MB of peak resident
+memory (the import and the list, measured around the first `Engine.ask` of such a question with
+`time.perf_counter` and `getrusage`); every word after that is one dictionary look-up. A long-running
+front end reads it at start-up (`load`, through `startup.warm_up`); a one-shot command (`storybot ask`)
+reads it on the first question that needs it.
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ def _frequencies() -> dict[str, float]:
 
 
 def load() -> None:
-    """Read the English list now: a long-running front end calls this at start-up, off its event loop, so
-    that no reader's first question waits for it."""
+    """Read the English list now: a long-running front end calls this at start-up (`startup.warm_up`), off
+    its event loop, so that no reader's first question waits for it."""
     _frequencies()
 
 

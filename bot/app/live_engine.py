@@ -38,9 +38,11 @@ from bot.answering.cache import (
     signature,
     write,
 )
+from bot.answering.startup import warm_engine
 from bot.answering.stories import StoryEngines
 from bot.knowledge import KnowledgeBase, KnowledgeError, bundled_knowledge_dir, load_knowledge
 from bot.knowledge.files import folder_digest, real_path
+from bot.knowledge.parsed import ParsedFiles
 from bot.knowledge.problems import Problem
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,7 @@ log = logging.getLogger(__name__)
 # and questions keep their usual pace (max 26-34 ms), measured with `python -m bot.benchmark reload`. A
 # story of 90 KB, like the bundled one, builds in 0.2 s: a thread costs less than starting a process.
 WORKER_MIN_BYTES = 250_000
+PARSED_FOLDER = "parsed"  # in a knowledge folder's cache folder: its files as a reload last parsed them
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +226,10 @@ class LibraryHolder:
                 raise outcome
             else:
                 result.reloaded[sid] = outcome
+        if result.changed and len(self.holders) > 1:
+            # The router over the new engines works out which words name each story from every entry of every
+            # story: here, off the event loop, not in the first question after the reload.
+            await asyncio.to_thread(self.stories.named, "")
         return result
 
 
@@ -236,7 +243,11 @@ def rebuild(
     the engine to the cache in `data_dir` (or to a temporary file), and this thread only opens it.
     """
     if not worker:
-        return _build(directory, data_dir, live_fingerprint)
+        here = _build(directory, data_dir, live_fingerprint)
+        if here is not None:
+            with quiet_collector():
+                warm_engine(here)  # its first question's own costs, paid before the swap
+        return here
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: nothing of this process's threads
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         built = pool.submit(_build_elsewhere, directory, data_dir, live_fingerprint).result()
@@ -248,12 +259,14 @@ def rebuild(
     try:
         with quiet_collector():
             engine = open_engine(path)
+            if engine is not None:
+                warm_engine(engine)  # its first question's own costs, paid before the swap
     finally:
         if temporary:
             path.unlink(missing_ok=True)
     if engine is None:  # the worker's file could not be read back: build here instead
         log.warning("could not open the engine built in a worker; building it here")
-        return _build(directory, data_dir, live_fingerprint)
+        return rebuild(directory, data_dir, live_fingerprint, worker=False)
     return engine
 
 
@@ -265,12 +278,27 @@ class _Invalid:
     total: int
 
 
+def _parsed(data_dir: Path | None, directory: Path) -> ParsedFiles | None:
+    """Where reloads keep the knowledge folder's parsed files: beside its engine cache."""
+    return ParsedFiles(cache_folder(data_dir, directory) / PARSED_FOLDER) if data_dir is not None else None
+
+
+def _load(directory: Path, parsed: ParsedFiles | None) -> KnowledgeBase:
+    """`load_knowledge`, parsing only the files an earlier reload has not parsed (in `parsed`)."""
+    if parsed is None:
+        return load_knowledge(directory)
+    kb = load_knowledge(directory, parsed=parsed)
+    parsed.prune()
+    log.info("reload of %s: %d files not parsed again", directory, parsed.hits)
+    return kb
+
+
 def _build(directory: Path, data_dir: Path | None, live_fingerprint: str) -> Engine | None:
     """`rebuild` in this process; the engine is cached in `data_dir` when it is given."""
     stamped = signature(directory)
     key = content_key(directory) if data_dir is not None else ""
     with quiet_collector():
-        kb = load_knowledge(directory)
+        kb = _load(directory, _parsed(data_dir, directory))
         if kb.fingerprint == live_fingerprint:
             return None
         engine = Engine(kb, index_dir=index_folder(data_dir, directory, key) if data_dir is not None else None)
@@ -290,7 +318,7 @@ def _build_elsewhere(directory: Path, data_dir: Path | None, live_fingerprint: s
     key = content_key(directory)
     gc.disable()  # this process only builds: nothing it allocates is garbage until it exits
     try:
-        kb = load_knowledge(directory)
+        kb = _load(directory, _parsed(data_dir, directory))
     except KnowledgeError as error:
         return _Invalid(error.problems, error.total)
     if kb.fingerprint == live_fingerprint:

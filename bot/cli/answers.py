@@ -8,6 +8,7 @@ import sys
 from bot.answering import Answer, QuoteResult
 from bot.answering.answer import QuoteView, quote_result_json, to_json
 from bot.answering.followup import Context, context_of
+from bot.answering.startup import warm_up
 from bot.answering.stories import StoryEngines
 from bot.cli.common import (
     EXIT_OK,
@@ -110,6 +111,7 @@ def cmd_quote(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     stories = _stories(args, settings)
+    warm_up(stories)  # the first question's one-time costs, paid before the prompt
     print("StoryBot console — ask about the story. `/quote NAME` for someone's words, `/quit` to leave.")
     context: Context | None = None  # what the last answer was about, for follow-ups ("what did he say?")
     while True:

@@ -10,7 +10,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.answering import Engine, load_word_lists
+from bot.answering import Engine
+from bot.answering.startup import warm_up
 from bot.answering.stories import StoryEngines, one_story
 from bot.app.conversation import Conversations
 from bot.app.live_engine import EngineHolder, LibraryHolder
@@ -176,9 +177,11 @@ class StoryBot(commands.AutoShardedBot):
         self._questions = log
 
     async def setup_hook(self) -> None:
-        # The word lists answering reads lazily take about half a second: read them here, in a worker thread,
-        # rather than on the event loop when the first reader asks.
-        await asyncio.to_thread(load_word_lists)
+        # What answering reads lazily (word lists, tables, patterns for the bot's own names) takes about half a
+        # second: paid here, in a worker thread, rather than on the event loop when the first reader asks.
+        me = self.user
+        names = tuple(dict.fromkeys((me.name, me.display_name))) if me else ()
+        await asyncio.to_thread(warm_up, self.stories, names)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.add_dynamic_items(*DYNAMIC_ITEMS, StorySuggestionButton)

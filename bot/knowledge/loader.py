@@ -33,6 +33,7 @@ from bot.knowledge.fields import check_mapping, shown
 from bot.knowledge.files import Unreadable, read_inside, real_path
 from bot.knowledge.model import Entry, Evidence, Kind, KnowledgeBase, Quote, Source, Speaker, Synonyms
 from bot.knowledge.naming import did_you_mean
+from bot.knowledge.parsed import ParsedFiles
 from bot.knowledge.problems import (
     MAX_PROBLEMS_KEPT,
     MAX_PROBLEMS_LISTED,
@@ -199,8 +200,8 @@ class _Validation:
 # ------------------------------------------------------------------ one file: reading and fields
 
 
-def _read_file(v: _Validation, file: Path) -> tuple[bool, Any]:
-    """Whether the file could be read as YAML, and its plain data."""
+def _read_file(v: _Validation, file: Path, parsed: ParsedFiles | None = None) -> tuple[bool, Any]:
+    """Whether the file could be read as YAML, and its plain data (kept in `parsed`, or found there)."""
     start = Position(1, 1)
     try:
         raw = v.read_bytes(file)
@@ -217,12 +218,20 @@ def _read_file(v: _Validation, file: Path) -> tuple[bool, Any]:
         v.report_at(file, start, f"cannot read the file: {exc.reason}.")
         v.incomplete = True
         return False, None
+    digest = v.digests[real_path(file)] if parsed is not None else b""
+    if parsed is not None:
+        found, data = parsed.get(digest)
+        if found:
+            return True, data
     try:
-        return True, load_data(text, raw)
+        data = load_data(text, raw)
     except YamlProblem as exc:
         v.report_at(file, exc.position, f"{exc.message}. Fix the YAML here; the rest of the file was not read.")
         v.incomplete = True
         return False, None
+    if parsed is not None:
+        parsed.put(digest, data)
+    return True, data
 
 
 def _collect(v: _Validation, index: int, data: Any) -> None:
@@ -467,13 +476,14 @@ def _collector_paused() -> Iterator[None]:
 
 
 def validate_knowledge(
-    directory: Path, overrides: Mapping[Path, str] | None = None
+    directory: Path, overrides: Mapping[Path, str] | None = None, *, parsed: ParsedFiles | None = None
 ) -> tuple[KnowledgeBase | None, Problems]:
     """Check a knowledge directory; return the knowledge base, or None and the problems found.
 
     `overrides` checks planned edits before they are written: file path → the text it would have
     (a new YAML file is included too). Only files inside `directory` are read (see `files`), and at
-    most `MAX_PROBLEMS_KEPT` problems are kept; `Problems.total` counts them all.
+    most `MAX_PROBLEMS_KEPT` problems are kept; `Problems.total` counts them all. `parsed`: files parsed
+    by an earlier load, by their bytes (a reload's; see `parsed`), which are validated but not parsed again.
     """
     v = _Validation({real_path(p): t.encode("utf-8") for p, t in (overrides or {}).items()}, directory)
     if not directory.is_dir():
@@ -492,7 +502,7 @@ def validate_knowledge(
     with _collector_paused():
         for file in files:
             v.files.append(file)
-            read, data = _read_file(v, file)
+            read, data = _read_file(v, file, parsed)
             if read:
                 _collect(v, len(v.files) - 1, data)
             del data  # each file's plain data goes as soon as its records are built
@@ -523,9 +533,9 @@ def validate_knowledge(
     return kb, Problems()
 
 
-def load_knowledge(directory: Path | str) -> KnowledgeBase:
+def load_knowledge(directory: Path | str, *, parsed: ParsedFiles | None = None) -> KnowledgeBase:
     """Load and validate a knowledge directory, or raise `KnowledgeError` listing every problem."""
-    kb, problems = validate_knowledge(Path(directory))
+    kb, problems = validate_knowledge(Path(directory), parsed=parsed)
     if kb is None:
         raise KnowledgeError(problems, problems.total)
     return kb
