@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
+from collections.abc import Container
 from functools import lru_cache
 
 log = logging.getLogger(__name__)
@@ -79,8 +80,9 @@ def load() -> None:
     detect("is this question written in English")
 
 
-def detect(text: str) -> str:
-    """ENGLISH, one of CANDIDATES, or UNKNOWN (another script). Unsure means English."""
+def detect(text: str, known: Container[str] = frozenset()) -> str:
+    """ENGLISH, one of CANDIDATES, or UNKNOWN (another script). Unsure means English. `known`: words of the
+    story being asked about (its names above all: "Renata Solis" is commoner in Spanish than in English)."""
     if _latin_share(text) < MIN_LETTERS_LATIN:
         return UNKNOWN
     from wordfreq.tokens import tokenize
@@ -89,10 +91,13 @@ def detect(text: str) -> str:
     if not words:
         return ENGLISH
     scores = {lang: sum(_zipf(w, lang) for w in words) for lang in CANDIDATES}
-    # English chat ("wat", "da", "ayo", "pls") is English however rare in written English: such a word counts
-    # as much for English as for the language it is commonest in, so it never tips a question away.
+    # English chat ("wat", "da", "ayo", "pls") is English however rare in written English, and the story's own
+    # words are the story's language: such a word counts as much for English as for the language it is
+    # commonest in, so it never tips a question away.
     english = sum(
-        max(_zipf(w, ENGLISH), *(_zipf(w, lang) for lang in CANDIDATES)) if w in _chat_words() else _zipf(w, ENGLISH)
+        max(_zipf(w, ENGLISH), *(_zipf(w, lang) for lang in CANDIDATES))
+        if w in _chat_words() or w in known
+        else _zipf(w, ENGLISH)
         for w in words
     )
     best = max(scores, key=lambda lang: scores[lang])

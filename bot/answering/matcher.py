@@ -445,7 +445,7 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
             return self._small_talk(text, words)
 
         # A question made only of the story's own words is in the story's language: no word lists to read.
-        language = ENGLISH if words <= self._vocabulary.keys() else detect(text)
+        language = ENGLISH if words <= self._vocabulary.keys() else detect(text, self._vocabulary.keys())
         if language != ENGLISH:
             return Answer(text, Outcome.OTHER_LANGUAGE, polite_reply(None), 0.0, language=language)
 

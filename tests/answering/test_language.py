@@ -87,3 +87,11 @@ def test_every_chat_style_question_of_the_evaluation_sets_is_english() -> None:
     sets = [EVAL / "discord.yaml", EVAL / "stories" / "water" / "questions.yaml"]
     questions = [case["q"] for path in sets for case in yaml.safe_load(path.read_text(encoding="utf-8"))]
     assert [q for q in questions if detect(q) != ENGLISH] == []
+
+
+def test_a_story_s_own_names_never_make_an_english_question_foreign() -> None:
+    # Names common in Spanish or Italian outweigh a short English word; the story's words count as English too.
+    names = {"renata", "solis", "giulia", "moretti"}
+    for question in ("renata solis quotes", "giulia moretti quotes"):
+        assert detect(question, names) == ENGLISH
+    assert detect("¿Quién es Renata Solis?", names) == "es"  # a question in Spanish stays Spanish
