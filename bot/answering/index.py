@@ -12,11 +12,11 @@ each doc's terms and weight, each entry's bag, passages and speakers, and the wo
 
 The index lives in flat arrays of integer ids (CSR style: the values of every row in one array, and
 where each row starts in another) rather than in objects per phrasing: a 100,000-entry base indexes in
-tens of megabytes rather than hundreds, and pickles as a few byte strings that load at once. Phrasings
+tens of megabytes rather than hundreds, and is written raw to the engine cache, which maps it back
+(`cache`: an engine opened from it holds read-only `memoryview`s where a built one holds `array`s). Phrasings
 themselves are kept once more, as one UTF-8 byte string (`_phrasing_bytes`): a doc is (entry number,
 phrasing number), and the features read the text of each candidate's best phrasing, which through the
-knowledge base would bring its entry (and, opened from the cache, a few hundred more) into memory as
-objects: after a few hundred questions, nearly every entry of the base.
+knowledge base would bring its entry into memory as objects.
 """
 
 from __future__ import annotations

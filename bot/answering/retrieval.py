@@ -126,7 +126,7 @@ class Retrieval:
         from the engine's own copy of the phrasings: the entry itself stays unread (`index`)."""
         number = self._doc_phrasing[doc]
         at = self._entry_phrasings[self._doc_entry[doc]] + (number if number >= 0 else 0)
-        return self._phrasing_bytes[self._phrasing_offsets[at] : self._phrasing_offsets[at + 1]].decode()
+        return str(self._phrasing_bytes[self._phrasing_offsets[at] : self._phrasing_offsets[at + 1]], "utf-8")
 
     def _doc_names(self, doc: int) -> set[str]:
         texts = (self._term_text[t] for t in self._doc_terms[self._doc_offsets[doc] : self._doc_offsets[doc + 1]])

@@ -119,7 +119,7 @@ def test_a_warm_engines_entries_read_as_the_cold_ones_in_the_same_order(knowledg
 def test_a_warm_engine_cached_again_opens_as_the_first(knowledge: Path, tmp_path: Path) -> None:
     cold, _ = load_engine(knowledge, tmp_path / "cache")
     warm, _ = load_engine(knowledge, tmp_path / "cache")
-    next(iter(warm.kb.entries.values()))  # one blob already unpickled, its bytes let go
+    next(iter(warm.kb.entries.values()))  # one entry already unpickled
     copy = tmp_path / "again.engine"
     with copy.open("wb") as handle:
         cache.dump(warm, handle)

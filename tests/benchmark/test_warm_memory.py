@@ -1,7 +1,7 @@
 """An engine opened warm from its cache answers without bringing the rest of the archive into memory.
 
-Entries stay pickled in blobs of a few hundred until one is read; scoring a question's candidates reads
-the text of their phrasings, which the engine keeps itself, so only the entries an answer shows are read.
+Entries stay pickled, each on its own, until one is read; scoring a question's candidates reads the text of
+their phrasings, which the engine keeps itself, so only the entries an answer shows are read.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering.cache import ENTRIES_PER_BLOB, LazyEntries, load_engine
+from bot.answering.cache import LazyEntries, load_engine
 from bot.benchmark.data import ANSWERABLE_KINDS, generate
 
-SIZE = 1000  # several blobs of entries, so that candidates scattered over them would read most
+SIZE = 1000  # enough entries that reading the candidates' would show
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[
     return root / "kb", root / "cache", asked
 
 
-def test_a_warm_engine_reads_only_the_blob_of_the_entry_it_answers_with(
+def test_a_warm_engine_reads_only_the_entry_it_answers_with(
     archive: tuple[Path, Path, list[str]],
 ) -> None:
     directory, cache_dir, asked = archive
@@ -40,8 +40,8 @@ def test_a_warm_engine_reads_only_the_blob_of_the_entry_it_answers_with(
             continue
         answered += 1
         assert answer.matched_question in answer.entry.questions
-        # The answer's own entry and its blob; the other candidates' entries stay unread.
-        assert len(entries._entries) <= answered * ENTRIES_PER_BLOB
+        # The answer's own entry; the other candidates' entries stay unread.
+        assert list(entries._entries) == [answer.entry.id]
         break
     assert answered == 1
 
