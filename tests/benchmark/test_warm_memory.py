@@ -6,11 +6,13 @@ their phrasings, which the engine keeps itself, so only the entries an answer sh
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from bot.answering.cache import LazyEntries, load_engine
+from bot.answering.cache import FileBytes, LazyEntries, load_engine
+from bot.benchmark import measure
 from bot.benchmark.data import ANSWERABLE_KINDS, generate
 
 SIZE = 1000  # enough entries that reading the candidates' would show
@@ -60,3 +62,29 @@ def test_a_warm_engine_answers_as_the_engine_it_was_built_as(
             b.matched_question,
             b.confidence,
         )
+
+
+def test_a_warm_engine_maps_its_index_and_reads_its_entries_from_the_file(
+    archive: tuple[Path, Path, list[str]],
+) -> None:
+    directory, cache_dir, _ = archive
+    cold, _ = load_engine(directory, None)
+    warm, _ = load_engine(directory, cache_dir)
+    # Views of the cache file, not copies: a process holds the pages its questions touch.
+    assert isinstance(warm._doc_terms, memoryview) and warm._doc_terms.readonly
+    assert list(warm._doc_terms) == list(cold._doc_terms) and list(warm._doc_weight) == list(cold._doc_weight)
+    entries = warm.kb.entries
+    assert isinstance(entries, LazyEntries) and isinstance(entries._data, FileBytes)
+
+
+def test_the_memory_measurement_follows_a_process_from_its_start_to_its_answers(
+    archive: tuple[Path, Path, list[str]], tmp_path: Path
+) -> None:
+    directory, cache_dir, asked = archive
+    questions = tmp_path / "questions.json"
+    questions.write_text(json.dumps([{"text": text, "kind": "typo", "entry_id": None} for text in asked[:5]]))
+    steps = measure.memory(directory, questions, cache_dir)["steps"]
+    assert list(steps) == ["start", "open", "general English", "language lists", "answers", "answers again"]
+    assert steps["open"]["warm"] == 1.0
+    peaks = [step["peak_rss_mb"] for step in steps.values()]
+    assert peaks == sorted(peaks) and peaks[-1] > peaks[0]
