@@ -31,14 +31,17 @@ import struct
 import sys
 import time
 import weakref
+import zlib
 from array import array
-from collections.abc import Callable, Iterator, Mapping
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from itertools import chain
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, overload
 
 from bot.answering.answer import StoryRef
+from bot.answering.index import SeldomRead
 from bot.answering.matcher import Engine
 from bot.answering.stories import StoryEngines
 from bot.answering.tantivy_index import index_key
@@ -59,7 +62,6 @@ ENGINE_SUFFIX, STAMP_SUFFIX = ".engine", ".stamp"
 # A file changed this recently may change again within the file system's clock tick and keep its size and
 # time: no stamp vouches for it, and the next start hashes it (git's "racily clean" rule).
 RACY_SECONDS = 2.0
-ID_SEPARATOR = "\n"  # between the entry ids of a cache; ids are single words, never holding one
 # The cache file: this mark, the length of its pickle, how many raw arrays follow it, where each starts, how
 # long it is and how it is read (MAPPED or READ), the pickle, then the arrays, each at a multiple of
 # ARRAY_ALIGNMENT.
@@ -103,6 +105,16 @@ def _mapped(typecode: str, buffer: Any) -> memoryview:
     return _view(buffer, typecode)
 
 
+def _read_when_asked(data: Any) -> FileBytes | SeldomRead:
+    """A `SeldomRead` array as the cache restores it: read from the file when sliced, or (from a pickle that
+    carried its bytes) an array again."""
+    if isinstance(data, FileBytes):
+        return data
+    restored = SeldomRead("B")
+    restored.frombytes(data)
+    return restored
+
+
 def _plain(view: memoryview) -> tuple[Any, ...]:
     """A mapped array pickled anywhere but in the cache: a copy of its bytes."""
     return _mapped, (view.format, view.tobytes())
@@ -111,33 +123,82 @@ def _plain(view: memoryview) -> tuple[Any, ...]:
 copyreg.pickle(memoryview, _plain)  # an engine opened from the cache pickles (and copies) as a built one does
 
 
+class Ids(Sequence[str]):
+    """Strings in order (an archive's entry ids), held as one UTF-8 byte string and where each ends, and found by
+    their CRC-32 in a sorted table: four arrays, which the cache maps. At 100,000 entries they take 2 MB, where a
+    list of the ids and a dictionary of their places took 11."""
+
+    __slots__ = ("_data", "_ends", "_hashes", "_order")
+
+    def __init__(self, data: Any, ends: Any, hashes: Any, order: Any) -> None:
+        self._data = data  # the strings' UTF-8 bytes, one after another
+        self._ends = ends  # where string i ends in `_data`
+        self._hashes = hashes  # the strings' CRC-32s, sorted
+        self._order = order  # the number of the string of each of `_hashes`
+
+    @classmethod
+    def of(cls, strings: Iterable[str]) -> Ids:
+        data, ends, crcs = array("B"), array("I"), []  # bytes: under 4 GB
+        for text in strings:
+            encoded = text.encode()
+            data.frombytes(encoded)
+            ends.append(len(data))
+            crcs.append(zlib.crc32(encoded))
+        order = sorted(range(len(crcs)), key=crcs.__getitem__)  # stable: equal CRCs in string order
+        return cls(data, ends, array("I", map(crcs.__getitem__, order)), array("I", order))
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    @overload
+    def __getitem__(self, at: int) -> str: ...
+    @overload
+    def __getitem__(self, at: slice) -> list[str]: ...
+    def __getitem__(self, at: int | slice) -> str | list[str]:
+        if isinstance(at, slice):
+            return [self[i] for i in range(*at.indices(len(self)))]
+        ends = self._ends
+        number = at + len(ends) if at < 0 else at
+        if not 0 <= number < len(ends):
+            raise IndexError(at)
+        return str(self._data[ends[number - 1] if number else 0 : ends[number]], "utf-8")
+
+    def find(self, text: str) -> int | None:
+        """The number of a string, or None."""
+        hashes, crc = self._hashes, zlib.crc32(text.encode())
+        at = bisect_left(hashes, crc)
+        while at < len(hashes) and hashes[at] == crc:
+            if self[self._order[at]] == text:
+                return int(self._order[at])
+            at += 1
+        return None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Ids, (self._data, self._ends, self._hashes, self._order)
+
+
 class LazyEntries(Mapping[str, Entry]):
     """The entries of a knowledge base opened from the cache, each unpickled when it is first read.
 
     Most of a large base's cache is its entries, and a process that answers one question reads one of
-    them: the engine's own index, opened whole, finds it. So the cache holds the entries' ids as one
-    string and every entry pickled on its own, one after another in one memory-mapped array, with where each
-    starts in another: an open copies nothing, and a read brings in that one entry (its page of the file).
-    A read-only mapping like the dict it stands for, in the same order; it pickles back as a plain dict
-    anywhere but in the cache. Two threads reading the same new entry at once both unpickle it: harmless.
+    them: the engine's own index, opened whole, finds it. So the cache holds the entries' ids (`Ids`) and
+    every entry pickled on its own, one after another in one array, with where each starts in another: an open
+    copies nothing, and a read brings in that one entry, read from the file (`FileBytes`). A read-only mapping
+    like the dict it stands for, in the same order; it pickles back as a plain dict anywhere but in the cache.
+    Two threads reading the same new entry at once both unpickle it: harmless.
     """
 
-    __slots__ = ("_data", "_entries", "_ids", "_keys", "_offsets", "_order")
+    __slots__ = ("_data", "_entries", "_offsets", "ids")
 
-    def __init__(self, ids: str, data: Any, offsets: Any) -> None:
-        self._ids = ids  # every id, joined by ID_SEPARATOR, in order
+    def __init__(self, ids: Ids, data: Any, offsets: Any) -> None:
+        self.ids = ids  # every id, in order: what the engine numbers entries by
         # Entry i pickled: bytes offsets[i] to offsets[i + 1], of the open cache file or of memory.
         self._data = data if isinstance(data, FileBytes) else memoryview(data)
         self._offsets = _view(offsets, "Q")
-        self._keys: dict[str, int] | None = None  # id -> its place in `_ids`, worked out at the first read
-        self._order: list[str] = []  # the ids, likewise
         self._entries: dict[str, Entry] = {}  # the entries unpickled so far
 
     @classmethod
     def of(cls, entries: Mapping[str, Entry]) -> LazyEntries:
-        ids = list(entries)
-        if any(ID_SEPARATOR in i for i in ids):
-            raise ValueError("an entry id holds the separator of the cache's list of ids")
         handle = io.BytesIO()
         pickler = _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
         offsets = array("Q", [0])
@@ -145,32 +206,27 @@ class LazyEntries(Mapping[str, Entry]):
             pickler.clear_memo()  # each entry a whole pickle of its own, read without the others
             pickler.dump(entry)
             offsets.append(handle.tell())
-        return cls(ID_SEPARATOR.join(ids), handle.getbuffer(), offsets)
-
-    @property
-    def _index(self) -> dict[str, int]:
-        if self._keys is None:
-            self._order = self._ids.split(ID_SEPARATOR) if self._ids else []
-            self._keys = dict(zip(self._order, range(len(self._order)), strict=True))
-        return self._keys
+        return cls(Ids.of(entries), handle.getbuffer(), offsets)
 
     def __getitem__(self, key: str) -> Entry:
         entry = self._entries.get(key)
         if entry is None:
-            at = self._index[key]  # an unknown id raises KeyError, as a dict does
+            at = self.ids.find(key)
+            if at is None:
+                raise KeyError(key)
             offsets = self._offsets
             entry = pickle.loads(self._data[offsets[at] : offsets[at + 1]])  # noqa: S301 - our own cache file
             self._entries[key] = entry
         return entry
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._index)
+        return iter(self.ids)
 
     def __len__(self) -> int:
-        return len(self._index)
+        return len(self.ids)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._index
+        return key in self._entries or (isinstance(key, str) and self.ids.find(key) is not None)
 
     def __repr__(self) -> str:
         return f"LazyEntries({len(self)} entries)"
@@ -178,12 +234,12 @@ class LazyEntries(Mapping[str, Entry]):
     def __reduce__(self) -> tuple[Any, ...]:
         return dict, (dict(self.items()),)
 
-    def packed(self) -> tuple[str, pickle.PickleBuffer, pickle.PickleBuffer]:
+    def packed(self) -> tuple[Ids, pickle.PickleBuffer, pickle.PickleBuffer]:
         """The ids, the pickled entries and their offsets, as the cache holds them: the last two raw."""
         data = self._data
         # Writable, so that an unpickler hands `load`'s reader over as it is (a read-only buffer it would view).
         writable = data if isinstance(data, memoryview) and not data.readonly else bytearray(data.tobytes())
-        return self._ids, pickle.PickleBuffer(writable), pickle.PickleBuffer(self._offsets)
+        return self.ids, pickle.PickleBuffer(writable), pickle.PickleBuffer(self._offsets)
 
 
 class FileBytes:
@@ -205,6 +261,10 @@ class FileBytes:
 
     def tobytes(self) -> bytes:
         return self[0 : self.nbytes]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled anywhere but in the cache, its bytes as an array (a file descriptor means nothing elsewhere)."""
+        return _read_when_asked, (self.tobytes(),)
 
 
 class _Descriptor:
@@ -229,8 +289,14 @@ class _Pickler(pickle.Pickler):
             ids, data, offsets = obj.packed()
             self.read_when_asked.add(id(data))
             return LazyEntries, (ids, data, offsets)
-        if isinstance(obj, array | bytearray | memoryview) and memoryview(obj).nbytes >= MAPPED_MIN_BYTES:
-            typecode = obj.typecode if isinstance(obj, array) else "B" if isinstance(obj, bytearray) else obj.format
+        if isinstance(obj, SeldomRead | FileBytes):
+            writable = bytearray(obj.tobytes()) if isinstance(obj, FileBytes) else obj  # see `packed`
+            buffer = pickle.PickleBuffer(writable)
+            self.read_when_asked.add(id(buffer))
+            return _read_when_asked, (buffer,)
+        # (A bytearray never comes here: a pickler writes it inline without asking.)
+        if isinstance(obj, array | memoryview) and memoryview(obj).nbytes >= MAPPED_MIN_BYTES:
+            typecode = obj.typecode if isinstance(obj, array) else obj.format
             return _mapped, (typecode, pickle.PickleBuffer(obj))  # written raw by `dump`, in band otherwise
         names = _CONSTRUCTED.get(type(obj))
         if names is None:

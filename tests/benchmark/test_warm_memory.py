@@ -75,6 +75,8 @@ def test_a_warm_engine_maps_its_index_and_reads_its_entries_from_the_file(
     assert list(warm._doc_terms) == list(cold._doc_terms) and list(warm._doc_weight) == list(cold._doc_weight)
     entries = warm.kb.entries
     assert isinstance(entries, LazyEntries) and isinstance(entries._data, FileBytes)
+    assert isinstance(warm._phrasing_bytes, FileBytes)  # read a few phrasings at a time
+    assert [warm._phrasing(d) for d in range(50)] == [cold._phrasing(d) for d in range(50)]
 
 
 def test_the_memory_measurement_follows_a_process_from_its_start_to_its_answers(
