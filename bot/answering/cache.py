@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from itertools import chain
 from pathlib import Path
-from typing import IO, Any, overload
+from typing import IO, Any, TypeVar, overload
 
 from bot.answering.answer import StoryRef
 from bot.answering.index import SeldomRead
@@ -76,6 +76,10 @@ ARRAY_ALIGNMENT = 64  # a cache line: numpy reads an aligned array at full speed
 # process then holds only the pages its questions touch. A smaller one stays in the pickle.
 MAPPED_MIN_BYTES = 1 << 16
 _WORD = struct.Struct("<Q")
+# The knowledge base's mappings held by the cache one item at a time, read when asked: an answer reads its
+# entry and the sources of its evidence. (Speakers and quotes stay whole: the engine reads them all over.)
+LAZY_FIELDS = ("entries", "sources")
+_Value = TypeVar("_Value")
 
 
 def _init_fields(cls: type) -> tuple[str, ...] | None:
@@ -177,8 +181,9 @@ class Ids(Sequence[str]):
         return Ids, (self._data, self._ends, self._hashes, self._order)
 
 
-class LazyEntries(Mapping[str, Entry]):
-    """The entries of a knowledge base opened from the cache, each unpickled when it is first read.
+class LazyEntries(Mapping[str, _Value]):
+    """The entries of a knowledge base opened from the cache, each unpickled when it is first read (and its
+    sources likewise: `LAZY_FIELDS`).
 
     Most of a large base's cache is its entries, and a process that answers one question reads one of
     them: the engine's own index, opened whole, finds it. So the cache holds the entries' ids (`Ids`) and
@@ -195,10 +200,10 @@ class LazyEntries(Mapping[str, Entry]):
         # Entry i pickled: bytes offsets[i] to offsets[i + 1], of the open cache file or of memory.
         self._data = data if isinstance(data, FileBytes) else memoryview(data)
         self._offsets = _view(offsets, "Q")
-        self._entries: dict[str, Entry] = {}  # the entries unpickled so far
+        self._entries: dict[str, _Value] = {}  # the entries unpickled so far
 
     @classmethod
-    def of(cls, entries: Mapping[str, Entry]) -> LazyEntries:
+    def of(cls, entries: Mapping[str, _Value]) -> LazyEntries[_Value]:
         handle = io.BytesIO()
         pickler = _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
         offsets = array("Q", [0])
@@ -208,7 +213,7 @@ class LazyEntries(Mapping[str, Entry]):
             offsets.append(handle.tell())
         return cls(Ids.of(entries), handle.getbuffer(), offsets)
 
-    def __getitem__(self, key: str) -> Entry:
+    def __getitem__(self, key: str) -> _Value:
         entry = self._entries.get(key)
         if entry is None:
             at = self.ids.find(key)
@@ -302,12 +307,12 @@ class _Pickler(pickle.Pickler):
         if names is None:
             return NotImplemented
         fields = tuple(getattr(obj, name) for name in names)
-        if type(obj) is KnowledgeBase:  # its entries, each on its own: see `LazyEntries`
-            fields = tuple(_lazy(v) if n == "entries" else v for n, v in zip(names, fields, strict=True))
+        if type(obj) is KnowledgeBase:  # its entries and sources, each on its own: see `LazyEntries`
+            fields = tuple(_lazy(v) if n in LAZY_FIELDS else v for n, v in zip(names, fields, strict=True))
         return type(obj), fields
 
 
-def _lazy(entries: Mapping[str, Entry]) -> LazyEntries:
+def _lazy(entries: Mapping[str, _Value]) -> LazyEntries[_Value]:
     return entries if isinstance(entries, LazyEntries) else LazyEntries.of(entries)
 
 
