@@ -13,7 +13,7 @@ each doc's terms and weight, each entry's bag, passages and speakers, and the wo
 The index lives in flat arrays of integer ids (CSR style: the values of every row in one array, and
 where each row starts in another) rather than in objects per phrasing: a 100,000-entry base indexes in
 tens of megabytes rather than hundreds, and is written raw to the engine cache, which maps it back
-(`cache`: an engine opened from it holds read-only `memoryview`s where a built one holds `array`s). Phrasings
+(`engine_file`: an engine opened from it holds read-only `memoryview`s where a built one holds `array`s). Phrasings
 themselves are kept once more, as one UTF-8 byte string (`_phrasing_bytes`): a doc is (entry number,
 phrasing number), and the features read the text of each candidate's best phrasing, which through the
 knowledge base would bring its entry into memory as objects.
@@ -54,7 +54,7 @@ else:  # `array` is generic to a type checker only: not subscriptable at run tim
 
 class SeldomRead(_IntArray):
     """An array read a few items at a time, now and then: the phrasings' text, of which a question reads its
-    few best candidates'. The engine cache reads it from its file when asked (`cache.FileBytes`) rather than
+    few best candidates'. The engine cache reads it from its file when asked (`engine_file.FileBytes`) rather than
     mapping it, which would bring in the page cache's whole folio (up to 2 MB) around every few bytes read."""
 
     __slots__ = ()
@@ -223,7 +223,7 @@ class Index:
 
     def _build_lookups(self) -> None:
         self._term_id = {t: i for i, t in enumerate(self._term_text)}
-        # An archive opened from the cache numbers its entries itself (`cache.Ids`): no list of 100,000 strings.
+        # An archive opened from the cache numbers its entries itself (`engine_file.Ids`): no list of 100,000 strings.
         ids = getattr(self.kb.entries, "ids", None)
         self._entry_ids = ids if isinstance(ids, Sequence) else list(self.kb.entries)
         buckets: defaultdict[tuple[str, int], list[str]] = defaultdict(list)

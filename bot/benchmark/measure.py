@@ -176,7 +176,8 @@ def questions(directory: Path, questions_file: Path, cache_dir: Path, rounds: in
     slice late, which says more of the machine than of the engine. Peak RSS is after answering; `entries_read`
     is how many entries the answers brought into memory (an engine opened warm reads an entry when first used)."""
     from bot.answering import load_word_lists
-    from bot.answering.cache import LazyEntries, load_engine
+    from bot.answering.cache import load_engine
+    from bot.answering.engine_file import LazyEntries
 
     engine, _ = load_engine(directory, cache_dir)
     load_word_lists()

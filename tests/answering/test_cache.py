@@ -12,6 +12,7 @@ import yaml
 
 from bot.answering import cache
 from bot.answering.cache import load_engine
+from bot.answering.engine_file import Ids
 from bot.knowledge import bundled_knowledge_dir
 
 EVAL = Path(__file__).parents[1] / "eval"
@@ -130,7 +131,7 @@ def test_a_warm_engine_cached_again_opens_as_the_first(knowledge: Path, tmp_path
 def test_entry_ids_are_found_by_their_text_even_when_two_share_a_checksum() -> None:
     # "plumless" and "buckeroo" have the same CRC-32: the table must tell them apart by their text.
     strings = ["alpha-1", "plumless", "naïve-café", "buckeroo", "z"]
-    ids = cache.Ids.of(strings)
+    ids = Ids.of(strings)
     assert list(ids) == strings and len(ids) == 5 and ids[-1] == "z" and ids[1:3] == strings[1:3]
     assert [ids.find(s) for s in strings] == [0, 1, 2, 3, 4]
     assert ids.find("buckeroo ") is None and ids.find("") is None

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering.cache import FileBytes, LazyEntries, load_engine
+from bot.answering.cache import load_engine
+from bot.answering.engine_file import FileBytes, LazyEntries
 from bot.benchmark import measure
 from bot.benchmark.data import ANSWERABLE_KINDS, generate
 
