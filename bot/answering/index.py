@@ -378,7 +378,6 @@ class Index:
         self._doc_weight = array(
             "d", [sum(map(weigh, flat[offsets[d] : offsets[d + 1]])) for d in range(len(offsets) - 1)]
         )
-        self._open_first_stage()
 
         # Words used only in sources, quotes and people are known words too.
         vocabulary = build.vocabulary
@@ -392,6 +391,11 @@ class Index:
         self._vocabulary = vocabulary
         # Known words that are in no entry.
         self._extra_terms = frozenset({self._vocab.term(w) for w in vocabulary} - build.term_id.keys())
+        # The build's own tables go before tantivy indexes the docs, the build's peak (11 MB lower at 100,000).
+        for table in (seen, people_seen, df, shared_speakers, build.word_id, build.term_id):
+            table.clear()
+        del texts
+        self._open_first_stage()
 
     def _first_stage_docs(self) -> Iterator[tuple[int, str]]:
         """(doc number, its terms as one text) of every doc: what the first stage indexes. A term is made of
