@@ -331,9 +331,10 @@ def load(handle: IO[bytes]) -> object:
     if max(ends, default=0) > size or handle.tell() + body > size:
         raise ValueError("a truncated engine cache")
     mapped = memoryview(b"")
-    if MAPPED in table[2::3]:
+    readable = hasattr(os, "pread")  # where it is not (Windows), what is read when asked is mapped instead
+    if MAPPED in table[2::3] or not readable:
         mapped = memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
-    fd = _Descriptor(os.dup(handle.fileno())) if READ in table[2::3] else None
+    fd = _Descriptor(os.dup(handle.fileno())) if READ in table[2::3] and readable else None
     arrays = [
         FileBytes(fd, start, length) if fd is not None and how == READ else mapped[start : start + length]
         for start, length, how in zip(table[::3], table[1::3], table[2::3], strict=True)

@@ -7,6 +7,7 @@ their phrasings, which the engine keeps itself, so only the entries an answer sh
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,16 @@ def test_the_memory_measurement_follows_a_process_from_its_start_to_its_answers(
     assert steps["open"]["warm"] == 1.0
     peaks = [step["peak_rss_mb"] for step in steps.values()]
     assert peaks == sorted(peaks) and peaks[-1] > peaks[0]
+
+
+def test_where_files_cannot_be_read_at_an_offset_the_cache_maps_what_it_would_read(
+    archive: tuple[Path, Path, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    directory, cache_dir, asked = archive
+    reading, _ = load_engine(directory, cache_dir)
+    read = [(a.entry, a.matched_question, a.confidence) for a in map(reading.ask, asked[:10])]
+    monkeypatch.delattr(os, "pread")  # as on Windows
+    mapping, opened = load_engine(directory, cache_dir)
+    assert opened and isinstance(mapping.kb.entries, LazyEntries)
+    assert isinstance(mapping.kb.entries._data, memoryview)
+    assert [(a.entry, a.matched_question, a.confidence) for a in map(mapping.ask, asked[:10])] == read
