@@ -9,6 +9,8 @@ Each knowledge folder has its own cache folder in the data directory (`cache_fol
 engine file named by its key and a stamp: the key, filed under the folder's file sizes and change
 times. A start whose files show the stamp's exact sizes and times (`signature`) reads no knowledge
 file at all; any other start reads and hashes every file (`content_key`), as git does with its index.
+
+The engine file is a pickle followed by the engine's large arrays, raw, which an open maps (`engine_file`).
 """
 
 from __future__ import annotations
@@ -16,18 +18,18 @@ from __future__ import annotations
 import dataclasses
 import gc
 import hashlib
-import io
 import logging
 import os
 import pickle
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from functools import cache
 from itertools import chain
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
+from bot.answering import engine_file as file_format
 from bot.answering.answer import StoryRef
 from bot.answering.matcher import Engine
 from bot.answering.stories import StoryEngines
@@ -35,13 +37,13 @@ from bot.answering.tantivy_index import index_key
 from bot.knowledge.files import atomic_writer, folder_digest, real_path, write_atomically
 from bot.knowledge.library import load_library, story_folders, story_of
 from bot.knowledge.loader import load_knowledge
-from bot.knowledge.model import Entry, Evidence, KnowledgeBase, Quote, Source, Speaker
+from bot.knowledge.model import KnowledgeBase
 
 Build = Callable[[KnowledgeBase, Path | None], Engine]  # (knowledge base, where its search index lives)
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = b"storybot-engine-3"  # bump when the cache's own layout changes
+CACHE_VERSION = b"storybot-engine-4"  # bump when the cache's own layout changes
 _ENGINE_CODE = Path(__file__).parent  # the code that decides what an engine holds: part of the key
 ENGINE_CACHE = "engine-cache"  # the data directory's folder of engine caches, one folder per knowledge folder
 RETRIEVAL_INDEX = "retrieval-index"  # the data directory's folder of on-disk search indexes, likewise
@@ -49,125 +51,6 @@ ENGINE_SUFFIX, STAMP_SUFFIX = ".engine", ".stamp"
 # A file changed this recently may change again within the file system's clock tick and keep its size and
 # time: no stamp vouches for it, and the next start hashes it (git's "racily clean" rule).
 RACY_SECONDS = 2.0
-# Entries unpickled together at their first read. One blob of 256 takes about a millisecond to unpickle,
-# and 100,000 entries make 400 blobs to copy at an open, where one object each would cost 100 ms.
-ENTRIES_PER_BLOB = 256
-ID_SEPARATOR = "\n"  # between the entry ids of a cache; ids are single words, never holding one
-
-
-def _init_fields(cls: type) -> tuple[str, ...] | None:
-    fields = dataclasses.fields(cls)
-    return tuple(f.name for f in fields) if all(f.init for f in fields) else None
-
-
-# The knowledge model's frozen dataclasses are pickled as constructor calls. By default each one is
-# restored field by field through dataclasses' generic __setstate__, which makes unpickling a
-# 100,000-entry base several times slower.
-_CONSTRUCTED = {
-    cls: names
-    for cls in (Source, Speaker, Quote, Evidence, Entry, KnowledgeBase)
-    if (names := _init_fields(cls)) is not None
-}
-
-
-class LazyEntries(Mapping[str, Entry]):
-    """The entries of a knowledge base opened from the cache, unpickled a few hundred at a time as they are read.
-
-    Most of a large base's cache is its entries, and a process that answers one question reads one of
-    them: the engine's own index, opened whole, finds it. So the cache holds the entries' ids as one
-    string and the entries themselves in blobs of `ENTRIES_PER_BLOB`, which an open only copies. A
-    read-only mapping like the dict it stands for, in the same order; it pickles back as a plain dict
-    anywhere but in the cache. Two threads reading the same new blob at once both unpickle it: harmless.
-    """
-
-    __slots__ = ("_blobs", "_entries", "_ids", "_keys", "_order")
-
-    def __init__(self, ids: str, blobs: list[bytes]) -> None:
-        self._ids = ids  # every id, joined by ID_SEPARATOR, in order
-        self._blobs = blobs  # blob i: the entries of ids i * ENTRIES_PER_BLOB onwards, as a pickled tuple
-        self._keys: dict[str, int] | None = None  # id -> its place in `_ids`, worked out at the first read
-        self._order: list[str] = []  # the ids, likewise
-        self._entries: dict[str, Entry] = {}  # the entries unpickled so far
-
-    @classmethod
-    def of(cls, entries: Mapping[str, Entry]) -> LazyEntries:
-        ids = list(entries)
-        if any(ID_SEPARATOR in i for i in ids):
-            raise ValueError("an entry id holds the separator of the cache's list of ids")
-        values = list(entries.values())
-        blobs = [_pickled(tuple(values[i : i + ENTRIES_PER_BLOB])) for i in range(0, len(values), ENTRIES_PER_BLOB)]
-        return cls(ID_SEPARATOR.join(ids), blobs)
-
-    @property
-    def _index(self) -> dict[str, int]:
-        if self._keys is None:
-            self._order = self._ids.split(ID_SEPARATOR) if self._ids else []
-            self._keys = dict(zip(self._order, range(len(self._order)), strict=True))
-        return self._keys
-
-    def _unpickle(self, blob: int) -> None:
-        if not self._blobs[blob]:  # another thread unpickled it meanwhile
-            return
-        entries: tuple[Entry, ...] = pickle.loads(self._blobs[blob])  # noqa: S301 - part of our own cache file
-        self._entries.update(zip(self._chunk(blob), entries, strict=True))
-        # They live as long as the engine, like what `load` froze: left in the collector's care, the entries
-        # read so far made every full collection walk them (30-120 ms inside a question at 100,000 entries).
-        gc.freeze()
-        self._blobs[blob] = b""  # unpickled for good: its bytes need not stay in memory
-
-    def _chunk(self, blob: int) -> list[str]:
-        return self._order[blob * ENTRIES_PER_BLOB : (blob + 1) * ENTRIES_PER_BLOB]
-
-    def __getitem__(self, key: str) -> Entry:
-        entry = self._entries.get(key)
-        if entry is None:
-            self._unpickle(self._index[key] // ENTRIES_PER_BLOB)  # an unknown id raises KeyError, as a dict does
-            entry = self._entries[key]
-        return entry
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._index)
-
-    def __len__(self) -> int:
-        return len(self._index)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._index
-
-    def __repr__(self) -> str:
-        return f"LazyEntries({len(self)} entries)"
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return dict, (dict(self.items()),)
-
-    def packed(self) -> tuple[str, list[bytes]]:
-        """The ids and blobs the cache holds (a blob already unpickled is pickled again)."""
-        self._index  # noqa: B018 - the ids' order, for the blobs to pickle again
-        blobs = [b or _pickled(tuple(self._entries[k] for k in self._chunk(n))) for n, b in enumerate(self._blobs)]
-        return self._ids, blobs
-
-
-def _pickled(obj: object) -> bytes:
-    handle = io.BytesIO()
-    _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
-    return handle.getvalue()
-
-
-class _Pickler(pickle.Pickler):
-    def reducer_override(self, obj: Any) -> Any:
-        if isinstance(obj, LazyEntries):
-            return LazyEntries, obj.packed()
-        names = _CONSTRUCTED.get(type(obj))
-        if names is None:
-            return NotImplemented
-        fields = tuple(getattr(obj, name) for name in names)
-        if type(obj) is KnowledgeBase:  # its entries, each on its own: see `LazyEntries`
-            fields = tuple(_lazy(v) if n == "entries" else v for n, v in zip(names, fields, strict=True))
-        return type(obj), fields
-
-
-def _lazy(entries: Mapping[str, Entry]) -> LazyEntries:
-    return entries if isinstance(entries, LazyEntries) else LazyEntries.of(entries)
 
 
 def _place(knowledge_dir: Path) -> str:
@@ -264,21 +147,11 @@ def signature(directory: Path) -> tuple[str, int] | None:
 
 
 def dump(engine: Engine, handle: IO[bytes]) -> None:
-    _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(engine)
+    file_format.dump(engine, handle)
 
 
 def load(handle: IO[bytes]) -> object:
-    # Unpickling creates millions of objects at once, none of them garbage: collecting while it runs
-    # would only walk them over and over. They then live as long as the engine: frozen, later
-    # collections leave them out.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return pickle.load(handle)  # noqa: S301 - our own cache, keyed by content
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
+    return file_format.load(handle)
 
 
 def open_engine(path: Path) -> Engine | None:

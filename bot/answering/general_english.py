@@ -7,19 +7,32 @@ list (Zipf scale: log10 of uses per billion words; "the" is about 7.7, "uncle" 4
 word it has never seen 0): a common word barely counts, while a rare one ("Palantir", "Clearview")
 still marks a question about something the story does not cover.
 
-The list (about 320,000 words) is read once per process: 0.4-0.6 s and about 40 MB of peak resident
-memory (the import and the list, measured around the first `Engine.ask` of such a question with
-`time.perf_counter` and `getrusage`); every word after that is one dictionary look-up. A long-running
-front end reads it at start-up (`load`, through `startup.warm_up`); a one-shot command (`storybot ask`)
-reads it on the first question that needs it.
+The list (about 320,000 words) is read once per process: by a long-running front end at start-up
+(`load`, through `startup.warm_up`), by a one-shot command (`storybot ask`) on the first question that
+needs it. wordfreq keeps it in frequency bands (a hundredth of a Zipf point each), and so does this
+module, compactly: the words' hashes in one sorted numpy array and each one's band in another, 10 bytes a word (about 3 MB). The
+file is read a band at a time, so the words never live as strings all at once: as wordfreq's own
+dictionary they held about 40 MB of peak resident memory. A look-up is a binary search of the hashes; the
+Zipf value of a band is worked out as wordfreq's frequency and its logarithm were, to the last bit. The hash
+is Python's (64 bits) of the word's UTF-8 bytes, not of the string, whose hash reads its internal form ("kp"
+and "火" hash alike): 320,000 words clash with a chance of about one in 10^8, and an unknown word matches
+one with about one in 10^13.
 """
 
 from __future__ import annotations
 
+import gzip
 import logging
 import math
 import time
-from functools import cache
+from array import array
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from itertools import repeat
+
+import msgpack
+import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -30,28 +43,80 @@ log = logging.getLogger(__name__)
 # answer is fitted with the decision (`unknown_share`).
 COMMON_ZIPF = 6.0
 RARE_ZIPF = 3.0
+# Words asked about again and again ("the", a story's names, a question's typo and its candidates): their
+# Zipf values kept, so that a repeated word costs a dictionary look-up rather than a binary search.
+REMEMBERED_WORDS = 16_384
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    # Every word's hash (`_hash`), sorted, and the frequency band of the word of each: numpy arrays seen through
+    # `memoryview`s, whose items `bisect` reads as Python integers (several times quicker than numpy's own).
+    hashes: memoryview
+    bands: memoryview
+    zipfs: tuple[float, ...]  # the Zipf value of each band
+
+
+def _hash(word: str) -> int:
+    return hash(word.encode())
+
+
+def _band_zipf(band: int) -> float:
+    """A band's Zipf value, as wordfreq's frequency of it (10^(-band/100)) gave it."""
+    frequency: float = 10 ** (-band / 100)
+    return math.log10(frequency) + 9.0 if frequency > 0.0 else 0.0
+
+
+def _read(path: str) -> _Table:
+    """wordfreq's cBpack file (gzipped msgpack: a header, then one list of words per band), a band at a time."""
+    hashes, bands = array("q"), array("H")
+    with gzip.open(path, "rb") as handle:
+        unpacker = msgpack.Unpacker(handle, raw=False)
+        count = unpacker.read_array_header()
+        header = unpacker.unpack()
+        if not isinstance(header, dict) or header.get("format") != "cB" or header.get("version") != 1:
+            raise ValueError(f"an English word list of an unknown format: {header!r}")
+        for band in range(count - 1):
+            words = unpacker.unpack()
+            hashes.extend(map(_hash, words))
+            bands.extend(repeat(band, len(words)))
+            del words
+    # A word in two bands has the later one, as in wordfreq's dictionary: the stable sort keeps the reading
+    # order among equal hashes, and the last of each run is kept.
+    order = np.argsort(np.frombuffer(hashes, dtype=np.int64), kind="stable")
+    ordered = np.frombuffer(hashes, dtype=np.int64)[order]
+    last = np.append(ordered[1:] != ordered[:-1], True)
+    if not last.all():
+        order, ordered = order[last], ordered[last]
+    banded = np.frombuffer(bands, dtype=np.uint16)[order]
+    return _Table(ordered.data, banded.data, tuple(_band_zipf(b) for b in range(count - 1)))
 
 
 @cache
-def _frequencies() -> dict[str, float]:
+def _table() -> _Table:
     started = time.perf_counter()
-    from wordfreq import get_frequency_dict  # a large import, needed only once a word is unknown
+    from wordfreq import available_languages  # a large import, needed only once a word is unknown
 
-    frequencies = get_frequency_dict("en", wordlist="best")
-    log.debug("read %d English word frequencies in %.3f s", len(frequencies), time.perf_counter() - started)
-    return frequencies
+    table = _read(available_languages("best")["en"])
+    log.debug("read %d English word frequencies in %.3f s", len(table.hashes), time.perf_counter() - started)
+    return table
 
 
 def load() -> None:
     """Read the English list now: a long-running front end calls this at start-up (`startup.warm_up`), off
     its event loop, so that no reader's first question waits for it."""
-    _frequencies()
+    _table()
 
 
+@lru_cache(maxsize=REMEMBERED_WORDS)
 def zipf(word: str) -> float:
     """The word's frequency on the Zipf scale (0 for a word English has no record of)."""
-    frequency = _frequencies().get(word, 0.0)
-    return math.log10(frequency) + 9.0 if frequency > 0.0 else 0.0
+    table = _table()
+    key = _hash(word)
+    at = bisect_left(table.hashes, key)
+    if at < len(table.hashes) and table.hashes[at] == key:
+        return table.zipfs[table.bands[at]]
+    return 0.0
 
 
 def rarity(word: str) -> float:

@@ -12,11 +12,11 @@ each doc's terms and weight, each entry's bag, passages and speakers, and the wo
 
 The index lives in flat arrays of integer ids (CSR style: the values of every row in one array, and
 where each row starts in another) rather than in objects per phrasing: a 100,000-entry base indexes in
-tens of megabytes rather than hundreds, and pickles as a few byte strings that load at once. Phrasings
+tens of megabytes rather than hundreds, and is written raw to the engine cache, which maps it back
+(`engine_file`: an engine opened from it holds read-only `memoryview`s where a built one holds `array`s). Phrasings
 themselves are kept once more, as one UTF-8 byte string (`_phrasing_bytes`): a doc is (entry number,
 phrasing number), and the features read the text of each candidate's best phrasing, which through the
-knowledge base would bring its entry (and, opened from the cache, a few hundred more) into memory as
-objects: after a few hundred questions, nearly every entry of the base.
+knowledge base would bring its entry into memory as objects.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import repeat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.answering import answer_kinds
 from bot.answering.normalize import PhraseTable, Vocabulary, is_filler
@@ -43,6 +44,20 @@ CONTENT = -2  # the phrasing number of an entry's doc of answer, evidence and pe
 _NEW = -2  # a word not looked up yet
 
 log = logging.getLogger(__name__)
+
+
+if TYPE_CHECKING:
+    _IntArray = array[int]
+else:  # `array` is generic to a type checker only: not subscriptable at run time before Python 3.12
+    _IntArray = array
+
+
+class SeldomRead(_IntArray):
+    """An array read a few items at a time, now and then: the phrasings' text, of which a question reads its
+    few best candidates'. The engine cache reads it from its file when asked (`engine_file.FileBytes`) rather than
+    mapping it, which would bring in the page cache's whole folio (up to 2 MB) around every few bytes read."""
+
+    __slots__ = ()
 
 
 class IndexBuilder:
@@ -130,7 +145,7 @@ class Index:
     _name_lengths: dict[int, list[str]]  # the name words of each length, in `_name_words`' order
     _name_buckets: dict[tuple[str, int], list[str]]  # ... of each first letter and length
     _term_id: dict[str, int]
-    _entry_ids: list[str]
+    _entry_ids: Sequence[str]
     _spell_buckets: dict[tuple[str, int], list[str]]
     _index_dir: Path | None = None  # where the first stage's index lives; None: in memory
     _first_stage: RetrievalIndex
@@ -208,7 +223,9 @@ class Index:
 
     def _build_lookups(self) -> None:
         self._term_id = {t: i for i, t in enumerate(self._term_text)}
-        self._entry_ids = list(self.kb.entries)
+        # An archive opened from the cache numbers its entries itself (`engine_file.Ids`): no list of 100,000 strings.
+        ids = getattr(self.kb.entries, "ids", None)
+        self._entry_ids = ids if isinstance(ids, Sequence) else list(self.kb.entries)
         buckets: defaultdict[tuple[str, int], list[str]] = defaultdict(list)
         for word in self._vocabulary:
             if len(word) >= 4:
@@ -261,7 +278,8 @@ class Index:
 
         entry_docs: array[int] = array("I")
         entry_phrasings: array[int] = array("I")  # entry number -> the number of its first phrasing
-        phrasing_bytes = bytearray()  # grown in place: a bytes object per phrasing would cost 30 MB more at 100,000
+        # Grown in place: a bytes object per phrasing would cost 30 MB more at 100,000.
+        phrasing_bytes = SeldomRead("B")
         phrasing_offsets: array[int] = array("I", [0])  # bytes: under 4 GB
         entry_passages: array[int] = array("I")
         entry_kinds: array[int] = array("B")  # the kinds of answer each entry gives (`answer_kinds`)
@@ -271,7 +289,7 @@ class Index:
             entry_docs.append(len(build.doc_entry))
             entry_phrasings.append(len(phrasing_offsets) - 1)
             for phrasing in entry.questions:
-                phrasing_bytes += phrasing.encode()
+                phrasing_bytes.frombytes(phrasing.encode())
                 phrasing_offsets.append(len(phrasing_bytes))
             bag: set[int] = set()
             speakers: list[str] = list(entry.about)
@@ -360,7 +378,6 @@ class Index:
         self._doc_weight = array(
             "d", [sum(map(weigh, flat[offsets[d] : offsets[d + 1]])) for d in range(len(offsets) - 1)]
         )
-        self._open_first_stage()
 
         # Words used only in sources, quotes and people are known words too.
         vocabulary = build.vocabulary
@@ -374,6 +391,11 @@ class Index:
         self._vocabulary = vocabulary
         # Known words that are in no entry.
         self._extra_terms = frozenset({self._vocab.term(w) for w in vocabulary} - build.term_id.keys())
+        # The build's own tables go before tantivy indexes the docs, the build's peak (11 MB lower at 100,000).
+        for table in (seen, people_seen, df, shared_speakers, build.word_id, build.term_id):
+            table.clear()
+        del texts
+        self._open_first_stage()
 
     def _first_stage_docs(self) -> Iterator[tuple[int, str]]:
         """(doc number, its terms as one text) of every doc: what the first stage indexes. A term is made of

@@ -11,10 +11,11 @@ features and the fitted decision (`ranking`, `decision`).
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from bot.answering.index import SeldomRead
 from bot.answering.tantivy_index import RetrievalIndex
 from bot.knowledge.model import KnowledgeBase
 
@@ -47,7 +48,7 @@ class Retrieval:
     kb: KnowledgeBase
     _term_text: list[str]
     _idf: array[float]
-    _entry_ids: list[str]
+    _entry_ids: Sequence[str]
     _doc_entry: array[int]
     _doc_phrasing: array[int]
     _doc_offsets: array[int]
@@ -55,7 +56,7 @@ class Retrieval:
     _doc_weight: array[float]
     _entry_phrasings: array[int]
     _phrasing_offsets: array[int]
-    _phrasing_bytes: bytearray  # every phrasing in UTF-8, one after another
+    _phrasing_bytes: SeldomRead  # every phrasing in UTF-8, one after another
     _first_stage: RetrievalIndex
 
     def _best_phrasings(self, query: dict[int, str], weight: float) -> list[tuple[int, float, int]]:
@@ -126,7 +127,7 @@ class Retrieval:
         from the engine's own copy of the phrasings: the entry itself stays unread (`index`)."""
         number = self._doc_phrasing[doc]
         at = self._entry_phrasings[self._doc_entry[doc]] + (number if number >= 0 else 0)
-        return self._phrasing_bytes[self._phrasing_offsets[at] : self._phrasing_offsets[at + 1]].decode()
+        return str(self._phrasing_bytes[self._phrasing_offsets[at] : self._phrasing_offsets[at + 1]], "utf-8")
 
     def _doc_names(self, doc: int) -> set[str]:
         texts = (self._term_text[t] for t in self._doc_terms[self._doc_offsets[doc] : self._doc_offsets[doc + 1]])

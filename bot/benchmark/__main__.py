@@ -23,6 +23,8 @@ def main(argv: list[str]) -> int:
     elif kind == "questions":
         directory, questions_file, cache_dir = paths[:3]
         result = measure.questions(directory, questions_file, cache_dir, *(int(a) for a in args[3:4]))
+    elif kind == "memory":
+        result = measure.memory(*paths)
     elif kind == "reload":
         result = measure.during_reload(*paths)
     elif kind == "anchor":

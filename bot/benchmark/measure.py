@@ -37,6 +37,47 @@ def peak_rss_mb() -> float:
     return peak / 1024 if sys.platform != "darwin" else peak / 2**20
 
 
+def memory_now() -> dict[str, float]:
+    """This process's resident memory now, its peak, and of what it holds now the part that is its own (anonymous)
+    and the part that is mapped files (the engine cache's arrays, tantivy's index), in MB, from /proc (Linux);
+    only the peak elsewhere."""
+    wanted = {"VmRSS": "rss_mb", "VmHWM": "peak_rss_mb", "RssAnon": "anonymous_mb", "RssFile": "file_mb"}
+    found: dict[str, float] = {}
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            name = line.split(":", 1)[0]
+            if name in wanted:
+                found[wanted[name]] = int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return found or {"peak_rss_mb": peak_rss_mb()}
+
+
+def memory(directory: Path, questions_file: Path, cache_dir: Path) -> dict[str, Any]:
+    """Where an answering process's memory goes, step by step: `python -m bot.benchmark memory DIR QUESTIONS
+    CACHE`. At the start (the engine's code imported: this package imports it), opening the engine from the
+    cache (warm when a load has filled it), reading the word lists as the bot does at start-up (general
+    English, then the language lists), answering every question once, and again; after each, `memory_now`."""
+    from bot.answering import general_english, language
+    from bot.answering.cache import load_engine
+
+    steps: dict[str, dict[str, float]] = {"start": memory_now()}
+    start = time.perf_counter()
+    engine, warm = load_engine(directory, cache_dir)
+    steps["open"] = {**memory_now(), "seconds": time.perf_counter() - start, "warm": float(warm)}
+    general_english.load()
+    steps["general English"] = memory_now()
+    language.load()
+    steps["language lists"] = memory_now()
+    texts = [q.text for q in read_questions(questions_file)]
+    for step in ("answers", "answers again"):
+        start = time.perf_counter()
+        for text in texts:
+            engine.ask(text)
+        steps[step] = {**memory_now(), "seconds": time.perf_counter() - start}
+    return {"steps": steps, "questions": len(texts), "entries": len(engine.kb.entries)}
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else 0.0
@@ -136,7 +177,8 @@ def questions(directory: Path, questions_file: Path, cache_dir: Path, rounds: in
     the engine; an ask whose processor time is long is the engine's own doing. Peak RSS is after answering;
     `entries_read` is how many entries the answers brought into memory (an engine opened warm reads an entry
     when first used)."""
-    from bot.answering.cache import LazyEntries, load_engine
+    from bot.answering.cache import load_engine
+    from bot.answering.engine_file import LazyEntries
     from bot.answering.startup import warm_up
 
     engine, _ = load_engine(directory, cache_dir)

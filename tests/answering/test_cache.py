@@ -12,6 +12,7 @@ import yaml
 
 from bot.answering import cache
 from bot.answering.cache import load_engine
+from bot.answering.engine_file import Ids
 from bot.knowledge import bundled_knowledge_dir
 
 EVAL = Path(__file__).parents[1] / "eval"
@@ -119,9 +120,22 @@ def test_a_warm_engines_entries_read_as_the_cold_ones_in_the_same_order(knowledg
 def test_a_warm_engine_cached_again_opens_as_the_first(knowledge: Path, tmp_path: Path) -> None:
     cold, _ = load_engine(knowledge, tmp_path / "cache")
     warm, _ = load_engine(knowledge, tmp_path / "cache")
-    next(iter(warm.kb.entries.values()))  # one blob already unpickled, its bytes let go
+    next(iter(warm.kb.entries.values()))  # one entry already unpickled
     copy = tmp_path / "again.engine"
     with copy.open("wb") as handle:
         cache.dump(warm, handle)
     again = cache.open_engine(copy)
     assert again is not None and again.kb == cold.kb
+
+
+def test_entry_ids_are_found_by_their_text_even_when_two_share_a_checksum() -> None:
+    # "plumless" and "buckeroo" have the same CRC-32: the table must tell them apart by their text.
+    strings = ["alpha-1", "plumless", "naïve-café", "buckeroo", "z"]
+    ids = Ids.of(strings)
+    assert list(ids) == strings and len(ids) == 5 and ids[-1] == "z" and ids[1:3] == strings[1:3]
+    assert [ids.find(s) for s in strings] == [0, 1, 2, 3, 4]
+    assert ids.find("buckeroo ") is None and ids.find("") is None
+    with pytest.raises(IndexError):
+        ids[5]
+    again = pickle.loads(pickle.dumps(ids))  # noqa: S301 - just written
+    assert list(again) == strings and again.find("buckeroo") == 3

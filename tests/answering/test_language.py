@@ -72,9 +72,9 @@ def test_an_off_topic_question_offers_starter_questions_not_near_misses(story_en
 def test_the_word_lists_can_be_read_ahead_of_the_first_question() -> None:
     from bot.answering import general_english, load_word_lists
 
-    general_english._frequencies.cache_clear()  # as in a fresh process
+    general_english._table.cache_clear()  # as in a fresh process
     load_word_lists()
-    assert general_english._frequencies.cache_info().currsize == 1  # read: the first question will not wait
+    assert general_english._table.cache_info().currsize == 1  # read: the first question will not wait
     assert general_english.zipf("everyone") > general_english.zipf("palantir") > 0
 
 

@@ -45,11 +45,11 @@ def test_a_warmed_up_engine_answers_every_question_as_one_that_was_not() -> None
 
 
 def test_warm_up_reads_the_word_lists_a_first_question_would_read() -> None:
-    general_english._frequencies.cache_clear()
+    general_english._table.cache_clear()
     grounding._english.cache_clear()
     grounding.is_english_word.cache_clear()
     warm_up(Engine(load_knowledge(bundled_knowledge_dir())))
-    assert general_english._frequencies.cache_info().currsize == 1
+    assert general_english._table.cache_info().currsize == 1
     assert grounding._english.cache_info().currsize == 1
 
 
