@@ -7,16 +7,16 @@ list (Zipf scale: log10 of uses per billion words; "the" is about 7.7, "uncle" 4
 word it has never seen 0): a common word barely counts, while a rare one ("Palantir", "Clearview")
 still marks a question about something the story does not cover.
 
-The list (about 320,000 words) is read once per process: by a long-running front end at start-up
-(`load`, through `startup.warm_up`), by a one-shot command (`storybot ask`) on the first question that
-needs it. wordfreq keeps it in frequency bands (a hundredth of a Zipf point each), and so does this
-module, compactly: the words' hashes in one sorted numpy array and each one's band in another, 10 bytes a word (about 3 MB). The
-file is read a band at a time, so the words never live as strings all at once: as wordfreq's own
-dictionary they held about 40 MB of peak resident memory. A look-up is a binary search of the hashes; the
-Zipf value of a band is worked out as wordfreq's frequency and its logarithm were, to the last bit. The hash
-is Python's (64 bits) of the word's UTF-8 bytes, not of the string, whose hash reads its internal form ("kp"
-and "火" hash alike): 320,000 words clash with a chance of about one in 10^8, and an unknown word matches
-one with about one in 10^13.
+The list (about 320,000 words) is read once per process: by a long-running front end at start-up (`load`,
+through `startup.warm_up`), by a one-shot command (`storybot ask`) on the first question that needs it.
+wordfreq keeps it in frequency bands (a hundredth of a Zipf point each), and so does this module, compactly:
+the words' hashes in one sorted numpy array and each one's band in another, 10 bytes a word (about 3 MB). The
+file is read a band at a time, so the words never live as strings all at once: as wordfreq's own dictionary
+they held about 40 MB of peak resident memory. A look-up is a binary search of the hashes; the Zipf value of a
+band is worked out as wordfreq's frequency and its logarithm were, to the last bit. The hash is Python's (64
+bits) of the word's UTF-8 bytes, not of the string, whose hash reads its internal form ("kp" and "火" hash
+alike): 320,000 words clash with a chance of about one in 10^8, and an unknown word matches one with about one
+in 10^13.
 """
 
 from __future__ import annotations
