@@ -13,10 +13,8 @@ wordfreq keeps it in frequency bands (a hundredth of a Zipf point each), and so 
 the words' hashes in one sorted numpy array and each one's band in another, 10 bytes a word (about 3 MB). The
 file is read a band at a time, so the words never live as strings all at once: as wordfreq's own dictionary
 they held about 40 MB of peak resident memory. A look-up is a binary search of the hashes; the Zipf value of a
-band is worked out as wordfreq's frequency and its logarithm were, to the last bit. The hash is Python's (64
-bits) of the word's UTF-8 bytes, not of the string, whose hash reads its internal form ("kp" and "火" hash
-alike): 320,000 words clash with a chance of about one in 10^8, and an unknown word matches one with about one
-in 10^13.
+band is worked out as wordfreq's frequency and its logarithm were, to the last bit. The hashes are
+`bot.knowledge.word_hashes`'s, which says why they are safe.
 """
 
 from __future__ import annotations
@@ -34,6 +32,8 @@ from itertools import repeat
 import msgpack
 import numpy as np
 
+from bot.knowledge.word_hashes import word_hash
+
 log = logging.getLogger(__name__)
 
 # Words at least this common in English (Zipf ≥ 6: "everyone" is 5.5, "the" 7.7) say nothing about what the
@@ -50,15 +50,11 @@ REMEMBERED_WORDS = 16_384
 
 @dataclass(frozen=True, slots=True)
 class _Table:
-    # Every word's hash (`_hash`), sorted, and the frequency band of the word of each: numpy arrays seen through
-    # `memoryview`s, whose items `bisect` reads as Python integers (several times quicker than numpy's own).
+    # Every word's hash (`word_hash`), sorted, and the frequency band of the word of each: numpy arrays seen
+    # through `memoryview`s, whose items `bisect` reads as Python integers (several times quicker than numpy's own).
     hashes: memoryview
     bands: memoryview
     zipfs: tuple[float, ...]  # the Zipf value of each band
-
-
-def _hash(word: str) -> int:
-    return hash(word.encode())
 
 
 def _band_zipf(band: int) -> float:
@@ -78,7 +74,7 @@ def _read(path: str) -> _Table:
             raise ValueError(f"an English word list of an unknown format: {header!r}")
         for band in range(count - 1):
             words = unpacker.unpack()
-            hashes.extend(map(_hash, words))
+            hashes.extend(map(word_hash, words))
             bands.extend(repeat(band, len(words)))
             del words
     # A word in two bands has the later one, as in wordfreq's dictionary: the stable sort keeps the reading
@@ -112,7 +108,7 @@ def load() -> None:
 def zipf(word: str) -> float:
     """The word's frequency on the Zipf scale (0 for a word English has no record of)."""
     table = _table()
-    key = _hash(word)
+    key = word_hash(word)
     at = bisect_left(table.hashes, key)
     if at < len(table.hashes) and table.hashes[at] == key:
         return table.zipfs[table.bands[at]]
