@@ -39,7 +39,7 @@ from bot.answering.normalize import Vocabulary, is_filler
 from bot.answering.ranking import FEATURED, UNKNOWN_COUNTED, Question, candidate, contextual
 from bot.answering.reading import MAX_PARTS, Reader, carry_subject, has_own_subject, has_pronoun
 from bot.answering.retrieval import Retrieval
-from bot.answering.roles import Roles
+from bot.answering.roles import RoleMatch, Roles
 from bot.answering.speakers import SpeakerLookups
 from bot.answering.spelling import typed_as_meant
 from bot.knowledge.model import Entry, Kind, KnowledgeBase
@@ -166,7 +166,7 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         self._vocab = Vocabulary(kb.vocabulary)  # general English and this story's own words
         self._reader = Reader()
         self._acronyms = Acronyms(kb)
-        self._roles = Roles(kb, self._vocab.term)
+        self._roles = Roles(kb, self._vocab.term, self._vocab)
         self._aliases = self._alias_table(kb, self._vocab)
         self._build_alias_lookups()
         self._build_index()
@@ -456,6 +456,12 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         quoted = self._quote_intent(analysis)
         if quoted is not None:
             return self._quotes_answer(text, quoted, analysis, ranked)
+        by_role = self._role_intent(analysis)
+        if by_role is not None and by_role.speaker_id is not None:
+            return self._quotes_answer(text, by_role.speaker_id, analysis, ranked, by_role.role_terms)
+        if by_role is not None and len(by_role.close) > 1 and not self._topic(analysis, by_role.role_terms):
+            # "What did the council member say?" with two of them quoted: never guess between them.
+            return self._people_offered(self._decline(text, ranked, self.confidence(ranked)), by_role.close)
 
         confidence = self.confidence(ranked)
         decision = self.decision
@@ -468,7 +474,8 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         off_topic = self._known_share(analysis) < OFF_TOPIC_SHARE and not any(
             s.score >= decision.suggest_at for s in ranked
         )
-        return self._decline(text, ranked, confidence, close_call=close_call, off_topic=off_topic)
+        declined = self._decline(text, ranked, confidence, close_call=close_call, off_topic=off_topic)
+        return self._people_offered(declined, by_role.close) if by_role is not None else declined
 
     def answer_entry(self, entry_id: str, question: str | None = None) -> Answer:
         """The answer of one entry (a pressed suggestion, or `/kb` previews)."""
@@ -536,11 +543,51 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         speaker_id, quotes = self._speaker_quotes(analysis.speakers[0])
         return speaker_id if quotes else None
 
-    def _quotes_answer(self, question: str, speaker_id: str, analysis: Analysis, ranked: list[Scored]) -> Answer:
+    def _role_intent(self, analysis: Analysis) -> RoleMatch | None:
+        """Whose words a question asks for by what they are ("what did the transit chief say?"), when it names
+        no one: the one person who fits, or the close ones."""
+        if not _QUOTE_INTENT & set(analysis.terms):
+            return None
+        # An organisation named with a role ("the council member") is where to look, not who is meant.
+        if any(self.kb.speakers[s].kind != Kind.ORGANISATION for s in analysis.speakers):
+            return None
+        found = self._roles.by_role(self._roles.role_words(analysis.cleaned), self._vocab.term)
+        if found is None or found.speaker_id is None:
+            return found
+        speaker_id, quotes = self._speaker_quotes(found.speaker_id)
+        return replace(found, speaker_id=speaker_id) if quotes else None
+
+    def _topic(self, analysis: Analysis, identified_by: frozenset[str] = frozenset()) -> set[str]:
+        """What a request for someone's words asks about: its known terms but those saying who is meant."""
+        topic = {t for t in analysis.terms if t in self._term_id} - _QUOTE_INTENT - _QUESTION_WORDS
+        return topic - {f"@{s}" for s in analysis.speakers} - identified_by
+
+    def _people_offered(self, declined: Answer, people: Sequence[str]) -> Answer:
+        """A decline of a request for someone's words that names nobody clearly offers the close people."""
+        offers = [
+            Suggestion(self._entry_ids[entries[0]], f"What did {self.kb.speakers[s].name} say?")
+            for s in people
+            if (entries := self._speaker_entries.get(self._speaker_quotes(s)[0]))
+        ][:MAX_SUGGESTIONS]
+        if not offers:
+            return declined
+        if len(offers) > 1:
+            text = "I'm not sure who you mean: more than one person in the story fits. Did you mean one of these?"
+        else:
+            text = "Nobody in the story fits that exactly, as far as I can tell. Did you mean this person?"
+        return replace(declined, text=text, suggestions=tuple(offers), off_topic=False)
+
+    def _quotes_answer(
+        self,
+        question: str,
+        speaker_id: str,
+        analysis: Analysis,
+        ranked: list[Scored],
+        identified_by: frozenset[str] = frozenset(),
+    ) -> Answer:
         # "What did <someone> say about <a topic>?" may be an entry about them; prefer it when it is
         # a confident match that carries their words.
-        topic = {t for t in analysis.terms if t in self._term_id} - _QUOTE_INTENT - _QUESTION_WORDS
-        topic -= {f"@{s}" for s in analysis.speakers}
+        topic = self._topic(analysis, identified_by)
         # "The <organisation> organizer": a role says who is meant, not what about, unless it is not the speaker's role.
         roles, role = topic & _ROLE_WORDS, self.kb.speakers[speaker_id].role
         if roles and (role is None or roles & {self._vocab.term(w) for w in self._vocab.words(role)}):

@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 from bot.answering.answer import QuoteResult, QuoteView, quote_view
 from bot.answering.index import Index
 from bot.answering.normalize import Vocabulary, is_filler
+from bot.answering.roles import Roles
 from bot.knowledge.model import Kind, KnowledgeBase, Quote, Speaker
 from bot.knowledge.text import clean
 
@@ -29,6 +30,7 @@ class SpeakerLookups:
 
     kb: KnowledgeBase
     _vocab: Vocabulary
+    _roles: Roles
     _term_text: list[str]
     _bag_offsets: array[int]
     _bag_terms: array[int]
@@ -83,8 +85,17 @@ class SpeakerLookups:
             scored[speaker_id] = max(scored.get(speaker_id, 0.0), score)
         ranked = sorted(scored.items(), key=lambda kv: -kv[1])
         best_id, best = ranked[0]
-        if best < QUOTE_LOOKUP_THRESHOLD:
-            return None, [self.kb.speakers[s].name for s, sc in ranked[:3] if sc >= 50]
+        tied = len(ranked) > 1 and ranked[1][1] >= best
+        if best < QUOTE_LOOKUP_THRESHOLD or tied:
+            # Not a name, or one two people share: perhaps what they are, in the reader's words ("the transit
+            # chief", "the council member"), which names one person or the close ones, never a guess.
+            by_role = self._roles.by_role(self._roles.role_words(clean(name)), self._vocab.term)
+            if by_role is not None and by_role.speaker_id is not None:
+                return self.kb.speakers[by_role.speaker_id], []
+            if by_role is not None and (by_role.close[1:] or (by_role.close and not tied)):
+                return None, [self.kb.speakers[s].name for s in by_role.close[:3]]
+            if best < QUOTE_LOOKUP_THRESHOLD:
+                return None, [self.kb.speakers[s].name for s, sc in ranked[:3] if sc >= 50]
         return self.kb.speakers[best_id], []
 
     def quote(self, name: str) -> QuoteResult:
