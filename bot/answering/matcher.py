@@ -136,6 +136,12 @@ def _combined(asked: str, answers: list[Answer]) -> Answer:
     return replace(first, question=asked, parts=tuple(parts) if len(parts) > 1 else ())
 
 
+def _in_a_sentence(name: str) -> str:
+    """A name as written mid-sentence: "An IBM spokesperson" -> "an IBM spokesperson"."""
+    first, _, rest = name.partition(" ")
+    return f"{first.lower()} {rest}" if rest and first in ("A", "An", "The") else name
+
+
 def _is_english_word(word: str) -> bool:
     """Whether a word is an ordinary English word, not only a name (the knowledge model's word list)."""
     from bot.knowledge.grounding import is_english_word  # here: grounding itself reads answering's stopwords
@@ -459,8 +465,9 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         by_role = self._role_intent(analysis)
         if by_role is not None and by_role.speaker_id is not None:
             return self._quotes_answer(text, by_role.speaker_id, analysis, ranked, by_role.role_terms)
-        if by_role is not None and len(by_role.close) > 1 and not self._topic(analysis, by_role.role_terms):
-            # "What did the council member say?" with two of them quoted: never guess between them.
+        if by_role is not None and by_role.close and not self._topic(analysis, by_role.role_terms):
+            # "What did the council member say?" with two of them quoted, or "the <company> spokesperson" when
+            # only another company's is quoted: never a guess, the close people offered.
             return self._people_offered(self._decline(text, ranked, self.confidence(ranked)), by_role.close)
 
         confidence = self.confidence(ranked)
@@ -551,11 +558,15 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         # An organisation named with a role ("the council member") is where to look, not who is meant.
         if any(self.kb.speakers[s].kind != Kind.ORGANISATION for s in analysis.speakers):
             return None
-        found = self._roles.by_role(self._roles.role_words(analysis.cleaned), self._vocab.term)
+        found = self._roles.described(analysis.cleaned)
         if found is None or found.speaker_id is None:
             return found
         speaker_id, quotes = self._speaker_quotes(found.speaker_id)
         return replace(found, speaker_id=speaker_id) if quotes else None
+
+    def _carries_quotes(self, entry_id: str, speaker_id: str) -> bool:
+        own = {q.id for q in self._speaker_quotes(speaker_id)[1]}
+        return not own.isdisjoint(self.kb.entries[entry_id].quotes)
 
     def _topic(self, analysis: Analysis, identified_by: frozenset[str] = frozenset()) -> set[str]:
         """What a request for someone's words asks about: its known terms but those saying who is meant."""
@@ -565,7 +576,7 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
     def _people_offered(self, declined: Answer, people: Sequence[str]) -> Answer:
         """A decline of a request for someone's words that names nobody clearly offers the close people."""
         offers = [
-            Suggestion(self._entry_ids[entries[0]], f"What did {self.kb.speakers[s].name} say?")
+            Suggestion(self._entry_ids[entries[0]], f"What did {_in_a_sentence(self.kb.speakers[s].name)} say?")
             for s in people
             if (entries := self._speaker_entries.get(self._speaker_quotes(s)[0]))
         ][:MAX_SUGGESTIONS]
@@ -593,7 +604,9 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         if roles and (role is None or roles & {self._vocab.term(w) for w in self._vocab.words(role)}):
             topic -= roles
         confidence = self.confidence(ranked)
-        if topic and ranked and confidence >= self.decision.answer_at:
+        # Found by their role, they are meant: only an entry that carries their words answers for them.
+        theirs = not identified_by or (bool(ranked) and self._carries_quotes(ranked[0].entry_id, speaker_id))
+        if topic and ranked and confidence >= self.decision.answer_at and theirs:
             entry = self.kb.entries[ranked[0].entry_id]
             return self._entry_answer(question, entry, confidence, ranked[0].phrasing)
         # "What did <a company>'s spokesperson tell <an outlet>?" is not about its chief's words: asked about

@@ -55,7 +55,10 @@ ROLE_MARGIN = 0.15
 # A person this close is offered when a role names nobody clearly.
 ROLE_SUGGEST_MIN = 0.5
 # What comes after these is what is asked about, not who ("what did the chief say *about the budget*").
-_TOPIC_STARTS = frozenset({"about", "abt", "on", "regarding", "concerning", "re", "over", "when", "after", "before"})
+_TOPIC_STARTS = frozenset({"about", "abt", "regarding", "concerning", "re"})
+# These may start the topic ("say *on the budget*") or still describe the person ("the researcher *on the
+# council*"): the person is looked for with them first, then without.
+_MAYBE_TOPIC_STARTS = frozenset({"on", "over", "when", "after", "before", "at", "in"})
 # Words of a request for quotes, not of a role.
 _ASKING = frozenset({"what", "who", "whom", "whose", "which", "quote", "from", "per", "according"})
 _ASKING_VERBS = ("say", "think")  # and their synonyms ("tell", "reckon"), as terms
@@ -122,6 +125,7 @@ class Roles:
             for t in group_terms:
                 self._forms[t] = self._forms.get(t, frozenset()) | (group_terms - {t})
         self._people: list[_Person] = []
+        organisations = [s for s in kb.speakers.values() if s.kind == Kind.ORGANISATION]
         role_terms: set[str] = set(self._forms)
         for speaker in kb.speakers.values():
             if speaker.kind != Kind.PERSON or not (speaker.role or speaker.affiliation or speaker.description):
@@ -129,6 +133,12 @@ class Roles:
             own = terms(speaker.role)
             role_terms |= own
             words, described = set(own), terms(speaker.description)
+            # An organisation the description names ("a member of <an association>'s council") is named by
+            # its short names too.
+            mentioned = clean(speaker.description or "")
+            for other in organisations:
+                if clean(other.name) in mentioned:
+                    described |= {t for n in other.names for t in terms(n)}
             affiliation = kb.speakers.get(speaker.affiliation or "")
             if affiliation is not None:
                 for name in affiliation.names:
@@ -137,15 +147,21 @@ class Roles:
             self._people.append(_Person(speaker.id, frozenset(words), frozenset(described - words)))
         self._role_terms = frozenset(role_terms | {term(w) for w in ENGLISH.role_words})
 
-    def role_words(self, cleaned: str) -> list[str]:
-        """The words of a question that may say who is meant: before its topic, without the asking."""
+    def described(self, cleaned: str) -> RoleMatch | None:
+        """The person a cleaned question or name describes by what they are, or the close ones (see `by_role`)."""
         words: list[str] = []
+        soft = -1  # where the topic may start
         for word in cleaned.split():
-            if word in _TOPIC_STARTS and words:
+            if words and word in _TOPIC_STARTS:
                 break
+            if words and soft < 0 and word in _MAYBE_TOPIC_STARTS:
+                soft = len(words)
             if not is_filler(word) and word not in _ASKING:
                 words.append(word)
-        return words
+        found = self.by_role(words, self._term)
+        if soft < 0 or (found is not None and found.speaker_id is not None):
+            return found
+        return self.by_role(words[:soft], self._term) or found
 
     def by_role(self, words: Iterable[str], term: Callable[[str], str]) -> RoleMatch | None:
         """The person a reader names by what they are ("the transit chief"), or the close ones; None when the
@@ -197,7 +213,7 @@ class Roles:
         asked = set(terms)
         heads = bool(_HEADS_ASKED.search(cleaned))
         if not organisations and not heads:  # "who is the transit chief?": the one person the words describe
-            found = self.by_role(self.role_words(cleaned), self._term)
+            found = self.described(cleaned)
             if found is not None and found.speaker_id is not None:
                 return frozenset({found.speaker_id})
         if organisations:

@@ -89,7 +89,7 @@ class SpeakerLookups:
         if best < QUOTE_LOOKUP_THRESHOLD or tied:
             # Not a name, or one two people share: perhaps what they are, in the reader's words ("the transit
             # chief", "the council member"), which names one person or the close ones, never a guess.
-            by_role = self._roles.by_role(self._roles.role_words(clean(name)), self._vocab.term)
+            by_role = self._roles.described(clean(name))
             if by_role is not None and by_role.speaker_id is not None:
                 return self.kb.speakers[by_role.speaker_id], []
             if by_role is not None and (by_role.close[1:] or (by_role.close and not tied)):

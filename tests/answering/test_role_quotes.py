@@ -100,3 +100,15 @@ def test_a_quote_look_up_by_a_shared_role_offers_both_people(engine: Engine) -> 
 
 def test_a_quote_look_up_by_a_role_nobody_holds_finds_nobody(engine: Engine) -> None:
     assert engine.quote("the mayor").speaker_id is None
+
+
+def test_a_role_the_organisations_people_do_not_hold_offers_its_people(engine: Engine) -> None:
+    answer = engine.ask("what did the council spokesperson say")  # the council's members speak, no spokesperson
+    assert answer.outcome == Outcome.DECLINED
+    assert {"What did Ruth Amado say?", "What did Ben Okoro say?"} <= {s.question for s in answer.suggestions}
+
+
+def test_an_organisation_a_description_names_is_known_by_its_short_name(engine: Engine) -> None:
+    # "the board member on the HTG": the guild is named in her description, and "on" still says who
+    assert engine.ask("what did the board member on the htg say").speaker_id == "lila-moss"
+    assert engine.quote("the htg board member").speaker_id == "lila-moss"
