@@ -481,8 +481,34 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         off_topic = self._known_share(analysis) < OFF_TOPIC_SHARE and not any(
             s.score >= decision.suggest_at for s in ranked
         )
+        plain = self._who_is_the(text, analysis)
+        if plain is not None:
+            return plain
         declined = self._decline(text, ranked, confidence, close_call=close_call, off_topic=off_topic)
         return self._people_offered(declined, by_role.close) if by_role is not None else declined
+
+    def _who_is_the(self, question: str, analysis: Analysis) -> Answer | None:
+        """ "Who's the lawyer for the business owners?" asked of the one person it describes, answered as
+        "who is <them>?" is, when that is answered; None otherwise."""
+        if analysis.speakers and not self._only_organisations(analysis):
+            return None
+        if not answer_kinds.asked(analysis.cleaned) & (answer_kinds.PERSON | answer_kinds.SOMEONE):
+            return None
+        holders = self._roles.holders(analysis.cleaned, analysis.terms, analysis.speakers)
+        if len(holders) != 1:
+            return None
+        (speaker_id,) = holders
+        # A word the story never uses may name someone else ("the <other company> ceo"), unless it is how
+        # the reader described this person ("the bakery *owner*" of someone who "has run a bakery").
+        described = self._roles.described(analysis.cleaned)
+        fitted = described.role_terms if described is not None and described.speaker_id == speaker_id else set()
+        if any(self._vocab.term(word) not in fitted for word in analysis.unknown):
+            return None
+        plain = self.ask(f"who is {self.kb.speakers[speaker_id].name}?")
+        return replace(plain, question=question) if plain.outcome == Outcome.ANSWERED else None
+
+    def _only_organisations(self, analysis: Analysis) -> bool:
+        return all(self.kb.speakers[s].kind == Kind.ORGANISATION for s in analysis.speakers)
 
     def answer_entry(self, entry_id: str, question: str | None = None) -> Answer:
         """The answer of one entry (a pressed suggestion, or `/kb` previews)."""
@@ -556,7 +582,7 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         if not _QUOTE_INTENT & set(analysis.terms):
             return None
         # An organisation named with a role ("the council member") is where to look, not who is meant.
-        if any(self.kb.speakers[s].kind != Kind.ORGANISATION for s in analysis.speakers):
+        if not self._only_organisations(analysis):
             return None
         found = self._roles.described(analysis.cleaned)
         if found is None or found.speaker_id is None:

@@ -112,3 +112,20 @@ def test_an_organisation_a_description_names_is_known_by_its_short_name(engine: 
     # "the board member on the HTG": the guild is named in her description, and "on" still says who
     assert engine.ask("what did the board member on the htg say").speaker_id == "lila-moss"
     assert engine.quote("the htg board member").speaker_id == "lila-moss"
+
+
+@pytest.mark.parametrize(
+    ("question", "plain"),
+    [("who is the bakery owner", "who is Lila Moss"), ("who's the bakery proprietor?", "who is Lila Moss")],
+)
+def test_who_is_the_role_is_answered_as_who_is_the_person(engine: Engine, question: str, plain: str) -> None:
+    answer, expected = engine.ask(question), engine.ask(plain)
+    assert expected.outcome == Outcome.ANSWERED
+    assert answer.outcome == Outcome.ANSWERED
+    assert answer.matched_question == expected.matched_question
+    assert answer.question == question
+
+
+def test_who_is_the_role_of_someone_the_story_does_not_name_is_declined(engine: Engine) -> None:
+    assert engine.ask("who is the google ceo").outcome == Outcome.DECLINED
+    assert engine.ask("who is the mayor").outcome == Outcome.DECLINED
