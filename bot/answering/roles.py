@@ -78,6 +78,7 @@ class _Person:
     speaker_id: str
     terms: frozenset[str]  # the terms of their role and their organisation's names
     described: frozenset[str]  # the terms of their description and their organisation's
+    mentioned: frozenset[str]  # the names of other organisations their description names
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,19 +133,22 @@ class Roles:
                 continue
             own = terms(speaker.role)
             role_terms |= own
-            words, described = set(own), terms(speaker.description)
-            # An organisation the description names ("a member of <an association>'s council") is named by
-            # its short names too.
-            mentioned = clean(speaker.description or "")
+            # An organisation the description names ("a member of <an association>'s council") is named by its
+            # short names too, but its name says what it is, not what this person is ("chiefs of police").
+            description, mentioned = clean(speaker.description or ""), set()
             for other in organisations:
-                if clean(other.name) in mentioned:
-                    described |= {t for n in other.names for t in terms(n)}
+                if (name := clean(other.name)) in description:
+                    description = description.replace(name, " ")
+                    mentioned |= {t for n in other.names for t in terms(n)}
+            words, described = set(own), terms(description)
             affiliation = kb.speakers.get(speaker.affiliation or "")
             if affiliation is not None:
                 for name in affiliation.names:
                     words |= terms(name)
                 described |= terms(affiliation.description)
-            self._people.append(_Person(speaker.id, frozenset(words), frozenset(described - words)))
+            self._people.append(
+                _Person(speaker.id, frozenset(words), frozenset(described - words), frozenset(mentioned - words))
+            )
         self._role_terms = frozenset(role_terms | {term(w) for w in ENGLISH.role_words})
 
     def described(self, cleaned: str) -> RoleMatch | None:
@@ -173,8 +177,9 @@ class Roles:
         scored: list[tuple[float, float, str]] = []
         for person in self._people:
             found = [self._found(t, person) for t in asked]
-            # Someone is named by a role only if a role word of the question fits them, not a topic word alone.
-            if not any(f > 0.0 for f, t in zip(found, asked, strict=True) if t in self._role_terms):
+            # Someone is named by a role only if a role word of the question fits what they are (their role,
+            # organisation or description: "has run a bakery"), not a topic word or another organisation's name.
+            if not any(self._found(t, person, role=True) for t in asked if t in self._role_terms):
                 continue
             covered = sum(f > 0.0 for f in found) / len(asked)
             scored.append((sum(found) / len(asked), covered, person.speaker_id))
@@ -189,10 +194,14 @@ class Roles:
         close = tuple(s for score, _, s in scored if score >= ROLE_SUGGEST_MIN and score >= best - ROLE_MARGIN)
         return RoleMatch(None, close, named)
 
-    def _found(self, asked: str, person: _Person) -> float:
-        """How well one of the reader's words fits a person: itself or another form, in their role or description."""
+    def _found(self, asked: str, person: _Person, role: bool = False) -> float:
+        """How well one of the reader's words fits a person: itself or another form, in their role or description
+        (`role`: as what they are, so not in the names of other organisations their description names)."""
         forms = self._forms.get(asked, frozenset())
-        for terms, weight in ((person.terms, 1.0), (person.described, DESCRIBED_MATCH)):
+        places = [(person.terms, 1.0), (person.described, DESCRIBED_MATCH)]
+        if not role:
+            places.append((person.mentioned, DESCRIBED_MATCH))
+        for terms, weight in places:
             if asked in terms:
                 return weight
             if not forms.isdisjoint(terms):

@@ -129,3 +129,15 @@ def test_who_is_the_role_is_answered_as_who_is_the_person(engine: Engine, questi
 def test_who_is_the_role_of_someone_the_story_does_not_name_is_declined(engine: Engine) -> None:
     assert engine.ask("who is the google ceo").outcome == Outcome.DECLINED
     assert engine.ask("who is the mayor").outcome == Outcome.DECLINED
+
+
+def test_a_role_word_in_the_name_of_an_organisation_a_description_names_does_not_name_the_person(
+    engine: Engine,
+) -> None:
+    # The budget director chairs the "Harbour Advocates Forum": that says what the forum is, not that he is
+    # an advocate; the coalition's co-founder is.
+    assert engine.ask("what did the advocate say").speaker_id == "sam-ortiz"
+
+
+def test_a_role_in_a_description_names_the_person(engine: Engine) -> None:
+    assert engine.ask("what did the tenants organizer say").speaker_id == "ruth-amado"
