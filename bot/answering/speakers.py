@@ -110,6 +110,9 @@ class SpeakerLookups:
             names = self.quoted_names()
             offer = suggestions or names[:3]
             message = "The story quotes nobody by that name."
+            by_role = self._roles.described(clean(query))
+            if by_role is not None and len(by_role.close) > 1:  # "the council member": two of them, never a guess
+                message = "More than one person in the story fits that; please give a name."
             return QuoteResult(query, None, None, None, (), tuple(offer), message)
         speaker_id, quotes = self._speaker_quotes(speaker.id)
         found = self.kb.speakers[speaker_id]

@@ -96,6 +96,7 @@ def test_a_quote_look_up_by_a_shared_role_offers_both_people(engine: Engine) -> 
     result = engine.quote("the council member")
     assert result.speaker_id is None
     assert set(result.suggestions) >= {"Ruth Amado", "Ben Okoro"}
+    assert "more than one person" in result.message.lower()
 
 
 def test_a_quote_look_up_by_a_role_nobody_holds_finds_nobody(engine: Engine) -> None:
