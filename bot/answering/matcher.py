@@ -39,7 +39,7 @@ from bot.answering.normalize import Vocabulary, is_filler
 from bot.answering.ranking import FEATURED, UNKNOWN_COUNTED, Question, candidate, contextual
 from bot.answering.reading import MAX_PARTS, Reader, carry_subject, has_own_subject, has_pronoun
 from bot.answering.retrieval import Retrieval
-from bot.answering.roles import RoleMatch, Roles
+from bot.answering.roles import Roles
 from bot.answering.speakers import SpeakerLookups
 from bot.answering.spelling import typed_as_meant
 from bot.knowledge.model import Entry, Kind, KnowledgeBase
@@ -134,12 +134,6 @@ def _combined(asked: str, answers: list[Answer]) -> Answer:
         parts.append(answer)
     first = next((a for a in parts if a.answered), parts[0])
     return replace(first, question=asked, parts=tuple(parts) if len(parts) > 1 else ())
-
-
-def _in_a_sentence(name: str) -> str:
-    """A name as written mid-sentence: "An IBM spokesperson" -> "an IBM spokesperson"."""
-    first, _, rest = name.partition(" ")
-    return f"{first.lower()} {rest}" if rest and first in ("A", "An", "The") else name
 
 
 def _is_english_word(word: str) -> bool:
@@ -462,7 +456,7 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         quoted = self._quote_intent(analysis)
         if quoted is not None:
             return self._quotes_answer(text, quoted, analysis, ranked)
-        by_role = self._role_intent(analysis)
+        by_role = self._by_role(analysis.cleaned, analysis.speakers) if _QUOTE_INTENT & set(analysis.terms) else None
         if by_role is not None and by_role.speaker_id is not None:
             return self._quotes_answer(text, by_role.speaker_id, analysis, ranked, by_role.role_terms)
         if by_role is not None and by_role.close and not self._topic(analysis, by_role.role_terms):
@@ -490,7 +484,7 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
     def _who_is_the(self, question: str, analysis: Analysis) -> Answer | None:
         """ "Who's the lawyer for the business owners?" asked of the one person it describes, answered as
         "who is <them>?" is, when that is answered; None otherwise."""
-        if analysis.speakers and not self._only_organisations(analysis):
+        if not self._only_organisations(analysis.speakers):
             return None
         if not answer_kinds.asked(analysis.cleaned) & (answer_kinds.PERSON | answer_kinds.SOMEONE):
             return None
@@ -506,9 +500,6 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
             return None
         plain = self.ask(f"who is {self.kb.speakers[speaker_id].name}?")
         return replace(plain, question=question) if plain.outcome == Outcome.ANSWERED else None
-
-    def _only_organisations(self, analysis: Analysis) -> bool:
-        return all(self.kb.speakers[s].kind == Kind.ORGANISATION for s in analysis.speakers)
 
     def answer_entry(self, entry_id: str, question: str | None = None) -> Answer:
         """The answer of one entry (a pressed suggestion, or `/kb` previews)."""
@@ -576,43 +567,10 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         speaker_id, quotes = self._speaker_quotes(analysis.speakers[0])
         return speaker_id if quotes else None
 
-    def _role_intent(self, analysis: Analysis) -> RoleMatch | None:
-        """Whose words a question asks for by what they are ("what did the transit chief say?"), when it names
-        no one: the one person who fits, or the close ones."""
-        if not _QUOTE_INTENT & set(analysis.terms):
-            return None
-        # An organisation named with a role ("the council member") is where to look, not who is meant.
-        if not self._only_organisations(analysis):
-            return None
-        found = self._roles.described(analysis.cleaned)
-        if found is None or found.speaker_id is None:
-            return found
-        speaker_id, quotes = self._speaker_quotes(found.speaker_id)
-        return replace(found, speaker_id=speaker_id) if quotes else None
-
-    def _carries_quotes(self, entry_id: str, speaker_id: str) -> bool:
-        own = {q.id for q in self._speaker_quotes(speaker_id)[1]}
-        return not own.isdisjoint(self.kb.entries[entry_id].quotes)
-
     def _topic(self, analysis: Analysis, identified_by: frozenset[str] = frozenset()) -> set[str]:
         """What a request for someone's words asks about: its known terms but those saying who is meant."""
         topic = {t for t in analysis.terms if t in self._term_id} - _QUOTE_INTENT - _QUESTION_WORDS
         return topic - {f"@{s}" for s in analysis.speakers} - identified_by
-
-    def _people_offered(self, declined: Answer, people: Sequence[str]) -> Answer:
-        """A decline of a request for someone's words that names nobody clearly offers the close people."""
-        offers = [
-            Suggestion(self._entry_ids[entries[0]], f"What did {_in_a_sentence(self.kb.speakers[s].name)} say?")
-            for s in people
-            if (entries := self._speaker_entries.get(self._speaker_quotes(s)[0]))
-        ][:MAX_SUGGESTIONS]
-        if not offers:
-            return declined
-        if len(offers) > 1:
-            text = "I'm not sure who you mean: more than one person in the story fits. Did you mean one of these?"
-        else:
-            text = "Nobody in the story fits that exactly, as far as I can tell. Did you mean this person?"
-        return replace(declined, text=text, suggestions=tuple(offers), off_topic=False)
 
     def _quotes_answer(
         self,
