@@ -166,7 +166,7 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         self._vocab = Vocabulary(kb.vocabulary)  # general English and this story's own words
         self._reader = Reader()
         self._acronyms = Acronyms(kb)
-        self._roles = Roles(kb, self._vocab.term)
+        self._roles = Roles(kb, self._vocab.term, self._vocab)
         self._aliases = self._alias_table(kb, self._vocab)
         self._build_alias_lookups()
         self._build_index()
@@ -456,6 +456,13 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         quoted = self._quote_intent(analysis)
         if quoted is not None:
             return self._quotes_answer(text, quoted, analysis, ranked)
+        by_role = self._by_role(analysis.cleaned, analysis.speakers) if _QUOTE_INTENT & set(analysis.terms) else None
+        if by_role is not None and by_role.speaker_id is not None:
+            return self._quotes_answer(text, by_role.speaker_id, analysis, ranked, by_role.role_terms)
+        if by_role is not None and by_role.close and not self._topic(analysis, by_role.role_terms):
+            # "What did the council member say?" with two of them quoted, or "the <company> spokesperson" when
+            # only another company's is quoted: never a guess, the close people offered.
+            return self._people_offered(self._decline(text, ranked, self.confidence(ranked)), by_role.close)
 
         confidence = self.confidence(ranked)
         decision = self.decision
@@ -468,7 +475,31 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         off_topic = self._known_share(analysis) < OFF_TOPIC_SHARE and not any(
             s.score >= decision.suggest_at for s in ranked
         )
-        return self._decline(text, ranked, confidence, close_call=close_call, off_topic=off_topic)
+        plain = self._who_is_the(text, analysis)
+        if plain is not None:
+            return plain
+        declined = self._decline(text, ranked, confidence, close_call=close_call, off_topic=off_topic)
+        return self._people_offered(declined, by_role.close) if by_role is not None else declined
+
+    def _who_is_the(self, question: str, analysis: Analysis) -> Answer | None:
+        """ "Who's the lawyer for the business owners?" asked of the one person it describes, answered as
+        "who is <them>?" is, when that is answered; None otherwise."""
+        if not self._only_organisations(analysis.speakers):
+            return None
+        if not answer_kinds.asked(analysis.cleaned) & (answer_kinds.PERSON | answer_kinds.SOMEONE):
+            return None
+        holders = self._roles.holders(analysis.cleaned, analysis.terms, analysis.speakers)
+        if len(holders) != 1:
+            return None
+        (speaker_id,) = holders
+        # A word the story never uses may name someone else ("the <other company> ceo"), unless it is how
+        # the reader described this person ("the bakery *owner*" of someone who "has run a bakery").
+        described = self._roles.described(analysis.cleaned)
+        fitted = described.role_terms if described is not None and described.speaker_id == speaker_id else set()
+        if any(self._vocab.term(word) not in fitted for word in analysis.unknown):
+            return None
+        plain = self.ask(f"who is {self.kb.speakers[speaker_id].name}?")
+        return replace(plain, question=question) if plain.outcome == Outcome.ANSWERED else None
 
     def answer_entry(self, entry_id: str, question: str | None = None) -> Answer:
         """The answer of one entry (a pressed suggestion, or `/kb` previews)."""
@@ -536,17 +567,30 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         speaker_id, quotes = self._speaker_quotes(analysis.speakers[0])
         return speaker_id if quotes else None
 
-    def _quotes_answer(self, question: str, speaker_id: str, analysis: Analysis, ranked: list[Scored]) -> Answer:
+    def _topic(self, analysis: Analysis, identified_by: frozenset[str] = frozenset()) -> set[str]:
+        """What a request for someone's words asks about: its known terms but those saying who is meant."""
+        topic = {t for t in analysis.terms if t in self._term_id} - _QUOTE_INTENT - _QUESTION_WORDS
+        return topic - {f"@{s}" for s in analysis.speakers} - identified_by
+
+    def _quotes_answer(
+        self,
+        question: str,
+        speaker_id: str,
+        analysis: Analysis,
+        ranked: list[Scored],
+        identified_by: frozenset[str] = frozenset(),
+    ) -> Answer:
         # "What did <someone> say about <a topic>?" may be an entry about them; prefer it when it is
         # a confident match that carries their words.
-        topic = {t for t in analysis.terms if t in self._term_id} - _QUOTE_INTENT - _QUESTION_WORDS
-        topic -= {f"@{s}" for s in analysis.speakers}
+        topic = self._topic(analysis, identified_by)
         # "The <organisation> organizer": a role says who is meant, not what about, unless it is not the speaker's role.
         roles, role = topic & _ROLE_WORDS, self.kb.speakers[speaker_id].role
         if roles and (role is None or roles & {self._vocab.term(w) for w in self._vocab.words(role)}):
             topic -= roles
         confidence = self.confidence(ranked)
-        if topic and ranked and confidence >= self.decision.answer_at:
+        # Found by their role, they are meant: only an entry that carries their words answers for them.
+        theirs = not identified_by or (bool(ranked) and self._carries_quotes(ranked[0].entry_id, speaker_id))
+        if topic and ranked and confidence >= self.decision.answer_at and theirs:
             entry = self.kb.entries[ranked[0].entry_id]
             return self._entry_answer(question, entry, confidence, ranked[0].phrasing)
         # "What did <a company>'s spokesperson tell <an outlet>?" is not about its chief's words: asked about

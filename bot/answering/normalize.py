@@ -150,6 +150,7 @@ class English:
     keep: frozenset[str]  # words no ending rule touches
     chat: ChatWords
     forms: dict[str, str]  # irregular verb form -> the verb ("grew" -> "grow")
+    role_forms: tuple[tuple[str, ...], ...] = ()  # everyday words for one kind of role (see `roles`)
 
 
 def _words(value: Any) -> tuple[str, ...]:
@@ -191,6 +192,7 @@ def _english(data: dict[str, Any]) -> English:
         keep=frozenset(_words(spelling.get("keep"))),
         chat=_chat_words(data.get("chat")),
         forms=_string_map(data.get("forms")),
+        role_forms=tuple(tuple(group.split()) for group in data.get("role_forms") or ()),
     )
 
 

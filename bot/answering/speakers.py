@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import logging
 from array import array
+from collections.abc import Sequence
+from dataclasses import replace
 
 from rapidfuzz import fuzz
 
-from bot.answering.answer import QuoteResult, QuoteView, quote_view
+from bot.answering.answer import Answer, QuoteResult, QuoteView, Suggestion, quote_view
 from bot.answering.index import Index
 from bot.answering.normalize import Vocabulary, is_filler
+from bot.answering.roles import RoleMatch, Roles
 from bot.knowledge.model import Kind, KnowledgeBase, Quote, Speaker
 from bot.knowledge.text import clean
 
@@ -22,6 +25,13 @@ log = logging.getLogger(__name__)
 
 MAX_NAME_CHARS = 500  # a name, not an essay
 QUOTE_LOOKUP_THRESHOLD = 80.0  # a name must be this alike (rapidfuzz, 0-100) to a speaker's to mean them
+PEOPLE_OFFERED = 3  # people offered when a role names nobody clearly: as many as a decline's suggestions
+
+
+def _in_a_sentence(name: str) -> str:
+    """A name as written mid-sentence: "An IBM spokesperson" -> "an IBM spokesperson"."""
+    first, _, rest = name.partition(" ")
+    return f"{first.lower()} {rest}" if rest and first in ("A", "An", "The") else name
 
 
 class SpeakerLookups:
@@ -29,10 +39,12 @@ class SpeakerLookups:
 
     kb: KnowledgeBase
     _vocab: Vocabulary
+    _roles: Roles
     _term_text: list[str]
     _bag_offsets: array[int]
     _bag_terms: array[int]
     _speaker_entries: dict[str, array[int]]
+    _entry_ids: list[str]
 
     def _speaker_quotes(self, speaker_id: str) -> tuple[str, tuple[Quote, ...]]:
         """A speaker's quotes; for an organisation with none, those of its people (a company → its spokesperson)."""
@@ -83,9 +95,53 @@ class SpeakerLookups:
             scored[speaker_id] = max(scored.get(speaker_id, 0.0), score)
         ranked = sorted(scored.items(), key=lambda kv: -kv[1])
         best_id, best = ranked[0]
-        if best < QUOTE_LOOKUP_THRESHOLD:
-            return None, [self.kb.speakers[s].name for s, sc in ranked[:3] if sc >= 50]
+        tied = len(ranked) > 1 and ranked[1][1] >= best
+        if best < QUOTE_LOOKUP_THRESHOLD or tied:
+            # Not a name, or one two people share: perhaps what they are, in the reader's words ("the transit
+            # chief", "the council member"), which names one person or the close ones, never a guess.
+            by_role = self._roles.described(clean(name))
+            if by_role is not None and by_role.speaker_id is not None:
+                return self.kb.speakers[by_role.speaker_id], []
+            if by_role is not None and (by_role.close[1:] or (by_role.close and not tied)):
+                return None, [self.kb.speakers[s].name for s in by_role.close[:3]]
+            if best < QUOTE_LOOKUP_THRESHOLD:
+                return None, [self.kb.speakers[s].name for s, sc in ranked[:3] if sc >= 50]
         return self.kb.speakers[best_id], []
+
+    def _only_organisations(self, speakers: Sequence[str]) -> bool:
+        """Whether the speakers a question names are all organisations (or none): a role may still say who."""
+        return all(self.kb.speakers[s].kind == Kind.ORGANISATION for s in speakers)
+
+    def _by_role(self, cleaned: str, speakers: Sequence[str]) -> RoleMatch | None:
+        """Whose words a request for quotes asks for by what they are ("what did the transit chief say?"), when
+        it names no one: the one quoted person who fits, or the close ones."""
+        # An organisation named with a role ("the council member") is where to look, not who is meant.
+        if not self._only_organisations(speakers):
+            return None
+        found = self._roles.described(cleaned)
+        if found is None or found.speaker_id is None:
+            return found
+        speaker_id, quotes = self._speaker_quotes(found.speaker_id)
+        return replace(found, speaker_id=speaker_id) if quotes else None
+
+    def _carries_quotes(self, entry_id: str, speaker_id: str) -> bool:
+        own = {q.id for q in self._speaker_quotes(speaker_id)[1]}
+        return not own.isdisjoint(self.kb.entries[entry_id].quotes)
+
+    def _people_offered(self, declined: Answer, people: Sequence[str]) -> Answer:
+        """A decline of a request for someone's words that names nobody clearly offers the close people."""
+        offers = [
+            Suggestion(self._entry_ids[entries[0]], f"What did {_in_a_sentence(self.kb.speakers[s].name)} say?")
+            for s in people
+            if (entries := self._speaker_entries.get(self._speaker_quotes(s)[0]))
+        ][:PEOPLE_OFFERED]
+        if not offers:
+            return declined
+        if len(offers) > 1:
+            text = "I'm not sure who you mean: more than one person in the story fits. Did you mean one of these?"
+        else:
+            text = "Nobody in the story fits that exactly, as far as I can tell. Did you mean this person?"
+        return replace(declined, text=text, suggestions=tuple(offers), off_topic=False)
 
     def quote(self, name: str) -> QuoteResult:
         """Every quote of the person a name (or alias, surname, typo, affiliation) means."""
@@ -99,6 +155,9 @@ class SpeakerLookups:
             names = self.quoted_names()
             offer = suggestions or names[:3]
             message = "The story quotes nobody by that name."
+            by_role = self._roles.described(clean(query))
+            if by_role is not None and len(by_role.close) > 1:  # "the council member": two of them, never a guess
+                message = "More than one person in the story fits that; please give a name."
             return QuoteResult(query, None, None, None, (), tuple(offer), message)
         speaker_id, quotes = self._speaker_quotes(speaker.id)
         found = self.kb.speakers[speaker_id]
