@@ -44,7 +44,7 @@ class SpeakerLookups:
     _bag_offsets: array[int]
     _bag_terms: array[int]
     _speaker_entries: dict[str, array[int]]
-    _entry_ids: list[str]
+    _entry_ids: Sequence[str]
 
     def _speaker_quotes(self, speaker_id: str) -> tuple[str, tuple[Quote, ...]]:
         """A speaker's quotes; for an organisation with none, those of its people (a company → its spokesperson)."""
