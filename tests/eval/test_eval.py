@@ -24,13 +24,13 @@ HERE = Path(__file__).parent
 
 # (file, answerable questions answered right (answers and quote look-ups), unanswerable declined)
 # Measured 120/126 and 71/74, 71/80 and 62/70, 262/288 and 65/74; each floor is a question or three below.
-FLOORS = [  # measured 121/126 and 70/74, 74/80 and 62/70, 265/288 and 63/74
+FLOORS = [  # measured 121/126 and 71/74, 75/80 and 62/70, 267/288 and 63/74
     ("questions.yaml", 119 / 126, 68 / 74),
     ("blind.yaml", 71 / 80, 60 / 70),
     ("discord.yaml", 260 / 288, 61 / 74),
 ]
 # The same story with each entry cut to its first three phrasings, as a busy moderator writes them.
-SPARSE_FLOORS = [  # measured 117/126 and 72/74, 61/80 and 64/70
+SPARSE_FLOORS = [  # measured 117/126 and 73/74, 62/80 and 64/70
     ("questions.yaml", 115 / 126, 71 / 74),
     ("blind.yaml", 59 / 80, 63 / 70),
 ]
@@ -40,13 +40,13 @@ SPARSE_FLOORS = [  # measured 117/126 and 72/74, 61/80 and 64/70
 # transit and recall were first scored before anything was tuned with them in view (60/110 and 53/113).
 STORY_FLOORS = [
     # (story, answers and quote look-ups right, declines right, calibration ceiling)
-    ("water", 78 / 102, 29 / 35, 0.15),  # measured 80/102, 29/35, ECE 0.107
-    ("transit", 68 / 110, 26 / 31, 0.2),  # measured 70/110, 27/31, ECE 0.119
-    ("recall", 60 / 113, 26 / 30, 0.18),  # measured 62/113, 27/30, ECE 0.139
+    ("water", 79 / 102, 29 / 35, 0.15),  # measured 82/102, 29/35, ECE 0.106
+    ("transit", 70 / 110, 26 / 31, 0.2),  # measured 73/110, 27/31, ECE 0.119
+    ("recall", 63 / 113, 25 / 30, 0.18),  # measured 66/113, 26/30, ECE 0.133
     # nurses and breach are in no fit of the decision: stories it has never seen (first scored untuned at
     # 59/121, 30/30 and 52/117, 26/30)
     ("nurses", 60 / 121, 28 / 30, 0.18),  # measured 62/121, 29/30, ECE 0.111
-    ("breach", 52 / 117, 25 / 30, 0.22),  # measured 54/117, 26/30, ECE 0.162
+    ("breach", 54 / 117, 25 / 30, 0.22),  # measured 57/117, 26/30, ECE 0.159
 ]
 WATER = HERE / "stories" / "water"
 CALIBRATION_CEILING = 0.12  # the confidence shown stays within this of how often it is right (ECE)
