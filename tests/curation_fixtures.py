@@ -14,6 +14,8 @@ import pytest
 
 from bot.curation.store import STORE_FILE, Store
 from bot.knowledge import bundled_knowledge_dir
+from bot.knowledge import loader as loader_module
+from bot.knowledge.yaml_positions import load_data
 
 RecordChange = Callable[..., int]  # (store, summary, **any field of the change to set) -> the change's id
 
@@ -51,3 +53,16 @@ def record_change() -> RecordChange:
         return store.record_change(summary=summary, **(change | fields))
 
     return record
+
+
+def count_yaml_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts the knowledge loader's YAML parser is given from now on (a reload that keeps files parsed
+    gives it only the changed ones)."""
+    parsed: list[str] = []
+
+    def counted(text: str, raw: bytes | None = None) -> object:
+        parsed.append(text)
+        return load_data(text, raw)
+
+    monkeypatch.setattr(loader_module, "load_data", counted)
+    return parsed

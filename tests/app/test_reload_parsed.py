@@ -7,12 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from curation_fixtures import count_yaml_parses
 
 from bot.answering import Engine
 from bot.app.live_engine import EngineHolder
 from bot.knowledge import bundled_knowledge_dir, load_knowledge
-from bot.knowledge import loader as loader_module
-from bot.knowledge.yaml_positions import load_data
 
 QUESTION = "which company walked away from facial recognition first?"
 
@@ -27,14 +26,7 @@ async def test_a_second_reload_parses_only_the_edited_file(
     entries = sorted((knowledge / "entries").glob("*.yaml"))[0]
     entries.write_text(entries.read_text(encoding="utf-8") + "\n# one note\n", encoding="utf-8")
     assert (await holder.reload()).changed
-    parsed: list[str] = []
-    real = load_data
-
-    def counted(text: str, raw: bytes | None = None) -> object:
-        parsed.append(text)
-        return real(text, raw)
-
-    monkeypatch.setattr(loader_module, "load_data", counted)
+    parsed = count_yaml_parses(monkeypatch)
     entries.write_text(entries.read_text(encoding="utf-8") + "\n# another note\n", encoding="utf-8")
     reloaded = await holder.reload(full=True)
     if not worker:  # a worker process parses out of this test's sight; what it loads is checked alike

@@ -6,30 +6,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+from curation_fixtures import count_yaml_parses
 
 from bot.knowledge import KnowledgeError, bundled_knowledge_dir, load_knowledge
-from bot.knowledge import loader as loader_module
 from bot.knowledge.loader import knowledge_files
 from bot.knowledge.parsed import SUFFIX, ParsedFiles
-from bot.knowledge.yaml_positions import load_data
 
 
 @pytest.fixture
 def knowledge(tmp_path: Path) -> Path:
     return Path(shutil.copytree(bundled_knowledge_dir(), tmp_path / "kb"))
-
-
-def _parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The texts the YAML parser is given from now on."""
-    parsed: list[str] = []
-    real = load_data
-
-    def counted(text: str, raw: bytes | None = None) -> object:
-        parsed.append(text)
-        return real(text, raw)
-
-    monkeypatch.setattr(loader_module, "load_data", counted)
-    return parsed
 
 
 def _edit(knowledge: Path) -> Path:
@@ -43,7 +29,7 @@ def test_a_reload_parses_only_the_file_that_changed_and_loads_the_same_base(
 ) -> None:
     files = len(knowledge_files(knowledge))
     load_knowledge(knowledge, parsed=ParsedFiles(tmp_path / "parsed"))
-    parses = _parses(monkeypatch)
+    parses = count_yaml_parses(monkeypatch)
     again = load_knowledge(knowledge, parsed=ParsedFiles(tmp_path / "parsed"))
     assert parses == []
     edited = _edit(knowledge)
