@@ -49,7 +49,7 @@ REMEMBERED_WORDS = 16_384
 
 
 @dataclass(frozen=True, slots=True)
-class _Table:
+class FrequencyTable:
     # Every word's hash (`word_hash`), sorted, and the frequency band of the word of each: numpy arrays seen
     # through `memoryview`s, whose items `bisect` reads as Python integers (several times quicker than numpy's own).
     hashes: memoryview
@@ -63,7 +63,7 @@ def _band_zipf(band: int) -> float:
     return math.log10(frequency) + 9.0 if frequency > 0.0 else 0.0
 
 
-def _read(path: str) -> _Table:
+def read_table(path: str) -> FrequencyTable:
     """wordfreq's cBpack file (gzipped msgpack: a header, then one list of words per band), a band at a time."""
     hashes, bands = array("q"), array("H")
     with gzip.open(path, "rb") as handle:
@@ -85,15 +85,15 @@ def _read(path: str) -> _Table:
     if not last.all():
         order, ordered = order[last], ordered[last]
     banded = np.frombuffer(bands, dtype=np.uint16)[order]
-    return _Table(ordered.data, banded.data, tuple(_band_zipf(b) for b in range(count - 1)))
+    return FrequencyTable(ordered.data, banded.data, tuple(_band_zipf(b) for b in range(count - 1)))
 
 
 @cache
-def _table() -> _Table:
+def _table() -> FrequencyTable:
     started = time.perf_counter()
     from wordfreq import available_languages  # a large import, needed only once a word is unknown
 
-    table = _read(available_languages("best")["en"])
+    table = read_table(available_languages("best")["en"])
     log.debug("read %d English word frequencies in %.3f s", len(table.hashes), time.perf_counter() - started)
     return table
 
@@ -107,7 +107,11 @@ def load() -> None:
 @lru_cache(maxsize=REMEMBERED_WORDS)
 def zipf(word: str) -> float:
     """The word's frequency on the Zipf scale (0 for a word English has no record of)."""
-    table = _table()
+    return table_zipf(_table(), word)
+
+
+def table_zipf(table: FrequencyTable, word: str) -> float:
+    """The word's Zipf value in a table read by `read_table` (0 for a word it does not hold)."""
     key = word_hash(word)
     at = bisect_left(table.hashes, key)
     if at < len(table.hashes) and table.hashes[at] == key:
