@@ -150,6 +150,13 @@ class Roles:
                 _Person(speaker.id, frozenset(words), frozenset(described - words), frozenset(mentioned - words))
             )
         self._role_terms = frozenset(role_terms | {term(w) for w in ENGLISH.role_words})
+        # Who holds each term as what they are (role, organisation, description): a role word of a question
+        # is looked up here rather than in every person of an archive of thousands.
+        self._holding: dict[str, list[int]] = {}
+        for number, person in enumerate(self._people):
+            for t in person.terms | person.described:
+                self._holding.setdefault(t, []).append(number)
+        self._numbers = {person.speaker_id: number for number, person in enumerate(self._people)}
 
     def described(self, cleaned: str) -> RoleMatch | None:
         """The person a cleaned question or name describes by what they are, or the close ones (see `by_role`)."""
@@ -175,7 +182,7 @@ class Roles:
         if not asked or self._role_terms.isdisjoint(asked):
             return None
         scored: list[tuple[float, float, str]] = []
-        for person in self._people:
+        for person in self._fitting(t for t in asked if t in self._role_terms):
             found = [self._found(t, person) for t in asked]
             # Someone is named by a role only if a role word of the question fits what they are (their role,
             # organisation or description: "has run a bakery"), not a topic word or another organisation's name.
@@ -209,7 +216,15 @@ class Roles:
         return 0.0
 
     def _person(self, speaker_id: str) -> _Person:
-        return next(p for p in self._people if p.speaker_id == speaker_id)
+        return self._people[self._numbers[speaker_id]]
+
+    def _fitting(self, role_terms: Iterable[str]) -> list[_Person]:
+        """The people one of these role terms, or another form of it, fits as what they are, in their order."""
+        numbers: set[int] = set()
+        for t in role_terms:
+            for form in (t, *self._forms.get(t, ())):
+                numbers.update(self._holding.get(form, ()))
+        return [self._people[n] for n in sorted(numbers)]
 
     def holders(self, cleaned: str, terms: Iterable[str], named: Iterable[str]) -> frozenset[str]:
         """The people a question asks for by their role (none when it asks for no one, or names a person)."""
