@@ -126,7 +126,11 @@ class Roles:
             for t in group_terms:
                 self._forms[t] = self._forms.get(t, frozenset()) | (group_terms - {t})
         self._people: list[_Person] = []
-        organisations = [s for s in kb.speakers.values() if s.kind == Kind.ORGANISATION]
+        # Each organisation's name as descriptions are read (cleaned), worked out once for every person; a name
+        # of no words would be found in every description.
+        organisations = [
+            (name, s) for s in kb.speakers.values() if s.kind == Kind.ORGANISATION and (name := clean(s.name))
+        ]
         role_terms: set[str] = set(self._forms)
         for speaker in kb.speakers.values():
             if speaker.kind != Kind.PERSON or not (speaker.role or speaker.affiliation or speaker.description):
@@ -136,8 +140,8 @@ class Roles:
             # An organisation the description names ("a member of <an association>'s council") is named by its
             # short names too, but its name says what it is, not what this person is ("chiefs of police").
             description, mentioned = clean(speaker.description or ""), set()
-            for other in organisations:
-                if (name := clean(other.name)) in description:
+            for name, other in organisations:
+                if name in description:
                     description = description.replace(name, " ")
                     mentioned |= {t for n in other.names for t in terms(n)}
             words, described = set(own), terms(description)

@@ -66,7 +66,7 @@ ENTRIES_PER_SOURCE = 50
 ANSWERABLE_KINDS = ("typo", "drop", "reorder", "synonym", "rephrase", "noise", "noise+typo", "noise+drop")
 TYPO_MIN_LENGTH = 5
 # A name word this many edits or fewer from another reads as a misspelling of it: names are spelt by ear,
-# a letter or two off ("Greeer" for "Greer", "Okfoor" for "Okafor"); three edits make another name.
+# a letter or two off ("Hallorann" for "Halloran", "Okfoor" for "Okafor"); three edits make another name.
 TYPO_EDITS = 2
 STRANGER_TRIES = 1000  # made-up names drawn for one near-miss before giving up on its phrasing
 _KINDS = frozenset(k.lower() for k in ORGANISATION_KINDS)
