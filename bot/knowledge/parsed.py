@@ -1,13 +1,13 @@
 """Parsed knowledge files kept between reloads: a file whose exact bytes were parsed before is not parsed again.
 
-Parsing the YAML is most of a large reload (a 100,000-entry base: 13.7 s of a 25.8 s reload with the C
-parser, the rest validation and the engine's index), and an edit changes one file of dozens. So a reload
-keeps each file's plain data, pickled, in the data directory under the SHA-256 of its bytes; the next one
-unpickles what it finds (about 14 times faster than parsing the same file) and parses only what changed.
-Everything is still validated: only the parse is skipped, and only for bytes parsed before by this parser
-(the parser's code is part of every name). Each file is written atomically; after a load, the files no
-longer read are removed, so the folder holds one knowledge base's files. The data directory is StoryBot's
-own, written only by it, which is what makes unpickling it safe (as for the engine cache).
+Parsing the YAML is most of a large reload (a 100,000-entry base: 13.7 s of a 25.8 s reload with the C parser,
+the rest validation and the engine's index), and an edit changes one file of dozens. So a reload keeps each
+file's plain data, pickled, in the data directory under the SHA-256 of its bytes; the next one unpickles what it
+finds (about 14 times faster than parsing the same file) and parses only what changed. Everything is still
+validated: only the parse is skipped, and only for bytes parsed before by this parser (the parser's code and
+PyYAML's version are part of every name). Each file is written atomically; after a load, the files no longer
+read are removed, so the folder holds one knowledge base's files. The data directory is StoryBot's own, written
+only by it, which is what makes unpickling it safe (as for the engine cache).
 """
 
 from __future__ import annotations
@@ -30,8 +30,11 @@ _PARSER = Path(__file__).with_name("yaml_positions.py")  # the code that turns b
 
 @cache
 def _parser_digest() -> bytes:
+    import yaml  # the library under the parser: a new release may read the same bytes otherwise
+
     digest = hashlib.sha256(FORMAT)
     digest.update(_PARSER.read_bytes())
+    digest.update(yaml.__version__.encode())
     return digest.digest()
 
 
