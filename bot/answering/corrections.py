@@ -7,7 +7,7 @@ a misspelt name towards the words of the story's names, which readers spell by e
 A name is corrected only when the reading is sure, which is a matter of the word and of the base:
 - a word English knows well is a name or word of its own ("Hanson" is a surname, not a typo of "Hansen";
   "count" is not "County"): it is never corrected to a name. How well is a matter of the base: in a story
-  of a few people, "grier" (Zipf 2.8) or "gillard" (2.7) asked of it means its Greer or Gilliard, and only
+  of a few people, a rarer surname (Zipf below 3) a letter from one of theirs means that person, and only
   a word as common as any typed as meant (`spelling.TYPED_AS_MEANT_ZIPF`) stands for itself; the more
   names an archive holds, the likelier a known name is one of the many people it does not hold, and the
   bound falls a step for each tenfold more names (`_known_as_itself`);
@@ -55,7 +55,7 @@ NOT_ENGLISH = 0.95
 KNOWN_ACRONYM_ZIPF = RARE_ZIPF
 # A name read from a word more than one edit off is sure only when no other name word is within this many
 # edits more: a typo lands near the name it was meant as, a stranger's name near whichever of many names it
-# happens to. One edit off ("chirs" for "chris"), only a tie makes it unsure.
+# happens to. One edit off ("jonh" for "john"), only a tie makes it unsure.
 RIVAL_MARGIN = 1
 # Name words of one story of a few people (the shipped story has about 50): up to this many, a word English
 # knows is taken for a name of the base unless it is as common as a word typed as meant. Each tenfold more
@@ -127,7 +127,7 @@ class Corrections:
     def _sure_name(self, word: str, edits: int) -> tuple[str, int] | None:
         """The name word `edits` edits from `word` (or nearer) when it stands alone among the name words of any
         first letter: none other as near, and for a reading of more than one edit none within `RIVAL_MARGIN`
-        edits more. Two names of one speaker ("amazon", "amzn") are one reading."""
+        edits more. Two names of one speaker ("harbourline", "hbl") are one reading."""
         if self._known_as_itself(word):
             return None
         reach, n = edits + RIVAL_MARGIN, len(word)

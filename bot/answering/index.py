@@ -104,7 +104,7 @@ class IndexBuilder:
         """Distinct term ids of a text's words, in order (no spelling correction: the text is curated).
 
         Names become one term per speaker, whose id goes to `speakers`; with `keep_words`, their words are
-        kept as terms too ("University of South Carolina" also yields "univers"), so a question can meet
+        kept as terms too ("University of Eastmoor" also yields "univers"), so a question can meet
         them either way.
         """
         if not self.alias_firsts.isdisjoint(plain):

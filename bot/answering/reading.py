@@ -187,7 +187,7 @@ class Reader:
         clauses = [clause for sentence in _sentences(text) for clause in self._clauses(sentence)]
         pieces = [piece for clause in clauses for piece in self.split(clause)]
         stripped = [(self._strip(p, own), bool(_CLARIFIES.match(p.lstrip(" ,")))) for p in pieces]
-        if len([c for c, _ in stripped if c]) > 1:  # "i'm so confused. msft ceo?": the aside says nothing
+        if len([c for c, _ in stripped if c]) > 1:  # "i'm so confused. acme ceo?": the aside says nothing
             stripped = [(c, clarifies) for c, clarifies in stripped if not self._aside(c)] or stripped
         return [(c, clarifies) for c, clarifies in stripped if c]
 
