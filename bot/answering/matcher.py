@@ -481,26 +481,6 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         declined = self._decline(text, ranked, confidence, close_call=close_call, off_topic=off_topic)
         return self._people_offered(declined, by_role.close) if by_role is not None else declined
 
-    def _who_is_the(self, question: str, analysis: Analysis) -> Answer | None:
-        """ "Who's the lawyer for the business owners?" asked of the one person it describes, answered as
-        "who is <them>?" is, when that is answered; None otherwise."""
-        if not self._only_organisations(analysis.speakers):
-            return None
-        if not answer_kinds.asked(analysis.cleaned) & (answer_kinds.PERSON | answer_kinds.SOMEONE):
-            return None
-        holders = self._roles.holders(analysis.cleaned, analysis.terms, analysis.speakers)
-        if len(holders) != 1:
-            return None
-        (speaker_id,) = holders
-        # A word the story never uses may name someone else ("the <other company> ceo"), unless it is how
-        # the reader described this person ("the bakery *owner*" of someone who "has run a bakery").
-        described = self._roles.described(analysis.cleaned)
-        fitted = described.role_terms if described is not None and described.speaker_id == speaker_id else set()
-        if any(self._vocab.term(word) not in fitted for word in analysis.unknown):
-            return None
-        plain = self.ask(f"who is {self.kb.speakers[speaker_id].name}?")
-        return replace(plain, question=question) if plain.outcome == Outcome.ANSWERED else None
-
     def answer_entry(self, entry_id: str, question: str | None = None) -> Answer:
         """The answer of one entry (a pressed suggestion, or `/kb` previews)."""
         entry = self.kb.entries[entry_id]

@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import logging
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
-from bot.answering.answer import Answer, QuoteResult, QuoteView, Suggestion, quote_view
+from bot.answering import answer_kinds
+from bot.answering.answer import Answer, Outcome, QuoteResult, QuoteView, Suggestion, quote_view
 from bot.answering.index import Index
 from bot.answering.normalize import Vocabulary, is_filler
 from bot.answering.roles import RoleMatch, Roles
 from bot.knowledge.model import Kind, KnowledgeBase, Quote, Speaker
 from bot.knowledge.text import clean
+
+if TYPE_CHECKING:
+    from bot.answering.matcher import Analysis
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +34,7 @@ PEOPLE_OFFERED = 3  # people offered when a role names nobody clearly: as many a
 
 
 def _in_a_sentence(name: str) -> str:
-    """A name as written mid-sentence: "An IBM spokesperson" -> "an IBM spokesperson"."""
+    """A name as written mid-sentence: "An Acme spokesperson" -> "an Acme spokesperson"."""
     first, _, rest = name.partition(" ")
     return f"{first.lower()} {rest}" if rest and first in ("A", "An", "The") else name
 
@@ -45,6 +50,7 @@ class SpeakerLookups:
     _bag_terms: array[int]
     _speaker_entries: dict[str, array[int]]
     _entry_ids: Sequence[str]
+    ask: Callable[..., Answer]  # the engine's own: a role's one person is asked after as "who is <them>?"
 
     def _speaker_quotes(self, speaker_id: str) -> tuple[str, tuple[Quote, ...]]:
         """A speaker's quotes; for an organisation with none, those of its people (a company → its spokesperson)."""
@@ -123,6 +129,26 @@ class SpeakerLookups:
             return found
         speaker_id, quotes = self._speaker_quotes(found.speaker_id)
         return replace(found, speaker_id=speaker_id) if quotes else None
+
+    def _who_is_the(self, question: str, analysis: Analysis) -> Answer | None:
+        """ "Who's the lawyer for the business owners?" asked of the one person it describes, answered as
+        "who is <them>?" is, when that is answered; None otherwise."""
+        if not self._only_organisations(analysis.speakers):
+            return None
+        if not answer_kinds.asked(analysis.cleaned) & (answer_kinds.PERSON | answer_kinds.SOMEONE):
+            return None
+        holders = self._roles.holders(analysis.cleaned, analysis.terms, analysis.speakers)
+        if len(holders) != 1:
+            return None
+        (speaker_id,) = holders
+        # A word the story never uses may name someone else ("the <other company> ceo"), unless it is how
+        # the reader described this person ("the bakery *owner*" of someone who "has run a bakery").
+        described = self._roles.described(analysis.cleaned)
+        fitted = described.role_terms if described is not None and described.speaker_id == speaker_id else set()
+        if any(self._vocab.term(word) not in fitted for word in analysis.unknown):
+            return None
+        plain = self.ask(f"who is {self.kb.speakers[speaker_id].name}?")
+        return replace(plain, question=question) if plain.outcome == Outcome.ANSWERED else None
 
     def _carries_quotes(self, entry_id: str, speaker_id: str) -> bool:
         own = {q.id for q in self._speaker_quotes(speaker_id)[1]}

@@ -124,7 +124,7 @@ def sentence_bounds(text: str, spans: Sequence[Span]) -> list[tuple[int, int]]:
 
     A full stop inside a quotation ends the sentence only when the quotation ends with it, so a
     quotation of two sentences stays with its attribution. A missing space after a full stop
-    ("every day.Ring seems") still ends a sentence.
+    ("every day.Acme seems") still ends a sentence.
     """
     owner = [-1] * len(text)  # the index of the quotation each character is inside, or -1
     for index, span in enumerate(spans):
