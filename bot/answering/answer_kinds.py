@@ -23,6 +23,10 @@ _ASKS_NUMBER = re.compile(
 _ASKS_TIME = re.compile(
     r"\bwhen\b|\bwhat[ -](?:year|date|day|month|time)\b|\bwhich[ -](?:year|date|day|month)\b|\bsince when\b"
 )
+_AUXILIARIES = r"is|are|was|were|do|does|did|will|would|could|can|has|have|had"
+# One word that may stand between "what" and the kind of thing it asks for ("what *big* company"), but not a
+# verb: "what are city councils doing?" does not ask for a city.
+_MAYBE_A_WORD = rf"(?:(?!(?:{_AUXILIARIES})\b)\w+ )?"
 # Words for kinds of thing that a name answers ("which *company*", "what *city*"): asking one asks for a name.
 _ORGANISATIONS = (
     r"company|companies|firm|firms|organi[sz]ations?|group|groups|agency|agencies|party|union|university|college|"
@@ -34,7 +38,7 @@ _PLACES = (
 )
 _ASKS_SOMEONE = re.compile(
     r"^(?:who|whom|whose)\b|\b(?:and|but|or) (?:who|whom|whose)\b|"
-    rf"\b(?:what|which|name of the)[ -](?:\w+ )?(?:{_ORGANISATIONS})\b"
+    rf"\b(?:what|which|name of the)[ -]{_MAYBE_A_WORD}(?:{_ORGANISATIONS})\b"
 )
 # Asked for by the person who holds a role: "who is the mayor of ...", "name the chief executive".
 _ROLES = (
@@ -47,15 +51,23 @@ _ASKS_PERSON = re.compile(
     rf"^(?:who|whom|whose)\b.*\b(?:{_ROLES})\b|\b(?:what|which)[ -](?:{_ROLES})\b|"
     rf"\bname of (?:the|its|their|his|her) (?:{_ROLES})\b"
 )
-_ASKS_PLACE = re.compile(rf"\bwhere\b|\b(?:what|which)[ -](?:\w+ )?(?:{_PLACES})\b")
-_MONEY_WORDS = (
-    r"cost|costs|costed|price|prices|priced|worth|pay|pays|paid|spend|spends|spent|tax|taxes|salary|salaries|"
-    r"wage|wages|budget|fund|funds|funding|funded|fee|fees|charge|charges|charged|money|dollars|revenue|profit|"
-    r"profits|earn|earns|earned|sue|sued|fine|fined|donate|donated|raise|raised|invest|invested|owe|owes|owed|sell|sells|sold|buy|buys|bought|bid|bids"
+_ASKS_PLACE = re.compile(rf"\bwhere\b|\b(?:what|which)[ -]{_MAYBE_A_WORD}(?:{_PLACES})\b")
+# A sum is asked by "how much" and a word for money right after it ("how much tax", "how much govt cash"),
+# or by "how much did ... pay / cost / spend": "how many taxpayer-funded deals" asks for a count.
+_MONEY_NOUNS = (
+    r"cost|costs|price|prices|tax|taxes|salary|salaries|wage|wages|pay|budget|budgets|fund|funds|funding|fee|fees|"
+    r"charge|charges|money|cash|dollars|bucks|revenue|revenues|profit|profits|fine|fines|penalty|penalties|damages|"
+    r"compensation|settlement|rent|bill|bills|worth|value|debt|debts|loan|loans|subsidy|subsidies|grant|grants"
+)
+_MONEY_VERBS = (
+    r"cost|costs|costed|pay|pays|paid|spend|spends|spent|earn|earns|earned|raise|raised|owe|owes|owed|invest|"
+    r"invested|donate|donated|charge|charges|charged|fine|fined|sue|sued|worth|sell|sells|sold|buy|buys|bought"
 )
 # ("how much" may be read as "how-many": the engine folds the two together.)
 _ASKS_MONEY = re.compile(
-    rf"\bhow[ -](?:much|many)\b.*\b(?:{_MONEY_WORDS})\b|\bwhat (?:does|did|will|would) \w+ (?:cost|pay)\b"
+    rf"\bhow[ -](?:much|many) (?:\w+ )?(?:{_MONEY_NOUNS})\b|"
+    rf"\bhow[ -](?:much|many) (?:{_AUXILIARIES}) (?:\w+ ){{0,4}}(?:{_MONEY_VERBS}|{_MONEY_NOUNS})\b|"
+    r"\bwhat (?:does|did|will|would) \w+ (?:cost|pay)\b"
 )
 
 # Answers, as written.
@@ -63,11 +75,16 @@ _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|dozens|hundreds?|thousands?|"
     r"millions?|billions?|half|third|quarter|percent|twice|double|triple|none|several"
 )
-_GIVES_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I)
 _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|"
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
+# A number counts unless it is the day of a date ("June 1", "the 3rd of May"): "how many people came to the
+# June 1 protest?" is not answered by the date. (A year still counts: "since 2015" says how long.)
+_DATE_NUMBERS = re.compile(
+    rf"\b(?:{_MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?(?: of)? (?:{_MONTHS})\b", re.I
+)
+_GIVES_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I)
 _DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _GIVES_TIME = re.compile(
     rf"\b(?:{_MONTHS})\b\.?|\b(?:1[89]|20)\d\d\b|\b(?:{_DAYS})\b|"
@@ -80,11 +97,19 @@ _GIVES_MONEY = re.compile(r"[$€£¥]|\b(?:dollars?|cents?|euros?|pounds sterli
 # A name: a capitalised word after a word in lower case (not the first word of a sentence, nor a month).
 _NOT_NAMES = rf"(?i:{_MONTHS}|{_DAYS}|the|a|an|i)\b"
 _NAME = re.compile(rf"(?<=[a-z,;:)] )(?!{_NOT_NAMES})[A-Z][\w'’.-]*[a-z]")
+# "Who should decide?" may be answered by who they are rather than by a name ("residents, not sales staff").
+_GROUPS = re.compile(
+    r"\b(?:staff|executives|officials|officers|police|lawmakers|legislators|voters|residents|workers|employees|"
+    r"members|activists|campaigners|councils?|leaders|citizens|customers|users|parents|students|teachers|"
+    r"governments?|regulators|judges|courts?|the public)\b",
+    re.I,
+)
 # A place: a capitalised name after a word that says where ("in Ashford", "near the Dunmore River"), or a
 # word for a place after a name ("Lake County", "Elm Street").
 _NOT_PLACES = _NOT_NAMES
 _GIVES_PLACE = re.compile(
     rf"\b(?:in|at|near|from|outside|across|into|to|on|off|around|throughout)\s+(?:the\s+)?(?!{_NOT_PLACES})[A-Z][a-z]|"
+    r"\b(?:town|city|village|county|state|country|region|province|district|borough) of [A-Z][a-z]|"
     r"[A-Z][a-z]+\s+(?:City|County|State|Street|Avenue|Road|River|Lake|Valley|Coast|Bay|Park|Square|Island)s?\b|"
     r"\b(?:nationwide|overseas|abroad|downtown|statewide|citywide|countywide|across the (?:country|state|county))\b"
 )
@@ -111,11 +136,11 @@ _ASKS = (
     (_ASKS_PLACE, PLACE),
 )
 _GIVES = (
-    (_GIVES_NUMBER, NUMBER),
     (_GIVES_MONEY, MONEY),
     (_GIVES_TIME, TIME),
     (_GIVES_PLACE, PLACE),
     (_NAME, SOMEONE),
+    (_GROUPS, SOMEONE),
 )
 
 
@@ -126,7 +151,8 @@ def asked(cleaned: str) -> int:
 
 def given(answer: str, names_a_person: bool) -> int:
     """The kinds of answer an entry's answer gives; `names_a_person`: it is about, or names, someone."""
-    return _mask(_GIVES, answer) | (PERSON | SOMEONE if names_a_person else 0)
+    number = NUMBER if _GIVES_NUMBER.search(_DATE_NUMBERS.sub(" ", answer)) else 0
+    return _mask(_GIVES, answer) | number | (PERSON | SOMEONE if names_a_person else 0)
 
 
 def _mask(patterns: tuple[tuple[re.Pattern[str], int], ...], text: str) -> int:
