@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import snowballstemmer
 import yaml
 
+from bot.answering.phrasal import phrasal_phrases
 from bot.knowledge.naming import QUESTION_WORDS
 from bot.knowledge.text import clean
 
@@ -79,39 +80,56 @@ def _who_is(match: re.Match[str]) -> str:
 class PhraseTable(Generic[T]):
     """Multi-word phrases found in a list of words, longest first, by dictionary look-ups.
 
-    One pass over the words with a look-up per possible phrase length, so the cost does not grow with
-    the number of phrases (a regular expression alternation of thousands of names would).
+    One pass over the words with a look-up of each word and of each pair of words, so the cost does not grow
+    with the number of phrases (a regular expression alternation of thousands of names would), nor with how
+    many phrases share a first word (every form of a phrasal verb starts several).
     """
 
     def __init__(self, phrases: Mapping[str, T]) -> None:
-        by_first: dict[str, list[tuple[tuple[str, ...], T]]] = {}
+        single: dict[str, T] = {}
+        by_pair: dict[tuple[str, str], list[tuple[tuple[str, ...], T]]] = {}
         for phrase, value in phrases.items():
             key = tuple(phrase.split())
-            if key:
-                by_first.setdefault(key[0], []).append((key, value))
-        # Most words start no phrase: one look-up each. Those that do try their phrases longest first.
-        self._by_first = {first: sorted(found, key=lambda kv: -len(kv[0])) for first, found in by_first.items()}
+            if len(key) == 1:
+                single[key[0]] = value
+            elif key:
+                by_pair.setdefault((key[0], key[1]), []).append((key, value))
+        self._single = single
+        # The phrases of two words or more, by their first two, longest first.
+        self._by_pair = {pair: sorted(found, key=lambda kv: -len(kv[0])) for pair, found in by_pair.items()}
+        self._firsts = frozenset(single) | {first for first, _ in by_pair}
 
     def find(self, words: Sequence[str]) -> list[tuple[int, int, T]]:
         """(start, end, value) of each phrase in `words`, left to right, never overlapping."""
         found: list[tuple[int, int, T]] = []
-        if self._by_first.keys().isdisjoint(words):  # most texts: no word starts a phrase, and C says so at once
+        firsts = self._firsts
+        if firsts.isdisjoint(words):  # most texts: no word starts a phrase, and C says so at once
             return found
+        single, by_pair = self._single, self._by_pair
         i, n = 0, len(words)
         while i < n:
-            candidates = self._by_first.get(words[i])
-            if candidates:
-                for key, value in candidates:
-                    end = i + len(key)
-                    if end <= n and tuple(words[i:end]) == key:
-                        found.append((i, end, value))
-                        i = end
-                        break
-                else:
-                    i += 1
-            else:
-                i += 1
+            word = words[i]
+            if word in firsts:
+                end = self._longer(words, i, by_pair.get((word, words[i + 1]))) if i + 1 < n else None
+                if end is not None:
+                    found.append((i, end[0], end[1]))
+                    i = end[0]
+                    continue
+                if word in single:
+                    found.append((i, i + 1, single[word]))
+            i += 1
         return found
+
+    @staticmethod
+    def _longer(
+        words: Sequence[str], i: int, candidates: list[tuple[tuple[str, ...], T]] | None
+    ) -> tuple[int, T] | None:
+        """The end and value of the longest phrase of two words or more that starts at `i`."""
+        for key, value in candidates or ():
+            end = i + len(key)
+            if end <= len(words) and (len(key) == 2 or tuple(words[i + 2 : end]) == key[2:]):
+                return end, value
+        return None
 
     def replace(self, words: Sequence[str], with_: Callable[[T, Sequence[str]], Sequence[str]]) -> list[str]:
         out: list[str] = []
@@ -180,18 +198,21 @@ def _chat_words(value: Any) -> ChatWords:
 
 def _english(data: dict[str, Any]) -> English:
     spelling = data.get("spelling") or {}
+    forms = _string_map(data.get("forms"))
+    # A phrase written out wins over a form of a phrasal verb that reads the same.
+    phrasal = phrasal_phrases(_rewrites(data.get("phrasal_verbs")), forms)
     return English(
         stopwords=frozenset(_words(data.get("stopwords"))),
         question_words=tuple(sorted(QUESTION_WORDS)),  # one list, the knowledge model's
         role_words=_words(data.get("role_words")),
         how_many=tuple(clean(str(p)) for p in data.get("how_many") or ()),
         synonyms=tuple(tuple(group.split()) for group in data.get("synonyms") or ()),
-        phrases=_rewrites(data.get("phrases")) | _rewrites(data.get("abbreviations")),
+        phrases=phrasal | _rewrites(data.get("phrases")) | _rewrites(data.get("abbreviations")),
         spelling=_string_map(spelling.get("words")),
         endings=_endings(spelling.get("endings")),
         keep=frozenset(_words(spelling.get("keep"))),
         chat=_chat_words(data.get("chat")),
-        forms=_string_map(data.get("forms")),
+        forms=forms,
         role_forms=tuple(tuple(group.split()) for group in data.get("role_forms") or ()),
     )
 
