@@ -306,7 +306,9 @@ class Vocabulary:
 
     def root(self, word: str) -> str:
         """A word's spelling evened out, an irregular verb form read as its verb, and stemmed, before synonyms."""
-        return stem(self.english.forms.get(word) or self.spell(word))
+        forms = self.english.forms
+        spelt = self.spell(word)
+        return stem(forms.get(word) or forms.get(spelt) or spelt)  # "criticised" is read as "criticized" is
 
     def term(self, word: str) -> str:
         """The matching term for one cleaned word: spelt one way, stemmed, then mapped to its synonym group."""
