@@ -7,7 +7,7 @@ shorthand ("chief executive" → "chief-executive", "abt" → "about"); `is_fill
 term ("halted" and "suspended" meet "paused"), so that a question and a phrasing that say the same
 thing in other words share terms.
 
-The engine itself knows only general English (`english.yaml`, next to this module). What words mean
+The engine itself knows only general English (the files of `english/`, next to this module). What words mean
 in one story ("the van" for the mobile library, in a story about a library closing) is that knowledge
 base's `vocabulary`, merged in when its `Vocabulary` is built.
 """
@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import snowballstemmer
@@ -155,7 +156,7 @@ class ChatWords:
 
 @dataclass(frozen=True, slots=True)
 class English:
-    """The general English the engine knows for every story, as read from `english.yaml`."""
+    """The general English the engine knows for every story, as read from `english/`."""
 
     stopwords: frozenset[str]
     question_words: tuple[str, ...]
@@ -217,12 +218,26 @@ def _english(data: dict[str, Any]) -> English:
     )
 
 
+def read_english_sections(folder: Traversable | None = None) -> dict[str, Any]:
+    """Every section of the engine's general English, from the files of `english/` next to this module (or
+    `folder`); each file holds whole sections: a section in two files is an error, not a merge."""
+    sections: dict[str, Any] = {}
+    folder = folder or resources.files("bot.answering") / "english"
+    for part in sorted((p for p in folder.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name):
+        # Every process reads these at import: libyaml's parser takes a tenth of the pure-Python one's time.
+        data = yaml.load(part.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}  # noqa: S506 - a safe loader
+        if not isinstance(data, dict):
+            raise ValueError(f"english/{part.name}: expected sections, found {type(data).__name__}")
+        if twice := sections.keys() & data.keys():
+            raise ValueError(f"english/{part.name}: {', '.join(sorted(twice))} already read from another file")
+        sections.update(data)
+    return sections
+
+
 @lru_cache(maxsize=1)
 def load_english() -> English:
-    """The engine's general English, read once from `english.yaml`."""
-    text = (resources.files("bot.answering") / "english.yaml").read_text(encoding="utf-8")
-    # Every process reads it at import: libyaml's parser takes a tenth of the pure-Python one's time.
-    return _english(yaml.load(text, Loader=_YAML_LOADER))  # noqa: S506 - a safe loader either way
+    """The engine's general English, read once from the files of `english/`."""
+    return _english(read_english_sections())
 
 
 ENGLISH = load_english()

@@ -1,11 +1,13 @@
 """Phrasal verbs are read in every form ("coughed up", "laid them off") as the one word they mean, and only
-with their particle: "cough" alone is a cough."""
+with their particle: "cough" alone is a cough. General English is read from its files, each section once."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from bot.answering.normalize import PhraseTable, Vocabulary
+from bot.answering.normalize import PhraseTable, Vocabulary, read_english_sections
 from bot.answering.phrasal import phrasal_phrases, verb_forms
 
 
@@ -77,3 +79,16 @@ def test_a_phrase_table_finds_the_longest_phrase_among_many_that_share_a_first_w
     assert table.find(["pay", "up", "and", "pay", "back"]) == [(0, 2, "PU"), (3, 5, "PB")]
     assert table.find(["pay", "it"]) == [(0, 1, "P")]
     assert table.find(["nothing", "here"]) == []
+
+
+def test_general_english_is_read_from_its_files_a_section_once(tmp_path: Path) -> None:
+    sections = read_english_sections()
+    assert {"stopwords", "synonyms", "phrases", "phrasal_verbs", "abbreviations", "spelling", "forms", "chat"} <= set(
+        sections
+    )
+    (tmp_path / "a.yaml").write_text("phrases:\n  abt: about\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("forms:\n  grew: grow\n", encoding="utf-8")
+    assert read_english_sections(tmp_path) == {"phrases": {"abt": "about"}, "forms": {"grew": "grow"}}
+    (tmp_path / "c.yaml").write_text("phrases:\n  bc: because\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"c\.yaml: phrases already read"):
+        read_english_sections(tmp_path)
