@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import snowballstemmer
 import yaml
 
+from bot.answering.amounts import write_out_amounts
 from bot.answering.phrasal import phrasal_phrases
 from bot.knowledge.naming import QUESTION_WORDS
 from bot.knowledge.text import clean
@@ -339,6 +340,7 @@ class Vocabulary:
         return word in self.stopwords
 
     def rewrite_phrases(self, cleaned: str) -> str:
+        cleaned = write_out_amounts(cleaned)
         words = self._phrase_table.replace(cleaned.split(), lambda rewrite, _: rewrite.split())
         text = " ".join(words)
         if "what" in words and "do" in words:
