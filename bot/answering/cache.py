@@ -104,7 +104,9 @@ def _code_digest() -> bytes:
     """The engine's code as it is in this process (read once: code does not change under a process)."""
     digest = hashlib.sha256(CACHE_VERSION)
     digest.update(sys.version.encode())
-    for chunk in chain(_files(_ENGINE_CODE, "*.py"), _files(_ENGINE_CODE, "*.yaml")):  # english.yaml is code too
+    for chunk in chain(
+        _files(_ENGINE_CODE, "*.py"), _files(_ENGINE_CODE, "*.yaml")
+    ):  # general English (english/) is code too
         digest.update(chunk)
     return digest.digest()
 

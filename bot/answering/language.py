@@ -69,7 +69,7 @@ def _zipf(word: str, language: str) -> float:
 
 @lru_cache(maxsize=1)
 def _chat_words() -> frozenset[str]:
-    """The one-word chat, shorthand and greetings of the engine's general English (`english.yaml`)."""
+    """The one-word chat, shorthand and greetings of the engine's general English (`english/`)."""
     from bot.answering.normalize import ENGLISH as WORDS
 
     chat = WORDS.chat

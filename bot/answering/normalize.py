@@ -7,7 +7,7 @@ shorthand ("chief executive" → "chief-executive", "abt" → "about"); `is_fill
 term ("halted" and "suspended" meet "paused"), so that a question and a phrasing that say the same
 thing in other words share terms.
 
-The engine itself knows only general English (`english.yaml`, next to this module). What words mean
+The engine itself knows only general English (the files of `english/`, next to this module). What words mean
 in one story ("the van" for the mobile library, in a story about a library closing) is that knowledge
 base's `vocabulary`, merged in when its `Vocabulary` is built.
 """
@@ -20,11 +20,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import snowballstemmer
 import yaml
 
+from bot.answering.amounts import write_out_amounts
+from bot.answering.phrasal import phrasal_phrases
 from bot.knowledge.naming import QUESTION_WORDS
 from bot.knowledge.text import clean
 
@@ -79,39 +82,56 @@ def _who_is(match: re.Match[str]) -> str:
 class PhraseTable(Generic[T]):
     """Multi-word phrases found in a list of words, longest first, by dictionary look-ups.
 
-    One pass over the words with a look-up per possible phrase length, so the cost does not grow with
-    the number of phrases (a regular expression alternation of thousands of names would).
+    One pass over the words with a look-up of each word and of each pair of words, so the cost does not grow
+    with the number of phrases (a regular expression alternation of thousands of names would), nor with how
+    many phrases share a first word (every form of a phrasal verb starts several).
     """
 
     def __init__(self, phrases: Mapping[str, T]) -> None:
-        by_first: dict[str, list[tuple[tuple[str, ...], T]]] = {}
+        single: dict[str, T] = {}
+        by_pair: dict[tuple[str, str], list[tuple[tuple[str, ...], T]]] = {}
         for phrase, value in phrases.items():
             key = tuple(phrase.split())
-            if key:
-                by_first.setdefault(key[0], []).append((key, value))
-        # Most words start no phrase: one look-up each. Those that do try their phrases longest first.
-        self._by_first = {first: sorted(found, key=lambda kv: -len(kv[0])) for first, found in by_first.items()}
+            if len(key) == 1:
+                single[key[0]] = value
+            elif key:
+                by_pair.setdefault((key[0], key[1]), []).append((key, value))
+        self._single = single
+        # The phrases of two words or more, by their first two, longest first.
+        self._by_pair = {pair: sorted(found, key=lambda kv: -len(kv[0])) for pair, found in by_pair.items()}
+        self._firsts = frozenset(single) | {first for first, _ in by_pair}
 
     def find(self, words: Sequence[str]) -> list[tuple[int, int, T]]:
         """(start, end, value) of each phrase in `words`, left to right, never overlapping."""
         found: list[tuple[int, int, T]] = []
-        if self._by_first.keys().isdisjoint(words):  # most texts: no word starts a phrase, and C says so at once
+        firsts = self._firsts
+        if firsts.isdisjoint(words):  # most texts: no word starts a phrase, and C says so at once
             return found
+        single, by_pair = self._single, self._by_pair
         i, n = 0, len(words)
         while i < n:
-            candidates = self._by_first.get(words[i])
-            if candidates:
-                for key, value in candidates:
-                    end = i + len(key)
-                    if end <= n and tuple(words[i:end]) == key:
-                        found.append((i, end, value))
-                        i = end
-                        break
-                else:
-                    i += 1
-            else:
-                i += 1
+            word = words[i]
+            if word in firsts:
+                end = self._longer(words, i, by_pair.get((word, words[i + 1]))) if i + 1 < n else None
+                if end is not None:
+                    found.append((i, end[0], end[1]))
+                    i = end[0]
+                    continue
+                if word in single:
+                    found.append((i, i + 1, single[word]))
+            i += 1
         return found
+
+    @staticmethod
+    def _longer(
+        words: Sequence[str], i: int, candidates: list[tuple[tuple[str, ...], T]] | None
+    ) -> tuple[int, T] | None:
+        """The end and value of the longest phrase of two words or more that starts at `i`."""
+        for key, value in candidates or ():
+            end = i + len(key)
+            if end <= len(words) and (len(key) == 2 or tuple(words[i + 2 : end]) == key[2:]):
+                return end, value
+        return None
 
     def replace(self, words: Sequence[str], with_: Callable[[T, Sequence[str]], Sequence[str]]) -> list[str]:
         out: list[str] = []
@@ -137,7 +157,7 @@ class ChatWords:
 
 @dataclass(frozen=True, slots=True)
 class English:
-    """The general English the engine knows for every story, as read from `english.yaml`."""
+    """The general English the engine knows for every story, as read from `english/`."""
 
     stopwords: frozenset[str]
     question_words: tuple[str, ...]
@@ -180,28 +200,45 @@ def _chat_words(value: Any) -> ChatWords:
 
 def _english(data: dict[str, Any]) -> English:
     spelling = data.get("spelling") or {}
+    forms = _string_map(data.get("forms"))
+    # A phrase written out wins over a form of a phrasal verb that reads the same.
+    phrasal = phrasal_phrases(_rewrites(data.get("phrasal_verbs")), forms)
     return English(
         stopwords=frozenset(_words(data.get("stopwords"))),
         question_words=tuple(sorted(QUESTION_WORDS)),  # one list, the knowledge model's
         role_words=_words(data.get("role_words")),
         how_many=tuple(clean(str(p)) for p in data.get("how_many") or ()),
         synonyms=tuple(tuple(group.split()) for group in data.get("synonyms") or ()),
-        phrases=_rewrites(data.get("phrases")) | _rewrites(data.get("abbreviations")),
+        phrases=phrasal | _rewrites(data.get("phrases")) | _rewrites(data.get("abbreviations")),
         spelling=_string_map(spelling.get("words")),
         endings=_endings(spelling.get("endings")),
         keep=frozenset(_words(spelling.get("keep"))),
         chat=_chat_words(data.get("chat")),
-        forms=_string_map(data.get("forms")),
+        forms=forms,
         role_forms=tuple(tuple(group.split()) for group in data.get("role_forms") or ()),
     )
 
 
+def read_english_sections(folder: Traversable | None = None) -> dict[str, Any]:
+    """Every section of the engine's general English, from the files of `english/` next to this module (or
+    `folder`); each file holds whole sections: a section in two files is an error, not a merge."""
+    sections: dict[str, Any] = {}
+    folder = folder or resources.files("bot.answering") / "english"
+    for part in sorted((p for p in folder.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name):
+        # Every process reads these at import: libyaml's parser takes a tenth of the pure-Python one's time.
+        data = yaml.load(part.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}  # noqa: S506 - a safe loader
+        if not isinstance(data, dict):
+            raise ValueError(f"english/{part.name}: expected sections, found {type(data).__name__}")
+        if twice := sections.keys() & data.keys():
+            raise ValueError(f"english/{part.name}: {', '.join(sorted(twice))} already read from another file")
+        sections.update(data)
+    return sections
+
+
 @lru_cache(maxsize=1)
 def load_english() -> English:
-    """The engine's general English, read once from `english.yaml`."""
-    text = (resources.files("bot.answering") / "english.yaml").read_text(encoding="utf-8")
-    # Every process reads it at import: libyaml's parser takes a tenth of the pure-Python one's time.
-    return _english(yaml.load(text, Loader=_YAML_LOADER))  # noqa: S506 - a safe loader either way
+    """The engine's general English, read once from the files of `english/`."""
+    return _english(read_english_sections())
 
 
 ENGLISH = load_english()
@@ -285,7 +322,9 @@ class Vocabulary:
 
     def root(self, word: str) -> str:
         """A word's spelling evened out, an irregular verb form read as its verb, and stemmed, before synonyms."""
-        return stem(self.english.forms.get(word) or self.spell(word))
+        forms = self.english.forms
+        spelt = self.spell(word)
+        return stem(forms.get(word) or forms.get(spelt) or spelt)  # "criticised" is read as "criticized" is
 
     def term(self, word: str) -> str:
         """The matching term for one cleaned word: spelt one way, stemmed, then mapped to its synonym group."""
@@ -301,6 +340,7 @@ class Vocabulary:
         return word in self.stopwords
 
     def rewrite_phrases(self, cleaned: str) -> str:
+        cleaned = write_out_amounts(cleaned)
         words = self._phrase_table.replace(cleaned.split(), lambda rewrite, _: rewrite.split())
         text = " ".join(words)
         if "what" in words and "do" in words:

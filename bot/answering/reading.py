@@ -6,7 +6,7 @@ emoji and markdown, asks two things at once ("who is X and what did she say?"), 
 sentences before the one that asks something. `Reader.read` sets all of that aside and returns the
 question parts to match, while the message itself stays what the reader sees as asked.
 
-Pure text work on general English (`english.yaml`'s `chat` section); nothing here knows a story.
+Pure text work on general English (`english/chat.yaml`); nothing here knows a story.
 """
 
 from __future__ import annotations

@@ -10,10 +10,10 @@ names one of them answers the question the way "who is <that person>?" is answer
 A reader also names a person by what they are, in their own words ("the transit chief" for the authority's
 chief executive, "the activist" for a coalition's co-founder): `by_role` weighs the reader's words against
 each person's role, organisation and description, stems and everyday role words (`role_forms` in
-english.yaml) included, and names the one person who fits clearly better than anyone else, or the close
+english/words.yaml) included, and names the one person who fits clearly better than anyone else, or the close
 ones when two fit alike or none fits well.
 
-General English only: the verbs and role words for heading something are listed here and in english.yaml;
+General English only: the verbs and role words for heading something are listed here and in english/words.yaml;
 the roles and organisations come from the knowledge base the engine serves.
 """
 
