@@ -131,6 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
         "question sets (repeatable); how the decision does on a story it has never seen",
     )
     training.add_argument(
+        "--leave-one-out",
+        action="store_true",
+        help="fit once per story on the other stories and score the one left out (a summary line each, and the "
+        "means); writes nothing: how the decision does on stories it was never fitted on",
+    )
+    training.add_argument(
         "--out", type=Path, default=DECISION_FILE, help="where to write it (default: the shipped one)"
     )
     training.set_defaults(func=cmd_train)

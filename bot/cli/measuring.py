@@ -6,7 +6,9 @@ import argparse
 import json
 import statistics
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.answering.evaluation import CaseError, Report, cut_phrasings, evaluate, load_cases
 from bot.answering.stories import evaluate_story
@@ -20,18 +22,26 @@ from bot.knowledge import bundled_knowledge_dir
 from bot.knowledge.loader import display_path
 from bot.settings import Settings
 
+if TYPE_CHECKING:
+    from bot.answering.training import Story
+
+
+def _figures_line(report: Report) -> str:
+    """The summary: answers, declines and quote look-ups right, and the calibration error."""
+    figures = [
+        f"{label} {report.right[expect]}/{report.total[expect]} ({report.accuracy(expect):.1%})"
+        for expect, label in (("answer", "answered right"), ("decline", "declined right"), ("quotes", "quote look-ups"))
+        if report.total[expect]
+    ]
+    return "; ".join(figures) + f"; calibration error (ECE) {report.calibration_error:.3f}"
+
 
 def _report_lines(report: Report) -> list[str]:
     lines = [
         f"  {kind:<14} {report.right_by_kind[kind]:>4}/{total:<4} {report.right_by_kind[kind] / total:.0%}"
         for kind, total in sorted(report.by_kind.items())
     ]
-    figures = [
-        f"{label} {report.right[expect]}/{report.total[expect]} ({report.accuracy(expect):.1%})"
-        for expect, label in (("answer", "answered right"), ("decline", "declined right"), ("quotes", "quote look-ups"))
-        if report.total[expect]
-    ]
-    lines.append("; ".join(figures) + f"; calibration error (ECE) {report.calibration_error:.3f}")
+    lines.append(_figures_line(report))
     if report.total["answer"]:
         lines.append(f"right entry ranked first, answered or not: {report.ranked_first}/{report.total['answer']}")
     if report.seconds:
@@ -74,7 +84,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.answering.training import Story, feature_table, score_story, train
+    from bot.answering.training import Story, feature_table, leave_one_out, score_story, train
 
     stories = [Story(Path(group[0]), tuple(Path(p) for p in group[1:])) for group in args.also or ()]
     if args.questions:
@@ -82,10 +92,15 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     if not stories:
         print("storybot: give question sets to learn from (and --also DIR SET... for other stories)", file=sys.stderr)
         return EXIT_USAGE
+    if args.leave_one_out and args.score:
+        print("storybot: --leave-one-out scores the stories fitted on; give no --score with it", file=sys.stderr)
+        return EXIT_USAGE
     try:
         for group in (*(s.sets for s in stories), *(tuple(Path(p) for p in g[1:]) for g in args.score or ())):
             for path in group:
                 load_cases(path)
+        if args.leave_one_out:
+            return _leave_one_out(stories, leave_one_out(stories))
         result = train(stories)
     except (CaseError, ValueError) as exc:
         print(f"storybot: {exc}", file=sys.stderr)
@@ -112,6 +127,20 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
         print("\n".join(_report_lines(score_story(result.decision, unseen))))
     args.out.write_text(json.dumps(result.decision.to_json(notes), indent=2) + "\n", encoding="utf-8")
     print(f"decision written to {display_path(args.out)}")
+    return EXIT_OK
+
+
+def _leave_one_out(stories: Sequence[Story], reports: Sequence[Report]) -> int:
+    """One summary line per story (never its per-kind figures: a story may be a held-out judge) and the means."""
+    print("each story scored by a decision fitted on the other stories (nothing written):")
+    for story, report in zip(stories, reports, strict=True):
+        ranked = f"; right entry ranked first {report.ranked_first}/{report.total['answer']}"
+        print(f"  {display_path(story.knowledge)}: {_figures_line(report)}{ranked if report.total['answer'] else ''}")
+    means = [
+        f"{label} {statistics.fmean(r.accuracy(expect) for r in reports):.1%}"
+        for expect, label in (("answer", "answered right"), ("decline", "declined right"))
+    ]
+    print(f"mean of the {len(reports)} stories held out: " + ", ".join(means))
     return EXIT_OK
 
 

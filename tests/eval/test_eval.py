@@ -177,6 +177,34 @@ def test_train_writes_a_decision_the_engine_can_use(tmp_path: Path, capsys: pyte
     assert engine.ask("which companies paused facial recognition?").entry is not None
 
 
+def test_train_leave_one_out_scores_each_story_by_a_decision_fitted_on_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`storybot train --leave-one-out`: a summary line per story, never its per-kind figures (a story may be a
+    held-out judge), the means, and no decision written."""
+    pytest.importorskip("scipy")
+    out = tmp_path / "decision.json"
+    transit = HERE / "stories" / "transit"
+    story_args = ["--kb", str(WATER / "knowledge"), str(WATER / "questions.yaml")]
+    also = ["--also", str(transit / "knowledge"), str(transit / "questions.yaml")]
+    assert main(["train", *story_args, *also, "--leave-one-out", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    lines = [line for line in printed.splitlines() if "answered right" in line]
+    assert len(lines) == 3, printed  # water, transit, and the means
+    assert "transit" in lines[0] and "water" in lines[1] and "ranked first" in lines[0]
+    assert lines[2].startswith("mean of the 2 stories held out: answered right")
+    assert "nearmiss" not in printed and "paraphrase" not in printed
+    assert not out.exists()
+
+
+def test_train_leave_one_out_needs_two_stories(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("scipy")
+    story_args = ["--kb", str(WATER / "knowledge"), str(WATER / "questions.yaml")]
+    assert main(["train", *story_args, "--leave-one-out", "--out", str(tmp_path / "d.json")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "at least two stories" in err
+
+
 def test_calibration_error_is_the_gap_between_confidence_and_how_often_it_is_right() -> None:
     calibrated = Report(calibration=[(0.75, True), (0.75, True), (0.75, True), (0.75, False)])
     assert calibrated.calibration_error == pytest.approx(0.0)
