@@ -36,7 +36,7 @@ from bot.answering.help_text import help_text
 from bot.answering.index import FILLER, Index
 from bot.answering.language import ENGLISH, detect, polite_reply
 from bot.answering.normalize import Vocabulary, is_filler
-from bot.answering.ranking import FEATURED, UNKNOWN_COUNTED, Question, candidate, contextual
+from bot.answering.ranking import FEATURED, QUESTION_TERMS, UNKNOWN_COUNTED, Question, candidate, contextual
 from bot.answering.reading import MAX_PARTS, Reader, carry_subject, has_own_subject, has_pronoun
 from bot.answering.retrieval import Retrieval
 from bot.answering.roles import Roles
@@ -71,7 +71,7 @@ _SMALL_TALK = frozenset(
     night ok okay owner please storybot sup thank thanks there thx ty up what whats who yo you your
     """.split()  # noqa: SIM905 - a word list is easier to curate as text
 )
-_QUESTION_WORDS = frozenset(_ENGLISH.term(w) for w in _ENGLISH.english.question_words)
+_QUESTION_WORDS = QUESTION_TERMS
 _HELP_WORDS = frozenset({"help", "commands", "usage"})
 # "What <thing> ...", "which <things>", "how much <thing>": the noun that names what is asked for.
 _ASKED_THING = re.compile(
@@ -285,6 +285,8 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
             if name_like >= 1.0 or not _is_english_word(word)
         }
         name_weight = sum(w for t, w in analysis.outside if t in names)
+        named_terms = {f"@{s}" for s in analysis.speakers}
+        topic = {i: w for i, w in weights.items() if query[i] not in named_terms and query[i] not in _QUESTION_WORDS}
         question = Question(
             cleaned=analysis.cleaned,
             weights=weights,
@@ -302,6 +304,8 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
             asks_for=answer_kinds.asked(analysis.cleaned),
             asked_thing=self._asked_thing(analysis.cleaned),
             role_holders=self._roles.holders(analysis.cleaned, analysis.terms, analysis.speakers),
+            topic=frozenset(topic),
+            topic_weight=sum(topic.values()) + unknown_weight,
         )
         decision = self.decision
         found = [candidate(self, question, entry) for entry, _, _ in shortlist[:FEATURED]]

@@ -41,6 +41,15 @@ when judging whether an entry answers a question:
   how name-like the most name-like of them is.
 - `rarest_in_entry`: the question's most telling word is one the entry speaks of.
 - `fuzzy`: a character-level likeness of the question and the phrasing, which forgives what terms miss.
+- `focus_covers_question`: how much of the question the entry's phrasings and keywords explain together:
+  what its curators said it is about, as against what its answer and evidence mention on the way. With two
+  phrasings an entry, no one phrasing holds all the ways it is asked, but together with the keywords they
+  tell "what does <a company> share with the port?" from "what is <the company>?", whose answer may
+  mention what it shares too.
+- `question_covers_phrasing_topic`: `question_covers_phrasing` for what the phrasing asks beyond its names
+  and question words. "What is <a company>?" is asked in full by any question that names the company;
+  what it asks beyond the name is not asked by "what does <the company> share with the port?". A phrasing
+  of names and question words alone scores 1 for a question of names and question words alone, else 0.
 
 Beside them, the logarithms of the shares, and how far each entry is ahead of the question's other
 candidates on the main ones (`contextual`). The weights of all of these are fitted (`storybot train`),
@@ -60,6 +69,7 @@ from rapidfuzz import fuzz
 
 from bot.answering import answer_kinds
 from bot.answering.index import CONTENT, KEYWORDS
+from bot.answering.normalize import Vocabulary
 from bot.knowledge.text import clean
 
 BASE_FEATURES = (
@@ -87,6 +97,8 @@ BASE_FEATURES = (
     "unknown_name",
     "rarest_in_entry",
     "fuzzy",
+    "focus_covers_question",
+    "question_covers_phrasing_topic",
 )
 # Shares matter most near zero (a question half explained is far worse than one fully explained): their
 # logarithms are features too, floored here so that a share of 0 stays finite.
@@ -112,6 +124,7 @@ RELATIVE = (
     "passage_covers_question",
     "best_cover",
     "fuzzy",
+    "focus_covers_question",
 )
 # Which way each feature may push: more of a coverage can only make an entry likelier (+1), more unknown
 # or conflicting names only less likely (-1). Fitting keeps every weight on its side (or at 0), so that no
@@ -155,6 +168,8 @@ RELATIVE_FROM = len(BASE_FEATURES) + len(LOGGED)  # where the leads start in FEA
 KNOWN_MISSING_COUNTED = 3  # known words missing from an entry are counted up to this many...
 UNKNOWN_COUNTED = 3  # ...and so are the question's words the story never uses
 SWAP_COVER = 0.5  # a phrasing that shares this much of a question's weight is asked in its words
+_ENGLISH = Vocabulary()
+QUESTION_TERMS = frozenset(_ENGLISH.term(w) for w in _ENGLISH.english.question_words)  # the same in every story
 FEATURED = 8  # shortlisted entries (best quick score first) given features: the right one is nearly always among them
 
 
@@ -173,6 +188,8 @@ class IndexView(Protocol):
     _entry_kinds: array[int]
     _passage_offsets: array[int]
     _passage_terms: array[int]
+    _term_text: list[str]
+    _idf: array[float]
 
     def _phrasing(self, doc: int) -> str: ...
 
@@ -211,6 +228,10 @@ class Question:
     asked_thing: tuple[int, float] = (-1, 0.0)
     role_holders: frozenset[str] = frozenset()  # speaker ids of the people it asks for by their role (`roles`)
     unknown_name_share: float = 0.0  # the part of `unknown_share` that is names (capitalised, or no English word)
+    # What it asks beyond whom it names and its question words: those of its known terms, and the weight of
+    # all it asks beyond them (its unknown words too)
+    topic: frozenset[int] = frozenset()
+    topic_weight: float = 0.0
 
 
 def _share(flat: Iterable[int], weights: dict[int, float], weight: float) -> float:
@@ -227,6 +248,7 @@ def candidate(engine: IndexView, question: Question, entry: int) -> Candidate:
         engine._doc_phrasing,
     )
     best_doc, best, covers, covered = -1, -1.0, 0.0, 0.0
+    focus: set[int] = set()  # the terms of its phrasings and keywords: what its curators say it is about
     keywords = content = 0.0
     has_keywords = False
     unknown = question.unknown_share > 0.0 or question.unknown_name > 0.0
@@ -235,6 +257,8 @@ def candidate(engine: IndexView, question: Question, entry: int) -> Candidate:
         terms = flat[offsets[doc] : offsets[doc + 1]]
         shared = sum(map(weights.get, terms, repeat(0.0)))
         number = doc_phrasing[doc]
+        if number != CONTENT:
+            focus.update(terms)
         if number == KEYWORDS:
             keywords, has_keywords = shared / weight, True
         elif number == CONTENT:
@@ -293,8 +317,21 @@ def candidate(engine: IndexView, question: Question, entry: int) -> Candidate:
         question.unknown_name,
         float(question.rarest in bag),
         fuzz.token_sort_ratio(question.cleaned, phrasing) / 100.0,
+        _share(focus, weights, weight),
+        _topic_asked(engine, question, flat[offsets[best_doc] : offsets[best_doc + 1]]),
     )
     return Candidate(entry, best_doc, features, fuzz.ratio(question.cleaned, phrasing))
+
+
+def _topic_asked(engine: IndexView, question: Question, phrasing: Iterable[int]) -> float:
+    """Of a phrasing's weight beyond its names and question words, the share the question asks (see
+    `question_covers_phrasing_topic`)."""
+    texts, idf = engine._term_text, engine._idf
+    own = [t for t in phrasing if not texts[t].startswith("@") and texts[t] not in QUESTION_TERMS]
+    own_weight = sum(idf[t] for t in own)
+    if not own_weight:
+        return 0.0 if question.topic_weight else 1.0
+    return sum(idf[t] for t in own if t in question.topic) / own_weight
 
 
 def contextual(candidates: list[Candidate]) -> list[tuple[float, ...]]:
