@@ -47,6 +47,10 @@ STORY_FLOORS = [
     # 59/121, 30/30 and 52/117, 26/30)
     ("nurses", 60 / 121, 28 / 30, 0.18),  # measured 62/121, 29/30, ECE 0.111
     ("breach", 54 / 117, 25 / 30, 0.22),  # measured 57/117, 26/30, ECE 0.159
+    # stadium and courts were written blind later (first scored untuned at 49/110, 28/30 and 60/113, 29/30),
+    # in other voices (young sports fans' slang; British readers and phone typists); in no fit either
+    ("stadium", 50 / 110, 25 / 30, 0.26),  # measured 54/110, 27/30, ECE 0.203
+    ("courts", 60 / 113, 27 / 30, 0.18),  # measured 64/113, 29/30, ECE 0.106
 ]
 WATER = HERE / "stories" / "water"
 CALIBRATION_CEILING = 0.12  # the confidence shown stays within this of how often it is right (ECE)
