@@ -36,6 +36,7 @@ from bot.answering.help_text import help_text
 from bot.answering.index import FILLER, Index
 from bot.answering.language import ENGLISH, detect, polite_reply
 from bot.answering.normalize import Vocabulary, is_filler
+from bot.answering.quote_requests import ASKING_WORDS, POSSESSED_NOUNS, REPORTING, asks_for_words, possessed
 from bot.answering.ranking import FEATURED, UNKNOWN_COUNTED, Question, candidate, contextual
 from bot.answering.reading import MAX_PARTS, Reader, carry_subject, has_own_subject, has_pronoun
 from bot.answering.retrieval import Retrieval
@@ -453,13 +454,20 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         ranked = self.rank(analysis)
         self._log_scores(text, analysis, ranked)
 
-        quoted = self._quote_intent(analysis)
+        asks_words = asks_for_words(text, analysis.terms)
+        quoted = self._quote_intent(analysis) if asks_words else None
         if quoted is not None:
             return self._quotes_answer(text, quoted, analysis, ranked)
-        by_role = self._by_role(analysis.cleaned, analysis.speakers) if _QUOTE_INTENT & set(analysis.terms) else None
+        by_first = self.first_named(text, analysis.cleaned) if asks_words and not analysis.speakers else ()
+        by_first = tuple(s for s in by_first if self._speaker_quotes(s)[1])
+        if len(by_first) == 1:  # "what did dana say?": the one quoted person of that first name
+            return self._quotes_answer(text, by_first[0], analysis, ranked)
+        if by_first:  # two people of that first name: offered, never guessed between
+            return self._people_offered(self._decline(text, ranked, self.confidence(ranked)), by_first)
+        by_role = self._by_role(analysis.cleaned, analysis.speakers) if asks_words else None
         if by_role is not None and by_role.speaker_id is not None:
             return self._quotes_answer(text, by_role.speaker_id, analysis, ranked, by_role.role_terms)
-        if by_role is not None and by_role.close and not self._topic(analysis, by_role.role_terms):
+        if by_role is not None and by_role.close and not self._topic(analysis, by_role.role_terms, text):
             # "What did the council member say?" with two of them quoted, or "the <company> spokesperson" when
             # only another company's is quoted: never a guess, the close people offered.
             return self._people_offered(self._decline(text, ranked, self.confidence(ranked)), by_role.close)
@@ -539,7 +547,7 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
 
     def _quote_intent(self, analysis: Analysis) -> str | None:
         """The speaker whose words are asked for ("what did <surname> say?"), if that is the question."""
-        if not analysis.speakers or not _QUOTE_INTENT & set(analysis.terms):
+        if not analysis.speakers:
             return None
         # Several name-like words the story never uses ("<company> president <first name> <surname>") mean someone else.
         if sum(analysis.unknown_names) > 1.0:
@@ -547,9 +555,12 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         speaker_id, quotes = self._speaker_quotes(analysis.speakers[0])
         return speaker_id if quotes else None
 
-    def _topic(self, analysis: Analysis, identified_by: frozenset[str] = frozenset()) -> set[str]:
+    def _topic(self, analysis: Analysis, identified_by: frozenset[str] = frozenset(), question: str = "") -> set[str]:
         """What a request for someone's words asks about: its known terms but those saying who is meant."""
-        topic = {t for t in analysis.terms if t in self._term_id} - _QUOTE_INTENT - _QUESTION_WORDS
+        topic = {t for t in analysis.terms if t in self._term_id} - _QUOTE_INTENT - _QUESTION_WORDS - REPORTING
+        topic -= {self._vocab.term(w) for w in ASKING_WORDS}
+        if possessed(question):  # "X's take", "X's position": the words asked for, not a topic
+            topic -= {self._vocab.term(w) for w in POSSESSED_NOUNS}
         return topic - {f"@{s}" for s in analysis.speakers} - identified_by
 
     def _quotes_answer(
@@ -562,7 +573,7 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
     ) -> Answer:
         # "What did <someone> say about <a topic>?" may be an entry about them; prefer it when it is
         # a confident match that carries their words.
-        topic = self._topic(analysis, identified_by)
+        topic = self._topic(analysis, identified_by, question)
         # "The <organisation> organizer": a role says who is meant, not what about, unless it is not the speaker's role.
         roles, role = topic & _ROLE_WORDS, self.kb.speakers[speaker_id].role
         if roles and (role is None or roles & {self._vocab.term(w) for w in self._vocab.words(role)}):

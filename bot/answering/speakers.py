@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 
 from bot.answering import answer_kinds
 from bot.answering.answer import Answer, Outcome, QuoteResult, QuoteView, Suggestion, quote_view
+from bot.answering.general_english import rarity
 from bot.answering.index import Index
 from bot.answering.normalize import Vocabulary, is_filler
 from bot.answering.roles import RoleMatch, Roles
@@ -31,6 +32,8 @@ log = logging.getLogger(__name__)
 MAX_NAME_CHARS = 500  # a name, not an essay
 QUOTE_LOOKUP_THRESHOLD = 80.0  # a name must be this alike (rapidfuzz, 0-100) to a speaker's to mean them
 PEOPLE_OFFERED = 3  # people offered when a role names nobody clearly: as many as a decline's suggestions
+# A first name this common in general English ("will", "mark") is read as the word, not as someone's name.
+FIRST_NAME_RARITY = 0.3
 
 
 def _in_a_sentence(name: str) -> str:
@@ -113,6 +116,24 @@ class SpeakerLookups:
             if best < QUOTE_LOOKUP_THRESHOLD:
                 return None, [self.kb.speakers[s].name for s, sc in ranked[:3] if sc >= 50]
         return self.kb.speakers[best_id], []
+
+    def first_named(self, question: str, cleaned: str) -> tuple[str, ...]:
+        """The quoted people a request for words names by first name only ("what did dana say?"): everyone of
+        the story with that first name, so that two who share it are offered, never guessed between."""
+        capitalised = {clean(w) for w in question.split() if w[:1].isupper()}
+        words = cleaned.split()
+        found: list[str] = []
+        for number, word in enumerate(words):
+            if len(word) < 3 or (number and words[number - 1] in ("a", "an", "the")):
+                continue
+            if word not in capitalised and rarity(word) < FIRST_NAME_RARITY:
+                continue
+            found += [
+                s.id
+                for s in self.kb.speakers.values()
+                if s.kind == Kind.PERSON and len(parts := clean(s.name).split()) > 1 and parts[0] == word
+            ]
+        return tuple(dict.fromkeys(found))
 
     def _only_organisations(self, speakers: Sequence[str]) -> bool:
         """Whether the speakers a question names are all organisations (or none): a role may still say who."""
