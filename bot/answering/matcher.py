@@ -36,7 +36,14 @@ from bot.answering.help_text import help_text
 from bot.answering.index import FILLER, Index
 from bot.answering.language import ENGLISH, detect, polite_reply
 from bot.answering.normalize import Vocabulary, is_filler
-from bot.answering.quote_requests import ASKING_WORDS, POSSESSED_NOUNS, REPORTING, asks_for_words, possessed
+from bot.answering.quote_requests import (
+    ASKING_WORDS,
+    POSSESSED_NOUNS,
+    REPORTING,
+    asks_for_words,
+    asks_plainly,
+    possessed,
+)
 from bot.answering.ranking import FEATURED, UNKNOWN_COUNTED, Question, candidate, contextual
 from bot.answering.reading import MAX_PARTS, Reader, carry_subject, has_own_subject, has_pronoun
 from bot.answering.retrieval import Retrieval
@@ -455,18 +462,25 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         self._log_scores(text, analysis, ranked)
 
         asks_words = asks_for_words(text, analysis.terms)
+        # "How did X react to <a plan>?" is as much about the plan as about X's words: only a plain request
+        # ("what did X say about it?", "X's take") is X's quotes whatever it is about.
+        plainly = asks_plainly(text, analysis.terms)
         quoted = self._quote_intent(analysis) if asks_words else None
-        if quoted is not None:
-            return self._quotes_answer(text, quoted, analysis, ranked)
+        if quoted is not None and (found := self._quotes_answer(text, quoted, analysis, ranked, plainly=plainly)):
+            return found
         by_first = self.first_named(text, analysis.cleaned) if asks_words and not analysis.speakers else ()
         by_first = tuple(s for s in by_first if self._speaker_quotes(s)[1])
-        if len(by_first) == 1:  # "what did dana say?": the one quoted person of that first name
-            return self._quotes_answer(text, by_first[0], analysis, ranked)
-        if by_first:  # two people of that first name: offered, never guessed between
+        if len(by_first) == 1:  # "what did dana say?": the one quoted person of that first name, who it names
+            first = frozenset({self._vocab.term(clean(self.kb.speakers[by_first[0]].name).split()[0])})
+            if found := self._quotes_answer(text, by_first[0], analysis, ranked, first, plainly):
+                return found
+        elif by_first:  # two people of that first name: offered, never guessed between
             return self._people_offered(self._decline(text, ranked, self.confidence(ranked)), by_first)
         by_role = self._by_role(analysis.cleaned, analysis.speakers) if asks_words else None
         if by_role is not None and by_role.speaker_id is not None:
-            return self._quotes_answer(text, by_role.speaker_id, analysis, ranked, by_role.role_terms)
+            found = self._quotes_answer(text, by_role.speaker_id, analysis, ranked, by_role.role_terms, plainly)
+            if found is not None:
+                return found
         if by_role is not None and by_role.close and not self._topic(analysis, by_role.role_terms, text):
             # "What did the council member say?" with two of them quoted, or "the <company> spokesperson" when
             # only another company's is quoted: never a guess, the close people offered.
@@ -570,7 +584,10 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         analysis: Analysis,
         ranked: list[Scored],
         identified_by: frozenset[str] = frozenset(),
-    ) -> Answer:
+        plainly: bool = True,
+    ) -> Answer | None:
+        """Their quotes, or the entry a request for their words about something is answered by; None when the
+        request is not plainly for their words and is about something (`plainly`)."""
         # "What did <someone> say about <a topic>?" may be an entry about them; prefer it when it is
         # a confident match that carries their words.
         topic = self._topic(analysis, identified_by, question)
@@ -578,6 +595,8 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         roles, role = topic & _ROLE_WORDS, self.kb.speakers[speaker_id].role
         if roles and (role is None or roles & {self._vocab.term(w) for w in self._vocab.words(role)}):
             topic -= roles
+        if topic and not plainly:
+            return None
         confidence = self.confidence(ranked)
         # Found by their role, they are meant: only an entry that carries their words answers for them.
         theirs = not identified_by or (bool(ranked) and self._carries_quotes(ranked[0].entry_id, speaker_id))

@@ -21,11 +21,10 @@ _ENGLISH = Vocabulary()
 PLAIN = frozenset({_ENGLISH.term("say"), _ENGLISH.term("think")})
 # Reporting verbs: "what did X claim", "how did X react", "did X speak". With "who", "when" or "where" they
 # ask for something else ("who did X talk to?", "when did X speak?").
-REPORTING = frozenset(
-    _ENGLISH.term(w)
-    for w in ("claim", "argue", "mention", "react", "respond", "speak", "talk", "insist", "warn", "explain")
-)
+REPORTING_VERBS = ("claim", "argue", "mention", "react", "respond", "speak", "talk", "insist", "warn", "explain")
+REPORTING = frozenset(_ENGLISH.term(w) for w in REPORTING_VERBS)
 _ASKS_OTHER = frozenset({"who", "whom", "when", "where"})
+_SPOKEN_TO = re.compile(r"\b(?:speak|speaks|spoke|spoken|speaking|talk|talks|talked|talking)\s+(?:to|with)\b")
 # Nouns for someone's words or view, asked for with a possessive: "X's take", "X' position", "X’s reaction".
 # "position" and "take" alone mean other things ("what position does X hold", "did X take over").
 _POSSESSED_TEXT = """
@@ -39,7 +38,7 @@ _POSSESSED = re.compile(rf"(?:'s|’s|s'|s’)\s+(?:{'|'.join(POSSESSED_NOUNS)})
 _ASKING_TEXT = """
     want wanna need give show get see hear read find like love anything something any some actual actually exactly
     again pls plz please lol lmao bot storybot have had has been quoted quote words way press reporter reporters
-    journalist journalists media article story interview
+    journalist journalists media interview
 """
 ASKING_WORDS = tuple(_ASKING_TEXT.split())
 
@@ -49,12 +48,19 @@ def possessed(question: str) -> bool:
     return bool(_POSSESSED.search(question))
 
 
+def asks_plainly(question: str, terms: Iterable[str]) -> bool:
+    """Whether a question asks for someone's words in so many words ("say", "think", "X's take"), not only
+    with a reporting verb ("how did X react to ...")."""
+    return not PLAIN.isdisjoint(terms) or possessed(question)
+
+
 def asks_for_words(question: str, terms: Iterable[str]) -> bool:
     """Whether a question asks for someone's words: a plain word for saying, a reporting verb, or a
     possessive "X's take"."""
     asked = set(terms)
-    if not PLAIN.isdisjoint(asked):
+    if asks_plainly(question, asked):
         return True
-    if possessed(question):
-        return True
-    return not REPORTING.isdisjoint(asked) and _ASKS_OTHER.isdisjoint(question.lower().split())
+    lowered = question.lower()
+    if _SPOKEN_TO.search(lowered):  # "did X speak to <an outlet>?": whom, not what
+        return False
+    return not REPORTING.isdisjoint(asked) and _ASKS_OTHER.isdisjoint(lowered.split())

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from bot.answering import answer_kinds
 from bot.answering.normalize import ENGLISH, Vocabulary, is_filler
+from bot.answering.quote_requests import REPORTING_VERBS
 from bot.knowledge.model import Kind, KnowledgeBase
 from bot.knowledge.text import clean
 
@@ -60,8 +61,8 @@ _TOPIC_STARTS = frozenset({"about", "abt", "regarding", "concerning", "re"})
 # council*"): the person is looked for with them first, then without.
 _MAYBE_TOPIC_STARTS = frozenset({"on", "over", "when", "after", "before", "at", "in"})
 # Words of a request for quotes, not of a role.
-_ASKING = frozenset({"what", "who", "whom", "whose", "which", "quote", "from", "per", "according"})
-_ASKING_VERBS = ("say", "think")  # and their synonyms ("tell", "reckon"), as terms
+_ASKING = frozenset({"what", "how", "who", "whom", "whose", "which", "quote", "from", "per", "according"})
+_ASKING_VERBS = ("say", "think")  # and their synonyms ("tell", "reckon"), as terms; and the other ways of asking
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +182,7 @@ class Roles:
     def by_role(self, words: Iterable[str], term: Callable[[str], str]) -> RoleMatch | None:
         """The person a reader names by what they are ("the transit chief"), or the close ones; None when the
         words name no role of the story's people (a name, a topic, a role nobody holds)."""
-        asking = {term(w) for w in _ASKING_VERBS}
+        asking = {term(w) for w in (*_ASKING_VERBS, *REPORTING_VERBS)}
         asked = list(dict.fromkeys(term(w) for w in words if len(w) > 2 and term(w) not in asking))
         if not asked or self._role_terms.isdisjoint(asked):
             return None
