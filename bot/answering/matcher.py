@@ -91,6 +91,7 @@ _GENERIC_THINGS = frozenset(
     "thing things stuff one ones way ways time times people kind sort type part".split()  # noqa: SIM905 - a word list
 )
 _ROLE_WORDS = frozenset(_ENGLISH.term(w) for w in _ENGLISH.english.role_words)
+_ROLE_FORMS = frozenset(_ENGLISH.term(w) for group in _ENGLISH.english.role_forms for w in group)
 
 # Rebuilt when an engine is unpickled: quicker to rebuild than to store and load (the first stage's
 # index is reopened from its directory, or rebuilt).
@@ -416,7 +417,11 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
 
     def _subject(self, question: str, answer: Answer) -> str | None:
         """Who a question was about: the speaker it names, else the person (or organisation) its answer is about."""
-        named = list(self.analyse(question).speakers)
+        analysis = self.analyse(question)
+        named = list(analysis.speakers)
+        if not named:  # "Dana?? what did she say": the one person of that first name
+            by_first = self.first_named(question, analysis.cleaned, analysis.unknown)
+            named += by_first if len(by_first) == 1 else ()
         if answer.speaker_id:
             named.append(answer.speaker_id)
         if answer.entry is not None:
@@ -468,7 +473,9 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         quoted = self._quote_intent(analysis) if asks_words else None
         if quoted is not None and (found := self._quotes_answer(text, quoted, analysis, ranked, plainly=plainly)):
             return found
-        by_first = self.first_named(text, analysis.cleaned) if asks_words and not analysis.speakers else ()
+        by_first = (
+            () if analysis.speakers or not asks_words else self.first_named(text, analysis.cleaned, analysis.unknown)
+        )
         by_first = tuple(s for s in by_first if self._speaker_quotes(s)[1])
         if len(by_first) == 1:  # "what did dana say?": the one quoted person of that first name, who it names
             first = frozenset({self._vocab.term(clean(self.kb.speakers[by_first[0]].name).split()[0])})
@@ -478,7 +485,9 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
             return self._people_offered(self._decline(text, ranked, self.confidence(ranked)), by_first)
         by_role = self._by_role(analysis.cleaned, analysis.speakers) if asks_words else None
         if by_role is not None and by_role.speaker_id is not None:
-            found = self._quotes_answer(text, by_role.speaker_id, analysis, ranked, by_role.role_terms, plainly)
+            found = self._quotes_answer(
+                text, by_role.speaker_id, analysis, ranked, by_role.role_terms, plainly, by_role.named_as
+            )
             if found is not None:
                 return found
         if by_role is not None and by_role.close and not self._topic(analysis, by_role.role_terms, text):
@@ -585,9 +594,11 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         ranked: list[Scored],
         identified_by: frozenset[str] = frozenset(),
         plainly: bool = True,
+        named_as: frozenset[str] | None = None,
     ) -> Answer | None:
         """Their quotes, or the entry a request for their words about something is answered by; None when the
-        request is not plainly for their words and is about something (`plainly`)."""
+        request is not plainly for their words and is about something (`plainly`). `named_as`: the words of
+        `identified_by` that are what they are (role, organisation), not words of their description."""
         # "What did <someone> say about <a topic>?" may be an entry about them; prefer it when it is
         # a confident match that carries their words.
         topic = self._topic(analysis, identified_by, question)
@@ -595,7 +606,10 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         roles, role = topic & _ROLE_WORDS, self.kb.speakers[speaker_id].role
         if roles and (role is None or roles & {self._vocab.term(w) for w in self._vocab.words(role)}):
             topic -= roles
-        if topic and not plainly:
+        # Asked with a reporting verb alone, only what names them is set aside, never a description's words
+        # ("how did the council react to the cuts?" is about the cuts, whoever told the council of them).
+        named_as = identified_by if named_as is None else named_as
+        if not plainly and self._topic(analysis, named_as, question) - _ROLE_WORDS - _ROLE_FORMS:
             return None
         confidence = self.confidence(ranked)
         # Found by their role, they are meant: only an entry that carries their words answers for them.

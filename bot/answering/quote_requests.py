@@ -21,7 +21,10 @@ _ENGLISH = Vocabulary()
 PLAIN = frozenset({_ENGLISH.term("say"), _ENGLISH.term("think")})
 # Reporting verbs: "what did X claim", "how did X react", "did X speak". With "who", "when" or "where" they
 # ask for something else ("who did X talk to?", "when did X speak?").
-REPORTING_VERBS = ("claim", "argue", "mention", "react", "respond", "speak", "talk", "insist", "warn", "explain")
+REPORTING_VERBS = (
+    *("claim", "argue", "mention", "react", "respond", "speak", "talk", "insist", "warn", "explain", "write", "wrote"),
+    *("written", "announce", "admit", "admitted", "describe", "described", "add", "added"),
+)
 REPORTING = frozenset(_ENGLISH.term(w) for w in REPORTING_VERBS)
 _ASKS_OTHER = frozenset({"who", "whom", "when", "where"})
 _SPOKEN_TO = re.compile(r"\b(?:speak|speaks|spoke|spoken|speaking|talk|talks|talked|talking)\s+(?:to|with)\b")
@@ -29,7 +32,7 @@ _SPOKEN_TO = re.compile(r"\b(?:speak|speaks|spoke|spoken|speaking|talk|talks|tal
 # "position" and "take" alone mean other things ("what position does X hold", "did X take over").
 _POSSESSED_TEXT = """
     take takes position positions stance view views thoughts opinion opinions reaction response side perspective
-    argument comment comments statement statements quote quotes words remarks
+    argument comment comments statement statements quote quotes words remarks message point thinking
 """
 POSSESSED_NOUNS = tuple(_POSSESSED_TEXT.split())
 _POSSESSED = re.compile(rf"(?:'s|’s|s'|s’)\s+(?:{'|'.join(POSSESSED_NOUNS)})\b", re.I)
@@ -37,10 +40,11 @@ _POSSESSED = re.compile(rf"(?:'s|’s|s'|s’)\s+(?:{'|'.join(POSSESSED_NOUNS)})
 # what the words should be about. Words, not terms: a story's own vocabulary may read them its way.
 _ASKING_TEXT = """
     want wanna need give show get see hear read find like love anything something any some actual actually exactly
-    again pls plz please lol lmao bot storybot have had has been quoted quote words way press reporter reporters
-    journalist journalists media interview
+    again pls plz please lol lmao bot storybot have had has been quoted quote words way
 """
-ASKING_WORDS = tuple(_ASKING_TEXT.split())
+# Whom the words were said to ("what did X tell *reporters*"): no topic, and nothing of who X is.
+AUDIENCE_WORDS = ("press", "reporter", "reporters", "journalist", "journalists", "media", "interview")
+ASKING_WORDS = (*_ASKING_TEXT.split(), *AUDIENCE_WORDS)
 
 
 def possessed(question: str) -> bool:

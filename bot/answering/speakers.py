@@ -117,14 +117,17 @@ class SpeakerLookups:
                 return None, [self.kb.speakers[s].name for s, sc in ranked[:3] if sc >= 50]
         return self.kb.speakers[best_id], []
 
-    def first_named(self, question: str, cleaned: str) -> tuple[str, ...]:
-        """The quoted people a request for words names by first name only ("what did dana say?"): everyone of
-        the story with that first name, so that two who share it are offered, never guessed between."""
+    def first_named(self, question: str, cleaned: str, unknown: Sequence[str] = ()) -> tuple[str, ...]:
+        """The people a question names by first name only ("what did dana say?"): everyone of the story with
+        that first name, so that two who share it are offered, never guessed between. A first name next to a
+        word the story never uses ("dana <another surname>") is someone else's."""
         capitalised = {clean(w) for w in question.split() if w[:1].isupper()}
         words = cleaned.split()
         found: list[str] = []
         for number, word in enumerate(words):
             if len(word) < 3 or (number and words[number - 1] in ("a", "an", "the")):
+                continue
+            if {*words[max(number - 1, 0) : number], *words[number + 1 : number + 2]} & set(unknown):
                 continue
             if word not in capitalised and rarity(word) < FIRST_NAME_RARITY:
                 continue
