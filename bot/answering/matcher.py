@@ -420,7 +420,7 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         analysis = self.analyse(question)
         named = list(analysis.speakers)
         if not named:  # "Dana?? what did she say": the one person of that first name
-            by_first = self.first_named(question, analysis.cleaned, analysis.unknown)
+            by_first = self._first_named(question, analysis)
             named += by_first if len(by_first) == 1 else ()
         if answer.speaker_id:
             named.append(answer.speaker_id)
@@ -473,9 +473,7 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         quoted = self._quote_intent(analysis) if asks_words else None
         if quoted is not None and (found := self._quotes_answer(text, quoted, analysis, ranked, plainly=plainly)):
             return found
-        by_first = (
-            () if analysis.speakers or not asks_words else self.first_named(text, analysis.cleaned, analysis.unknown)
-        )
+        by_first = () if analysis.speakers or not asks_words else self._first_named(text, analysis)
         by_first = tuple(s for s in by_first if self._speaker_quotes(s)[1])
         if len(by_first) == 1:  # "what did dana say?": the one quoted person of that first name, who it names
             first = frozenset({self._vocab.term(clean(self.kb.speakers[by_first[0]].name).split()[0])})
@@ -577,6 +575,14 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
             return None
         speaker_id, quotes = self._speaker_quotes(analysis.speakers[0])
         return speaker_id if quotes else None
+
+    def _first_named(self, question: str, analysis: Analysis) -> tuple[str, ...]:
+        """The people a question names by first name alone (see `first_named`); a word of the asking beside it
+        ("sam's *take*", "dana *claimed*") is no surname of someone else."""
+        asking = {self._vocab.term(w) for w in (*ASKING_WORDS, *POSSESSED_NOUNS)} | REPORTING
+        return self.first_named(
+            question, analysis.cleaned, [w for w in analysis.unknown if self._vocab.term(w) not in asking]
+        )
 
     def _topic(self, analysis: Analysis, identified_by: frozenset[str] = frozenset(), question: str = "") -> set[str]:
         """What a request for someone's words asks about: its known terms but those saying who is meant."""
