@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from array import array
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ from bot.answering.answer import Answer, Outcome, QuoteResult, QuoteView, Sugges
 from bot.answering.general_english import rarity
 from bot.answering.index import Index
 from bot.answering.normalize import Vocabulary, is_filler
+from bot.answering.quote_requests import ASKING_WORDS
 from bot.answering.roles import RoleMatch, Roles
 from bot.knowledge.model import Kind, KnowledgeBase, Quote, Speaker
 from bot.knowledge.text import clean
@@ -47,6 +49,7 @@ class SpeakerLookups:
 
     kb: KnowledgeBase
     _vocab: Vocabulary
+    _vocabulary: Counter[str]
     _roles: Roles
     _term_text: list[str]
     _bag_offsets: array[int]
@@ -94,13 +97,23 @@ class SpeakerLookups:
         if not query:
             return None, []
         keys = self._speaker_keys()
+        # A word like no name of the story's and no word of it ("dana <another surname>") makes the name someone
+        # else's: one word of it alike a name of theirs then does not name them.
+        name_words = {w for key, _ in keys for w in key.split()}
+        stranger = any(
+            len(w) > 2
+            and w not in self._vocabulary
+            and w not in ASKING_WORDS
+            and max((fuzz.ratio(w, n) for n in name_words), default=0.0) < QUOTE_LOOKUP_THRESHOLD
+            for w in query.split()
+        )
         # An affiliation named with a role ("the <organisation> organizer") means that organisation's quoted person.
         scored: dict[str, float] = {}
         for key, speaker_id in keys:
-            score = max(fuzz.ratio(query, key), fuzz.token_set_ratio(query, key) if len(key) > 3 else 0.0)
-            for word in query.split():
-                if len(word) > 3:
-                    score = max(score, fuzz.ratio(word, key) - 5)
+            score = fuzz.ratio(query, key)
+            if not stranger:
+                score = max(score, fuzz.token_set_ratio(query, key) if len(key) > 3 else 0.0)
+                score = max([score, *(fuzz.ratio(word, key) - 5 for word in query.split() if len(word) > 3)])
             scored[speaker_id] = max(scored.get(speaker_id, 0.0), score)
         ranked = sorted(scored.items(), key=lambda kv: -kv[1])
         best_id, best = ranked[0]

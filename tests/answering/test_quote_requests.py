@@ -133,3 +133,21 @@ def test_a_question_about_a_person_that_asks_for_no_words_is_still_answered(rive
     answer = riverton.ask("who is okafor?")
     assert answer.outcome == Outcome.ANSWERED
     assert "Okafor" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("name", "speaker"),
+    [("nora", "nora-quist"), ("Quist, Nora", "nora-quist"), ("okoroo", "ben-okoro"), ("ms amado", "ruth-amado")],
+)
+def test_quote_finds_a_person_by_first_name_reversed_name_typo_or_title(
+    harbour: Engine, name: str, speaker: str
+) -> None:
+    assert harbour.quote(name).speaker_id == speaker
+
+
+@pytest.mark.parametrize("name", ["nora jones", "sam smith", "bob"])
+def test_quote_of_someone_else_with_a_first_name_of_the_storys_is_declined(harbour: Engine, name: str) -> None:
+    result = harbour.quote(name)
+    assert result.speaker_id is None
+    assert not result.quotes
+    assert "nobody by that name" in result.message
