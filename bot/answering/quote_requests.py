@@ -27,6 +27,8 @@ REPORTING_VERBS = (
 )
 REPORTING = frozenset(_ENGLISH.term(w) for w in REPORTING_VERBS)
 _ASKS_OTHER = frozenset({"who", "whom", "when", "where"})
+# "Where does X stand (on it)?": their view.
+_STANDS = re.compile(r"\bwhere\s+(?:does|do|did|is|are)\s+\S.*\s+stand\b", re.I)
 _SPOKEN_TO = re.compile(r"\b(?:speak|speaks|spoke|spoken|speaking|talk|talks|talked|talking)\s+(?:to|with)\b")
 # Nouns for someone's words or view, asked for with a possessive: "X's take", "X' position", "X’s reaction".
 # "position" and "take" alone mean other things ("what position does X hold", "did X take over").
@@ -53,9 +55,9 @@ def possessed(question: str) -> bool:
 
 
 def asks_plainly(question: str, terms: Iterable[str]) -> bool:
-    """Whether a question asks for someone's words in so many words ("say", "think", "X's take"), not only
-    with a reporting verb ("how did X react to ...")."""
-    return not PLAIN.isdisjoint(terms) or possessed(question)
+    """Whether a question asks for someone's words in so many words ("say", "think", "X's take", "where does X
+    stand"), not only with a reporting verb ("how did X react to ...")."""
+    return not PLAIN.isdisjoint(terms) or possessed(question) or bool(_STANDS.search(question))
 
 
 def asks_for_words(question: str, terms: Iterable[str]) -> bool:

@@ -151,3 +151,17 @@ def test_quote_of_someone_else_with_a_first_name_of_the_storys_is_declined(harbo
     assert result.speaker_id is None
     assert not result.quotes
     assert "nobody by that name" in result.message
+
+
+def test_where_someone_stands_is_their_words(riverton: Engine) -> None:
+    answer = riverton.ask("where does raman stand?")
+    assert answer.outcome == Outcome.QUOTES
+    assert answer.speaker_id == "priya-raman"
+
+
+def test_a_body_with_two_quoted_members_offers_both(riverton: Engine) -> None:
+    answer = riverton.ask("what did someone from the council claim?")
+    assert answer.outcome == Outcome.DECLINED
+    offered = " ".join(s.question for s in answer.suggestions)
+    assert "Dana Okafor" in offered
+    assert "Priya Raman" in offered
