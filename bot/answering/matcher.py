@@ -91,6 +91,9 @@ _GENERIC_THINGS = frozenset(
     "thing things stuff one ones way ways time times people kind sort type part".split()  # noqa: SIM905 - a word list
 )
 _ROLE_WORDS = frozenset(_ENGLISH.term(w) for w in _ENGLISH.english.role_words)
+# "X and Y", "X & Y" name people side by side; "about", "to", "with" make the second what or whom it is about.
+_JOINING = frozenset({"and", "or", "n", "plus"})
+_ABOUT_SOMEONE = frozenset({"about", "abt", "regarding", "of", "to", "with", "against", "at", "on"})
 _ROLE_FORMS = frozenset(_ENGLISH.term(w) for group in _ENGLISH.english.role_forms for w in group)
 
 # Rebuilt when an engine is unpickled: quicker to rebuild than to store and load (the first stage's
@@ -470,6 +473,9 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         # "How did X react to <a plan>?" is as much about the plan as about X's words: only a plain request
         # ("what did X say about it?", "X's take") is X's quotes whatever it is about.
         plainly = asks_plainly(text, analysis.terms)
+        both = self._several_quoted(text, analysis, ranked, plainly) if asks_words else None
+        if both is not None:
+            return both
         quoted = self._quote_intent(analysis) if asks_words else None
         if quoted is not None and (found := self._quotes_answer(text, quoted, analysis, ranked, plainly=plainly)):
             return found
@@ -575,6 +581,19 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
             return None
         speaker_id, quotes = self._speaker_quotes(analysis.speakers[0])
         return speaker_id if quotes else None
+
+    def _several_quoted(self, text: str, analysis: Analysis, ranked: list[Scored], plainly: bool) -> Answer | None:
+        """ "What did X and Y say?": each one's words, in the order asked; None unless it names two or more
+        quoted people side by side (not "what did X say about Y?")."""
+        people = [
+            s for s in analysis.speakers if self.kb.speakers[s].kind == Kind.PERSON and self.kb.quotes_by_speaker.get(s)
+        ]
+        words = set(analysis.cleaned.split())
+        if len(people) < 2 or not (words & _JOINING or "&" in text) or words & _ABOUT_SOMEONE:
+            return None
+        found = [self._quotes_answer(text, s, analysis, ranked, plainly=plainly) for s in people]
+        answers = [a for a in found if a is not None]
+        return _combined(text, answers) if len(answers) == len(people) else None
 
     def _first_named(self, question: str, analysis: Analysis) -> tuple[str, ...]:
         """The people a question names by first name alone (see `first_named`); a word of the asking beside it

@@ -165,3 +165,14 @@ def test_a_body_with_two_quoted_members_offers_both(riverton: Engine) -> None:
     offered = " ".join(s.question for s in answer.suggestions)
     assert "Dana Okafor" in offered
     assert "Priya Raman" in offered
+
+
+@pytest.mark.parametrize(
+    "question", ["what did quist and feld say?", "quist & feld quotes", "what did Quist and Feld claim"]
+)
+def test_two_people_asked_for_side_by_side_are_both_quoted(harbour: Engine, question: str) -> None:
+    assert _quoted(harbour.ask(question)) == {"nora-quist", "omar-feld"}
+
+
+def test_one_person_asked_about_another_quotes_only_the_first(harbour: Engine) -> None:
+    assert _quoted(harbour.ask("what did quist say about feld?")) <= {"nora-quist"}
