@@ -42,7 +42,7 @@ from bot.answering.quote_requests import (
     REPORTING,
     asks_for_words,
     asks_plainly,
-    possessed,
+    words_of_the_request,
 )
 from bot.answering.ranking import FEATURED, UNKNOWN_COUNTED, Question, candidate, contextual
 from bot.answering.reading import MAX_PARTS, Reader, carry_subject, has_own_subject, has_pronoun
@@ -607,8 +607,7 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         """What a request for someone's words asks about: its known terms but those saying who is meant."""
         topic = {t for t in analysis.terms if t in self._term_id} - _QUOTE_INTENT - _QUESTION_WORDS - REPORTING
         topic -= {self._vocab.term(w) for w in ASKING_WORDS}
-        if possessed(question):  # "X's take", "X's position": the words asked for, not a topic
-            topic -= {self._vocab.term(w) for w in POSSESSED_NOUNS}
+        topic -= {self._vocab.term(w) for w in words_of_the_request(question)}  # "X's take", "where does X stand"
         return topic - {f"@{s}" for s in analysis.speakers} - identified_by
 
     def _quotes_answer(

@@ -54,6 +54,11 @@ def possessed(question: str) -> bool:
     return bool(_POSSESSED.search(question))
 
 
+def words_of_the_request(question: str) -> tuple[str, ...]:
+    """The words that ask for someone's view here, never a topic of it: "X's *take*", "where does X *stand*"."""
+    return (*(POSSESSED_NOUNS if possessed(question) else ()), *(("stand",) if _STANDS.search(question) else ()))
+
+
 def asks_plainly(question: str, terms: Iterable[str]) -> bool:
     """Whether a question asks for someone's words in so many words ("say", "think", "X's take", "where does X
     stand"), not only with a reporting verb ("how did X react to ...")."""
