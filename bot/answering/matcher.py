@@ -422,7 +422,7 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         """Who a question was about: the speaker it names, else the person (or organisation) its answer is about."""
         analysis = self.analyse(question)
         named = list(analysis.speakers)
-        if not named:  # "Dana?? what did she say": the one person of that first name
+        if not named:  # "Jane?? what did she say": the one person of that first name
             by_first = self._first_named(question, analysis)
             named += by_first if len(by_first) == 1 else ()
         if answer.speaker_id:
@@ -481,7 +481,7 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
             return found
         by_first = () if analysis.speakers or not asks_words else self._first_named(text, analysis)
         by_first = tuple(s for s in by_first if self._speaker_quotes(s)[1])
-        if len(by_first) == 1:  # "what did dana say?": the one quoted person of that first name, who it names
+        if len(by_first) == 1:  # "what did jane say?": the one quoted person of that first name, who it names
             first = frozenset({self._vocab.term(clean(self.kb.speakers[by_first[0]].name).split()[0])})
             if found := self._quotes_answer(text, by_first[0], analysis, ranked, first, plainly):
                 return found
@@ -597,7 +597,7 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
 
     def _first_named(self, question: str, analysis: Analysis) -> tuple[str, ...]:
         """The people a question names by first name alone (see `first_named`); a word of the asking beside it
-        ("sam's *take*", "dana *claimed*") is no surname of someone else."""
+        ("jane's *take*", "jane *claimed*") is no surname of someone else."""
         asking = {self._vocab.term(w) for w in (*ASKING_WORDS, *POSSESSED_NOUNS)} | REPORTING
         return self.first_named(
             question, analysis.cleaned, [w for w in analysis.unknown if self._vocab.term(w) not in asking]
@@ -631,7 +631,7 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         if roles and (role is None or roles & {self._vocab.term(w) for w in self._vocab.words(role)}):
             topic -= roles
         # Asked with a reporting verb alone, only what names them is set aside, never a description's words
-        # ("how did the council react to the cuts?" is about the cuts, whoever told the council of them).
+        # ("how did the board react to the merger?" is about the merger, whoever told the board of it).
         named_as = identified_by if named_as is None else named_as
         if not plainly and self._topic(analysis, named_as, question) - _ROLE_WORDS - _ROLE_FORMS:
             return None

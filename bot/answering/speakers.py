@@ -97,7 +97,7 @@ class SpeakerLookups:
         if not query:
             return None, []
         keys = self._speaker_keys()
-        # A word like no name of the story's and no word of it ("dana <another surname>") makes the name someone
+        # A word like no name of the story's and no word of it ("jane <another surname>") makes the name someone
         # else's: one word of it alike a name of theirs then does not name them.
         name_words = {w for key, _ in keys for w in key.split()}
         stranger = any(
@@ -131,9 +131,9 @@ class SpeakerLookups:
         return self.kb.speakers[best_id], []
 
     def first_named(self, question: str, cleaned: str, unknown: Sequence[str] = ()) -> tuple[str, ...]:
-        """The people a question names by first name only ("what did dana say?"): everyone of the story with
+        """The people a question names by first name only ("what did jane say?"): everyone of the story with
         that first name, so that two who share it are offered, never guessed between. A first name next to a
-        word the story never uses ("dana <another surname>") is someone else's."""
+        word the story never uses ("jane <another surname>") is someone else's."""
         capitalised = {clean(w) for w in question.split() if w[:1].isupper()}
         words = cleaned.split()
         found: list[str] = []
