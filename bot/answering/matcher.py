@@ -36,6 +36,14 @@ from bot.answering.help_text import help_text
 from bot.answering.index import FILLER, Index
 from bot.answering.language import ENGLISH, detect, polite_reply
 from bot.answering.normalize import Vocabulary, is_filler
+from bot.answering.quote_requests import (
+    ASKING_WORDS,
+    POSSESSED_NOUNS,
+    REPORTING,
+    asks_for_words,
+    asks_plainly,
+    words_of_the_request,
+)
 from bot.answering.ranking import FEATURED, QUESTION_TERMS, UNKNOWN_COUNTED, Question, candidate, contextual
 from bot.answering.reading import MAX_PARTS, Reader, carry_subject, has_own_subject, has_pronoun
 from bot.answering.retrieval import Retrieval
@@ -83,6 +91,10 @@ _GENERIC_THINGS = frozenset(
     "thing things stuff one ones way ways time times people kind sort type part".split()  # noqa: SIM905 - a word list
 )
 _ROLE_WORDS = frozenset(_ENGLISH.term(w) for w in _ENGLISH.english.role_words)
+# "X and Y", "X & Y" name people side by side; "about", "to", "with" make the second what or whom it is about.
+_JOINING = frozenset({"and", "or", "n", "plus"})
+_ABOUT_SOMEONE = frozenset({"about", "abt", "regarding", "of", "to", "with", "against", "at", "on"})
+_ROLE_FORMS = frozenset(_ENGLISH.term(w) for group in _ENGLISH.english.role_forms for w in group)
 
 # Rebuilt when an engine is unpickled: quicker to rebuild than to store and load (the first stage's
 # index is reopened from its directory, or rebuilt).
@@ -412,7 +424,11 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
 
     def _subject(self, question: str, answer: Answer) -> str | None:
         """Who a question was about: the speaker it names, else the person (or organisation) its answer is about."""
-        named = list(self.analyse(question).speakers)
+        analysis = self.analyse(question)
+        named = list(analysis.speakers)
+        if not named:  # "Jane?? what did she say": the one person of that first name
+            by_first = self._first_named(question, analysis)
+            named += by_first if len(by_first) == 1 else ()
         if answer.speaker_id:
             named.append(answer.speaker_id)
         if answer.entry is not None:
@@ -457,13 +473,32 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         ranked = self.rank(analysis)
         self._log_scores(text, analysis, ranked)
 
-        quoted = self._quote_intent(analysis)
-        if quoted is not None:
-            return self._quotes_answer(text, quoted, analysis, ranked)
-        by_role = self._by_role(analysis.cleaned, analysis.speakers) if _QUOTE_INTENT & set(analysis.terms) else None
+        asks_words = asks_for_words(text, analysis.terms)
+        # "How did X react to <a plan>?" is as much about the plan as about X's words: only a plain request
+        # ("what did X say about it?", "X's take") is X's quotes whatever it is about.
+        plainly = asks_plainly(text, analysis.terms)
+        both = self._several_quoted(text, analysis, ranked, plainly) if asks_words else None
+        if both is not None:
+            return both
+        quoted = self._quote_intent(analysis) if asks_words else None
+        if quoted is not None and (found := self._quotes_answer(text, quoted, analysis, ranked, plainly=plainly)):
+            return found
+        by_first = () if analysis.speakers or not asks_words else self._first_named(text, analysis)
+        by_first = tuple(s for s in by_first if self._speaker_quotes(s)[1])
+        if len(by_first) == 1:  # "what did jane say?": the one quoted person of that first name, who it names
+            first = frozenset({self._vocab.term(clean(self.kb.speakers[by_first[0]].name).split()[0])})
+            if found := self._quotes_answer(text, by_first[0], analysis, ranked, first, plainly):
+                return found
+        elif by_first:  # two people of that first name: offered, never guessed between
+            return self._people_offered(self._decline(text, ranked, self.confidence(ranked)), by_first)
+        by_role = self._by_role(analysis.cleaned, analysis.speakers) if asks_words else None
         if by_role is not None and by_role.speaker_id is not None:
-            return self._quotes_answer(text, by_role.speaker_id, analysis, ranked, by_role.role_terms)
-        if by_role is not None and by_role.close and not self._topic(analysis, by_role.role_terms):
+            found = self._quotes_answer(
+                text, by_role.speaker_id, analysis, ranked, by_role.role_terms, plainly, by_role.named_as
+            )
+            if found is not None:
+                return found
+        if by_role is not None and by_role.close and not self._topic(analysis, by_role.role_terms, text):
             # "What did the council member say?" with two of them quoted, or "the <company> spokesperson" when
             # only another company's is quoted: never a guess, the close people offered.
             return self._people_offered(self._decline(text, ranked, self.confidence(ranked)), by_role.close)
@@ -543,7 +578,7 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
 
     def _quote_intent(self, analysis: Analysis) -> str | None:
         """The speaker whose words are asked for ("what did <surname> say?"), if that is the question."""
-        if not analysis.speakers or not _QUOTE_INTENT & set(analysis.terms):
+        if not analysis.speakers:
             return None
         # Several name-like words the story never uses ("<company> president <first name> <surname>") mean someone else.
         if sum(analysis.unknown_names) > 1.0:
@@ -551,9 +586,32 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         speaker_id, quotes = self._speaker_quotes(analysis.speakers[0])
         return speaker_id if quotes else None
 
-    def _topic(self, analysis: Analysis, identified_by: frozenset[str] = frozenset()) -> set[str]:
+    def _several_quoted(self, text: str, analysis: Analysis, ranked: list[Scored], plainly: bool) -> Answer | None:
+        """ "What did X and Y say?": each one's words, in the order asked; None unless it names two or more
+        quoted people side by side (not "what did X say about Y?")."""
+        people = [
+            s for s in analysis.speakers if self.kb.speakers[s].kind == Kind.PERSON and self.kb.quotes_by_speaker.get(s)
+        ]
+        words = set(analysis.cleaned.split())
+        if len(people) < 2 or not (words & _JOINING or "&" in text) or words & _ABOUT_SOMEONE:
+            return None
+        found = [self._quotes_answer(text, s, analysis, ranked, plainly=plainly) for s in people]
+        answers = [a for a in found if a is not None]
+        return _combined(text, answers) if len(answers) == len(people) else None
+
+    def _first_named(self, question: str, analysis: Analysis) -> tuple[str, ...]:
+        """The people a question names by first name alone (see `first_named`); a word of the asking beside it
+        ("jane's *take*", "jane *claimed*") is no surname of someone else."""
+        asking = {self._vocab.term(w) for w in (*ASKING_WORDS, *POSSESSED_NOUNS)} | REPORTING
+        return self.first_named(
+            question, analysis.cleaned, [w for w in analysis.unknown if self._vocab.term(w) not in asking]
+        )
+
+    def _topic(self, analysis: Analysis, identified_by: frozenset[str] = frozenset(), question: str = "") -> set[str]:
         """What a request for someone's words asks about: its known terms but those saying who is meant."""
-        topic = {t for t in analysis.terms if t in self._term_id} - _QUOTE_INTENT - _QUESTION_WORDS
+        topic = {t for t in analysis.terms if t in self._term_id} - _QUOTE_INTENT - _QUESTION_WORDS - REPORTING
+        topic -= {self._vocab.term(w) for w in ASKING_WORDS}
+        topic -= {self._vocab.term(w) for w in words_of_the_request(question)}  # "X's take", "where does X stand"
         return topic - {f"@{s}" for s in analysis.speakers} - identified_by
 
     def _quotes_answer(
@@ -563,14 +621,24 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         analysis: Analysis,
         ranked: list[Scored],
         identified_by: frozenset[str] = frozenset(),
-    ) -> Answer:
+        plainly: bool = True,
+        named_as: frozenset[str] | None = None,
+    ) -> Answer | None:
+        """Their quotes, or the entry a request for their words about something is answered by; None when the
+        request is not plainly for their words and is about something (`plainly`). `named_as`: the words of
+        `identified_by` that are what they are (role, organisation), not words of their description."""
         # "What did <someone> say about <a topic>?" may be an entry about them; prefer it when it is
         # a confident match that carries their words.
-        topic = self._topic(analysis, identified_by)
+        topic = self._topic(analysis, identified_by, question)
         # "The <organisation> organizer": a role says who is meant, not what about, unless it is not the speaker's role.
         roles, role = topic & _ROLE_WORDS, self.kb.speakers[speaker_id].role
         if roles and (role is None or roles & {self._vocab.term(w) for w in self._vocab.words(role)}):
             topic -= roles
+        # Asked with a reporting verb alone, only what names them is set aside, never a description's words
+        # ("how did the board react to the merger?" is about the merger, whoever told the board of it).
+        named_as = identified_by if named_as is None else named_as
+        if not plainly and self._topic(analysis, named_as, question) - _ROLE_WORDS - _ROLE_FORMS:
+            return None
         confidence = self.confidence(ranked)
         # Found by their role, they are meant: only an entry that carries their words answers for them.
         theirs = not identified_by or (bool(ranked) and self._carries_quotes(ranked[0].entry_id, speaker_id))

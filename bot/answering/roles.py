@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from bot.answering import answer_kinds
 from bot.answering.normalize import ENGLISH, Vocabulary, is_filler
+from bot.answering.quote_requests import AUDIENCE_WORDS, REPORTING_VERBS
 from bot.knowledge.model import Kind, KnowledgeBase
 from bot.knowledge.text import clean
 
@@ -60,8 +61,8 @@ _TOPIC_STARTS = frozenset({"about", "abt", "regarding", "concerning", "re"})
 # council*"): the person is looked for with them first, then without.
 _MAYBE_TOPIC_STARTS = frozenset({"on", "over", "when", "after", "before", "at", "in"})
 # Words of a request for quotes, not of a role.
-_ASKING = frozenset({"what", "who", "whom", "whose", "which", "quote", "from", "per", "according"})
-_ASKING_VERBS = ("say", "think")  # and their synonyms ("tell", "reckon"), as terms
+_ASKING = frozenset({"what", "how", "who", "whom", "whose", "which", "quote", "from", "per", "according"})
+_ASKING_VERBS = ("say", "think")  # and their synonyms ("tell", "reckon"), as terms; and the other ways of asking
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,7 @@ class RoleMatch:
     speaker_id: str | None
     close: tuple[str, ...]
     role_terms: frozenset[str]  # the reader's words that named the person (not a topic of the question)
+    named_as: frozenset[str] = frozenset()  # those of them found in the person's role or organisation
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,8 +183,11 @@ class Roles:
     def by_role(self, words: Iterable[str], term: Callable[[str], str]) -> RoleMatch | None:
         """The person a reader names by what they are ("the transit chief"), or the close ones; None when the
         words name no role of the story's people (a name, a topic, a role nobody holds)."""
-        asking = {term(w) for w in _ASKING_VERBS}
-        asked = list(dict.fromkeys(term(w) for w in words if len(w) > 2 and term(w) not in asking))
+        asking = {term(w) for w in (*_ASKING_VERBS, *REPORTING_VERBS, *AUDIENCE_WORDS)}
+        # Short words say nothing of a role, but for a role's own short form ("the gm").
+        asked = list(
+            dict.fromkeys(t for w in words if (t := term(w)) not in asking and (len(w) > 2 or t in self._forms))
+        )
         if not asked or self._role_terms.isdisjoint(asked):
             return None
         scored: list[tuple[float, float, str]] = []
@@ -199,9 +204,11 @@ class Roles:
         scored.sort(key=lambda s: (-s[0], s[2]))
         best, covered, best_id = scored[0]
         second = scored[1][0] if len(scored) > 1 else 0.0
-        named = frozenset(w for w in asked if self._found(w, self._person(best_id)) > 0.0)
+        person = self._person(best_id)
+        named = frozenset(w for w in asked if self._found(w, person) > 0.0)
         if covered >= ROLE_MATCH_MIN and best - second >= ROLE_MARGIN:
-            return RoleMatch(best_id, (), named)
+            named_as = frozenset(w for w in named if not person.terms.isdisjoint({w, *self._forms.get(w, ())}))
+            return RoleMatch(best_id, (), named, named_as)
         close = tuple(s for score, _, s in scored if score >= ROLE_SUGGEST_MIN and score >= best - ROLE_MARGIN)
         return RoleMatch(None, close, named)
 

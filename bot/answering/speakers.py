@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from array import array
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -17,8 +18,10 @@ from rapidfuzz import fuzz
 
 from bot.answering import answer_kinds
 from bot.answering.answer import Answer, Outcome, QuoteResult, QuoteView, Suggestion, quote_view
+from bot.answering.general_english import rarity
 from bot.answering.index import Index
 from bot.answering.normalize import Vocabulary, is_filler
+from bot.answering.quote_requests import ASKING_WORDS
 from bot.answering.roles import RoleMatch, Roles
 from bot.knowledge.model import Kind, KnowledgeBase, Quote, Speaker
 from bot.knowledge.text import clean
@@ -31,6 +34,8 @@ log = logging.getLogger(__name__)
 MAX_NAME_CHARS = 500  # a name, not an essay
 QUOTE_LOOKUP_THRESHOLD = 80.0  # a name must be this alike (rapidfuzz, 0-100) to a speaker's to mean them
 PEOPLE_OFFERED = 3  # people offered when a role names nobody clearly: as many as a decline's suggestions
+# A first name this common in general English ("will", "mark") is read as the word, not as someone's name.
+FIRST_NAME_RARITY = 0.3
 
 
 def _in_a_sentence(name: str) -> str:
@@ -44,6 +49,7 @@ class SpeakerLookups:
 
     kb: KnowledgeBase
     _vocab: Vocabulary
+    _vocabulary: Counter[str]
     _roles: Roles
     _term_text: list[str]
     _bag_offsets: array[int]
@@ -91,13 +97,23 @@ class SpeakerLookups:
         if not query:
             return None, []
         keys = self._speaker_keys()
+        # A word like no name of the story's and no word of it ("jane <another surname>") makes the name someone
+        # else's: one word of it alike a name of theirs then does not name them.
+        name_words = {w for key, _ in keys for w in key.split()}
+        stranger = any(
+            len(w) > 2
+            and w not in self._vocabulary
+            and w not in ASKING_WORDS
+            and max((fuzz.ratio(w, n) for n in name_words), default=0.0) < QUOTE_LOOKUP_THRESHOLD
+            for w in query.split()
+        )
         # An affiliation named with a role ("the <organisation> organizer") means that organisation's quoted person.
         scored: dict[str, float] = {}
         for key, speaker_id in keys:
-            score = max(fuzz.ratio(query, key), fuzz.token_set_ratio(query, key) if len(key) > 3 else 0.0)
-            for word in query.split():
-                if len(word) > 3:
-                    score = max(score, fuzz.ratio(word, key) - 5)
+            score = fuzz.ratio(query, key)
+            if not stranger:
+                score = max(score, fuzz.token_set_ratio(query, key) if len(key) > 3 else 0.0)
+                score = max([score, *(fuzz.ratio(word, key) - 5 for word in query.split() if len(word) > 3)])
             scored[speaker_id] = max(scored.get(speaker_id, 0.0), score)
         ranked = sorted(scored.items(), key=lambda kv: -kv[1])
         best_id, best = ranked[0]
@@ -113,6 +129,27 @@ class SpeakerLookups:
             if best < QUOTE_LOOKUP_THRESHOLD:
                 return None, [self.kb.speakers[s].name for s, sc in ranked[:3] if sc >= 50]
         return self.kb.speakers[best_id], []
+
+    def first_named(self, question: str, cleaned: str, unknown: Sequence[str] = ()) -> tuple[str, ...]:
+        """The people a question names by first name only ("what did jane say?"): everyone of the story with
+        that first name, so that two who share it are offered, never guessed between. A first name next to a
+        word the story never uses ("jane <another surname>") is someone else's."""
+        capitalised = {clean(w) for w in question.split() if w[:1].isupper()}
+        words = cleaned.split()
+        found: list[str] = []
+        for number, word in enumerate(words):
+            if len(word) < 3 or (number and words[number - 1] in ("a", "an", "the")):
+                continue
+            if {*words[max(number - 1, 0) : number], *words[number + 1 : number + 2]} & set(unknown):
+                continue
+            if word not in capitalised and rarity(word) < FIRST_NAME_RARITY:
+                continue
+            found += [
+                s.id
+                for s in self.kb.speakers.values()
+                if s.kind == Kind.PERSON and len(parts := clean(s.name).split()) > 1 and parts[0] == word
+            ]
+        return tuple(dict.fromkeys(found))
 
     def _only_organisations(self, speakers: Sequence[str]) -> bool:
         """Whether the speakers a question names are all organisations (or none): a role may still say who."""
