@@ -30,14 +30,16 @@ from bot.answering.acronyms import Acronyms, could_be_acronym
 from bot.answering.answer import Answer, EvidenceView, Outcome, Suggestion, quote_view
 from bot.answering.corrections import Corrections, name_like
 from bot.answering.decision import Decision, shipped
+from bot.answering.entry_index import FILLER
 from bot.answering.followup import Context, leans_on_a_person, resolve
 from bot.answering.general_english import rarity
 from bot.answering.help_text import help_text
-from bot.answering.index import FILLER, Index
+from bot.answering.index import Index
 from bot.answering.language import ENGLISH, detect, polite_reply
 from bot.answering.normalize import Vocabulary, is_filler
 from bot.answering.ranking import FEATURED, UNKNOWN_COUNTED, Question, candidate, contextual
 from bot.answering.reading import MAX_PARTS, Reader, carry_subject, has_own_subject, has_pronoun
+from bot.answering.rebuild_plan import why_not_reused
 from bot.answering.retrieval import Retrieval
 from bot.answering.roles import Roles
 from bot.answering.speakers import SpeakerLookups
@@ -159,17 +161,44 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
     `index_dir` is where the first stage's index lives (opened when already built there); without it, in memory.
     """
 
-    def __init__(self, kb: KnowledgeBase, decision: Decision | None = None, index_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        decision: Decision | None = None,
+        index_dir: Path | None = None,
+        previous: Engine | None = None,
+    ) -> None:
+        """`previous`: the engine of this knowledge base before an edit, whose index a rebuild reuses where the
+        edit changed nothing (`rebuild`; see `rebuild_plan.why_not_reused` for when it cannot). The engine is the
+        same as one built without it."""
         self.kb = kb
         self._decision = decision
         self._index_dir = index_dir
         self._vocab = Vocabulary(kb.vocabulary)  # general English and this story's own words
         self._reader = Reader()
         self._acronyms = Acronyms(kb)
-        self._roles = Roles(kb, self._vocab.term, self._vocab)
-        self._aliases = self._alias_table(kb, self._vocab)
+        if previous is not None and why_not_reused(previous, kb) is not None:
+            previous = None
+        if previous is not None and list(previous.kb.speakers.items()) == list(kb.speakers.items()):
+            # The same people, read with the same vocabulary: the same roles, names, aliases.
+            self._roles = previous._roles.reading_with(self._vocab.term)
+            self._aliases = previous._aliases
+        else:
+            self._roles = Roles(kb, self._vocab.term, self._vocab)
+            self._aliases = self._alias_table(kb, self._vocab)
         self._build_alias_lookups()
-        self._build_index()
+        plan = None
+        if previous is not None:
+            try:
+                plan = self._rebuild_index(previous)
+            except Exception:  # a rebuild only saves time: whatever goes wrong in it, the cold build is right
+                log.warning("could not rebuild the index from the previous engine; building it in full", exc_info=True)
+                self.kb = kb
+        if plan is None:
+            self._build_index()
+        elif previous is not None:
+            updated = previous._acronyms.updated(self.kb, plan.removed_texts, plan.added_texts)
+            self._acronyms = updated or self._acronyms  # else built from every text when first needed
         self._build_lookups()
 
     def __getstate__(self) -> dict[str, object]:
