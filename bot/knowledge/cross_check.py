@@ -86,14 +86,19 @@ def cross_check(v: _Validation) -> None:
     source_ids = sources.ids
     # Answers name people: when one could not be built, its names are unknown, and so is what they back.
     grounding = None if v.incomplete or None in people.built else _grounding(v)
+    proven, where = v.proven, entries.where
     for ordinal, entry in enumerate(entries.built):
         if entry is None:
             continue
         before = v.count
+        # An entry as it was, in a knowledge base whose sources, people and quotes are as they were: what it
+        # was proven against then is what it rests on now.
+        again = where[2 * ordinal] not in proven
         for i, evidence in enumerate(entry.evidence):
             source = evidence.source
             # The usual case first: a known source, without the call that would report it unknown.
-            if source in source_ids or check_ref(v, source, "sources", entries, ordinal, "evidence", i, "source"):
+            known = source in source_ids or check_ref(v, source, "sources", entries, ordinal, "evidence", i, "source")
+            if known and again:
                 text = texts[source] if source in texts else text_of(source)
                 if text is not None and not text.contains(evidence.excerpt):
                     at = entries.at(ordinal, "evidence", i, "excerpt")
@@ -103,7 +108,7 @@ def cross_check(v: _Validation) -> None:
         for i, ref in enumerate(entry.about):
             check_ref(v, ref, "people", entries, ordinal, "about", i)
         # The answer is proven against what backs it only once that is sound: one problem, not a cascade.
-        if grounding is not None and v.count == before and not flawed.intersection(entry.quotes):
+        if again and grounding is not None and v.count == before and not flawed.intersection(entry.quotes):
             _check_grounding(v, grounding, ordinal, entry)
 
 

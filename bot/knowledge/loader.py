@@ -126,6 +126,7 @@ class _Validation:
     # Sections whose items have no id (vocabulary, examples): their model objects, in file order.
     listed: dict[str, list[Any]] = field(default_factory=lambda: {name: [] for name in _LISTED})
     person_ids: set[str] = field(default_factory=set)  # people ids whose first record says `kind: person`
+    proven: set[int] = field(default_factory=set)  # files whose entries need not be proven grounded again
     phrasings: _Phrasings = field(init=False)
 
     def __post_init__(self) -> None:
@@ -449,14 +450,41 @@ _BUILDERS: dict[str, Callable[[_Validation, _Record, int, bool], Any]] = {
 # ------------------------------------------------------------------ across files, once all are read
 
 
+def _file_name(path: Path, root: Path) -> str:
+    return str(path.relative_to(root) if path.is_relative_to(root) else path)
+
+
 def _fingerprint(v: _Validation, directory: Path) -> str:
     """A digest of every file the knowledge base was built from (YAML and source texts)."""
     digest = hashlib.sha256()
     root = real_path(directory)
     for path in sorted(v.digests):
-        digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
+        digest.update(_file_name(path, root).encode())
         digest.update(v.digests[path])
     return digest.hexdigest()
+
+
+def _file_digests(v: _Validation, directory: Path) -> dict[str, str]:
+    root = real_path(directory)
+    return {_file_name(path, root): v.digests[path].hex() for path in sorted(v.digests)}
+
+
+def _proven(v: _Validation, directory: Path, previous: KnowledgeBase | None) -> set[int]:
+    """The files (by index) whose entries were proven grounded in `previous`, a valid knowledge base of the same
+    folder, against what they rest on now: files with the same bytes, when every source, person and quote is
+    as it was (they back the answers, and the names and words an answer is checked against are all of theirs)."""
+    if previous is None or not previous.file_digests or v.count:
+        return set()
+    for section, before in (("sources", previous.sources), ("people", previous.speakers), ("quotes", previous.quotes)):
+        claims = v.claims[section]
+        if len(claims.ids) != len(before) or any(before.get(i) != claims.built[o] for i, o in claims.ids.items()):
+            return set()
+    root, known = real_path(directory), previous.file_digests
+    return {
+        index
+        for index, file in enumerate(v.files)
+        if (key := real_path(file)) in v.digests and known.get(_file_name(key, root)) == v.digests[key].hex()
+    }
 
 
 @contextmanager
@@ -476,7 +504,11 @@ def _collector_paused() -> Iterator[None]:
 
 
 def validate_knowledge(
-    directory: Path, overrides: Mapping[Path, str] | None = None, *, parsed: ParsedFiles | None = None
+    directory: Path,
+    overrides: Mapping[Path, str] | None = None,
+    *,
+    parsed: ParsedFiles | None = None,
+    previous: KnowledgeBase | None = None,
 ) -> tuple[KnowledgeBase | None, Problems]:
     """Check a knowledge directory; return the knowledge base, or None and the problems found.
 
@@ -484,6 +516,8 @@ def validate_knowledge(
     (a new YAML file is included too). Only files inside `directory` are read (see `files`), and at
     most `MAX_PROBLEMS_KEPT` problems are kept; `Problems.total` counts them all. `parsed`: files parsed
     by an earlier load, by their bytes (a reload's; see `parsed`), which are validated but not parsed again.
+    `previous`: the folder's last valid knowledge base (a reload's), whose unchanged entries need not be
+    proven grounded again when nothing they rest on changed (see `_proven`); the result is the same.
     """
     v = _Validation({real_path(p): t.encode("utf-8") for p, t in (overrides or {}).items()}, directory)
     if not directory.is_dir():
@@ -507,6 +541,7 @@ def validate_knowledge(
                 _collect(v, len(v.files) - 1, data)
             del data  # each file's plain data goes as soon as its records are built
         v.phrasings.clear()
+        v.proven = _proven(v, directory, previous)
         cross_check(v)
         if not v.count and not v.claims["sources"].built:
             v.report_at(files[0], Position(1, 1), "no `sources` found; add at least one source with its text.")
@@ -519,6 +554,7 @@ def validate_knowledge(
             v.claims["entries"].table(),
             directory=str(directory),
             fingerprint=_fingerprint(v, directory),
+            file_digests=_file_digests(v, directory),
             vocabulary=tuple(v.listed["vocabulary"]),
             examples=tuple(v.listed["examples"]),
         )
@@ -533,9 +569,11 @@ def validate_knowledge(
     return kb, Problems()
 
 
-def load_knowledge(directory: Path | str, *, parsed: ParsedFiles | None = None) -> KnowledgeBase:
+def load_knowledge(
+    directory: Path | str, *, parsed: ParsedFiles | None = None, previous: KnowledgeBase | None = None
+) -> KnowledgeBase:
     """Load and validate a knowledge directory, or raise `KnowledgeError` listing every problem."""
-    kb, problems = validate_knowledge(Path(directory), parsed=parsed)
+    kb, problems = validate_knowledge(Path(directory), parsed=parsed, previous=previous)
     if kb is None:
         raise KnowledgeError(problems, problems.total)
     return kb
