@@ -1,7 +1,9 @@
 """The engine's code as this process runs it, as one digest: an engine built by other code is never reused.
 
+The code is answering's and the knowledge model's (which loads and validates what an engine is built from).
 Part of the engine cache's key (`cache.content_key`), and what an engine records of the code that built it, so
-that a rebuild reuses the parts of an earlier engine only when the same code made them (`rebuild`).
+that a rebuild reuses the parts of an earlier engine only when the same code made them (`rebuild`), and a load
+trusts what an earlier one proved only when the same code proved it (`loader.validate_knowledge`'s `previous`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from itertools import chain
 from pathlib import Path
 
 CACHE_VERSION = b"storybot-engine-4"  # bump when the cache's own layout changes
-_ENGINE_CODE = Path(__file__).parent  # the code that decides what an engine holds
+# The code that decides what an engine holds: answering, and the knowledge model it is built from.
+_ENGINE_CODE = (Path(__file__).parent, Path(__file__).parents[1] / "knowledge")
 
 
 def _files(directory: Path, pattern: str) -> Iterator[bytes]:
@@ -34,6 +37,8 @@ def code_digest() -> bytes:
     """The engine's code as it is in this process (read once: code does not change under a process)."""
     digest = hashlib.sha256(CACHE_VERSION)
     digest.update(sys.version.encode())
-    for chunk in chain(_files(_ENGINE_CODE, "*.py"), _files(_ENGINE_CODE, "*.yaml")):  # english.yaml is code too
-        digest.update(chunk)
+    for folder in _ENGINE_CODE:
+        digest.update(folder.name.encode())
+        for chunk in chain(_files(folder, "*.py"), _files(folder, "*.yaml")):  # english.yaml is code too
+            digest.update(chunk)
     return digest.digest()

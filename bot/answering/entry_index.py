@@ -223,15 +223,16 @@ class EntryIndexer:
         self.word_ids: array[int] = array("I")
         self.word_counts: array[int] = array("I")
 
-    def said(self, key: tuple[str, ...], text: str) -> tuple[list[int], list[str]]:
-        """The terms of a quote or a name, and the speakers it names (its words counted again each time)."""
+    def said(self, key: tuple[str, ...], text: str, counted: bool = True) -> tuple[list[int], list[str]]:
+        """The terms of a quote or a name, and the speakers it names (its words counted again each time, if
+        `counted`)."""
         build = self.build
         known = self._said.get(key)
         if known is None:
             plain = build.words(text)
             named: list[str] = []
             known = self._said[key] = (plain, build.terms(plain, named, keep_words=True), named)
-        else:
+        elif counted:
             build.pending += known[0]
         return known[1], known[2]
 
@@ -260,9 +261,11 @@ class EntryIndexer:
         keywords: dict[int, None],
         content: dict[int, None],
         speakers: list[str],
+        counted: bool = True,
     ) -> set[int]:
         """Every term an entry speaks of, gathered in one order (a set of ints iterates in an order that depends
-        on how it was filled, and the features sum the bag in that order: a rebuild fills it the same way)."""
+        on how it was filled, and the features sum the bag in that order: a rebuild fills it the same way).
+        `counted`: the words of its quotes and names are counted into the vocabulary (not when refilled)."""
         bag: set[int] = set()
         for terms in phrasings:
             bag.update(terms)
@@ -272,12 +275,12 @@ class EntryIndexer:
             bag.update(content)
         for quote_id in entry.quotes:
             quote = self.kb.quotes[quote_id]
-            terms, named = self.said(("quote", quote_id), quote.text)
+            terms, named = self.said(("quote", quote_id), quote.text, counted)
             bag.update(terms)
             speakers += named
         for speaker_id in entry.about:
             for number, name in enumerate(self.kb.speakers[speaker_id].names):
-                terms, named = self.said(("name", speaker_id, str(number)), name)
+                terms, named = self.said(("name", speaker_id, str(number)), name, counted)
                 bag.update(terms)
                 speakers += named
             bag.add(self.build.speaker_term(speaker_id))

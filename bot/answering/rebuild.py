@@ -85,20 +85,21 @@ def _first_used(last: _Ints) -> tuple[list[int], list[int]]:
 
 def _first_holders(rows: list[tuple[_Ints, _Ints]], wanted: np.ndarray[Any, Any], place: _Ints) -> dict[int, list[int]]:
     """For each wanted value, the first row holding it (rows by `place`, their new order; -1: not counted): the
-    first rows' places, and the values each is the first to hold."""
-    values_at, places = [], []
+    first rows' places, and the values each is the first to hold. The rows counted keep their order (see
+    `rebuild_plan`), so the first in the flat arrays is the first by place."""
+    first: dict[int, int] = {}  # value -> the place of the first row holding it
     for offsets, values in rows:
         at = np.flatnonzero(wanted[values])
         placed = place[np.searchsorted(offsets, at, side="right") - 1]
-        values_at.append(values[at][placed >= 0])
-        places.append(placed[placed >= 0])
-    held, where = np.concatenate(values_at), np.concatenate(places)
-    order = np.lexsort((where, held))
-    values, first = np.unique(held[order], return_index=True)
-    found: dict[int, list[int]] = defaultdict(list)
-    for row, value in zip(where[order][first].tolist(), values.tolist(), strict=True):
-        found[row].append(value)
-    return found
+        counted = placed >= 0
+        found, where = np.unique(values[at][counted], return_index=True)
+        for value, row in zip(found.tolist(), placed[counted][where].tolist(), strict=True):
+            if first.get(value, row) >= row:
+                first[value] = row
+    holders: dict[int, list[int]] = defaultdict(list)
+    for value, row in first.items():
+        holders[row].append(value)
+    return holders
 
 
 class _Source:
@@ -368,31 +369,32 @@ def _refill_bags(
     if not moved.any():
         return
     at = np.flatnonzero(moved[old.bag_terms])
-    owners = set((np.searchsorted(old.bag_offsets, at, side="right") - 1).tolist())
+    owners = np.zeros(old.entries + 1, dtype=bool)  # the previous engine's entries holding a moved id
+    owners[np.searchsorted(old.bag_offsets, at, side="right") - 1] = True
+    numbers = np.array(taken, dtype=np.int64)
+    refilled = np.flatnonzero(owners[numbers] & (numbers >= 0)).tolist()
     doc_terms, doc_offsets = parts.doc_terms.tolist(), parts.doc_offsets.tolist()
     doc_phrasing, entry_docs, bag_offsets = parts.doc_phrasing.tolist(), parts.entry_docs.tolist(), parts.bag_offsets
-    bag_terms = parts.bag_terms
-    pending = indexer.build.pending
-    for number, old_number in enumerate(taken):
-        if old_number < 0 or old_number not in owners:
-            continue
+    bag_terms, bag = parts.bag_terms, indexer.bag
+    for number in refilled:
         phrasings: list[list[int]] = []
         keywords: dict[int, None] = {}
         content: dict[int, None] = {}
         for doc in range(entry_docs[number], entry_docs[number + 1]):
             terms = doc_terms[doc_offsets[doc] : doc_offsets[doc + 1]]
-            if doc_phrasing[doc] == KEYWORDS:
-                keywords = dict.fromkeys(terms)
-            elif doc_phrasing[doc] == CONTENT:
-                content = dict.fromkeys(terms)
-            else:
+            kind = doc_phrasing[doc]
+            if kind >= 0:
                 phrasings.append(terms)
-        bag = indexer.bag(entries[number], phrasings, keywords, content, [])
+            elif kind == KEYWORDS:
+                keywords = dict.fromkeys(terms)
+            elif kind == CONTENT:
+                content = dict.fromkeys(terms)
+        filled = bag(entries[number], phrasings, keywords, content, [], counted=False)
         begin, end = bag_offsets[number], bag_offsets[number + 1]
-        if len(bag) != end - begin:
+        if len(filled) != end - begin:
             raise RebuildError("an entry's bag came out otherwise")
-        bag_terms[begin:end] = array("I", bag)
-        pending.clear()  # its words are counted already
+        bag_terms[begin:end] = array("I", filled)
+    indexer.build.pending.clear()  # words of quotes and names met for the first time: counted already
 
 
 def _doc_weights(

@@ -295,7 +295,9 @@ class _Previous:
 
     @property
     def kb(self) -> KnowledgeBase | None:
-        return self.engine.kb if self.engine is not None else None
+        """Its knowledge base, if the code that runs now validated it (else what it proved may not hold)."""
+        kept = self.engine._reuse if self.engine is not None else None
+        return self.engine.kb if self.engine is not None and kept is not None and kept.current else None
 
     def taken(self, kb: KnowledgeBase) -> Engine | None:
         """The engine to rebuild `kb` from (None: build it in full), said in a log line; let go of here."""

@@ -127,6 +127,9 @@ class _Validation:
     listed: dict[str, list[Any]] = field(default_factory=lambda: {name: [] for name in _LISTED})
     person_ids: set[str] = field(default_factory=set)  # people ids whose first record says `kind: person`
     proven: set[int] = field(default_factory=set)  # files whose entries need not be proven grounded again
+    # The file digests (by name) of the last valid knowledge base of this folder, validated by this same code:
+    # a file with the same bytes has records with no problem of their own (see `_collect`).
+    valid_before: dict[str, str] = field(default_factory=dict)
     phrasings: _Phrasings = field(init=False)
 
     def __post_init__(self) -> None:
@@ -140,6 +143,12 @@ class _Validation:
     def full(self) -> bool:
         """No more problems are kept: a message's costlier parts ("did you mean") need not be worked out."""
         return self.counted >= MAX_PROBLEMS_KEPT
+
+    def as_before(self, index: int) -> bool:
+        """Whether file `index` has the bytes it had in the last valid knowledge base (`valid_before`)."""
+        key = real_path(self.files[index])
+        found = self.digests.get(key)
+        return found is not None and self.valid_before.get(_file_name(key, real_path(self.root))) == found.hex()
 
     def read_bytes(self, file: Path) -> bytes:
         """The bytes of a file (or its planned contents), noted for the fingerprint.
@@ -258,10 +267,12 @@ def _collect(v: _Validation, index: int, data: Any) -> None:
             v.report((index, (section,), False), f"`{section}` must be a list of items, each starting with `- `.")
             continue
         fields, what, claims, build = SECTIONS[section], SINGULAR[section], v.claims[section], _BUILDERS.get(section)
+        as_before = v.as_before(index)  # its records passed these checks, by this code: they still do
         for i, item in enumerate(items):
             rec = _Record(item if isinstance(item, dict) else {}, index, (section, i))
             before = v.count
-            check_mapping(v, rec, fields, item, (), what)
+            if not as_before:
+                check_mapping(v, rec, fields, item, (), what)
             valid = v.count == before
             if section in _LISTED:
                 built = _LISTED[section](v, rec, valid)
@@ -473,18 +484,13 @@ def _proven(v: _Validation, directory: Path, previous: KnowledgeBase | None) -> 
     """The files (by index) whose entries were proven grounded in `previous`, a valid knowledge base of the same
     folder, against what they rest on now: files with the same bytes, when every source, person and quote is
     as it was (they back the answers, and the names and words an answer is checked against are all of theirs)."""
-    if previous is None or not previous.file_digests or v.count:
+    if previous is None or not v.valid_before or v.count:
         return set()
     for section, before in (("sources", previous.sources), ("people", previous.speakers), ("quotes", previous.quotes)):
         claims = v.claims[section]
         if len(claims.ids) != len(before) or any(before.get(i) != claims.built[o] for i, o in claims.ids.items()):
             return set()
-    root, known = real_path(directory), previous.file_digests
-    return {
-        index
-        for index, file in enumerate(v.files)
-        if (key := real_path(file)) in v.digests and known.get(_file_name(key, root)) == v.digests[key].hex()
-    }
+    return {index for index in range(len(v.files)) if v.as_before(index)}
 
 
 @contextmanager
@@ -516,10 +522,12 @@ def validate_knowledge(
     (a new YAML file is included too). Only files inside `directory` are read (see `files`), and at
     most `MAX_PROBLEMS_KEPT` problems are kept; `Problems.total` counts them all. `parsed`: files parsed
     by an earlier load, by their bytes (a reload's; see `parsed`), which are validated but not parsed again.
-    `previous`: the folder's last valid knowledge base (a reload's), whose unchanged entries need not be
+    `previous`: the folder's last valid knowledge base (a reload's), validated by this same code: the records
+    of files with the bytes they had then are not checked field by field again, and their entries are not
     proven grounded again when nothing they rest on changed (see `_proven`); the result is the same.
     """
     v = _Validation({real_path(p): t.encode("utf-8") for p, t in (overrides or {}).items()}, directory)
+    v.valid_before = dict(previous.file_digests) if previous is not None else {}
     if not directory.is_dir():
         v.report_at(directory, Position(1, 1), "no such knowledge directory; pass --kb with a folder of YAML files.")
         return None, v.problems()

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge import KnowledgeError, bundled_knowledge_dir, cross_check, load_knowledge
+from bot.knowledge.fields import check_mapping
 from bot.knowledge.model import Entry
+from bot.knowledge.problems import _Record
 
 SOURCE = Path("sources") / "tech-police-surveillance-2020.txt"
 
@@ -93,3 +95,23 @@ def test_a_quote_gone_that_an_unchanged_entry_cites_is_reported(knowledge: Path)
     quotes.write_text(text[:start] + text[text.index("  - id:", start + 1) :], encoding="utf-8")
     message = _problems(knowledge, before)
     assert "greer-both-ways" in message and message == _problems(knowledge)
+
+
+def test_only_an_edited_file_is_checked_field_by_field_and_its_mistakes_are_reported_alike(
+    knowledge: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = load_knowledge(knowledge)
+    edited = _first_entries(knowledge)
+    _replace(edited, "    questions:\n", "    qestions: [a misspelt field]\n    questions:\n")
+    checked: list[int] = []
+
+    def counted(v: object, rec: _Record, *rest: object) -> bool:
+        checked.append(rec.file)
+        return check_mapping(v, rec, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("bot.knowledge.loader.check_mapping", counted)
+    message = _problems(knowledge, before)
+    assert "unknown field `qestions`" in message and message == _problems(knowledge)
+    checked.clear()
+    _problems(knowledge, before)
+    assert len(set(checked)) == 1  # the edited file's records only
