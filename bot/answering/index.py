@@ -30,6 +30,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
+from bot.answering.acronyms import Acronyms
 from bot.answering.entry_index import (
     EntryIndexer,
     IndexBuilder,
@@ -43,6 +44,7 @@ from bot.answering.normalize import PhraseTable, Vocabulary
 from bot.answering.rebuild import rebuild
 from bot.answering.rebuild_plan import Plan
 from bot.answering.reusable import Reusable, Words, other_texts, other_words, texts_digest
+from bot.answering.roles import Roles
 from bot.answering.tantivy_index import RetrievalIndex
 from bot.knowledge.model import Entry, KnowledgeBase
 from bot.knowledge.text import clean
@@ -67,6 +69,8 @@ class Index:
     _index_dir: Path | None = None  # where the first stage's index lives; None: in memory
     _first_stage: RetrievalIndex
     _reuse: Reusable | None = None  # what the next rebuild of this knowledge base reuses (`rebuild`)
+    _roles: Roles
+    _acronyms: Acronyms
 
     @staticmethod
     def _role_names(kb: KnowledgeBase, vocab: Vocabulary) -> dict[str, list[str]]:
@@ -140,6 +144,32 @@ class Index:
         # The build's own tables go before tantivy indexes the docs, the build's peak (11 MB lower at 100,000).
         del indexer, build
         self._adopt(parts)
+
+    def _people_tables(self, previous: Index | None) -> None:
+        """The roles and the alias table of the knowledge base's people: the previous engine's, when it has the
+        same people (read with the same vocabulary: `rebuild_plan.why_not_reused`)."""
+        if previous is not None and list(previous.kb.speakers.items()) == list(self.kb.speakers.items()):
+            self._roles = previous._roles.reading_with(self._vocab.term)
+            self._aliases = previous._aliases
+        else:
+            self._roles = Roles(self.kb, self._vocab.term, self._vocab)
+            self._aliases = self._alias_table(self.kb, self._vocab)
+
+    def _index_from(self, previous: Index | None) -> None:
+        """Build the index; with `previous`, rebuild it from that one's (and update its acronym table)."""
+        plan = None
+        if previous is not None:
+            kb = self.kb
+            try:
+                plan = self._rebuild_index(previous)
+            except Exception:  # a rebuild only saves time: whatever goes wrong in it, the cold build is right
+                log.warning("could not rebuild the index from the previous engine; building it in full", exc_info=True)
+                self.kb = kb
+        if plan is None:
+            self._build_index()
+        elif previous is not None:
+            updated = previous._acronyms.updated(self.kb, plan.removed_texts, plan.added_texts)
+            self._acronyms = updated or self._acronyms  # else built from every text when first needed
 
     def _rebuild_index(self, previous: Index) -> Plan:
         """`_build_index` from the index of `previous`, an engine of the same knowledge base before an edit

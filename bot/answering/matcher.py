@@ -41,7 +41,6 @@ from bot.answering.ranking import FEATURED, UNKNOWN_COUNTED, Question, candidate
 from bot.answering.reading import MAX_PARTS, Reader, carry_subject, has_own_subject, has_pronoun
 from bot.answering.rebuild_plan import why_not_reused
 from bot.answering.retrieval import Retrieval
-from bot.answering.roles import Roles
 from bot.answering.speakers import SpeakerLookups
 from bot.answering.spelling import typed_as_meant
 from bot.knowledge.model import Entry, Kind, KnowledgeBase
@@ -179,26 +178,9 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         self._acronyms = Acronyms(kb)
         if previous is not None and why_not_reused(previous, kb) is not None:
             previous = None
-        if previous is not None and list(previous.kb.speakers.items()) == list(kb.speakers.items()):
-            # The same people, read with the same vocabulary: the same roles, names, aliases.
-            self._roles = previous._roles.reading_with(self._vocab.term)
-            self._aliases = previous._aliases
-        else:
-            self._roles = Roles(kb, self._vocab.term, self._vocab)
-            self._aliases = self._alias_table(kb, self._vocab)
+        self._people_tables(previous)
         self._build_alias_lookups()
-        plan = None
-        if previous is not None:
-            try:
-                plan = self._rebuild_index(previous)
-            except Exception:  # a rebuild only saves time: whatever goes wrong in it, the cold build is right
-                log.warning("could not rebuild the index from the previous engine; building it in full", exc_info=True)
-                self.kb = kb
-        if plan is None:
-            self._build_index()
-        elif previous is not None:
-            updated = previous._acronyms.updated(self.kb, plan.removed_texts, plan.added_texts)
-            self._acronyms = updated or self._acronyms  # else built from every text when first needed
+        self._index_from(previous)
         self._build_lookups()
 
     def __getstate__(self) -> dict[str, object]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.knowledge.fields import shown
 from bot.knowledge.grounding import Grounding
-from bot.knowledge.model import Entry, Source
+from bot.knowledge.model import Entry, KnowledgeBase, Source
 from bot.knowledge.naming import did_you_mean
 from bot.knowledge.schema import SINGULAR
 from bot.knowledge.verbatim import SourceText, first_difference
@@ -110,6 +110,19 @@ def cross_check(v: _Validation) -> None:
         # The answer is proven against what backs it only once that is sound: one problem, not a cascade.
         if again and grounding is not None and v.count == before and not flawed.intersection(entry.quotes):
             _check_grounding(v, grounding, ordinal, entry)
+
+
+def proven_files(v: _Validation, previous: KnowledgeBase | None) -> set[int]:
+    """The files (by index) whose entries were proven grounded in `previous`, a valid knowledge base of the same
+    folder, against what they rest on now: files with the same bytes, when every source, person and quote is
+    as it was (they back the answers, and the names and words an answer is checked against are all of theirs)."""
+    if previous is None or not v.valid_before or v.count:
+        return set()
+    for section, before in (("sources", previous.sources), ("people", previous.speakers), ("quotes", previous.quotes)):
+        claims = v.claims[section]
+        if len(claims.ids) != len(before) or any(before.get(i) != claims.built[o] for i, o in claims.ids.items()):
+            return set()
+    return {index for index in range(len(v.files)) if v.as_before(index)}
 
 
 def _grounding(v: _Validation) -> Grounding:

@@ -28,7 +28,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from bot.knowledge.cross_check import cross_check
+from bot.knowledge.cross_check import cross_check, proven_files
 from bot.knowledge.fields import check_mapping, shown
 from bot.knowledge.files import Unreadable, read_inside, real_path
 from bot.knowledge.model import Entry, Evidence, Kind, KnowledgeBase, Quote, Source, Speaker, Synonyms
@@ -480,19 +480,6 @@ def _file_digests(v: _Validation, directory: Path) -> dict[str, str]:
     return {_file_name(path, root): v.digests[path].hex() for path in sorted(v.digests)}
 
 
-def _proven(v: _Validation, directory: Path, previous: KnowledgeBase | None) -> set[int]:
-    """The files (by index) whose entries were proven grounded in `previous`, a valid knowledge base of the same
-    folder, against what they rest on now: files with the same bytes, when every source, person and quote is
-    as it was (they back the answers, and the names and words an answer is checked against are all of theirs)."""
-    if previous is None or not v.valid_before or v.count:
-        return set()
-    for section, before in (("sources", previous.sources), ("people", previous.speakers), ("quotes", previous.quotes)):
-        claims = v.claims[section]
-        if len(claims.ids) != len(before) or any(before.get(i) != claims.built[o] for i, o in claims.ids.items()):
-            return set()
-    return {index for index in range(len(v.files)) if v.as_before(index)}
-
-
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a load makes millions of objects that all live on.
@@ -524,7 +511,7 @@ def validate_knowledge(
     by an earlier load, by their bytes (a reload's; see `parsed`), which are validated but not parsed again.
     `previous`: the folder's last valid knowledge base (a reload's), validated by this same code: the records
     of files with the bytes they had then are not checked field by field again, and their entries are not
-    proven grounded again when nothing they rest on changed (see `_proven`); the result is the same.
+    proven grounded again when nothing they rest on changed (see `cross_check.proven_files`); the result is the same.
     """
     v = _Validation({real_path(p): t.encode("utf-8") for p, t in (overrides or {}).items()}, directory)
     v.valid_before = dict(previous.file_digests) if previous is not None else {}
@@ -549,7 +536,7 @@ def validate_knowledge(
                 _collect(v, len(v.files) - 1, data)
             del data  # each file's plain data goes as soon as its records are built
         v.phrasings.clear()
-        v.proven = _proven(v, directory, previous)
+        v.proven = proven_files(v, previous)
         cross_check(v)
         if not v.count and not v.claims["sources"].built:
             v.report_at(files[0], Position(1, 1), "no `sources` found; add at least one source with its text.")
