@@ -212,3 +212,10 @@ def test_an_engine_of_other_code_or_another_vocabulary_is_not_reused(
     assert why_not_reused(previous, kb) == "the previous engine was built by other code"
     # Handed one anyway, the engine is built cold: the same engine.
     assert differences(engine_state(Engine(kb, previous=previous)), engine_state(Engine(kb))) == []
+
+
+def test_an_engine_built_here_serves_as_the_previous_one_too(story: Path) -> None:
+    previous = Engine(load_knowledge(story))  # not through the cache: its entries are compared by value
+    _rephrase(story)
+    rebuilt_engine, cold = _rebuilt_and_cold(story, previous)
+    assert differences(engine_state(rebuilt_engine), engine_state(cold)) == []
