@@ -18,10 +18,11 @@ initials, with no measurable rise in peak resident memory (measured around `Acro
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 
 from bot.answering.normalize import is_filler
-from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.model import Entry, KnowledgeBase
 from bot.knowledge.text import clean
 
 MIN_LETTERS = 2  # one letter is an initial, not an acronym
@@ -29,6 +30,9 @@ MAX_LETTERS = 6  # longer all-letter words are words, not initials
 MIN_RUN = 2
 MAX_RUN = 5  # acronyms of longer phrases are rare, and each longer run multiplies the table
 _AMBIGUOUS = ""  # initials of two different runs: no reading
+# The runs that have the same initials are counted up to this many: an edit may take as many away from
+# initials that many runs have before an update can no longer tell that two are left (`updated_table`).
+PHRASES_COUNTED = 64
 
 
 def could_be_acronym(word: str) -> bool:
@@ -42,11 +46,8 @@ def _plain_words(text: str) -> list[str]:
 
 
 def _texts(kb: KnowledgeBase) -> Iterable[str]:
-    for entry in kb.entries.values():
-        yield from entry.keywords
-        yield entry.answer
-    for speaker in kb.speakers.values():
-        yield from speaker.names
+    yield from texts(kb.entries.values())
+    yield from names(kb)
 
 
 def _inside_names(names: Iterable[str], words: Callable[[str], list[str]]) -> set[str]:
@@ -63,47 +64,117 @@ def _inside_names(names: Iterable[str], words: Callable[[str], list[str]]) -> se
     return parts - whole
 
 
-def build_table(texts: Iterable[str], words: Callable[[str], list[str]], names: Iterable[str] = ()) -> dict[str, str]:
-    """Initials -> the one run of words that has them ("" when several runs do); no run that is only part
-    of one of `names`."""
-    table: dict[str, str] = {}
+def _keyed_runs(tokens: list[str], partial: set[str]) -> list[tuple[str, str]]:
+    """(initials, run) of every run of a text's words that has initials, but runs only part of a name."""
+    found: list[tuple[str, str]] = []
+    filler = [is_filler(w) for w in tokens]
+    for start in range(len(tokens)):
+        if filler[start]:
+            continue
+        every = content = tokens[start][0]  # the initials of the run so far, with and without fillers
+        for end in range(start + 1, min(start + MAX_RUN, len(tokens))):
+            letter = tokens[end][0]
+            every += letter
+            if filler[end]:
+                continue
+            content += letter
+            if len(content) > MAX_LETTERS:
+                break
+            phrase = " ".join(tokens[start : end + 1])
+            if phrase in partial:
+                continue
+            for key in {every, content}:
+                if MIN_LETTERS <= len(key) <= MAX_LETTERS and key.isalpha():
+                    found.append((key, phrase))
+    return found
+
+
+def counted_table(
+    texts: Iterable[str], words: Callable[[str], list[str]], names: Iterable[str] = ()
+) -> tuple[dict[str, str], dict[str, int]]:
+    """Initials -> the one run of words that has them ("" when several runs do), no run that is only part of
+    one of `names`; and for each initials, how often their one run occurs (in distinct texts), or how many
+    runs have them (up to PHRASES_COUNTED: at least that many beyond)."""
+    runs: dict[str, dict[str, int]] = {}  # initials -> their runs (the first PHRASES_COUNTED) -> occurrences
     partial = _inside_names(names, words)
     seen: set[str] = set()  # a text read once is enough: names and answers recur across entries
     for text in texts:
         if text in seen:
             continue
         seen.add(text)
-        tokens = words(text)
-        filler = [is_filler(w) for w in tokens]
-        for start in range(len(tokens)):
-            if filler[start]:
-                continue
-            every = content = tokens[start][0]  # the initials of the run so far, with and without fillers
-            for end in range(start + 1, min(start + MAX_RUN, len(tokens))):
-                letter = tokens[end][0]
-                every += letter
-                if filler[end]:
-                    continue
-                content += letter
-                if len(content) > MAX_LETTERS:
-                    break
-                phrase = " ".join(tokens[start : end + 1])
-                if phrase in partial:
-                    continue
-                for key in {every, content}:
-                    if MIN_LETTERS <= len(key) <= MAX_LETTERS and key.isalpha():
-                        known = table.setdefault(key, phrase)
-                        if known != phrase:
-                            table[key] = _AMBIGUOUS
-    return table
+        for key, phrase in _keyed_runs(words(text), partial):
+            found = runs.get(key)
+            if found is None:
+                runs[key] = {phrase: 1}
+            elif phrase in found:
+                found[phrase] += 1
+            elif len(found) < PHRASES_COUNTED:
+                found[phrase] = 1
+    table = {key: next(iter(found)) if len(found) == 1 else _AMBIGUOUS for key, found in runs.items()}
+    counts = {key: next(iter(found.values())) if len(found) == 1 else len(found) for key, found in runs.items()}
+    return table, counts
+
+
+def build_table(texts: Iterable[str], words: Callable[[str], list[str]], names: Iterable[str] = ()) -> dict[str, str]:
+    """Initials -> the one run of words that has them ("" when several runs do); no run that is only part
+    of one of `names`."""
+    return counted_table(texts, words, names)[0]
+
+
+def updated_table(
+    table: dict[str, str],
+    counts: dict[str, int],
+    removed: Iterable[str],
+    added: Iterable[str],
+    partial: set[str],
+) -> tuple[dict[str, str], dict[str, int]] | None:
+    """`counted_table` after some texts are gone (`removed`: no longer in the knowledge base) and others come
+    (`added`), the names unchanged; None when what is kept cannot tell (an edit took away runs of initials that
+    had few, and it is not known whether one is left)."""
+    table, counts = dict(table), dict(counts)
+    gone: dict[str, Counter[str]] = {}
+    new: dict[str, Counter[str]] = {}
+    for texts_read, found in ((removed, gone), (added, new)):
+        for text in texts_read:
+            for key, phrase in _keyed_runs(_plain_words(text), partial):
+                found.setdefault(key, Counter())[phrase] += 1
+    for key in gone.keys() | new.keys():
+        lost, came = gone.get(key, Counter()), new.get(key, Counter())
+        known = table.get(key)
+        if known:  # one run had these initials: how often it still occurs, and which others came
+            if set(lost) - {known}:
+                return None  # a text that was there had another run with them: not what was kept
+            left = counts[key] - lost[known] + came[known]
+            runs: dict[str, int] = {phrase: n for phrase, n in came.items() if phrase != known}
+            if left < 0:
+                return None
+            if left:
+                runs[known] = left
+        elif known is None:  # no run had them
+            runs = dict(came)
+        else:  # several runs had them: they still do if more are surely left than two
+            at_least = max(counts[key] - len(set(lost) - set(came)), len(came))
+            if at_least < 2:
+                return None
+            counts[key] = min(at_least, PHRASES_COUNTED)
+            continue
+        if not runs:
+            table.pop(key, None)
+            counts.pop(key, None)
+        elif len(runs) == 1:
+            ((table[key], counts[key]),) = runs.items()
+        else:
+            table[key], counts[key] = _AMBIGUOUS, min(len(runs), PHRASES_COUNTED)
+    return table, counts
 
 
 class Acronyms:
-    """The acronym table of one knowledge base, built on first use."""
+    """The acronym table of one knowledge base, built on first use (or from an earlier one's: `updated`)."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self._kb = kb
         self._table: dict[str, str] | None = None
+        self._counts: dict[str, int] = {}  # what the table was built from, for an update (`counted_table`)
 
     def phrase(self, word: str) -> list[str] | None:
         """The words of the one phrase whose initials a word is, if there is exactly one."""
@@ -114,11 +185,34 @@ class Acronyms:
 
     def _built(self) -> dict[str, str]:
         if self._table is None:
-            names = [name for speaker in self._kb.speakers.values() for name in speaker.names]
-            self._table = build_table(_texts(self._kb), _plain_words, names)
+            self._table, self._counts = counted_table(_texts(self._kb), _plain_words, names(self._kb))
         return self._table
+
+    def updated(self, kb: KnowledgeBase, removed: Iterable[str], added: Iterable[str]) -> Acronyms | None:
+        """The table of `kb`, the knowledge base this one's became once `removed` texts went and `added` ones
+        came (the names of its people unchanged); None when only reading every text again can tell."""
+        if self._table is None or names(self._kb) != names(kb):
+            return None
+        found = updated_table(self._table, self._counts, removed, added, _inside_names(names(kb), _plain_words))
+        if found is None:
+            return None
+        acronyms = Acronyms(kb)
+        acronyms._table, acronyms._counts = found
+        return acronyms
 
     def __getstate__(self) -> dict[str, object]:
         # A cached engine carries its table: built from every entry, it would otherwise read the whole
         # archive back into memory on a warm engine's first acronym.
-        return {"_kb": self._kb, "_table": self._built()}
+        return {"_kb": self._kb, "_table": self._built(), "_counts": self._counts}
+
+
+def names(kb: KnowledgeBase) -> list[str]:
+    """Every name and alias of the knowledge base's people, which no run only part of may stand for."""
+    return [name for speaker in kb.speakers.values() for name in speaker.names]
+
+
+def texts(entries: Iterable[Entry]) -> Iterator[str]:
+    """The texts of entries whose runs of words the table is built from."""
+    for entry in entries:
+        yield from entry.keywords
+        yield entry.answer

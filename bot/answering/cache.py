@@ -21,16 +21,15 @@ import hashlib
 import logging
 import os
 import pickle
-import sys
 import time
-from collections.abc import Callable, Iterator
-from functools import cache
+from collections.abc import Callable
 from itertools import chain
 from pathlib import Path
 from typing import IO
 
 from bot.answering import engine_file as file_format
 from bot.answering.answer import StoryRef
+from bot.answering.code_version import code_digest
 from bot.answering.matcher import Engine
 from bot.answering.stories import StoryEngines
 from bot.answering.tantivy_index import index_key
@@ -43,8 +42,6 @@ Build = Callable[[KnowledgeBase, Path | None], Engine]  # (knowledge base, where
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = b"storybot-engine-4"  # bump when the cache's own layout changes
-_ENGINE_CODE = Path(__file__).parent  # the code that decides what an engine holds: part of the key
 ENGINE_CACHE = "engine-cache"  # the data directory's folder of engine caches, one folder per knowledge folder
 RETRIEVAL_INDEX = "retrieval-index"  # the data directory's folder of on-disk search indexes, likewise
 ENGINE_SUFFIX, STAMP_SUFFIX = ".engine", ".stamp"
@@ -87,34 +84,10 @@ def index_folder(data_dir: Path, knowledge_dir: Path, key: str) -> Path | None:
     return root / index_key(key)
 
 
-def _files(directory: Path, pattern: str) -> Iterator[bytes]:
-    """Name, length and bytes of each of the engine's own files, in a stable order."""
-    for path in sorted(p for p in directory.rglob(pattern) if p.is_file()):
-        relative = path.relative_to(directory)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        data = path.read_bytes()
-        yield str(relative).encode()
-        yield len(data).to_bytes(8, "big")
-        yield data
-
-
-@cache
-def _code_digest() -> bytes:
-    """The engine's code as it is in this process (read once: code does not change under a process)."""
-    digest = hashlib.sha256(CACHE_VERSION)
-    digest.update(sys.version.encode())
-    for chunk in chain(
-        _files(_ENGINE_CODE, "*.py"), _files(_ENGINE_CODE, "*.yaml")
-    ):  # general English (english/) is code too
-        digest.update(chunk)
-    return digest.digest()
-
-
 def content_key(directory: Path) -> str:
     """A digest of every file under the knowledge directory (names and bytes, read the contained way:
     `folder_digest`) and of the engine's code."""
-    digest = hashlib.sha256(_code_digest())
+    digest = hashlib.sha256(code_digest())
     digest.update(b"\0knowledge\0" + (folder_digest(directory) or "unreadable").encode())
     return digest.hexdigest()
 
@@ -123,7 +96,7 @@ def signature(directory: Path) -> tuple[str, int] | None:
     """A digest of every visible file's name, size, change times and inode under `directory`, and the
     newest change time seen (ns); None when the folder cannot be listed or holds a link (then only its
     content can say whether it changed)."""
-    digest = hashlib.sha256(_code_digest())
+    digest = hashlib.sha256(code_digest())
     newest = 0
     pending = [("", str(directory))]
     try:
@@ -167,6 +140,28 @@ def open_engine(path: Path) -> Engine | None:
         log.warning("ignoring an unreadable engine cache %s: %s", path, exc)
         return None
     return engine if isinstance(engine, Engine) else None
+
+
+def previous_engine(data_dir: Path, knowledge_dir: Path) -> tuple[Engine | None, str]:
+    """The engine the data directory holds for a knowledge folder, built from its files as they were before
+    they changed, for a rebuild to reuse (`Engine(previous=...)`, `rebuild_plan.why_not_reused`); else None
+    and why not."""
+    folder = cache_folder(data_dir, knowledge_dir)
+    try:
+        found = sorted(folder.glob(f"*{ENGINE_SUFFIX}"), key=lambda path: path.stat().st_mtime_ns)
+    except OSError:
+        found = []
+    if not found:
+        return None, "no engine in the data directory yet"
+    path = found[-1]
+    key = path.name.removesuffix(ENGINE_SUFFIX)
+    index = index_folder(data_dir, knowledge_dir, key)
+    if index is None or not (index / "meta.json").is_file():  # opening the engine would build its index again
+        return None, "the previous engine's search index is gone"
+    engine = open_engine(path)
+    if engine is None:
+        return None, "the previous engine could not be read"
+    return engine, ""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -254,6 +249,9 @@ def store(engine: Engine, cache_dir: Path, key: str, stamped: tuple[str, int] | 
         written = os.waitstatus_to_exitcode(status) == 0
     if not written:
         log.warning("could not write the engine cache in %s; built it without one", cache_dir)
+    # What a rebuild reuses is read from the cache file; in this process it would only hold memory (the words
+    # of every entry: 28 MB at 100,000 entries).
+    engine._reuse = None
 
 
 def write(engine: Engine, cache_dir: Path, key: str, stamped: tuple[str, int] | None = None) -> bool:

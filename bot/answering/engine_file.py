@@ -25,11 +25,14 @@ import zlib
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import IO, Any, TypeVar, overload
+from operator import attrgetter
+from typing import IO, TYPE_CHECKING, Any, TypeVar, overload
 
-from bot.answering.index import SeldomRead
-from bot.answering.matcher import Engine
+from bot.answering.entry_index import SeldomRead
 from bot.knowledge.model import Entry, Evidence, KnowledgeBase, Quote, Source, Speaker
+
+if TYPE_CHECKING:
+    from bot.answering.matcher import Engine
 
 # The cache file: this mark, the length of its pickle, how many raw arrays follow it, where each starts, how
 # long it is and how it is read (MAPPED or READ), the pickle, then the arrays, each at a multiple of
@@ -64,6 +67,10 @@ _CONSTRUCTED = {
     for cls in (Source, Speaker, Quote, Evidence, Entry, KnowledgeBase)
     if (names := _init_fields(cls)) is not None
 }
+
+
+# Each one's fields, in order, as one tuple.
+_FIELDS = {cls: attrgetter(*names) for cls, names in _CONSTRUCTED.items() if len(names) > 1}
 
 
 def _view(buffer: Any, typecode: str) -> memoryview:
@@ -212,6 +219,12 @@ class LazyEntries(Mapping[str, _Value]):
     def __reduce__(self) -> tuple[Any, ...]:
         return dict, (dict(self.items()),)
 
+    def pickled(self) -> tuple[bytes | memoryview, memoryview]:
+        """Every entry pickled on its own, one after another, and where each starts (and the last ends): entries
+        with the same bytes are the same entries."""
+        data = self._data
+        return (data.tobytes() if isinstance(data, FileBytes) else data), self._offsets
+
     def packed(self) -> tuple[Ids, pickle.PickleBuffer, pickle.PickleBuffer]:
         """The ids, the pickled entries and their offsets, as the cache holds them: the last two raw."""
         data = self._data
@@ -263,6 +276,13 @@ class _Pickler(pickle.Pickler):
     read_when_asked: set[int]  # ids of the raw buffers to read with `os.pread` rather than map
 
     def reducer_override(self, obj: Any) -> Any:
+        fields_of = _FIELDS.get(type(obj))
+        if fields_of is not None:  # first: the knowledge model's objects are most of what is pickled
+            fields = fields_of(obj)
+            if type(obj) is KnowledgeBase:  # its entries and sources, each on its own: see `LazyEntries`
+                names = _CONSTRUCTED[KnowledgeBase]
+                fields = tuple(_lazy(v) if n in LAZY_FIELDS else v for n, v in zip(names, fields, strict=True))
+            return type(obj), fields
         if isinstance(obj, LazyEntries):
             ids, data, offsets = obj.packed()
             self.read_when_asked.add(id(data))
@@ -276,13 +296,7 @@ class _Pickler(pickle.Pickler):
         if isinstance(obj, array | memoryview) and memoryview(obj).nbytes >= MAPPED_MIN_BYTES:
             typecode = obj.typecode if isinstance(obj, array) else obj.format
             return _mapped, (typecode, pickle.PickleBuffer(obj))  # written raw by `dump`, in band otherwise
-        names = _CONSTRUCTED.get(type(obj))
-        if names is None:
-            return NotImplemented
-        fields = tuple(getattr(obj, name) for name in names)
-        if type(obj) is KnowledgeBase:  # its entries and sources, each on its own: see `LazyEntries`
-            fields = tuple(_lazy(v) if n in LAZY_FIELDS else v for n, v in zip(names, fields, strict=True))
-        return type(obj), fields
+        return NotImplemented
 
 
 def _lazy(entries: Mapping[str, _Value]) -> LazyEntries[_Value]:

@@ -23,114 +23,33 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import repeat
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import cast
 
-from bot.answering import answer_kinds
-from bot.answering.normalize import PhraseTable, Vocabulary, is_filler
+from bot.answering.acronyms import Acronyms
+from bot.answering.entry_index import (
+    EntryIndexer,
+    IndexBuilder,
+    IndexParts,
+    doc_weights,
+    entry_words,
+    idf,
+    term_frequencies,
+)
+from bot.answering.normalize import PhraseTable, Vocabulary
+from bot.answering.rebuild import rebuild
+from bot.answering.rebuild_plan import Plan
+from bot.answering.reusable import Reusable, Words, other_texts, other_words, texts_digest
+from bot.answering.roles import Roles
 from bot.answering.tantivy_index import RetrievalIndex
-from bot.knowledge.model import Kind, KnowledgeBase
+from bot.knowledge.model import Entry, KnowledgeBase
 from bot.knowledge.text import clean
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'])")  # where an answer's sentences meet
-FILLER = -1  # the term id of a filler word, which no term list keeps
-KEYWORDS = -1  # the phrasing number of an entry's keyword doc
-CONTENT = -2  # the phrasing number of an entry's doc of answer, evidence and people
-_NEW = -2  # a word not looked up yet
-
 log = logging.getLogger(__name__)
-
-
-if TYPE_CHECKING:
-    _IntArray = array[int]
-else:  # `array` is generic to a type checker only: not subscriptable at run time before Python 3.12
-    _IntArray = array
-
-
-class SeldomRead(_IntArray):
-    """An array read a few items at a time, now and then: the phrasings' text, of which a question reads its
-    few best candidates'. The engine cache reads it from its file when asked (`engine_file.FileBytes`) rather than
-    mapping it, which would bring in the page cache's whole folio (up to 2 MB) around every few bytes read."""
-
-    __slots__ = ()
-
-
-class IndexBuilder:
-    """Collects an index in flat arrays, one text at a time.
-
-    Each distinct word is stemmed and looked up once; after that a text costs a few look-ups done in C
-    (`map`, `dict.fromkeys`) rather than Python work per word, which is most of indexing 100,000 entries.
-    """
-
-    def __init__(self, vocab: Vocabulary, alias_phrases: PhraseTable[str], alias_firsts: frozenset[str]) -> None:
-        self.vocab = vocab
-        self.alias_phrases = alias_phrases
-        self.alias_firsts = alias_firsts
-        self.term_id: dict[str, int] = {}
-        self.word_id: dict[str, int] = {}  # cleaned word (or "@speaker") -> term id, or FILLER
-        self.vocabulary: Counter[str] = Counter()  # every word the knowledge base uses: a typo is near one of these
-        self.pending: list[str] = []  # words of the entry being indexed, counted at its end in one call
-        self.doc_entry: array[int] = array("I")
-        self.doc_phrasing: array[int] = array("i")
-        self.doc_offsets: array[int] = array("I", [0])
-        self.doc_terms: array[int] = array("I")
-
-    def _word(self, word: str) -> int:
-        found = FILLER
-        if not is_filler(word):
-            t = word if word.startswith("@") or (t := self.vocab.term(word)) == word else t  # one string, not two
-            found = self.term_id.get(t, _NEW)
-            if found == _NEW:
-                found = self.term_id[t] = len(self.term_id)
-        self.word_id[word] = found
-        return found
-
-    def words(self, text: str) -> list[str]:
-        """The cleaned words of a text, to be counted into the vocabulary."""
-        plain = self.vocab.words(text)
-        self.pending += plain
-        return plain
-
-    def count_words(self) -> None:
-        self.vocabulary.update(self.pending)
-        self.pending.clear()
-
-    def terms(self, plain: list[str], speakers: list[str], keep_words: bool = False) -> list[int]:
-        """Distinct term ids of a text's words, in order (no spelling correction: the text is curated).
-
-        Names become one term per speaker, whose id goes to `speakers`; with `keep_words`, their words are
-        kept as terms too ("University of Eastmoor" also yields "univers"), so a question can meet
-        them either way.
-        """
-        if not self.alias_firsts.isdisjoint(plain):
-
-            def name(speaker_id: str, words: Sequence[str]) -> list[str]:
-                speakers.append(speaker_id)
-                return [f"@{speaker_id}", *words] if keep_words else [f"@{speaker_id}"]
-
-            plain = self.alias_phrases.replace(plain, name)
-        word_id = self.word_id
-        found = dict.fromkeys(map(word_id.get, plain, repeat(_NEW)))
-        if _NEW in found:
-            found = dict.fromkeys(word_id[w] if w in word_id else self._word(w) for w in plain)
-        found.pop(FILLER, None)
-        return list(found)
-
-    def speaker_term(self, speaker_id: str) -> int:
-        word = f"@{speaker_id}"
-        found = self.word_id.get(word)
-        return self._word(word) if found is None else found
-
-    def add_doc(self, entry: int, phrasing: int, terms: list[int]) -> None:
-        self.doc_entry.append(entry)
-        self.doc_phrasing.append(phrasing)
-        self.doc_terms.extend(terms)
-        self.doc_offsets.append(len(self.doc_terms))
 
 
 class Index:
@@ -149,25 +68,9 @@ class Index:
     _spell_buckets: dict[tuple[str, int], list[str]]
     _index_dir: Path | None = None  # where the first stage's index lives; None: in memory
     _first_stage: RetrievalIndex
-
-    def _people_texts(self, about: Iterable[str]) -> list[str]:
-        """The names, role and affiliation of each speaker an entry is about."""
-        texts: list[str] = []
-        for speaker_id in about:
-            speaker = self.kb.speakers[speaker_id]
-            texts += [*speaker.names, speaker.role or ""]
-            if speaker.affiliation in self.kb.speakers:
-                texts.append(self.kb.speakers[speaker.affiliation].name)
-        return texts
-
-    def _passages(self, answer: str, excerpts: Sequence[str], about: Iterable[str]) -> list[str]:
-        """An entry's text as a reader meets it, one passage at a time: each sentence of its answer, each
-        evidence excerpt, and each person it is about (names, role, affiliation). A question whose words all
-        meet in one passage is about what that passage says, not about words scattered over an entry."""
-        passages = [p for p in _SENTENCE_END.split(answer) if p.strip()]
-        passages += excerpts
-        passages += [" ".join(self._people_texts([speaker_id])) for speaker_id in about]
-        return passages
+    _reuse: Reusable | None = None  # what the next rebuild of this knowledge base reuses (`rebuild`)
+    _roles: Roles
+    _acronyms: Acronyms
 
     @staticmethod
     def _role_names(kb: KnowledgeBase, vocab: Vocabulary) -> dict[str, list[str]]:
@@ -233,168 +136,95 @@ class Index:
         self._spell_buckets = dict(buckets)
 
     def _build_index(self) -> None:
-        kb = self.kb
         build = IndexBuilder(self._vocab, self._alias_phrases, self._alias_firsts)
-        bag_offsets: array[int] = array("I", [0])
-        bag_terms: array[int] = array("I")
-        df: Counter[int] = Counter()
-        entry_speakers: list[frozenset[str]] = []
-        shared_speakers: dict[frozenset[str], frozenset[str]] = {}
-        speaker_entries: defaultdict[str, array[int]] = defaultdict(lambda: array("I"))
-        # Quotes and names recur across entries: their words and terms are worked out once.
-        seen: dict[tuple[str, ...], tuple[list[str], list[int], list[str]]] = {}
+        indexer = EntryIndexer(self.kb, build)
+        for index, entry in enumerate(self.kb.entries.values()):
+            indexer.add(index, entry)
+        parts = indexer.parts()
+        # The build's own tables go before tantivy indexes the docs, the build's peak (11 MB lower at 100,000).
+        del indexer, build
+        self._adopt(parts)
 
-        def said(key: tuple[str, ...], text: str) -> tuple[list[int], list[str]]:
-            known = seen.get(key)
-            if known is None:
-                plain = build.words(text)
-                named: list[str] = []
-                known = seen[key] = (plain, build.terms(plain, named, keep_words=True), named)
-            else:
-                build.pending += known[0]
-            return known[1], known[2]
+    def _people_tables(self, previous: Index | None) -> None:
+        """The roles and the alias table of the knowledge base's people: the previous engine's, when it has the
+        same people (read with the same vocabulary: `rebuild_plan.why_not_reused`)."""
+        if previous is not None and list(previous.kb.speakers.items()) == list(self.kb.speakers.items()):
+            self._roles = previous._roles.reading_with(self._vocab.term)
+            self._aliases = previous._aliases
+        else:
+            self._roles = Roles(self.kb, self._vocab.term, self._vocab)
+            self._aliases = self._alias_table(self.kb, self._vocab)
 
-        # A person's names, role and affiliation, in the content and passages of every entry about them
-        # (thousands, in an archive): their terms (content, the speakers they name, the words counted into
-        # the vocabulary) and their passage's terms, worked out once per person.
-        people_seen: dict[str, tuple[list[int], list[str], list[str], list[int]]] = {}
+    def _index_from(self, previous: Index | None) -> None:
+        """Build the index; with `previous`, rebuild it from that one's (and update its acronym table)."""
+        plan = None
+        if previous is not None:
+            kb = self.kb
+            try:
+                plan = self._rebuild_index(previous)
+            except Exception:  # a rebuild only saves time: whatever goes wrong in it, the cold build is right
+                log.warning("could not rebuild the index from the previous engine; building it in full", exc_info=True)
+                self.kb = kb
+        if plan is None:
+            self._build_index()
+        elif previous is not None:
+            updated = previous._acronyms.updated(self.kb, plan.removed_texts, plan.added_texts)
+            self._acronyms = updated or self._acronyms  # else built from every text when first needed
 
-        def person_terms_of(speaker_id: str) -> tuple[list[int], list[str], list[int]]:
-            known = people_seen.get(speaker_id)
-            if known is None:
-                texts = self._people_texts([speaker_id])
-                terms: dict[int, None] = {}
-                named: list[str] = []
-                counted: list[str] = []
-                for text in texts:
-                    plain = build.words(text)
-                    counted += plain
-                    terms.update(dict.fromkeys(build.terms(plain, named, keep_words=True)))
-                passage = build.terms(self._vocab.words(" ".join(texts)), [], keep_words=True)
-                known = people_seen[speaker_id] = (list(terms), named, counted, passage)
-            else:
-                build.pending += known[2]
-            return known[0], known[1], known[3]
-
-        entry_docs: array[int] = array("I")
-        entry_phrasings: array[int] = array("I")  # entry number -> the number of its first phrasing
-        # Grown in place: a bytes object per phrasing would cost 30 MB more at 100,000.
-        phrasing_bytes = SeldomRead("B")
-        phrasing_offsets: array[int] = array("I", [0])  # bytes: under 4 GB
-        entry_passages: array[int] = array("I")
-        entry_kinds: array[int] = array("B")  # the kinds of answer each entry gives (`answer_kinds`)
-        passage_offsets: array[int] = array("I", [0])
-        passage_terms: array[int] = array("I")
-        for index, entry in enumerate(kb.entries.values()):
-            entry_docs.append(len(build.doc_entry))
-            entry_phrasings.append(len(phrasing_offsets) - 1)
-            for phrasing in entry.questions:
-                phrasing_bytes.frombytes(phrasing.encode())
-                phrasing_offsets.append(len(phrasing_bytes))
-            bag: set[int] = set()
-            speakers: list[str] = list(entry.about)
-            for number, phrasing in enumerate(entry.questions):
-                terms = build.terms(build.words(phrasing), speakers)
-                if terms:
-                    bag.update(terms)
-                    build.add_doc(index, number, terms)
-            if entry.keywords:
-                keyword_terms: dict[int, None] = {}
-                for keyword in entry.keywords:
-                    keyword_terms.update(dict.fromkeys(build.terms(build.words(keyword), [])))
-                if keyword_terms:
-                    bag.update(keyword_terms)
-                    build.add_doc(index, KEYWORDS, list(keyword_terms))
-            # Everything else the entry says, and who it is about: a doc of its own, so that a question in
-            # the article's words finds the entry however few phrasings it has.
-            content: dict[int, None] = {}
-            entry_passages.append(len(passage_offsets) - 1)
-            excerpts = [e.excerpt for e in entry.evidence]
-            for text in (entry.answer, *excerpts):
-                content.update(dict.fromkeys(build.terms(build.words(text), speakers, keep_words=True)))
-            people = [person_terms_of(speaker_id) for speaker_id in entry.about]
-            for person_terms, named, _ in people:
-                content.update(dict.fromkeys(person_terms))
-                speakers += named
-            for passage in self._passages(entry.answer, excerpts, ()):
-                passage_terms.extend(build.terms(self._vocab.words(passage), [], keep_words=True))
-                passage_offsets.append(len(passage_terms))
-            for *_, person_passage in people:
-                passage_terms.extend(person_passage)
-                passage_offsets.append(len(passage_terms))
-            if content:
-                bag.update(content)
-                build.add_doc(index, CONTENT, list(content))
-            carried = set(entry.about)  # the speakers whose entries these are, for "what did X say about Y"
-            for quote_id in entry.quotes:
-                quote = kb.quotes[quote_id]
-                terms, named = said(("quote", quote_id), quote.text)
-                bag.update(terms)
-                speakers += named
-                if quote.speaker is not None:
-                    carried.add(quote.speaker)
-            for speaker_id in entry.about:
-                for number, name in enumerate(kb.speakers[speaker_id].names):
-                    terms, named = said(("name", speaker_id, str(number)), name)
-                    bag.update(terms)
-                    speakers += named
-                bag.add(build.speaker_term(speaker_id))
-            build.count_words()
-            bag_terms.extend(bag)
-            bag_offsets.append(len(bag_terms))
-            df.update(bag)
-            frozen = frozenset(speakers)
-            entry_speakers.append(shared_speakers.setdefault(frozen, frozen))
-            person = any(kb.speakers[s].kind == Kind.PERSON for s in frozen if s in kb.speakers)
-            entry_kinds.append(answer_kinds.given(" ".join((entry.answer, *entry.keywords)), person))
-            for speaker_id in carried:
-                speaker_entries[speaker_id].append(index)
-
-        # Word rarity over entries (BM25's idf, which stays positive).
-        n = max(len(kb.entries), 1)
-        self._term_text = list(build.term_id)
-        self._idf = array(
-            "d", [math.log(1 + (n - f + 0.5) / (f + 0.5)) for f in map(df.__getitem__, range(len(build.term_id)))]
+    def _rebuild_index(self, previous: Index) -> Plan:
+        """`_build_index` from the index of `previous`, an engine of the same knowledge base before an edit
+        (`rebuild`): the same index, indexing again only the entries that need it."""
+        rebuilt = rebuild(self, previous)
+        # The entries pickled already, as an engine opened from the cache holds them: the cache writes them as they are.
+        self.kb = replace(self.kb, entries=cast(dict[str, Entry], rebuilt.plan.entries))
+        self._adopt(rebuilt.parts, rebuilt.doc_weight, rebuilt.others)
+        log.info(
+            "index of %d entries rebuilt from the previous engine's: %d indexed again",
+            len(self.kb.entries),
+            rebuilt.indexed,
         )
+        return rebuilt.plan
+
+    def _adopt(
+        self, parts: IndexParts, doc_weight: array[float] | None = None, others: Counter[str] | None = None
+    ) -> None:
+        """Make `parts` this engine's index: word rarity, the docs' weights (`doc_weight` when a rebuild kept
+        them), the vocabulary (`others`: the words of sources, quotes and people, when a rebuild kept them), what
+        the next rebuild reuses, and the first stage."""
+        n = max(len(parts.entry_docs) - 1, 1)
+        self._term_text = parts.term_text
+        self._idf = idf(n, term_frequencies(parts.bag_terms, len(parts.term_text)))
         self._unknown_weight = math.log(1 + (n + 0.5) / 0.5)  # a word in no entry: the rarest possible
-        entry_docs.append(len(build.doc_entry))
-        entry_passages.append(len(passage_offsets) - 1)
-        self._entry_kinds = entry_kinds
+        self._entry_kinds = parts.entry_kinds
         self._entry_passages, self._passage_offsets, self._passage_terms = (
-            entry_passages,
-            passage_offsets,
-            passage_terms,
+            parts.entry_passages,
+            parts.passage_offsets,
+            parts.passage_terms,
         )
-        self._entry_docs = entry_docs  # entry number -> its first doc; an entry's docs are consecutive
-        self._entry_phrasings = entry_phrasings
-        self._phrasing_offsets, self._phrasing_bytes = phrasing_offsets, phrasing_bytes
-        self._bag_offsets, self._bag_terms = bag_offsets, bag_terms
-        self._entry_speakers = entry_speakers
-        self._speaker_entries = dict(speaker_entries)
+        self._entry_docs = parts.entry_docs  # entry number -> its first doc; an entry's docs are consecutive
+        self._entry_phrasings = parts.entry_phrasings
+        self._phrasing_offsets, self._phrasing_bytes = parts.phrasing_offsets, parts.phrasing_bytes
+        self._bag_offsets, self._bag_terms = parts.bag_offsets, parts.bag_terms
+        self._entry_speakers = parts.entry_speakers
+        self._speaker_entries = parts.speaker_entries
+        self._doc_entry, self._doc_phrasing = parts.doc_entry, parts.doc_phrasing
+        self._doc_offsets, self._doc_terms = parts.doc_offsets, parts.doc_terms
+        if doc_weight is None:
+            doc_weight = doc_weights(parts.doc_offsets, parts.doc_terms, self._idf, range(len(parts.doc_offsets) - 1))
+        self._doc_weight = doc_weight
 
-        offsets, flat, weigh = build.doc_offsets, build.doc_terms, self._idf.__getitem__
-        self._doc_entry, self._doc_phrasing = build.doc_entry, build.doc_phrasing
-        self._doc_offsets, self._doc_terms = offsets, flat
-        self._doc_weight = array(
-            "d", [sum(map(weigh, flat[offsets[d] : offsets[d + 1]])) for d in range(len(offsets) - 1)]
-        )
-
-        # Words used only in sources, quotes and people are known words too.
-        vocabulary = build.vocabulary
-        texts: list[str] = [s.text for s in kb.sources.values()]
-        texts += [q.text for q in kb.quotes.values()]
-        texts += [" ".join((*s.names, s.role or "", s.description or "")) for s in kb.speakers.values()]
-        for text in texts:
-            vocabulary.update(self._vocab.words(text))
+        texts = other_texts(self.kb)
+        if others is None:
+            others = other_words(self._vocab, texts)
+        vocabulary = entry_words(parts)
+        vocabulary.update(others)
         for digits in [w for w in vocabulary if w.isdigit()]:
             del vocabulary[digits]
         self._vocabulary = vocabulary
         # Known words that are in no entry.
-        self._extra_terms = frozenset({self._vocab.term(w) for w in vocabulary} - build.term_id.keys())
-        # The build's own tables go before tantivy indexes the docs, the build's peak (11 MB lower at 100,000).
-        for table in (seen, people_seen, df, shared_speakers, build.word_id, build.term_id):
-            table.clear()
-        del texts
+        self._extra_terms = frozenset({self._vocab.term(w) for w in vocabulary} - set(parts.term_text))
+        words = Words(parts.words, texts_digest(texts), others)
+        self._reuse = Reusable.of(parts.word_offsets, parts.word_ids, parts.word_counts, words)
         self._open_first_stage()
 
     def _first_stage_docs(self) -> Iterator[tuple[int, str]]:

@@ -30,10 +30,11 @@ from bot.answering.acronyms import Acronyms, could_be_acronym
 from bot.answering.answer import Answer, EvidenceView, Outcome, Suggestion, quote_view
 from bot.answering.corrections import Corrections, name_like
 from bot.answering.decision import Decision, shipped
+from bot.answering.entry_index import FILLER
 from bot.answering.followup import Context, leans_on_a_person, resolve
 from bot.answering.general_english import rarity
 from bot.answering.help_text import help_text
-from bot.answering.index import FILLER, Index
+from bot.answering.index import Index
 from bot.answering.language import ENGLISH, detect, polite_reply
 from bot.answering.normalize import Vocabulary, is_filler
 from bot.answering.quote_requests import (
@@ -46,8 +47,8 @@ from bot.answering.quote_requests import (
 )
 from bot.answering.ranking import FEATURED, QUESTION_TERMS, UNKNOWN_COUNTED, Question, candidate, contextual
 from bot.answering.reading import MAX_PARTS, Reader, carry_subject, has_own_subject, has_pronoun
+from bot.answering.rebuild_plan import why_not_reused
 from bot.answering.retrieval import Retrieval
-from bot.answering.roles import Roles
 from bot.answering.speakers import SpeakerLookups
 from bot.answering.spelling import typed_as_meant
 from bot.knowledge.model import Entry, Kind, KnowledgeBase
@@ -171,17 +172,27 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
     `index_dir` is where the first stage's index lives (opened when already built there); without it, in memory.
     """
 
-    def __init__(self, kb: KnowledgeBase, decision: Decision | None = None, index_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        decision: Decision | None = None,
+        index_dir: Path | None = None,
+        previous: Engine | None = None,
+    ) -> None:
+        """`previous`: the engine of this knowledge base before an edit, whose index a rebuild reuses where the
+        edit changed nothing (`rebuild`; see `rebuild_plan.why_not_reused` for when it cannot). The engine is the
+        same as one built without it."""
         self.kb = kb
         self._decision = decision
         self._index_dir = index_dir
         self._vocab = Vocabulary(kb.vocabulary)  # general English and this story's own words
         self._reader = Reader()
         self._acronyms = Acronyms(kb)
-        self._roles = Roles(kb, self._vocab.term, self._vocab)
-        self._aliases = self._alias_table(kb, self._vocab)
+        if previous is not None and why_not_reused(previous, kb) is not None:
+            previous = None
+        self._people_tables(previous)
         self._build_alias_lookups()
-        self._build_index()
+        self._index_from(previous)
         self._build_lookups()
 
     def __getstate__(self) -> dict[str, object]:

@@ -68,7 +68,7 @@ from typing import Protocol
 from rapidfuzz import fuzz
 
 from bot.answering import answer_kinds
-from bot.answering.index import CONTENT, KEYWORDS
+from bot.answering.entry_index import CONTENT, KEYWORDS
 from bot.answering.normalize import Vocabulary
 from bot.knowledge.text import clean
 

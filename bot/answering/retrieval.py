@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from bot.answering.index import SeldomRead
+from bot.answering.entry_index import SeldomRead
 from bot.answering.tantivy_index import RetrievalIndex
 from bot.knowledge.model import KnowledgeBase
 

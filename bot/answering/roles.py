@@ -19,6 +19,7 @@ the roles and organisations come from the knowledge base the engine serves.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -163,6 +164,12 @@ class Roles:
             for t in person.terms | person.described:
                 self._holding.setdefault(t, []).append(number)
         self._numbers = {person.speaker_id: number for number, person in enumerate(self._people)}
+
+    def reading_with(self, term: Callable[[str], str]) -> Roles:
+        """These people's roles, read with `term`: an engine of the same people and vocabulary shares them."""
+        shared = copy.copy(self)
+        shared._term = term
+        return shared
 
     def described(self, cleaned: str) -> RoleMatch | None:
         """The person a cleaned question or name describes by what they are, or the close ones (see `by_role`)."""

@@ -35,9 +35,11 @@ from bot.answering.cache import (
     engine_file,
     index_folder,
     open_engine,
+    previous_engine,
     signature,
     write,
 )
+from bot.answering.rebuild_plan import why_not_reused
 from bot.answering.startup import warm_engine
 from bot.answering.stories import StoryEngines
 from bot.knowledge import KnowledgeBase, KnowledgeError, bundled_knowledge_dir, load_knowledge
@@ -283,14 +285,48 @@ def _parsed(data_dir: Path | None, directory: Path) -> ParsedFiles | None:
     return ParsedFiles(cache_folder(data_dir, directory) / PARSED_FOLDER) if data_dir is not None else None
 
 
-def _load(directory: Path, parsed: ParsedFiles | None) -> KnowledgeBase:
-    """`load_knowledge`, parsing only the files an earlier reload has not parsed (in `parsed`)."""
+class _Previous:
+    """The engine the data directory holds for the folder, from before its files changed: what a reload reuses
+    (its knowledge base's proofs: `load_knowledge`'s `previous`; its index: `Engine`'s), or why there is none."""
+
+    def __init__(self, directory: Path, data_dir: Path | None) -> None:
+        self.directory = directory
+        self.engine, self.why_not = previous_engine(data_dir, directory) if data_dir else (None, "no data directory")
+
+    @property
+    def kb(self) -> KnowledgeBase | None:
+        """Its knowledge base, if the code that runs now validated it (else what it proved may not hold)."""
+        kept = self.engine._reuse if self.engine is not None else None
+        return self.engine.kb if self.engine is not None and kept is not None and kept.current else None
+
+    def taken(self, kb: KnowledgeBase) -> Engine | None:
+        """The engine to rebuild `kb` from (None: build it in full), said in a log line; let go of here."""
+        engine, self.engine = self.engine, None  # its arrays are mapped from the cache file the new one replaces
+        why_not = self.why_not if engine is None else why_not_reused(engine, kb)
+        if why_not is None:
+            log.info("reload of %s: rebuilding the index from the previous engine's", self.directory)
+            return engine
+        log.info("reload of %s: building the index in full (%s)", self.directory, why_not)
+        return None
+
+
+def _load(directory: Path, parsed: ParsedFiles | None, previous: _Previous) -> KnowledgeBase:
+    """`load_knowledge`, parsing only the files an earlier reload has not parsed (in `parsed`), and proving
+    grounded only entries that changed or whose support did (against the previous engine's knowledge base)."""
     if parsed is None:
         return load_knowledge(directory)
-    kb = load_knowledge(directory, parsed=parsed)
+    kb = load_knowledge(directory, parsed=parsed, previous=previous.kb)
     parsed.prune()
     log.info("reload of %s: %d files not parsed again", directory, parsed.hits)
     return kb
+
+
+def _engine(kb: KnowledgeBase, directory: Path, data_dir: Path | None, key: str, previous: _Previous) -> Engine:
+    """The engine of a knowledge base just loaded: rebuilt from the engine the data directory holds for the
+    folder where it can be (only entries an edit touched are indexed again), else built in full."""
+    if data_dir is None:
+        return Engine(kb)
+    return Engine(kb, index_dir=index_folder(data_dir, directory, key), previous=previous.taken(kb))
 
 
 def _build(directory: Path, data_dir: Path | None, live_fingerprint: str) -> Engine | None:
@@ -298,10 +334,11 @@ def _build(directory: Path, data_dir: Path | None, live_fingerprint: str) -> Eng
     stamped = signature(directory)
     key = content_key(directory) if data_dir is not None else ""
     with quiet_collector():
-        kb = _load(directory, _parsed(data_dir, directory))
+        previous = _Previous(directory, data_dir)
+        kb = _load(directory, _parsed(data_dir, directory), previous)
         if kb.fingerprint == live_fingerprint:
             return None
-        engine = Engine(kb, index_dir=index_folder(data_dir, directory, key) if data_dir is not None else None)
+        engine = _engine(kb, directory, data_dir, key, previous)
     unchanged = data_dir is not None and content_key(directory) == key  # else a file changed while it was read
     if unchanged and data_dir is not None and not write(engine, cache_folder(data_dir, directory), key, stamped):
         log.warning("could not write the engine cache in %s", data_dir)
@@ -317,13 +354,14 @@ def _build_elsewhere(directory: Path, data_dir: Path | None, live_fingerprint: s
     stamped = signature(directory)
     key = content_key(directory)
     gc.disable()  # this process only builds: nothing it allocates is garbage until it exits
+    previous = _Previous(directory, data_dir)
     try:
-        kb = _load(directory, _parsed(data_dir, directory))
+        kb = _load(directory, _parsed(data_dir, directory), previous)
     except KnowledgeError as error:
         return _Invalid(error.problems, error.total)
     if kb.fingerprint == live_fingerprint:
         return None
-    engine = Engine(kb, index_dir=index_folder(data_dir, directory, key) if data_dir is not None else None)
+    engine = _engine(kb, directory, data_dir, key, previous)
     if data_dir is not None and content_key(directory) == key:
         folder = cache_folder(data_dir, directory)
         if write(engine, folder, key, stamped):

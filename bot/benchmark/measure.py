@@ -229,8 +229,9 @@ def _during_reload(ask: Callable[[str], Any], questions: list[Question], directo
     for a large base (which writes the engine to a data directory), then opened in a thread, as the bot does.
 
     Two reloads of a copy of the folder, with one data directory, as a running bot reloads: the first with
-    nothing kept from before (every file parsed), then, after one file is edited, the next (`after_edit`),
-    which parses only that file (`bot/knowledge/parsed.py`)."""
+    nothing kept from before (every file parsed, every entry indexed), then, after one file is edited (a
+    phrasing added to an entry: `_edit`), the next (`after_edit`), which parses only that file
+    (`bot/knowledge/parsed.py`) and indexes only that entry (`bot/answering/rebuild.py`)."""
     import shutil
     import tempfile
 
@@ -241,11 +242,22 @@ def _during_reload(ask: Callable[[str], Any], questions: list[Question], directo
         copy = Path(shutil.copytree(directory, Path(scratch) / "knowledge"))
         data_dir = Path(scratch) / "data"
         first = _answering_while(ask, questions, lambda: rebuild(copy, data_dir, worker=worker))
-        edited = sorted(copy.rglob("*.yaml"))[0]
-        with edited.open("a", encoding="utf-8") as handle:
-            handle.write("\n# an edit, for the benchmark's second reload\n")
+        _edit(sorted(copy.rglob("*.yaml"))[0])
         after_edit = _answering_while(ask, questions, lambda: rebuild(copy, data_dir, worker=worker))
     return {**first, "worker": worker, "after_edit": after_edit}
+
+
+def _edit(path: Path) -> None:
+    """A curator's edit of one file: a phrasing added to its first entry (or, in a file of no entries, a note)."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next((i for i, line in enumerate(lines) if line.strip() == "questions:" and i + 1 < len(lines)), None)
+    if at is None:
+        lines.append("\n# an edit, for the benchmark's second reload\n")
+    else:
+        item = lines[at + 1]
+        indent = item[: len(item) - len(item.lstrip())]
+        lines.insert(at + 1, f"{indent}- what changed in the benchmark's second reload?\n")
+    path.write_text("".join(lines), encoding="utf-8")
 
 
 def _answering_while(ask: Callable[[str], Any], questions: list[Question], work: Callable[[], Any]) -> dict[str, Any]:

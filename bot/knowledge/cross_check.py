@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.knowledge.fields import shown
 from bot.knowledge.grounding import Grounding
-from bot.knowledge.model import Entry, Source
+from bot.knowledge.model import Entry, KnowledgeBase, Source
 from bot.knowledge.naming import did_you_mean
 from bot.knowledge.schema import SINGULAR
 from bot.knowledge.verbatim import SourceText, first_difference
@@ -86,14 +86,19 @@ def cross_check(v: _Validation) -> None:
     source_ids = sources.ids
     # Answers name people: when one could not be built, its names are unknown, and so is what they back.
     grounding = None if v.incomplete or None in people.built else _grounding(v)
+    proven, where = v.proven, entries.where
     for ordinal, entry in enumerate(entries.built):
         if entry is None:
             continue
         before = v.count
+        # An entry as it was, in a knowledge base whose sources, people and quotes are as they were: what it
+        # was proven against then is what it rests on now.
+        again = where[2 * ordinal] not in proven
         for i, evidence in enumerate(entry.evidence):
             source = evidence.source
             # The usual case first: a known source, without the call that would report it unknown.
-            if source in source_ids or check_ref(v, source, "sources", entries, ordinal, "evidence", i, "source"):
+            known = source in source_ids or check_ref(v, source, "sources", entries, ordinal, "evidence", i, "source")
+            if known and again:
                 text = texts[source] if source in texts else text_of(source)
                 if text is not None and not text.contains(evidence.excerpt):
                     at = entries.at(ordinal, "evidence", i, "excerpt")
@@ -103,8 +108,21 @@ def cross_check(v: _Validation) -> None:
         for i, ref in enumerate(entry.about):
             check_ref(v, ref, "people", entries, ordinal, "about", i)
         # The answer is proven against what backs it only once that is sound: one problem, not a cascade.
-        if grounding is not None and v.count == before and not flawed.intersection(entry.quotes):
+        if again and grounding is not None and v.count == before and not flawed.intersection(entry.quotes):
             _check_grounding(v, grounding, ordinal, entry)
+
+
+def proven_files(v: _Validation, previous: KnowledgeBase | None) -> set[int]:
+    """The files (by index) whose entries were proven grounded in `previous`, a valid knowledge base of the same
+    folder, against what they rest on now: files with the same bytes, when every source, person and quote is
+    as it was (they back the answers, and the names and words an answer is checked against are all of theirs)."""
+    if previous is None or not v.valid_before or v.count:
+        return set()
+    for section, before in (("sources", previous.sources), ("people", previous.speakers), ("quotes", previous.quotes)):
+        claims = v.claims[section]
+        if len(claims.ids) != len(before) or any(before.get(i) != claims.built[o] for i, o in claims.ids.items()):
+            return set()
+    return {index for index in range(len(v.files)) if v.as_before(index)}
 
 
 def _grounding(v: _Validation) -> Grounding:

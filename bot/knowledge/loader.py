@@ -28,7 +28,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from bot.knowledge.cross_check import cross_check
+from bot.knowledge.cross_check import cross_check, proven_files
 from bot.knowledge.fields import check_mapping, shown
 from bot.knowledge.files import Unreadable, read_inside, real_path
 from bot.knowledge.model import Entry, Evidence, Kind, KnowledgeBase, Quote, Source, Speaker, Synonyms
@@ -126,6 +126,10 @@ class _Validation:
     # Sections whose items have no id (vocabulary, examples): their model objects, in file order.
     listed: dict[str, list[Any]] = field(default_factory=lambda: {name: [] for name in _LISTED})
     person_ids: set[str] = field(default_factory=set)  # people ids whose first record says `kind: person`
+    proven: set[int] = field(default_factory=set)  # files whose entries need not be proven grounded again
+    # The file digests (by name) of the last valid knowledge base of this folder, validated by this same code:
+    # a file with the same bytes has records with no problem of their own (see `_collect`).
+    valid_before: dict[str, str] = field(default_factory=dict)
     phrasings: _Phrasings = field(init=False)
 
     def __post_init__(self) -> None:
@@ -139,6 +143,12 @@ class _Validation:
     def full(self) -> bool:
         """No more problems are kept: a message's costlier parts ("did you mean") need not be worked out."""
         return self.counted >= MAX_PROBLEMS_KEPT
+
+    def as_before(self, index: int) -> bool:
+        """Whether file `index` has the bytes it had in the last valid knowledge base (`valid_before`)."""
+        key = real_path(self.files[index])
+        found = self.digests.get(key)
+        return found is not None and self.valid_before.get(_file_name(key, real_path(self.root))) == found.hex()
 
     def read_bytes(self, file: Path) -> bytes:
         """The bytes of a file (or its planned contents), noted for the fingerprint.
@@ -257,10 +267,12 @@ def _collect(v: _Validation, index: int, data: Any) -> None:
             v.report((index, (section,), False), f"`{section}` must be a list of items, each starting with `- `.")
             continue
         fields, what, claims, build = SECTIONS[section], SINGULAR[section], v.claims[section], _BUILDERS.get(section)
+        as_before = v.as_before(index)  # its records passed these checks, by this code: they still do
         for i, item in enumerate(items):
             rec = _Record(item if isinstance(item, dict) else {}, index, (section, i))
             before = v.count
-            check_mapping(v, rec, fields, item, (), what)
+            if not as_before:
+                check_mapping(v, rec, fields, item, (), what)
             valid = v.count == before
             if section in _LISTED:
                 built = _LISTED[section](v, rec, valid)
@@ -449,14 +461,23 @@ _BUILDERS: dict[str, Callable[[_Validation, _Record, int, bool], Any]] = {
 # ------------------------------------------------------------------ across files, once all are read
 
 
+def _file_name(path: Path, root: Path) -> str:
+    return str(path.relative_to(root) if path.is_relative_to(root) else path)
+
+
 def _fingerprint(v: _Validation, directory: Path) -> str:
     """A digest of every file the knowledge base was built from (YAML and source texts)."""
     digest = hashlib.sha256()
     root = real_path(directory)
     for path in sorted(v.digests):
-        digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
+        digest.update(_file_name(path, root).encode())
         digest.update(v.digests[path])
     return digest.hexdigest()
+
+
+def _file_digests(v: _Validation, directory: Path) -> dict[str, str]:
+    root = real_path(directory)
+    return {_file_name(path, root): v.digests[path].hex() for path in sorted(v.digests)}
 
 
 @contextmanager
@@ -476,7 +497,11 @@ def _collector_paused() -> Iterator[None]:
 
 
 def validate_knowledge(
-    directory: Path, overrides: Mapping[Path, str] | None = None, *, parsed: ParsedFiles | None = None
+    directory: Path,
+    overrides: Mapping[Path, str] | None = None,
+    *,
+    parsed: ParsedFiles | None = None,
+    previous: KnowledgeBase | None = None,
 ) -> tuple[KnowledgeBase | None, Problems]:
     """Check a knowledge directory; return the knowledge base, or None and the problems found.
 
@@ -484,8 +509,12 @@ def validate_knowledge(
     (a new YAML file is included too). Only files inside `directory` are read (see `files`), and at
     most `MAX_PROBLEMS_KEPT` problems are kept; `Problems.total` counts them all. `parsed`: files parsed
     by an earlier load, by their bytes (a reload's; see `parsed`), which are validated but not parsed again.
+    `previous`: the folder's last valid knowledge base (a reload's), validated by this same code: the records
+    of files with the bytes they had then are not checked field by field again, and their entries are not
+    proven grounded again when nothing they rest on changed (see `cross_check.proven_files`); the result is the same.
     """
     v = _Validation({real_path(p): t.encode("utf-8") for p, t in (overrides or {}).items()}, directory)
+    v.valid_before = dict(previous.file_digests) if previous is not None else {}
     if not directory.is_dir():
         v.report_at(directory, Position(1, 1), "no such knowledge directory; pass --kb with a folder of YAML files.")
         return None, v.problems()
@@ -507,6 +536,7 @@ def validate_knowledge(
                 _collect(v, len(v.files) - 1, data)
             del data  # each file's plain data goes as soon as its records are built
         v.phrasings.clear()
+        v.proven = proven_files(v, previous)
         cross_check(v)
         if not v.count and not v.claims["sources"].built:
             v.report_at(files[0], Position(1, 1), "no `sources` found; add at least one source with its text.")
@@ -519,6 +549,7 @@ def validate_knowledge(
             v.claims["entries"].table(),
             directory=str(directory),
             fingerprint=_fingerprint(v, directory),
+            file_digests=_file_digests(v, directory),
             vocabulary=tuple(v.listed["vocabulary"]),
             examples=tuple(v.listed["examples"]),
         )
@@ -533,9 +564,11 @@ def validate_knowledge(
     return kb, Problems()
 
 
-def load_knowledge(directory: Path | str, *, parsed: ParsedFiles | None = None) -> KnowledgeBase:
+def load_knowledge(
+    directory: Path | str, *, parsed: ParsedFiles | None = None, previous: KnowledgeBase | None = None
+) -> KnowledgeBase:
     """Load and validate a knowledge directory, or raise `KnowledgeError` listing every problem."""
-    kb, problems = validate_knowledge(Path(directory), parsed=parsed)
+    kb, problems = validate_knowledge(Path(directory), parsed=parsed, previous=previous)
     if kb is None:
         raise KnowledgeError(problems, problems.total)
     return kb

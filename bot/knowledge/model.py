@@ -107,6 +107,9 @@ class KnowledgeBase:
     quotes_by_speaker: dict[str | None, tuple[Quote, ...]] = field(default_factory=dict)
     vocabulary: tuple[Synonyms, ...] = ()  # the story's own synonyms and phrases
     examples: tuple[str, ...] = ()  # questions /help offers as examples
+    # Each file's SHA-256 (hex) by its path in the folder: what the fingerprint is made of, file by file. A
+    # reload tells by it which files are as they were (`loader.validate_knowledge`'s `previous`).
+    file_digests: dict[str, str] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         if not self.quotes_by_speaker:

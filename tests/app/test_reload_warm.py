@@ -34,7 +34,7 @@ def _nothing_built_on_first_use(monkeypatch: pytest.MonkeyPatch) -> None:
     def built_in_a_question(*_: object) -> None:
         raise AssertionError("a reader's question built a table of the whole knowledge base")
 
-    monkeypatch.setattr(acronyms, "build_table", built_in_a_question)
+    monkeypatch.setattr(acronyms, "counted_table", built_in_a_question)
     monkeypatch.setattr(stories, "_marks", built_in_a_question)
 
 
