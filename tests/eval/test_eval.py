@@ -24,15 +24,15 @@ HERE = Path(__file__).parent
 
 # (file, answerable questions answered right (answers and quote look-ups), unanswerable declined)
 # Measured 120/126 and 71/74, 71/80 and 62/70, 262/288 and 65/74; each floor is a question or three below.
-FLOORS = [  # measured 121/126 and 71/74, 75/80 and 62/70, 267/288 and 63/74
-    ("questions.yaml", 119 / 126, 68 / 74),
-    ("blind.yaml", 71 / 80, 60 / 70),
-    ("discord.yaml", 260 / 288, 61 / 74),
+FLOORS = [  # measured 123/126 and 69/74, 74/80 and 64/70, 267/288 and 65/74
+    ("questions.yaml", 120 / 126, 67 / 74),
+    ("blind.yaml", 72 / 80, 62 / 70),
+    ("discord.yaml", 264 / 288, 63 / 74),
 ]
 # The same story with each entry cut to its first three phrasings, as a busy moderator writes them.
-SPARSE_FLOORS = [  # measured 117/126 and 73/74, 62/80 and 64/70
-    ("questions.yaml", 115 / 126, 71 / 74),
-    ("blind.yaml", 59 / 80, 63 / 70),
+SPARSE_FLOORS = [  # measured 119/126 and 73/74, 69/80 and 66/70
+    ("questions.yaml", 116 / 126, 71 / 74),
+    ("blind.yaml", 66 / 80, 64 / 70),
 ]
 # The other stories: each its own article, a knowledge base of 2-3 phrasings an entry written without
 # its questions, and 130-odd questions written from the article alone. Floors a few questions below the
@@ -40,17 +40,17 @@ SPARSE_FLOORS = [  # measured 117/126 and 73/74, 62/80 and 64/70
 # transit and recall were first scored before anything was tuned with them in view (60/110 and 53/113).
 STORY_FLOORS = [
     # (story, answers and quote look-ups right, declines right, calibration ceiling)
-    ("water", 79 / 102, 29 / 35, 0.15),  # measured 82/102, 29/35, ECE 0.106
-    ("transit", 70 / 110, 26 / 31, 0.2),  # measured 73/110, 27/31, ECE 0.119
-    ("recall", 63 / 113, 25 / 30, 0.18),  # measured 66/113, 26/30, ECE 0.133
+    ("water", 79 / 102, 29 / 35, 0.15),  # measured 82/102, 30/35, ECE 0.110
+    ("transit", 70 / 110, 26 / 31, 0.2),  # measured 73/110, 27/31, ECE 0.106
+    ("recall", 62 / 113, 24 / 30, 0.18),  # measured 65/113, 25/30, ECE 0.117
     # nurses and breach are in no fit of the decision: stories it has never seen (first scored untuned at
     # 59/121, 30/30 and 52/117, 26/30)
-    ("nurses", 60 / 121, 28 / 30, 0.18),  # measured 62/121, 29/30, ECE 0.111
-    ("breach", 54 / 117, 25 / 30, 0.22),  # measured 57/117, 26/30, ECE 0.159
+    ("nurses", 62 / 121, 28 / 30, 0.18),  # measured 65/121, 29/30, ECE 0.126
+    ("breach", 58 / 117, 25 / 30, 0.22),  # measured 61/117, 26/30, ECE 0.180
     # stadium and courts were written blind later (first scored untuned at 49/110, 28/30 and 60/113, 29/30),
     # in other voices (young sports fans' slang; British readers and phone typists); in no fit either
     ("stadium", 50 / 110, 25 / 30, 0.26),  # measured 54/110, 27/30, ECE 0.203
-    ("courts", 60 / 113, 27 / 30, 0.18),  # measured 64/113, 29/30, ECE 0.106
+    ("courts", 62 / 113, 27 / 30, 0.18),  # measured 66/113, 29/30, ECE 0.106
 ]
 WATER = HERE / "stories" / "water"
 CALIBRATION_CEILING = 0.12  # the confidence shown stays within this of how often it is right (ECE)
