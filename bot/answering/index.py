@@ -46,7 +46,7 @@ from bot.answering.rebuild_plan import Plan
 from bot.answering.reusable import Reusable, Words, other_texts, other_words, texts_digest
 from bot.answering.roles import Roles
 from bot.answering.tantivy_index import RetrievalIndex
-from bot.knowledge.model import Entry, KnowledgeBase
+from bot.knowledge.model import Entry, Kind, KnowledgeBase
 from bot.knowledge.text import clean
 
 log = logging.getLogger(__name__)
@@ -66,6 +66,7 @@ class Index:
     _term_id: dict[str, int]
     _entry_ids: Sequence[str]
     _spell_buckets: dict[tuple[str, int], list[str]]
+    _first_names: dict[str, tuple[str, ...]]  # a person's first name, cleaned -> the people who have it
     _index_dir: Path | None = None  # where the first stage's index lives; None: in memory
     _first_stage: RetrievalIndex
     _reuse: Reusable | None = None  # what the next rebuild of this knowledge base reuses (`rebuild`)
@@ -134,6 +135,12 @@ class Index:
             if len(word) >= 4:
                 buckets[word[0], len(word)].append(word)
         self._spell_buckets = dict(buckets)
+        # "What did jane say?" looks a first name up here: scanning every person took 9 ms at 3,400 people.
+        firsts: defaultdict[str, list[str]] = defaultdict(list)
+        for speaker in self.kb.speakers.values():
+            if speaker.kind == Kind.PERSON and len(parts := clean(speaker.name).split()) > 1:
+                firsts[parts[0]].append(speaker.id)
+        self._first_names = {name: tuple(ids) for name, ids in firsts.items()}
 
     def _build_index(self) -> None:
         build = IndexBuilder(self._vocab, self._alias_phrases, self._alias_firsts)

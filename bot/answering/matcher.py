@@ -105,6 +105,7 @@ _REBUILT = (
     "_alias_phrases",
     "_alias_firsts",
     "_spell_buckets",
+    "_first_names",
     "_name_words",
     "_name_lengths",
     "_name_buckets",

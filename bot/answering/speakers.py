@@ -56,6 +56,7 @@ class SpeakerLookups:
     _bag_terms: array[int]
     _speaker_entries: dict[str, array[int]]
     _entry_ids: Sequence[str]
+    _first_names: dict[str, tuple[str, ...]]
     ask: Callable[..., Answer]  # the engine's own: a role's one person is asked after as "who is <them>?"
 
     def _speaker_quotes(self, speaker_id: str) -> tuple[str, tuple[Quote, ...]]:
@@ -144,11 +145,7 @@ class SpeakerLookups:
                 continue
             if word not in capitalised and rarity(word) < FIRST_NAME_RARITY:
                 continue
-            found += [
-                s.id
-                for s in self.kb.speakers.values()
-                if s.kind == Kind.PERSON and len(parts := clean(s.name).split()) > 1 and parts[0] == word
-            ]
+            found += self._first_names.get(word, ())
         return tuple(dict.fromkeys(found))
 
     def _only_organisations(self, speakers: Sequence[str]) -> bool:
