@@ -13,10 +13,12 @@ from curation_fixtures import kb_dir, record_change, store  # noqa: F401 - offer
 from stories.conftest import two_stories
 
 from bot.answering import Engine, stories
+from bot.answering.normalize import Vocabulary
 from bot.answering.stories import StoryEngines
 from bot.cli import common
-from bot.knowledge import KnowledgeBase, bundled_knowledge_dir, load_knowledge
+from bot.knowledge import KnowledgeBase, bundled_knowledge_dir, cross_check, load_knowledge
 from bot.knowledge.library import load_library
+from bot.knowledge.model import Entry
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -57,3 +59,23 @@ def cli_reuses_engine(monkeypatch: pytest.MonkeyPatch, story_engine: Engine) -> 
 
     monkeypatch.setattr(common, "Engine", engine_for)
     monkeypatch.setattr(stories, "Engine", engine_for)  # the engines `ask` and `quote` route between
+
+
+@pytest.fixture
+def proofs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the entries whose answers a load proves grounded."""
+    proven: list[str] = []
+    check = cross_check._check_grounding
+
+    def counted(v: object, grounding: object, ordinal: int, entry: Entry) -> None:
+        proven.append(entry.id)
+        check(v, grounding, ordinal, entry)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cross_check, "_check_grounding", counted)
+    return proven
+
+
+@pytest.fixture(scope="module")
+def english() -> Vocabulary:
+    """General English alone, with no story's words."""
+    return Vocabulary()

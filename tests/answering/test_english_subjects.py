@@ -9,11 +9,6 @@ import pytest
 from bot.answering.normalize import ENGLISH, Vocabulary
 
 
-@pytest.fixture(scope="module")
-def english() -> Vocabulary:
-    return Vocabulary()
-
-
 def terms(vocab: Vocabulary, text: str) -> list[str]:
     return [vocab.term(w) for w in vocab.words(text) if not vocab.is_filler(w)]
 

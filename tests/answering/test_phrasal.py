@@ -11,11 +11,6 @@ from bot.answering.normalize import PhraseTable, Vocabulary, read_english_sectio
 from bot.answering.phrasal import phrasal_phrases, verb_forms
 
 
-@pytest.fixture(scope="module")
-def english() -> Vocabulary:
-    return Vocabulary()
-
-
 def terms(vocab: Vocabulary, text: str) -> list[str]:
     return [vocab.term(w) for w in vocab.words(text) if not vocab.is_filler(w)]
 

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import KnowledgeError, bundled_knowledge_dir, cross_check, load_knowledge
+from bot.knowledge import KnowledgeError, bundled_knowledge_dir, load_knowledge
 from bot.knowledge.fields import check_mapping
-from bot.knowledge.model import Entry
 from bot.knowledge.problems import _Record
 
 SOURCE = Path("sources") / "tech-police-surveillance-2020.txt"
@@ -20,20 +19,6 @@ SOURCE = Path("sources") / "tech-police-surveillance-2020.txt"
 @pytest.fixture
 def knowledge(tmp_path: Path) -> Path:
     return Path(shutil.copytree(bundled_knowledge_dir(), tmp_path / "kb"))
-
-
-@pytest.fixture
-def proofs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The ids of the entries whose answers a load proves grounded."""
-    proven: list[str] = []
-    check = cross_check._check_grounding
-
-    def counted(v: object, grounding: object, ordinal: int, entry: Entry) -> None:
-        proven.append(entry.id)
-        check(v, grounding, ordinal, entry)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(cross_check, "_check_grounding", counted)
-    return proven
 
 
 def _first_entries(knowledge: Path) -> Path:
