@@ -36,7 +36,7 @@ from bot.answering.general_english import rarity
 from bot.answering.help_text import help_text
 from bot.answering.index import Index
 from bot.answering.language import ENGLISH, detect, polite_reply
-from bot.answering.normalize import Vocabulary, is_filler
+from bot.answering.normalize import Vocabulary, general_vocabulary, is_filler
 from bot.answering.quote_requests import (
     ASKING_WORDS,
     POSSESSED_NOUNS,
@@ -69,7 +69,7 @@ QUOTE_TOPIC_SHARE = 0.5
 # it both ways?"): asked as it stands, an answer this sure wins over the one about the previous subject.
 STANDS_ALONE = 0.9
 
-_ENGLISH = Vocabulary()  # question words and "say"/"think" are general English: the same terms in every story
+_ENGLISH = general_vocabulary()  # question words and "say"/"think" are general English: the same terms in every story
 SAY = _ENGLISH.term("say")
 THINK = _ENGLISH.term("think")
 _QUOTE_INTENT = {SAY, THINK}

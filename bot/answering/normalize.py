@@ -18,7 +18,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -356,3 +356,9 @@ class Vocabulary:
     def words(self, text: str) -> list[str]:
         """The words of a text as the engine reads them: cleaned, phrases joined, shorthand written out."""
         return self.rewrite_phrases(clean(text)).split()
+
+
+@cache
+def general_vocabulary() -> Vocabulary:
+    """General English with no story's words, one for the whole process: each copy holds about 1 MB of tables."""
+    return Vocabulary()

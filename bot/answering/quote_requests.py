@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.answering.normalize import Vocabulary
+from bot.answering.normalize import general_vocabulary
 
-_ENGLISH = Vocabulary()
+_ENGLISH = general_vocabulary()
 
 # Terms that ask for someone's words wherever they stand: "say" and "think" and their synonyms.
 PLAIN = frozenset({_ENGLISH.term("say"), _ENGLISH.term("think")})

@@ -69,7 +69,7 @@ from rapidfuzz import fuzz
 
 from bot.answering import answer_kinds
 from bot.answering.entry_index import CONTENT, KEYWORDS
-from bot.answering.normalize import Vocabulary
+from bot.answering.normalize import general_vocabulary
 from bot.knowledge.text import clean
 
 BASE_FEATURES = (
@@ -168,7 +168,7 @@ RELATIVE_FROM = len(BASE_FEATURES) + len(LOGGED)  # where the leads start in FEA
 KNOWN_MISSING_COUNTED = 3  # known words missing from an entry are counted up to this many...
 UNKNOWN_COUNTED = 3  # ...and so are the question's words the story never uses
 SWAP_COVER = 0.5  # a phrasing that shares this much of a question's weight is asked in its words
-_ENGLISH = Vocabulary()
+_ENGLISH = general_vocabulary()
 QUESTION_TERMS = frozenset(_ENGLISH.term(w) for w in _ENGLISH.english.question_words)  # the same in every story
 FEATURED = 8  # shortlisted entries (best quick score first) given features: the right one is nearly always among them
 

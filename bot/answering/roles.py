@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bot.answering import answer_kinds
-from bot.answering.normalize import ENGLISH, Vocabulary, is_filler
+from bot.answering.normalize import ENGLISH, Vocabulary, general_vocabulary, is_filler
 from bot.answering.quote_requests import AUDIENCE_WORDS, REPORTING_VERBS
 from bot.knowledge.model import Kind, KnowledgeBase
 from bot.knowledge.text import clean
@@ -116,7 +116,7 @@ class Roles:
         self._by_affiliation, self._by_role_term = dict(self._by_affiliation), dict(self._by_role_term)
         self._organisations = frozenset(s.id for s in kb.speakers.values() if s.kind == Kind.ORGANISATION)
         self._term = term
-        self._build_people(kb, term, vocab or Vocabulary())
+        self._build_people(kb, term, vocab or general_vocabulary())
 
     def _build_people(self, kb: KnowledgeBase, term: Callable[[str], str], vocab: Vocabulary) -> None:
         def terms(text: str | None) -> set[str]:
