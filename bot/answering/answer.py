@@ -6,7 +6,7 @@ Front ends (the CLI, the Discord adapter) only format these; they never decide a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -166,3 +166,19 @@ def quote_result_json(result: QuoteResult) -> dict[str, Any]:
         "message": result.message,
         "story": story_json(result.story),
     }
+
+
+def combined(asked: str, answers: list[Answer]) -> Answer:
+    """One reply to a message: the first answered part up front, every part (once per entry) in `parts`."""
+    if len(answers) == 1:
+        return replace(answers[0], question=asked) if answers[0].outcome is not Outcome.INVALID else answers[0]
+    seen: set[tuple[str | None, str | None]] = set()
+    parts: list[Answer] = []
+    for answer in answers:
+        key = (answer.entry.id if answer.entry else None, answer.speaker_id)
+        if answer.answered and key in seen:
+            continue  # "who is she? what does she do?" answered by one entry: shown once
+        seen.add(key)
+        parts.append(answer)
+    first = next((a for a in parts if a.answered), parts[0])
+    return replace(first, question=asked, parts=tuple(parts) if len(parts) > 1 else ())

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from bot.answering import answer_kinds
 from bot.answering.acronyms import Acronyms, could_be_acronym
-from bot.answering.answer import Answer, EvidenceView, Outcome, Suggestion, quote_view
+from bot.answering.answer import Answer, EvidenceView, Outcome, Suggestion, combined, quote_view
 from bot.answering.corrections import Corrections, name_like
 from bot.answering.decision import Decision, shipped
 from bot.answering.entry_index import FILLER
@@ -37,19 +37,15 @@ from bot.answering.help_text import help_text
 from bot.answering.index import Index
 from bot.answering.language import ENGLISH, detect, polite_reply
 from bot.answering.normalize import Vocabulary, general_vocabulary, is_filler
+from bot.answering.quote_answers import QuoteAnswers
 from bot.answering.quote_requests import (
-    ASKING_WORDS,
-    POSSESSED_NOUNS,
-    REPORTING,
     asks_for_words,
     asks_plainly,
-    words_of_the_request,
 )
 from bot.answering.ranking import FEATURED, QUESTION_TERMS, UNKNOWN_COUNTED, Question, candidate, contextual
 from bot.answering.reading import MAX_PARTS, Reader, carry_subject, has_own_subject, has_pronoun
 from bot.answering.rebuild_plan import why_not_reused
 from bot.answering.retrieval import Retrieval
-from bot.answering.speakers import SpeakerLookups
 from bot.answering.spelling import typed_as_meant
 from bot.knowledge.model import Entry, Kind, KnowledgeBase
 from bot.knowledge.text import clean
@@ -62,8 +58,6 @@ MAX_SUGGESTIONS = 3
 # A question less than this share of whose weight is words the story uses is about something else
 # ("weather in paris"): a decline then offers starter questions rather than the nearest entries.
 OFF_TOPIC_SHARE = 0.5
-# "What did X say about Y?": X's quotes answer it only if X's entries speak of at least this share of Y.
-QUOTE_TOPIC_SHARE = 0.5
 
 # A follow-up whose pronoun is only "it" or "they" may be a question of its own ("do tech companies want
 # it both ways?"): asked as it stands, an answer this sure wins over the one about the previous subject.
@@ -91,11 +85,6 @@ _ASKED_THING = re.compile(
 _GENERIC_THINGS = frozenset(
     "thing things stuff one ones way ways time times people kind sort type part".split()  # noqa: SIM905 - a word list
 )
-_ROLE_WORDS = frozenset(_ENGLISH.term(w) for w in _ENGLISH.english.role_words)
-# "X and Y", "X & Y" name people side by side; "about", "to", "with" make the second what or whom it is about.
-_JOINING = frozenset({"and", "or", "n", "plus"})
-_ABOUT_SOMEONE = frozenset({"about", "abt", "regarding", "of", "to", "with", "against", "at", "on"})
-_ROLE_FORMS = frozenset(_ENGLISH.term(w) for group in _ENGLISH.english.role_forms for w in group)
 
 # Rebuilt when an engine is unpickled: quicker to rebuild than to store and load (the first stage's
 # index is reopened from its directory, or rebuilt).
@@ -134,22 +123,6 @@ class Scored:
     features: tuple[float, ...] = ()
 
 
-def _combined(asked: str, answers: list[Answer]) -> Answer:
-    """One reply to a message: the first answered part up front, every part (once per entry) in `parts`."""
-    if len(answers) == 1:
-        return replace(answers[0], question=asked) if answers[0].outcome is not Outcome.INVALID else answers[0]
-    seen: set[tuple[str | None, str | None]] = set()
-    parts: list[Answer] = []
-    for answer in answers:
-        key = (answer.entry.id if answer.entry else None, answer.speaker_id)
-        if answer.answered and key in seen:
-            continue  # "who is she? what does she do?" answered by one entry: shown once
-        seen.add(key)
-        parts.append(answer)
-    first = next((a for a in parts if a.answered), parts[0])
-    return replace(first, question=asked, parts=tuple(parts) if len(parts) > 1 else ())
-
-
 def _is_english_word(word: str) -> bool:
     """Whether a word is an ordinary English word, not only a name (the knowledge model's word list)."""
     from bot.knowledge.grounding import is_english_word  # here: grounding itself reads answering's stopwords
@@ -166,7 +139,7 @@ def in_context(context: str, question: str) -> str:
     return f"{context} {question}"
 
 
-class Engine(Index, Retrieval, SpeakerLookups, Corrections):
+class Engine(Index, Retrieval, QuoteAnswers, Corrections):
     """Answers questions from one knowledge base. Build once per knowledge base; share freely.
 
     `decision` replaces the shipped fitted decision (`storybot train` tries its candidates this way).
@@ -414,7 +387,7 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         if len(answers) == 1 and not answers[0].answered and reading.text != reading.parts[0]:
             whole = self._ask_one(reading.text)  # the question may need the sentences around it
             answers = [whole] if whole.answered else answers
-        return _combined(reading.asked, answers)
+        return combined(reading.asked, answers)
 
     def _best(self, questions: Sequence[str], otherwise: Answer | None = None) -> Answer:
         """The surest answer among readings of one question (the first on a tie); `otherwise` (else the
@@ -587,95 +560,6 @@ class Engine(Index, Retrieval, SpeakerLookups, Corrections):
         found = [entry.questions[0] for entry in islice(self.kb.entries.values(), 1)]
         found += [f"what did {name} say?" for name in self.quoted_names()[:1]]
         return found
-
-    def _quote_intent(self, analysis: Analysis) -> str | None:
-        """The speaker whose words are asked for ("what did <surname> say?"), if that is the question."""
-        if not analysis.speakers:
-            return None
-        # Several name-like words the story never uses ("<company> president <first name> <surname>") mean someone else.
-        if sum(analysis.unknown_names) > 1.0:
-            return None
-        speaker_id, quotes = self._speaker_quotes(analysis.speakers[0])
-        return speaker_id if quotes else None
-
-    def _several_quoted(self, text: str, analysis: Analysis, ranked: list[Scored], plainly: bool) -> Answer | None:
-        """ "What did X and Y say?": each one's words, in the order asked; None unless it names two or more
-        quoted people side by side (not "what did X say about Y?")."""
-        people = [
-            s for s in analysis.speakers if self.kb.speakers[s].kind == Kind.PERSON and self.kb.quotes_by_speaker.get(s)
-        ]
-        words = set(analysis.cleaned.split())
-        if len(people) < 2 or not (words & _JOINING or "&" in text) or words & _ABOUT_SOMEONE:
-            return None
-        found = [self._quotes_answer(text, s, analysis, ranked, plainly=plainly) for s in people]
-        answers = [a for a in found if a is not None]
-        return _combined(text, answers) if len(answers) == len(people) else None
-
-    def _first_named(self, question: str, analysis: Analysis) -> tuple[str, ...]:
-        """The people a question names by first name alone (see `first_named`); a word of the asking beside it
-        ("jane's *take*", "jane *claimed*") is no surname of someone else."""
-        asking = {self._vocab.term(w) for w in (*ASKING_WORDS, *POSSESSED_NOUNS)} | REPORTING
-        return self.first_named(
-            question, analysis.cleaned, [w for w in analysis.unknown if self._vocab.term(w) not in asking]
-        )
-
-    def _topic(self, analysis: Analysis, identified_by: frozenset[str] = frozenset(), question: str = "") -> set[str]:
-        """What a request for someone's words asks about: its known terms but those saying who is meant."""
-        topic = {t for t in analysis.terms if t in self._term_id} - _QUOTE_INTENT - _QUESTION_WORDS - REPORTING
-        topic -= {self._vocab.term(w) for w in ASKING_WORDS}
-        topic -= {self._vocab.term(w) for w in words_of_the_request(question)}  # "X's take", "where does X stand"
-        return topic - {f"@{s}" for s in analysis.speakers} - identified_by
-
-    def _quotes_answer(
-        self,
-        question: str,
-        speaker_id: str,
-        analysis: Analysis,
-        ranked: list[Scored],
-        identified_by: frozenset[str] = frozenset(),
-        plainly: bool = True,
-        named_as: frozenset[str] | None = None,
-    ) -> Answer | None:
-        """Their quotes, or the entry a request for their words about something is answered by; None when the
-        request is not plainly for their words and is about something (`plainly`). `named_as`: the words of
-        `identified_by` that are what they are (role, organisation), not words of their description."""
-        # "What did <someone> say about <a topic>?" may be an entry about them; prefer it when it is
-        # a confident match that carries their words.
-        topic = self._topic(analysis, identified_by, question)
-        # "The <organisation> organizer": a role says who is meant, not what about, unless it is not the speaker's role.
-        roles, role = topic & _ROLE_WORDS, self.kb.speakers[speaker_id].role
-        if roles and (role is None or roles & {self._vocab.term(w) for w in self._vocab.words(role)}):
-            topic -= roles
-        # Asked with a reporting verb alone, only what names them is set aside, never a description's words
-        # ("how did the board react to the merger?" is about the merger, whoever told the board of it).
-        named_as = identified_by if named_as is None else named_as
-        if not plainly and self._topic(analysis, named_as, question) - _ROLE_WORDS - _ROLE_FORMS:
-            return None
-        confidence = self.confidence(ranked)
-        # Found by their role, they are meant: only an entry that carries their words answers for them.
-        theirs = not identified_by or (bool(ranked) and self._carries_quotes(ranked[0].entry_id, speaker_id))
-        if topic and ranked and confidence >= self.decision.answer_at and theirs:
-            entry = self.kb.entries[ranked[0].entry_id]
-            return self._entry_answer(question, entry, confidence, ranked[0].phrasing)
-        # "What did <a company>'s spokesperson tell <an outlet>?" is not about its chief's words: asked about
-        # something the speaker's entries never touch, their quotes would be a guess.
-        if topic and self._weight(topic & self._speaker_bag(speaker_id)) < QUOTE_TOPIC_SHARE * self._weight(topic):
-            return self._decline(question, ranked, confidence)
-        _, quotes = self._speaker_quotes(speaker_id)
-        views = tuple(quote_view(self.kb, q) for q in quotes)
-        speaker = self.kb.speakers[speaker_id]
-        role = self.kb.speaker_role(speaker_id)
-        who = f"{speaker.name} ({role})" if role else speaker.name
-        count = "once" if len(views) == 1 else f"{len(views)} times"
-        return Answer(
-            question,
-            Outcome.QUOTES,
-            f"{who} is quoted {count} in the story:",
-            1.0,
-            matched_question=f"What did {speaker.name} say?",
-            quotes=views,
-            speaker_id=speaker_id,
-        )
 
     # ---------------------------------------------------------------- logging
 
