@@ -36,9 +36,10 @@ from bot.answering.general_english import rarity
 from bot.answering.help_text import help_text
 from bot.answering.index import Index
 from bot.answering.language import ENGLISH, detect, polite_reply
-from bot.answering.normalize import Vocabulary, general_vocabulary, is_filler
+from bot.answering.normalize import Vocabulary, is_filler
 from bot.answering.quote_answers import QuoteAnswers
 from bot.answering.quote_requests import (
+    PLAIN,
     asks_for_words,
     asks_plainly,
 )
@@ -63,10 +64,6 @@ OFF_TOPIC_SHARE = 0.5
 # it both ways?"): asked as it stands, an answer this sure wins over the one about the previous subject.
 STANDS_ALONE = 0.9
 
-_ENGLISH = general_vocabulary()  # question words and "say"/"think" are general English: the same terms in every story
-SAY = _ENGLISH.term("say")
-THINK = _ENGLISH.term("think")
-_QUOTE_INTENT = {SAY, THINK}
 _SMALL_TALK = frozenset(
     """
     afternoon appreciate appreciated are awesome bot built bye can cheers cool created creator do doing
@@ -296,7 +293,7 @@ class Engine(Index, Retrieval, QuoteAnswers, Corrections):
             unknown_share=unknown_weight / weight,
             unknown_name_share=name_weight / weight,
             unknown_words=min(len(analysis.unknown), UNKNOWN_COUNTED) / UNKNOWN_COUNTED,
-            asks_words=not _QUOTE_INTENT.isdisjoint(analysis.terms),
+            asks_words=not PLAIN.isdisjoint(analysis.terms),
             unknown_name=max(analysis.unknown_names, default=0.0),
             asks_for=answer_kinds.asked(analysis.cleaned),
             asked_thing=self._asked_thing(analysis.cleaned),
