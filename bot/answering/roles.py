@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import copy
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -82,12 +81,7 @@ class _Person:
     terms: frozenset[str]  # the terms of their role and their organisation's names
     described: frozenset[str]  # the terms of their description and their organisation's
     mentioned: frozenset[str]  # the names of other organisations their description names
-
-
-@dataclass(frozen=True, slots=True)
-class _Holder:
-    speaker_id: str
-    role_terms: frozenset[str]  # the role's meaningful words, as matching terms
+    role_terms: frozenset[str]  # every meaningful word of the role alone, as matching terms ("who is the gm")
     heads: bool  # the role heads what the person belongs to
     affiliation: str | None
 
@@ -96,29 +90,10 @@ class Roles:
     """The people of one knowledge base who hold a role, for role look-ups."""
 
     def __init__(self, kb: KnowledgeBase, term: Callable[[str], str], vocab: Vocabulary | None = None) -> None:
-        # Looked up by the organisation they belong to and by each word of their role, so that a question
-        # reads the few people it may mean, not every person of an archive.
-        self._by_affiliation: dict[str, list[_Holder]] = defaultdict(list)
-        self._by_role_term: dict[str, list[_Holder]] = defaultdict(list)
-        for speaker in kb.speakers.values():
-            if speaker.kind != Kind.PERSON or not speaker.role:
-                continue
-            holder = _Holder(
-                speaker.id,
-                frozenset(term(w) for w in clean(speaker.role).split() if not is_filler(w)),
-                bool(_HEAD_ROLES.search(speaker.role)),
-                speaker.affiliation,
-            )
-            if holder.affiliation:
-                self._by_affiliation[holder.affiliation].append(holder)
-            for role_term in holder.role_terms:
-                self._by_role_term[role_term].append(holder)
-        self._by_affiliation, self._by_role_term = dict(self._by_affiliation), dict(self._by_role_term)
-        self._organisations = frozenset(s.id for s in kb.speakers.values() if s.kind == Kind.ORGANISATION)
+        vocab = vocab or general_vocabulary()
         self._term = term
-        self._build_people(kb, term, vocab or general_vocabulary())
+        self._organisations = frozenset(s.id for s in kb.speakers.values() if s.kind == Kind.ORGANISATION)
 
-    def _build_people(self, kb: KnowledgeBase, term: Callable[[str], str], vocab: Vocabulary) -> None:
         def terms(text: str | None) -> set[str]:
             # One- and two-letter pieces ("co" of "co-founder") are no words of a role.
             return {term(w) for w in vocab.words(text or "") if len(w) > 2 and not is_filler(w)}
@@ -154,15 +129,32 @@ class Roles:
                     words |= terms(name)
                 described |= terms(affiliation.description)
             self._people.append(
-                _Person(speaker.id, frozenset(words), frozenset(described - words), frozenset(mentioned - words))
+                _Person(
+                    speaker.id,
+                    frozenset(words),
+                    frozenset(described - words),
+                    frozenset(mentioned - words),
+                    frozenset(term(w) for w in clean(speaker.role or "").split() if not is_filler(w)),
+                    bool(speaker.role and _HEAD_ROLES.search(speaker.role)),
+                    speaker.affiliation,
+                )
             )
         self._role_terms = frozenset(role_terms | {term(w) for w in ENGLISH.role_words})
-        # Who holds each term as what they are (role, organisation, description): a role word of a question
-        # is looked up here rather than in every person of an archive of thousands.
+        # Who holds each term as what they are (role, organisation, description), and, of those with a role, who
+        # belongs to each organisation and holds each word of a role: a question's words are looked up here
+        # rather than in every person of an archive of thousands.
         self._holding: dict[str, list[int]] = {}
+        self._by_affiliation: dict[str, list[int]] = {}
+        self._by_role_term: dict[str, list[int]] = {}
         for number, person in enumerate(self._people):
             for t in person.terms | person.described:
                 self._holding.setdefault(t, []).append(number)
+            if not person.role_terms:
+                continue
+            if person.affiliation:
+                self._by_affiliation.setdefault(person.affiliation, []).append(number)
+            for t in person.role_terms:
+                self._by_role_term.setdefault(t, []).append(number)
         self._numbers = {person.speaker_id: number for number, person in enumerate(self._people)}
 
     def reading_with(self, term: Callable[[str], str]) -> Roles:
@@ -259,11 +251,11 @@ class Roles:
             if found is not None and found.speaker_id is not None:
                 return frozenset({found.speaker_id})
         if organisations:
-            candidates = [h for o in organisations for h in self._by_affiliation.get(o, ())]
+            numbers = [n for o in organisations for n in self._by_affiliation.get(o, ())]
         else:
-            candidates = [h for t in asked for h in self._by_role_term.get(t, ())]
+            numbers = [n for t in asked for n in self._by_role_term.get(t, ())]
         return frozenset(
-            holder.speaker_id
-            for holder in candidates
-            if (holder.role_terms and holder.role_terms <= asked) or (heads and holder.heads and organisations)
+            person.speaker_id
+            for person in map(self._people.__getitem__, numbers)
+            if person.role_terms <= asked or (heads and person.heads and organisations)
         )
