@@ -113,10 +113,11 @@ class RetrievalIndex:
                 return cls.open(path), True
             except ValueError as exc:  # a damaged index is rebuilt, never trusted
                 log.warning("rebuilding an unreadable retrieval index %s: %s", path, exc)
-                shutil.rmtree(path, ignore_errors=True)
+                _discard(path)
         built = cls.build(path, docs())
         for old in root.iterdir():
-            if old.name != key and not old.name.startswith("."):
+            # (dot names are other processes' builds under way, but for an index discarded here)
+            if old.name != key and (not old.name.startswith(".") or _DISCARDED in old.name):
                 shutil.rmtree(old, ignore_errors=True)
         return built, False
 
@@ -143,6 +144,21 @@ class RetrievalIndex:
             [(should, tantivy.Query.term_query(schema, TERMS_FIELD, t, index_option="freq")) for t in wanted]
         )
         return list(self._searcher.search(query, limit, count=False).hits)
+
+
+_DISCARDED = "-discarded-"
+
+
+def _discard(path: Path) -> None:
+    """Remove an index directory. It is moved aside first: a file written into it meanwhile (tantivy's own
+    bookkeeping, by an index object of it still open) would leave it half removed, and the new index could not
+    take its name."""
+    aside = Path(tempfile.mkdtemp(prefix=f".{path.name}{_DISCARDED}", dir=path.parent))
+    try:
+        path.rename(aside / path.name)
+    except OSError:  # gone already, or not ours to move: removed where it is, as far as it can be
+        shutil.rmtree(path, ignore_errors=True)
+    shutil.rmtree(aside, ignore_errors=True)
 
 
 def _write(index: tantivy.Index, docs: Docs) -> None:

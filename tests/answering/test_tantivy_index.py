@@ -80,6 +80,7 @@ def test_a_damaged_index_is_rebuilt(tmp_path: Path) -> None:
     rebuilt, warm = RetrievalIndex.open_or_build(root, "key", lambda: DOCS)
     assert not warm
     assert [doc for doc, _ in rebuilt.search(["bridg"], 5)] == [30]
+    assert [p.name for p in root.iterdir()] == ["key"]  # nothing of the damaged one is left beside it
 
 
 def test_an_index_in_memory_answers_as_one_on_disk(index: RetrievalIndex) -> None:
