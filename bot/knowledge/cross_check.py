@@ -14,8 +14,8 @@ from bot.knowledge.schema import SINGULAR
 from bot.knowledge.verbatim import SourceText, first_difference
 
 if TYPE_CHECKING:
-    from bot.knowledge.loader import _Validation
     from bot.knowledge.problems import Place, _Claims
+    from bot.knowledge.validation import _Validation
 
 
 def check_ref(v: _Validation, value: Any, section: str, claims: _Claims, ordinal: int, *sub: str | int) -> bool:

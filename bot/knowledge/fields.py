@@ -13,8 +13,8 @@ from bot.knowledge.schema import EVIDENCE_FIELDS, ID_PATTERN, KINDS, SECTIONS, F
 from bot.knowledge.yaml_positions import Path_
 
 if TYPE_CHECKING:
-    from bot.knowledge.loader import _Validation
     from bot.knowledge.problems import _Record
+    from bot.knowledge.validation import _Validation
 
 SHOWN_TEXT = 80  # characters of a key, id or value echoed in a message; a 50 MB key is shown cut
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
