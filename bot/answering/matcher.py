@@ -465,6 +465,8 @@ class Engine(Index, Retrieval, QuoteAnswers, Corrections):
         quoted = self._quote_intent(analysis) if asks_words else None
         if quoted is not None and (found := self._quotes_answer(text, quoted, analysis, ranked, plainly=plainly)):
             return found
+        if quoted is None and asks_words and plainly and (unquoted := self._not_quoted(text, analysis, ranked)):
+            return unquoted
         by_first = () if analysis.speakers or not asks_words else self._first_named(text, analysis)
         by_first = tuple(s for s in by_first if self._speaker_quotes(s)[1])
         if len(by_first) == 1:  # "what did jane say?": the one quoted person of that first name, who it names

@@ -8,9 +8,10 @@ How a message is read as a request for words is `quote_requests`; who is named, 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from bot.answering.answer import Answer, Outcome, combined, quote_view
+from bot.answering.answer import Answer, Outcome, Suggestion, combined, quote_view
 from bot.answering.normalize import general_vocabulary
 from bot.answering.quote_requests import ASKING_WORDS, PLAIN, POSSESSED_NOUNS, REPORTING, words_of_the_request
 from bot.answering.ranking import QUESTION_TERMS
@@ -53,6 +54,36 @@ class QuoteAnswers(SpeakerLookups):
             return None
         speaker_id, quotes = self._speaker_quotes(analysis.speakers[0])
         return speaker_id if quotes else None
+
+    def _not_quoted(self, question: str, analysis: Analysis, ranked: list[Scored]) -> Answer | None:
+        """ "Quotes from <someone the story names but never quotes>": a decline that says so, with the entries about
+        them offered, rather than an entry that only mentions them. None when they are quoted (or their one quoted
+        member is, for an organisation), or the request asks about something (an entry may answer that)."""
+        if not analysis.speakers or sum(analysis.unknown_names) > 1.0:
+            return None
+        speaker_id = analysis.speakers[0]
+        if self._speaker_quotes(speaker_id)[1] or self._topic(analysis, question=question):
+            return None
+        confidence = self.confidence(ranked)
+        if ranked and confidence >= self.decision.answer_at and self._reports_words(ranked[0].entry_id):
+            return None  # their words reported, not quoted ("the company said in a statement that..."): that entry
+        role = self.kb.speaker_role(speaker_id)
+        name = self.kb.speakers[speaker_id].name
+        declined = self._decline(question, ranked, confidence)
+        theirs = [self.kb.entries[self._entry_ids[n]] for n in self._speaker_entries.get(speaker_id, ())]
+        if theirs:  # what the story says of them, rather than whatever else the request's words find
+            declined = replace(declined, suggestions=tuple(Suggestion(e.id, e.questions[0]) for e in theirs[:3]))
+        text = (
+            f"The story mentions {name} ({role}) but doesn't quote them."
+            if role
+            else (f"The story mentions {name} but doesn't quote them.")
+        )
+        return replace(declined, text=text + (" Did you mean one of these?" if declined.suggestions else ""))
+
+    def _reports_words(self, entry_id: str) -> bool:
+        """Whether an entry's answer reports what someone said ("said", "told", "warned"...)."""
+        said = {self._vocab.term(w) for w in self._vocab.words(self.kb.entries[entry_id].answer)}
+        return not said.isdisjoint(PLAIN | REPORTING)
 
     def _several_quoted(self, text: str, analysis: Analysis, ranked: list[Scored], plainly: bool) -> Answer | None:
         """ "What did X and Y say?": each one's words, in the order asked; None unless it names two or more
