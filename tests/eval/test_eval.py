@@ -51,8 +51,11 @@ STORY_FLOORS = [
     # in other voices (young sports fans' slang; British readers and phone typists); in no fit either
     ("stadium", 50 / 110, 25 / 30, 0.26),  # measured 54/110, 27/30, ECE 0.203
     ("courts", 62 / 113, 27 / 30, 0.18),  # measured 66/113, 29/30, ECE 0.106
-    # schools was written blind later still, in students' and young gamers' chat; in no fit either
-    ("schools", 77 / 116, 22 / 31, 0.2),  # measured 80/116, 24/31, ECE 0.158, first scored untuned
+    # schools and outage were written later still, each scored once untuned before anything else was done
+    # with them in view (students' and young gamers' chat; a community server's parents, retirees and shop
+    # owners)
+    ("schools", 77 / 116, 23 / 31, 0.2),  # measured 80/116, 25/31, ECE 0.158 (untuned: 80/116, 24/31)
+    ("outage", 64 / 116, 21 / 31, 0.2),  # measured 67/116, 23/31, ECE 0.151 (untuned, the same)
 ]
 WATER = HERE / "stories" / "water"
 CALIBRATION_CEILING = 0.12  # the confidence shown stays within this of how often it is right (ECE)
