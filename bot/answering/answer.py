@@ -42,6 +42,9 @@ class EvidenceView:
     excerpt: str
 
 
+MAX_SUGGESTIONS = 3  # "did you mean" offers in one reply
+
+
 @dataclass(frozen=True, slots=True)
 class Suggestion:
     """A "did you mean" offer: a question the knowledge base can answer."""

@@ -27,7 +27,15 @@ from pathlib import Path
 
 from bot.answering import answer_kinds
 from bot.answering.acronyms import Acronyms, could_be_acronym
-from bot.answering.answer import Answer, EvidenceView, Outcome, Suggestion, combined, quote_view
+from bot.answering.answer import (
+    MAX_SUGGESTIONS,
+    Answer,
+    EvidenceView,
+    Outcome,
+    Suggestion,
+    combined,
+    quote_view,
+)
 from bot.answering.corrections import Corrections, name_like
 from bot.answering.decision import Decision, shipped
 from bot.answering.entry_index import FILLER
@@ -55,7 +63,6 @@ log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 500  # a question, not an essay; longer input gets a kind message
 MAX_MESSAGE_CHARS = 4000  # Discord's longest message: the questions in one are read out of it
-MAX_SUGGESTIONS = 3
 # A question less than this share of whose weight is words the story uses is about something else
 # ("weather in paris"): a decline then offers starter questions rather than the nearest entries.
 OFF_TOPIC_SHARE = 0.5

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from bot.answering.answer import Answer, Outcome, Suggestion, combined, quote_view
+from bot.answering.answer import MAX_SUGGESTIONS, Answer, Outcome, Suggestion, combined, quote_view
 from bot.answering.normalize import general_vocabulary
 from bot.answering.quote_requests import ASKING_WORDS, PLAIN, POSSESSED_NOUNS, REPORTING, words_of_the_request
 from bot.answering.ranking import QUESTION_TERMS
@@ -67,18 +67,19 @@ class QuoteAnswers(SpeakerLookups):
         confidence = self.confidence(ranked)
         if ranked and confidence >= self.decision.answer_at and self._reports_words(ranked[0].entry_id):
             return None  # their words reported, not quoted ("the company said in a statement that..."): that entry
-        role = self.kb.speaker_role(speaker_id)
-        name = self.kb.speakers[speaker_id].name
         declined = self._decline(question, ranked, confidence)
         theirs = [self.kb.entries[self._entry_ids[n]] for n in self._speaker_entries.get(speaker_id, ())]
         if theirs:  # what the story says of them, rather than whatever else the request's words find
-            declined = replace(declined, suggestions=tuple(Suggestion(e.id, e.questions[0]) for e in theirs[:3]))
-        text = (
-            f"The story mentions {name} ({role}) but doesn't quote them."
-            if role
-            else (f"The story mentions {name} but doesn't quote them.")
-        )
+            offers = tuple(Suggestion(e.id, e.questions[0]) for e in theirs[:MAX_SUGGESTIONS])
+            declined = replace(declined, suggestions=offers)
+        text = f"The story mentions {self._who(speaker_id)} but doesn't quote them."
         return replace(declined, text=text + (" Did you mean one of these?" if declined.suggestions else ""))
+
+    def _who(self, speaker_id: str) -> str:
+        """A speaker as a reply names them: "Jane Doe (chief executive, Acme)", or their name alone."""
+        role = self.kb.speaker_role(speaker_id)
+        name = self.kb.speakers[speaker_id].name
+        return f"{name} ({role})" if role else name
 
     def _reports_words(self, entry_id: str) -> bool:
         """Whether an entry's answer reports what someone said ("said", "told", "warned"...)."""
@@ -151,13 +152,11 @@ class QuoteAnswers(SpeakerLookups):
         _, quotes = self._speaker_quotes(speaker_id)
         views = tuple(quote_view(self.kb, q) for q in quotes)
         speaker = self.kb.speakers[speaker_id]
-        role = self.kb.speaker_role(speaker_id)
-        who = f"{speaker.name} ({role})" if role else speaker.name
         count = "once" if len(views) == 1 else f"{len(views)} times"
         return Answer(
             question,
             Outcome.QUOTES,
-            f"{who} is quoted {count} in the story:",
+            f"{self._who(speaker_id)} is quoted {count} in the story:",
             1.0,
             matched_question=f"What did {speaker.name} say?",
             quotes=views,

@@ -18,10 +18,10 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import chain, zip_longest
 
-from bot.answering.answer import Answer, Outcome, QuoteResult, StoryRef, Suggestion
+from bot.answering.answer import MAX_SUGGESTIONS, Answer, Outcome, QuoteResult, StoryRef, Suggestion
 from bot.answering.evaluation import Case, Report, judge
 from bot.answering.followup import Context
-from bot.answering.matcher import MAX_SUGGESTIONS, Engine
+from bot.answering.matcher import Engine
 from bot.answering.normalize import is_filler
 from bot.knowledge.library import Library, story_of
 from bot.knowledge.model import Kind, KnowledgeBase
