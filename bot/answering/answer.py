@@ -6,6 +6,7 @@ Front ends (the CLI, the Discord adapter) only format these; they never decide a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
@@ -99,6 +100,11 @@ class QuoteResult:
     suggestions: tuple[str, ...]  # names to try when nobody matched
     message: str  # a one-line summary or a kind "nobody by that name" note
     story: StoryRef | None = None  # the story quoting them, when the bot holds several
+
+
+def offering(text: str, suggestions: Sequence[Suggestion]) -> str:
+    """A decline's text, asking "did you mean" when it offers entries."""
+    return f"{text} Did you mean one of these?" if suggestions else text
 
 
 def quote_view(kb: KnowledgeBase, quote: Quote) -> QuoteView:

@@ -76,9 +76,7 @@ def _first(kb: KnowledgeBase, people: tuple[str, ...], kind: Kind | None) -> Spe
 
 
 def _quoted(kb: KnowledgeBase, speaker_id: str) -> bool:
-    return bool(kb.quotes_by_speaker.get(speaker_id)) or any(
-        kb.quotes_by_speaker.get(s.id) for s in kb.speakers.values() if s.affiliation == speaker_id
-    )
+    return bool(kb.quotes_by_speaker.get(speaker_id) or kb.quoted_members(speaker_id))
 
 
 def resolve(question: str, context: Context | None, kb: KnowledgeBase) -> str:

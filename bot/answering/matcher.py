@@ -34,6 +34,7 @@ from bot.answering.answer import (
     Outcome,
     Suggestion,
     combined,
+    offering,
     quote_view,
 )
 from bot.answering.corrections import Corrections, name_like
@@ -541,8 +542,7 @@ class Engine(Index, Retrieval, QuoteAnswers, Corrections):
             text = "I'm not sure which of these you mean: the story covers more than one thing like that."
         else:
             text = "The story doesn't say, as far as I can tell."
-        if suggestions and not off_topic:
-            text += " Did you mean one of these?"
+        text = text if off_topic else offering(text, suggestions)
         return Answer(question, Outcome.DECLINED, text, confidence, suggestions=suggestions, off_topic=off_topic)
 
     def suggest(self, ranked: list[Scored]) -> tuple[Suggestion, ...]:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from bot.answering.answer import MAX_SUGGESTIONS, Answer, Outcome, Suggestion, combined, quote_view
+from bot.answering.answer import MAX_SUGGESTIONS, Answer, Outcome, Suggestion, combined, offering, quote_view
 from bot.answering.normalize import general_vocabulary
 from bot.answering.quote_requests import ASKING_WORDS, PLAIN, POSSESSED_NOUNS, REPORTING, words_of_the_request
 from bot.answering.ranking import QUESTION_TERMS
@@ -73,7 +73,7 @@ class QuoteAnswers(SpeakerLookups):
             offers = tuple(Suggestion(e.id, e.questions[0]) for e in theirs[:MAX_SUGGESTIONS])
             declined = replace(declined, suggestions=offers)
         text = f"The story mentions {self._who(speaker_id)} but doesn't quote them."
-        return replace(declined, text=text + (" Did you mean one of these?" if declined.suggestions else ""))
+        return replace(declined, text=offering(text, declined.suggestions))
 
     def _who(self, speaker_id: str) -> str:
         """A speaker as a reply names them: "Jane Doe (chief executive, Acme)", or their name alone."""

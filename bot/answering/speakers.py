@@ -64,10 +64,9 @@ class SpeakerLookups:
         own = self.kb.quotes_by_speaker.get(speaker_id, ())
         if own:
             return speaker_id, own
-        members = [s for s in self.kb.speakers.values() if s.affiliation == speaker_id]
-        quoted = [s for s in members if self.kb.quotes_by_speaker.get(s.id)]
+        quoted = self.kb.quoted_members(speaker_id)
         if len(quoted) == 1:
-            return quoted[0].id, self.kb.quotes_by_speaker[quoted[0].id]
+            return quoted[0], self.kb.quotes_by_speaker[quoted[0]]
         return speaker_id, ()
 
     def _speaker_bag(self, speaker_id: str) -> frozenset[str]:

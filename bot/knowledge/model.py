@@ -105,6 +105,8 @@ class KnowledgeBase:
     directory: str = ""
     fingerprint: str = ""
     quotes_by_speaker: dict[str | None, tuple[Quote, ...]] = field(default_factory=dict)
+    # Each organisation's people, in the story's order: asked for once per question, so found once here.
+    members: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
     vocabulary: tuple[Synonyms, ...] = ()  # the story's own synonyms and phrases
     examples: tuple[str, ...] = ()  # questions /help offers as examples
     # Each file's SHA-256 (hex) by its path in the folder: what the fingerprint is made of, file by file. A
@@ -117,6 +119,16 @@ class KnowledgeBase:
             for quote in self.quotes.values():
                 grouped.setdefault(quote.speaker, []).append(quote)
             object.__setattr__(self, "quotes_by_speaker", {k: tuple(v) for k, v in grouped.items()})
+        if not self.members:
+            members: dict[str, list[str]] = {}
+            for speaker in self.speakers.values():
+                if speaker.affiliation:
+                    members.setdefault(speaker.affiliation, []).append(speaker.id)
+            object.__setattr__(self, "members", {k: tuple(v) for k, v in members.items()})
+
+    def quoted_members(self, speaker_id: str) -> tuple[str, ...]:
+        """The people of an organisation whom the story quotes (a company's spokesperson), in the story's order."""
+        return tuple(m for m in self.members.get(speaker_id, ()) if self.quotes_by_speaker.get(m))
 
     def speaker_label(self, speaker_id: str | None) -> str:
         """The name a reader sees for a speaker id, or the honest 'unattributed' wording."""
