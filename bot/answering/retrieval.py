@@ -27,6 +27,9 @@ SHORTLIST = 200  # entries given the full, slower scoring
 # millisecond (about 1 µs a doc).
 FULL_SCORING = 1000
 CANDIDATE_DOCS = 200
+# A knowledge base of at most this many docs (a story, not an archive) has all of them read at once: every doc
+# that shares a word with a question would be scored anyway.
+READ_ALL_DOCS = FULL_SCORING
 # A term in more docs than this share of them ("what", "police" in a police story), and in at least
 # MIN_COMMON, gathers no candidates: BM25 gives it little weight, yet its long list costs tantivy as
 # much as the rest of the question (9-13 ms a question at 100,000 entries, against under 0.5 ms
@@ -65,16 +68,25 @@ class Retrieval:
         `query` is the question's known terms (id -> text), `weight` the whole question's, unknown words
         included. Each entry keeps its best doc; the first of equal ones (in document order) stays.
         """
-        terms, candidates = self._gathering_terms(query.values())
-        hits = self._first_stage.doc_ids(terms, candidates if candidates <= FULL_SCORING else CANDIDATE_DOCS)
-        if not hits or not query:
+        if not query:
             return []
+        offsets = np.frombuffer(self._doc_offsets, dtype=np.uint32)
+        if self._first_stage.doc_count <= READ_ALL_DOCS:
+            # The docs without a word of the question fall out below, as if tantivy had not found them: asking it
+            # which they are took a third of a question's time.
+            docs = np.arange(len(offsets) - 1, dtype=np.int64)
+            if not len(docs):
+                return []
+        else:
+            terms, candidates = self._gathering_terms(query.values())
+            hits = self._first_stage.doc_ids(terms, candidates if candidates <= FULL_SCORING else CANDIDATE_DOCS)
+            if not hits:
+                return []
+            docs = np.unique(np.fromiter(hits, dtype=np.int64, count=len(hits)))  # in document order
         # In numpy, over the candidates' terms at once: a Python loop over up to FULL_SCORING docs of a dozen
         # terms each was most of a question's time. Each figure is worked out as that loop did, in the same
         # order (a doc's shared weight summed term by term, left to right), so that scores, ties and the
         # order they give are the same to the last bit.
-        offsets = np.frombuffer(self._doc_offsets, dtype=np.uint32)
-        docs = np.unique(np.fromiter(hits, dtype=np.int64, count=len(hits)))  # in document order
         starts = offsets[docs].astype(np.int64)
         lengths = offsets[docs + 1].astype(np.int64) - starts
         # Where each candidate's terms sit in the flat array, one candidate after another.
@@ -87,13 +99,8 @@ class Retrieval:
         matched = np.flatnonzero(asked[slot] == flat)  # positions of asked terms, in order
         owner = np.repeat(np.arange(len(docs)), lengths)[matched]  # the candidate each belongs to
         values = asked_idf[slot[matched]]
-        # Left to right within each candidate: its k-th asked term is added in the k-th round.
-        first = np.searchsorted(owner, owner)  # where each candidate's run of matches starts
-        rank = np.arange(len(owner)) - first
-        shared = np.zeros(len(docs), dtype=np.float64)
-        for k in range(int(rank.max()) + 1 if len(rank) else 0):
-            at = rank == k
-            shared[owner[at]] += values[at]
+        # bincount adds in the order it is given: each candidate's asked terms left to right.
+        shared = np.bincount(owner, weights=values, minlength=len(docs))
         kept = shared != 0.0
         docs, shared = docs[kept], shared[kept]
         covered = shared / weight  # how much of the question the doc explains

@@ -90,10 +90,19 @@ def test_a_question_of_common_words_only_is_still_gathered_by_its_rarest(
     expected = built.ask(question)
     assert expected.answered
     # As in an archive, where every word of the question is in thousands of docs: none would gather.
+    monkeypatch.setattr(retrieval, "READ_ALL_DOCS", 0)
     monkeypatch.setattr(retrieval, "MIN_COMMON", 0)
     monkeypatch.setattr(retrieval, "COMMON_SHARE", 0.0)
     answer = built.ask(question)
     assert answer.answered and answer.entry == expected.entry
+
+
+def test_a_story_read_all_at_once_answers_as_one_gathered_by_tantivy(
+    built: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at_once = _answers(built)
+    monkeypatch.setattr(retrieval, "READ_ALL_DOCS", 0)
+    assert _answers(built) == at_once
 
 
 def test_the_shortlist_holds_only_entries_that_share_a_word_with_the_question(built: Engine) -> None:
