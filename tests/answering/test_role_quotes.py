@@ -32,6 +32,9 @@ def engine() -> Engine:
         ("what did the activist say", "sam-ortiz"),  # a coalition's co-founder
         ("what did the campaigner say", "sam-ortiz"),
         ("what did the coalition campaigner say", "sam-ortiz"),
+        ("what did the mom say", "dana-fry"),  # the everyday words for a parent
+        ("what did the dad say", "dana-fry"),
+        ("what did the mother say?", "dana-fry"),
     ],
 )
 def test_a_role_in_the_readers_words_finds_the_one_person_it_describes(
