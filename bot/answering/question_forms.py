@@ -22,7 +22,7 @@ import re
 _NOT_A_VERB = r"(?:the|a|an|this|that|these|those|his|her|their|its|my|your|our|me|us|them|him|some|any|every)\b"
 
 _BE = r"(?:is|are|was|were|am|im|be|been|being|isnt|arent|wasnt|werent|aint)"
-_GOING_TO = re.compile(rf"\b({_BE})((?: \S+){{0,4}}?) (?:going|goin) to (?!{_NOT_A_VERB})")
+_GOING_TO = re.compile(rf"\b({_BE})((?: \S+){{0,8}}?) (?:going|goin) to (?!{_NOT_A_VERB})")
 # "used to" after a form of "be" or "get" a few words back is use ("is the money used to pay"), not the past.
 _USED_TO = re.compile(rf"\b(?:({_BE}|get|gets|got|getting)\b((?: \S+){{0,4}}?) )?used to ")
 _DID_USE_TO = re.compile(r"\b(did|didnt) ((?:\S+ ){1,4}?)use to ")

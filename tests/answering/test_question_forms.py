@@ -48,6 +48,8 @@ def test_a_question_phrased_another_way_finds_its_entry(millford: Engine, questi
         ("did they manage to finish", "did they finish"),
         ("whats the reason for the delay", "why the delay"),
         ("who voted in favour of the plan", "who voted for the plan"),
+        ("how longs the wait going to be", "how long will the wait be"),
+        ("tryna figure out when the vote was", "when was the vote"),
     ],
 )
 def test_a_form_reads_as_the_plain_question(asked: str, plain: str) -> None:
