@@ -56,6 +56,7 @@ from bot.answering.ranking import FEATURED, QUESTION_TERMS, UNKNOWN_COUNTED, Que
 from bot.answering.reading import MAX_PARTS, Reader, carry_subject, has_own_subject, has_pronoun
 from bot.answering.rebuild_plan import why_not_reused
 from bot.answering.retrieval import Retrieval
+from bot.answering.spelled_out import SpelledOut
 from bot.answering.spelling import typed_as_meant
 from bot.knowledge.model import Entry, Kind, KnowledgeBase
 from bot.knowledge.text import clean
@@ -144,7 +145,7 @@ def in_context(context: str, question: str) -> str:
     return f"{context} {question}"
 
 
-class Engine(Index, Retrieval, QuoteAnswers, Corrections):
+class Engine(Index, Retrieval, QuoteAnswers, Corrections, SpelledOut):
     """Answers questions from one knowledge base. Build once per knowledge base; share freely.
 
     `decision` replaces the shipped fitted decision (`storybot train` tries its candidates this way).
@@ -462,6 +463,8 @@ class Engine(Index, Retrieval, QuoteAnswers, Corrections):
         analysis = self.analyse(text)
         ranked = self.rank(analysis)
         self._log_scores(text, analysis, ranked)
+        if (spelt := self._spelled_out(text, ranked)) is not None:  # "what does <initials> stand for?"
+            return spelt
 
         asks_words = asks_for_words(text, analysis.terms)
         # "How did X react to <a plan>?" is as much about the plan as about X's words: only a plain request

@@ -28,6 +28,7 @@ import yaml
 
 from bot.answering.amounts import write_out_amounts
 from bot.answering.phrasal import phrasal_phrases
+from bot.answering.question_forms import plain_question
 from bot.knowledge.naming import QUESTION_WORDS
 from bot.knowledge.text import clean
 
@@ -209,7 +210,10 @@ def _english(data: dict[str, Any]) -> English:
         role_words=_words(data.get("role_words")),
         how_many=tuple(clean(str(p)) for p in data.get("how_many") or ()),
         synonyms=tuple(tuple(group.split()) for group in data.get("synonyms") or ()),
-        phrases=phrasal | _rewrites(data.get("phrases")) | _rewrites(data.get("abbreviations")),
+        phrases=phrasal
+        | _rewrites(data.get("question_forms"))
+        | _rewrites(data.get("phrases"))
+        | _rewrites(data.get("abbreviations")),
         spelling=_string_map(spelling.get("words")),
         endings=_endings(spelling.get("endings")),
         keep=frozenset(_words(spelling.get("keep"))),
@@ -342,7 +346,7 @@ class Vocabulary:
     def rewrite_phrases(self, cleaned: str) -> str:
         cleaned = write_out_amounts(cleaned)
         words = self._phrase_table.replace(cleaned.split(), lambda rewrite, _: rewrite.split())
-        text = " ".join(words)
+        text = plain_question(" ".join(words))
         if "what" in words and "do" in words:
             text = _WHAT_DOES_DO.sub(_what_one_does, text)
         if words and words[-1] in _JOB_WORDS:
