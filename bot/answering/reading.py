@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from bot.answering.ellipsis import Ellipsis, completions
 from bot.answering.normalize import ENGLISH, English
+from bot.answering.rambling import unwrapped
 from bot.knowledge.text import clean
 
 MAX_PARTS = 3  # questions answered from one message; more would bury each answer in a long reply
@@ -309,7 +310,7 @@ class Reader:
             if out and _RELATIVE.match(clause) and not clause.rstrip().endswith("?"):
                 out[-1] = f"{out[-1]}, {clause}"  # "..., which seems like a lot": said of the clause before
                 continue
-            clause = self._topic(clause)
+            clause = unwrapped(self._topic(clause))
             embedded = _EMBEDDED.search(clause)
             # "does anyone know who ...": from "who" on; "ngl how did people find out how far ...": as typed
             if embedded and not self._wh_before(clause, embedded.start()):
