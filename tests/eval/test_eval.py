@@ -24,10 +24,10 @@ HERE = Path(__file__).parent
 
 # (file, answerable questions answered right (answers and quote look-ups), unanswerable declined)
 # Measured 120/126 and 71/74, 71/80 and 62/70, 262/288 and 65/74; each floor is a question or three below.
-FLOORS = [  # measured 123/126 and 69/74, 74/80 and 64/70, 267/288 and 65/74
+FLOORS = [  # measured 123/126 and 69/74, 74/80 and 64/70, 268/288 and 65/74
     ("questions.yaml", 120 / 126, 67 / 74),
     ("blind.yaml", 72 / 80, 62 / 70),
-    ("discord.yaml", 264 / 288, 63 / 74),
+    ("discord.yaml", 265 / 288, 63 / 74),
 ]
 # The same story with each entry cut to its first three phrasings, as a busy moderator writes them.
 SPARSE_FLOORS = [  # measured 119/126 and 73/74, 69/80 and 66/70
@@ -41,11 +41,11 @@ SPARSE_FLOORS = [  # measured 119/126 and 73/74, 69/80 and 66/70
 STORY_FLOORS = [
     # (story, answers and quote look-ups right, declines right, calibration ceiling)
     ("water", 79 / 102, 29 / 35, 0.15),  # measured 82/102, 30/35, ECE 0.110
-    ("transit", 70 / 110, 26 / 31, 0.2),  # measured 73/110, 27/31, ECE 0.106
+    ("transit", 71 / 110, 26 / 31, 0.2),  # measured 74/110, 27/31, ECE 0.106
     ("recall", 62 / 113, 24 / 30, 0.18),  # measured 65/113, 25/30, ECE 0.117
     # nurses and breach are in no fit of the decision: stories it has never seen (first scored untuned at
     # 59/121, 30/30 and 52/117, 26/30)
-    ("nurses", 62 / 121, 28 / 30, 0.18),  # measured 65/121, 29/30, ECE 0.126
+    ("nurses", 63 / 121, 28 / 30, 0.18),  # measured 66/121, 29/30, ECE 0.126
     ("breach", 58 / 117, 25 / 30, 0.22),  # measured 61/117, 26/30, ECE 0.180
     # stadium and courts were written blind later (first scored untuned at 49/110, 28/30 and 60/113, 29/30),
     # in other voices (young sports fans' slang; British readers and phone typists); in no fit either
