@@ -375,7 +375,9 @@ class Engine(Index, Retrieval, QuoteAnswers, Corrections, SpelledOut):
             # Only a part with no subject of its own leans on the one before ("... and what did she say?"), not
             # "... what did the council say about its plan?"
             leans = has_pronoun(part) and not has_own_subject(part) and not self.analyse(part).speakers
-            if answers and leans:
+            if reading.completed[i : i + 1] not in ((), ("",)):  # "... and where?": with the topic it leaves out
+                tries = [reading.completed[i]]
+            elif answers and leans:
                 subject = self._subject(before, answers[-1])
                 tries = [carry_subject(part, self.kb.speakers[subject].name) if subject else part]
             elif before_part and self._names_unknown(before_part):

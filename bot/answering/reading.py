@@ -17,7 +17,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.answering.ellipsis import Ellipsis, completions
 from bot.answering.normalize import ENGLISH, English
+from bot.answering.rambling import unwrapped
 from bot.knowledge.text import clean
 
 MAX_PARTS = 3  # questions answered from one message; more would bury each answer in a long reply
@@ -78,6 +80,8 @@ _RELATIVE = re.compile(
     r"(?:which|who)\s+(?:seems?|seemed|sounds?|sounded|means?|meant|makes?|made|feels?|felt|looks?|looked|i|you)\b",
     re.I,
 )
+# "... and why?", "... and how?": the reason or the way of what the question before asks, asked with it.
+_SAME_QUESTION = frozenset(["and", "but", "why", "how", "so", "then", "exactly"])
 _WHETHER = re.compile(r"^(?:whether|if)\s+", re.I)
 # Where a long sentence that does not start as a question falls into clauses.
 _CLAUSE = re.compile(r"\s*(?:,|;|(?<!\d):(?!\d)|\s-+\s|\s–\s|\s—\s|\bbut\b|\banyway\b|\bbecause\b)\s*", re.I)
@@ -125,6 +129,9 @@ class Reading:
     # for each part, whether the sentence before it is a line the message quotes ("> ..."): the question
     # is then about what it quotes ("> The council closed the branch." / "what was going on at the time?")
     replies: tuple[bool, ...] = ()
+    # for each part, the part with the topic it leaves out taken from the question before it ("" when it stands
+    # alone): "where" in "who's building the plant and where?" asks where the plant is being built
+    completed: tuple[str, ...] = ()
 
 
 def _phrases_pattern(phrases: Iterable[str]) -> str:
@@ -145,6 +152,7 @@ class Reader:
         chat_words = (*chat.greetings, *chat.openers, *chat.closers, *chat.asides)
         self._aside_words = frozenset(english.stopwords) | {w for phrase in chat_words for w in phrase.split()}
         self._patterns: dict[tuple[str, ...], tuple[re.Pattern[str], re.Pattern[str]]] = {}
+        self.ellipsis = Ellipsis(self._plain, self._questions | _PREPOSITIONS, english.question_words)
 
     def _edges(self, names: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
         """Patterns for what opens and closes a question: greetings, chat, the bot's own names."""
@@ -179,7 +187,9 @@ class Reader:
         )
         quoted = {" ".join(_plain_text(line).split()) for line in _QUOTED.findall(message)}
         replies = tuple(bool(c) and any(c in q or q in c for q in quoted if q) for c in contexts)
-        return Reading(asked, whole, tuple(chunk for _, chunk in questions), contexts, earlier, replies)
+        parts = tuple(chunk for _, chunk in questions)
+        completed = completions(parts, self._asks, self.ellipsis)
+        return Reading(asked, whole, parts, contexts, earlier, replies, completed)
 
     def _chunks(self, text: str, own: tuple[str, ...]) -> list[tuple[str, bool]]:
         """The message's clauses without the chat around them, each with whether it only clarifies the one
@@ -188,7 +198,11 @@ class Reader:
         pieces = [piece for clause in clauses for piece in self.split(clause)]
         stripped = [(self._strip(p, own), bool(_CLARIFIES.match(p.lstrip(" ,")))) for p in pieces]
         if len([c for c, _ in stripped if c]) > 1:  # "i'm so confused. acme ceo?": the aside says nothing
-            stripped = [(c, clarifies) for c, clarifies in stripped if not self._aside(c)] or stripped
+            stripped = [
+                (c, clarifies)
+                for i, (c, clarifies) in enumerate(stripped)
+                if not self._aside(c) or self._leaves_out(c, i)
+            ] or stripped
         return [(c, clarifies) for c, clarifies in stripped if c]
 
     def _joined(self, chunks: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
@@ -200,7 +214,12 @@ class Reader:
             if joined and clarifies:
                 before, before_asks = joined.pop()  # "..., like times of day?": one question with the clause before
                 chunk, asks = f"{before.rstrip(' .,')}, {chunk}", asks or before_asks
-            elif joined and asks and self._own_words(chunk) < MIN_PART_WORDS:
+            elif (
+                joined
+                and asks
+                and self._own_words(chunk) < MIN_PART_WORDS
+                and not self._leaves_out(chunk, 1, joined[-1][1])
+            ):
                 before, _ = joined.pop()
                 chunk = f"{before} {chunk}"
             joined.append((chunk, asks))
@@ -231,6 +250,17 @@ class Reader:
 
     def _own_words(self, chunk: str) -> int:
         return sum(1 for w in self._words(chunk) if w not in self._plain)
+
+    def _leaves_out(self, chunk: str, position: int, after_question: bool = True) -> bool:
+        """Whether a chunk after a question is a question of its own that leaves its topic to the one before
+        ("... and where?", "what's the new one?"): read as a part of its own and completed (`ellipsis`)."""
+        return position > 0 and after_question and self.ellipsis.elliptical(chunk) and self._asks_elliptically(chunk)
+
+    def _asks_elliptically(self, chunk: str) -> bool:
+        words = self._words(chunk)
+        if set(words) <= _SAME_QUESTION:
+            return False  # "which firms quit and why?": one question, which the entry that answers it explains
+        return bool(words) and (any(w in self._questions for w in words) or chunk.rstrip().endswith("?"))
 
     def _aside(self, clause: str) -> bool:
         return all(w in self._aside_words for w in self._words(clause))
@@ -280,7 +310,7 @@ class Reader:
             if out and _RELATIVE.match(clause) and not clause.rstrip().endswith("?"):
                 out[-1] = f"{out[-1]}, {clause}"  # "..., which seems like a lot": said of the clause before
                 continue
-            clause = self._topic(clause)
+            clause = unwrapped(self._topic(clause))
             embedded = _EMBEDDED.search(clause)
             # "does anyone know who ...": from "who" on; "ngl how did people find out how far ...": as typed
             if embedded and not self._wh_before(clause, embedded.start()):
@@ -307,7 +337,9 @@ class Reader:
         """A sentence that asks two things ("who is X and what did she say") as its questions; a sentence
         whose pieces would not each stand as a question ("did the mayor also vote") stays whole."""
         pieces = [p for p in self._cut(sentence) if p.strip()]
-        if len(pieces) > 1 and all(self._own_words(p) >= MIN_PART_WORDS for p in pieces):
+        if len(pieces) > 1 and all(
+            self._own_words(p) >= MIN_PART_WORDS or (i and self._leaves_out(p, i)) for i, p in enumerate(pieces)
+        ):
             return pieces
         return [sentence]
 
@@ -329,11 +361,19 @@ class Reader:
                 and following[0] not in self.english.question_words
             ):
                 continue  # "is it in danger or are they ...": one question with two sides; "..., or when ...": two
-            if following and following[0] in self._questions:
+            if following and (following[0] in self._questions or self._opens_elliptically(piece[match.end() :])):
                 cuts.append(piece[last : match.start()])
                 last = match.end()
         cuts.append(piece[last:])
         return cuts
+
+    def _opens_elliptically(self, rest: str) -> bool:
+        """Whether what follows an "and" is a question that leaves its topic out: "for how long", "on how many
+        acres", "the new one"."""
+        words = clean(rest).split()
+        if len(words) > 1 and words[0] in _PREPOSITIONS and words[1] in self.english.question_words:
+            return True
+        return self.ellipsis.elliptical(rest) and not any(w in self._questions for w in words)
 
 
 def _plain_text(message: str) -> str:

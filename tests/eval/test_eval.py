@@ -24,10 +24,10 @@ HERE = Path(__file__).parent
 
 # (file, answerable questions answered right (answers and quote look-ups), unanswerable declined)
 # Measured 120/126 and 71/74, 71/80 and 62/70, 262/288 and 65/74; each floor is a question or three below.
-FLOORS = [  # measured 123/126 and 69/74, 74/80 and 64/70, 267/288 and 65/74
+FLOORS = [  # measured 123/126 and 69/74, 74/80 and 64/70, 268/288 and 65/74
     ("questions.yaml", 120 / 126, 67 / 74),
     ("blind.yaml", 72 / 80, 62 / 70),
-    ("discord.yaml", 264 / 288, 63 / 74),
+    ("discord.yaml", 265 / 288, 63 / 74),
 ]
 # The same story with each entry cut to its first three phrasings, as a busy moderator writes them.
 SPARSE_FLOORS = [  # measured 119/126 and 73/74, 69/80 and 66/70
