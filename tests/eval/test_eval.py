@@ -40,22 +40,22 @@ SPARSE_FLOORS = [  # measured 119/126 and 73/74, 69/80 and 66/70
 # transit and recall were first scored before anything was tuned with them in view (60/110 and 53/113).
 STORY_FLOORS = [
     # (story, answers and quote look-ups right, declines right, calibration ceiling)
-    ("water", 79 / 102, 29 / 35, 0.15),  # measured 82/102, 30/35, ECE 0.110
+    ("water", 80 / 102, 29 / 35, 0.15),  # measured 83/102, 30/35, ECE 0.100
     ("transit", 70 / 110, 26 / 31, 0.2),  # measured 73/110, 27/31, ECE 0.106
     ("recall", 62 / 113, 24 / 30, 0.18),  # measured 65/113, 25/30, ECE 0.117
     # nurses and breach are in no fit of the decision: stories it has never seen (first scored untuned at
     # 59/121, 30/30 and 52/117, 26/30)
-    ("nurses", 62 / 121, 28 / 30, 0.18),  # measured 65/121, 29/30, ECE 0.126
+    ("nurses", 63 / 121, 28 / 30, 0.18),  # measured 66/121, 29/30, ECE 0.118
     ("breach", 58 / 117, 25 / 30, 0.22),  # measured 61/117, 26/30, ECE 0.180
     # stadium and courts were written blind later (first scored untuned at 49/110, 28/30 and 60/113, 29/30),
     # in other voices (young sports fans' slang; British readers and phone typists); in no fit either
-    ("stadium", 50 / 110, 25 / 30, 0.26),  # measured 54/110, 27/30, ECE 0.203
+    ("stadium", 51 / 110, 25 / 30, 0.26),  # measured 55/110, 27/30, ECE 0.199
     ("courts", 62 / 113, 27 / 30, 0.18),  # measured 66/113, 29/30, ECE 0.106
     # schools and outage were written later still, each scored once untuned before anything else was done
     # with them in view (students' and young gamers' chat; a community server's parents, retirees and shop
     # owners)
     ("schools", 77 / 116, 23 / 31, 0.2),  # measured 80/116, 25/31, ECE 0.158 (untuned: 80/116, 24/31)
-    ("outage", 64 / 116, 21 / 31, 0.2),  # measured 67/116, 23/31, ECE 0.151 (untuned, the same)
+    ("outage", 65 / 116, 21 / 31, 0.2),  # measured 68/116, 23/31, ECE 0.136 (untuned: 67/116)
 ]
 WATER = HERE / "stories" / "water"
 CALIBRATION_CEILING = 0.12  # the confidence shown stays within this of how often it is right (ECE)
