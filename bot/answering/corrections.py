@@ -32,6 +32,7 @@ from bot.answering.spelling import (
     NAME_TWO_EDITS,
     SHORT_WORD,
     TYPED_AS_MEANT_ZIPF,
+    everyday_word,
     short_word,
     typed_as_meant,
     unheard_of,
@@ -176,6 +177,9 @@ class Corrections:
 
     def _correct(self, word: str) -> str | None:
         """The knowledge-base word a misspelt word most likely means, if one is close enough (see `spelling`)."""
+        sound_alike = self._vocab.english.sound_alikes.get(word)
+        if sound_alike is not None:  # only words the story does not use come here
+            return sound_alike
         if len(word) < 3 or word.isdigit() or typed_as_meant(word):
             return None
         if len(word) <= SHORT_WORD:
@@ -206,7 +210,7 @@ class Corrections:
             names = process.extract(word, self._name_words, scorer=OSA.distance, score_cutoff=2, limit=5)
             best = self._sure_hits(word, names)
         if not best:
-            return None
+            return everyday_word(word)
         # Fewest edits first, then the word the knowledge base uses most.
         best.sort(key=lambda hit: (hit[1], -self._vocabulary[hit[0]]))
         return str(best[0][0])

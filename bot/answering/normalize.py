@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -172,6 +172,8 @@ class English:
     chat: ChatWords
     forms: dict[str, str]  # irregular verb form -> the verb ("grew" -> "grow")
     role_forms: tuple[tuple[str, ...], ...] = ()  # everyday words for one kind of role (see `roles`)
+    abbreviations: dict[str, str] = field(default_factory=dict)  # chat shorthand, written out before phrases
+    sound_alikes: dict[str, str] = field(default_factory=dict)  # "dose" -> "does", when the story never says "dose"
 
 
 def _words(value: Any) -> tuple[str, ...]:
@@ -220,6 +222,8 @@ def _english(data: dict[str, Any]) -> English:
         chat=_chat_words(data.get("chat")),
         forms=forms,
         role_forms=tuple(tuple(group.split()) for group in data.get("role_forms") or ()),
+        abbreviations=_rewrites(data.get("abbreviations")),
+        sound_alikes=_string_map(spelling.get("sound_alikes")),
     )
 
 
@@ -276,6 +280,13 @@ class Vocabulary:
                 else:
                     pairs.append((means, word))
         self.phrases = phrases
+        # Shorthand is written out first, so phrases read the words meant ("wats up w" -> "what is up with");
+        # shorthand a phrase spells itself ("u s", "petrol station") and a story's own reading wait for phrases.
+        abbreviations = english.abbreviations
+        in_phrases = {w for p in phrases if " " in p and p not in abbreviations for w in p.split()}
+        waits = {k.split()[0] for k, v in abbreviations.items() if phrases.get(k) != v or in_phrases & set(k.split())}
+        # ("wdym by" waits for "by", so "wdym" does too, or the first pass would leave the "by")
+        self._abbreviation_table = PhraseTable({k: v for k, v in abbreviations.items() if k.split()[0] not in waits})
         self._phrase_table = PhraseTable(phrases)
         self.synonyms = self._synonyms(english.synonyms, pairs)
         self._terms: dict[str, str] = {}  # word -> term; a plain dict is the cheapest cache for the hottest function
@@ -345,7 +356,8 @@ class Vocabulary:
 
     def rewrite_phrases(self, cleaned: str) -> str:
         cleaned = write_out_amounts(cleaned)
-        words = self._phrase_table.replace(cleaned.split(), lambda rewrite, _: rewrite.split())
+        written_out = self._abbreviation_table.replace(cleaned.split(), lambda rewrite, _: rewrite.split())
+        words = self._phrase_table.replace(written_out, lambda rewrite, _: rewrite.split())
         text = plain_question(" ".join(words))
         if "what" in words and "do" in words:
             text = _WHAT_DOES_DO.sub(_what_one_does, text)

@@ -108,6 +108,31 @@ def _dropped_back(word: str, known: Container[str]) -> str | None:
     return next(iter(longer)) if len(longer) == 1 else None
 
 
+# A word English has no record of, one edit from a word this common, is a typo of it ("residnets", "publik"):
+# even when the story never uses the word meant, it is then read as an everyday word, not as a telling unknown.
+EVERYDAY_ZIPF = 3.5
+MIN_EVERYDAY_TYPO = 5  # shorter words are one edit from too many
+
+
+def everyday_word(word: str) -> str | None:
+    """The commonest everyday English word one edit from a word English has never recorded; None when none
+    is, or the word is short or known."""
+    if len(word) < MIN_EVERYDAY_TYPO or not word.isalpha() or not unheard_of(word):
+        return None
+    near = {w for w in _one_edit(word) if zipf(w) >= EVERYDAY_ZIPF}
+    return max(sorted(near), key=zipf) if near else None
+
+
+def _one_edit(word: str) -> Iterable[str]:
+    """Every string one letter swapped, dropped, changed or added from `word`, keeping its first letter."""
+    yield from _swaps(word)
+    yield from _insertions(word)
+    for i in range(1, len(word)):
+        yield word[:i] + word[i + 1 :]
+        for letter in _LETTERS:
+            yield word[:i] + letter + word[i + 1 :]
+
+
 def _dropped_from(word: str, longer: str) -> bool:
     """Whether `word` is `longer` with one letter left out."""
     return len(longer) == len(word) + 1 and any(longer[:i] + longer[i + 1 :] == word for i in range(len(longer)))
