@@ -19,7 +19,6 @@ How a question is answered:
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
@@ -37,6 +36,7 @@ from bot.answering.answer import (
     offering,
     quote_view,
 )
+from bot.answering.asked_thing import asked_words
 from bot.answering.corrections import Corrections, name_like
 from bot.answering.decision import Decision, shipped
 from bot.answering.entry_index import FILLER
@@ -82,16 +82,6 @@ _SMALL_TALK = frozenset(
 )
 _QUESTION_WORDS = QUESTION_TERMS
 _HELP_WORDS = frozenset({"help", "commands", "usage"})
-# "What <thing> ...", "which <things>", "how much <thing>": the noun that names what is asked for.
-_ASKED_THING = re.compile(
-    r"\b(?:what|which|how[ -]many|how[ -]much)\s+(?:(?:kind|type|sort|name|names|number|amount) of\s+)?"
-    r"(?:(?:the|a|an|its|their|his|her)\s+)?([a-z][a-z'-]+)"
-)
-# Nouns that say nothing of what is asked for ("what *thing* did they do", "how much *time*"): never a topic.
-_GENERIC_THINGS = frozenset(
-    "thing things stuff one ones way ways time times people kind sort type part".split()  # noqa: SIM905 - a word list
-)
-
 # Rebuilt when an engine is unpickled: quicker to rebuild than to store and load (the first stage's
 # index is reopened from its directory, or rebuilt).
 _REBUILT = (
@@ -305,7 +295,7 @@ class Engine(Index, Retrieval, QuoteAnswers, Corrections, SpelledOut):
             asks_words=not PLAIN.isdisjoint(analysis.terms),
             unknown_name=max(analysis.unknown_names, default=0.0),
             asks_for=answer_kinds.asked(analysis.cleaned),
-            asked_thing=self._asked_thing(analysis.cleaned),
+            asked_things=self._asked_things(analysis.cleaned),
             role_holders=self._roles.holders(analysis.cleaned, analysis.terms, analysis.speakers),
             topic=frozenset(topic),
             topic_weight=sum(topic.values()) + unknown_weight,
@@ -320,18 +310,17 @@ class Engine(Index, Retrieval, QuoteAnswers, Corrections, SpelledOut):
         ranked.sort(key=lambda pair: (-pair[0].score, -pair[1], pair[0].entry_id))
         return [scored for scored, _ in ranked]
 
-    def _asked_thing(self, cleaned: str) -> tuple[int, float]:
-        """The thing a question asks about by name ("what *party*", "which *cities*", "how much *tax*"): its
-        term id (-1 when the story never uses it), and how telling it is when it is unknown (0-1)."""
-        found = _ASKED_THING.search(cleaned)
-        if found is None:
-            return -1, 0.0
-        word = found.group(1)
-        t = self._vocab.term(word)
-        if is_filler(word) or t in _QUESTION_WORDS or word in _GENERIC_THINGS or answer_kinds.is_kind_word(word):
-            return -1, 0.0
-        known = self._term_id.get(t)
-        return (known, 0.0) if known is not None else (-1, rarity(word))
+    def _asked_things(self, cleaned: str) -> tuple[tuple[int, float], ...]:
+        """The things a question asks about by name (`asked_thing`): each one's term id (-1 when the story never
+        uses it), and how telling it is when it is unknown (0-1)."""
+        found = []
+        for word in asked_words(cleaned):
+            t = self._vocab.term(word)
+            if is_filler(word) or t in _QUESTION_WORDS:
+                continue
+            known = self._term_id.get(t)
+            found.append((known, 0.0) if known is not None else (-1, rarity(word)))
+        return tuple(found)
 
     def parts(self, question: str) -> list[str]:
         """The questions `ask` reads in a message (at least one), each as it is analysed."""

@@ -20,8 +20,9 @@ when judging whether an entry answers a question:
   (up to three, as a share): the question is about something else the story covers.
 - `lacks_asked_kind`: the question asks "how many", "how much tax", "when", "where" or "who", and the entry's
   answer has no number, no sum of money, no time, no place or no one (`answer_kinds`).
-- `lacks_asked_thing`: the question names the thing it asks for ("what *party*", "which *cities*"), and the
-  entry never speaks of it (a word the story never uses counts as it is telling in general English).
+- `lacks_asked_thing`: the question names the thing it asks for ("how many *votes*", "what is <it>'s annual
+  *profit*", `asked_thing`), and the entry never speaks of it (a word the story never uses counts as it is
+  telling in general English).
 - `holds_asked_role`: the question asks for someone by a role ("who runs <the organisation>?", "who's the
   lawyer for ...?"), and the entry names a person who holds it (`roles`).
 - `names_agree`, `names_other`: the question names someone the entry is about; it names someone it is not.
@@ -223,9 +224,9 @@ class Question:
     asks_words: bool  # "say", "think" and their synonyms: the question asks what someone said
     unknown_name: float
     asks_for: int = 0  # the kinds of answer it asks for (`answer_kinds`: a count, a time, a place, a person...)
-    # the thing it names as asked for ("which *cities*"): its term id (-1: none, or a word the story never
-    # uses), and how telling that word is when the story never uses it
-    asked_thing: tuple[int, float] = (-1, 0.0)
+    # the things it names as asked for ("which *cities*", `asked_thing`): each one's term id (-1: a word the
+    # story never uses), and how telling that word is when the story never uses it
+    asked_things: tuple[tuple[int, float], ...] = ()
     role_holders: frozenset[str] = frozenset()  # speaker ids of the people it asks for by their role (`roles`)
     unknown_name_share: float = 0.0  # the part of `unknown_share` that is names (capitalised, or no English word)
     # What it asks beyond whom it names and its question words: those of its known terms, and the weight of
@@ -303,7 +304,7 @@ def candidate(engine: IndexView, question: Question, entry: int) -> Candidate:
         max(covers, keywords, content) * weight / question.strict_weight,
         min(len(question.known.difference(bag)), KNOWN_MISSING_COUNTED) / KNOWN_MISSING_COUNTED,
         float(bool(question.asks_for & ~(engine._entry_kinds[entry] | (answer_kinds.SOMEONE if speakers else 0)))),
-        float(question.asked_thing[0] not in bag) if question.asked_thing[0] >= 0 else question.asked_thing[1],
+        max((float(t not in bag) if t >= 0 else r for t, r in question.asked_things), default=0.0),
         float(not question.role_holders.isdisjoint(speakers)),
         float(bool(named & speakers)),
         float(bool(named - speakers)),

@@ -1,0 +1,77 @@
+"""The thing a question names as what it asks for: "what *party* is she in?", "which *cities* ...?", "how
+much *damage* ...?", "what is <the company>'s annual *profit*?".
+
+An entry about the right subject that never speaks of that thing does not answer the question, however many of
+its other words it shares: the commonest near miss asks for a detail close to one the story gives. Plain
+English patterns, the same in every story; which words count as telling is the engine's (`matcher`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.answering import answer_kinds
+
+_BE = r"is|are|was|were"
+_DETERMINERS = r"the|a|an|its|their|his|her|this|that|these|those"
+# "What <thing> ...", "which <things>", "how much <thing>": the noun right after the question word, past "kind
+# of", "number of" and a determiner.
+_AFTER_QUESTION_WORD = re.compile(
+    r"\b(?:what|which|how[ -]many|how[ -]much)\s+(?:(?:kind|type|sort|name|names|number|amount) of\s+)?"
+    rf"(?:(?:{_DETERMINERS})\s+)?([a-z][a-z'-]+)"
+)
+# "What is <someone>('s) <thing>", "what was the <thing> of ...": the last word of the phrase after "is"
+# ("what is <the company> annual *profit*", once the possessive is cleaned away), up to a word of the sentence's
+# frame ("of", "for", "in", ...).
+_AFTER_WHAT_IS = re.compile(rf"^(?:what|which)\s+(?:{_BE})\s+(?:(?:{_DETERMINERS})\s+)?((?:[a-z0-9][a-z0-9'-]*\s?)+)")
+_FRAME = frozenset(
+    """
+    of for in on at to from by with about after before during since than as and or but if that who which
+    last next this now today yesterday tomorrow
+    """.split()  # noqa: SIM905 - a word list
+)
+# Verbs that follow a question word ("what *did* ..."): they ask for no thing.
+_VERBS = frozenset("is are was were do does did has have had will would can could should".split())  # noqa: SIM905
+# Nouns that say nothing of what is asked for ("what *thing* did they do", "how much *time*", "in what *context*",
+# "what *else*", "what *other* ..."), what names and sums and units answer ("what is it *called*", "how much
+# *money*", "how many *miles*": the name or number answers it, `answer_kinds`), and words for what a story is
+# about at all ("what's the *controversy* around ..."): never a thing of their own. Whole families, not one
+# question's word.
+GENERIC_THINGS = frozenset(
+    """
+    thing things stuff one ones way ways time times people kind sort type part parts lot lots bit bits
+    else other others another extra exactly happened happening going context situation deal story article piece
+    news point reason reasons detail details information info fact facts idea ideas issue issues matter
+    money cash dollars bucks amount sum
+    name names called title
+    controversy problem problems concern concerns debate dispute row fuss trouble
+    miles mile kilometres kilometers km pounds euros percent hours minutes days weeks months years acres feet
+    metres meters tons tonnes gallons litres liters units
+    """.split()  # noqa: SIM905 - a word list
+)
+
+
+def asked_words(cleaned: str) -> tuple[str, ...]:
+    """The words a question names as what it asks for, most telling first (none, when it names no thing)."""
+    found: list[str] = []
+    after = _AFTER_QUESTION_WORD.search(cleaned)
+    if after is not None:
+        found.append(after.group(1))
+    what_is = _AFTER_WHAT_IS.search(cleaned)
+    if what_is is not None:
+        phrase: list[str] = []
+        ends = ""
+        for word in what_is.group(1).split():
+            if word in _FRAME:
+                ends = word
+                break
+            phrase.append(word)
+        # "what is <a name>" asks what the name is, and "what is <someone> trying to ..." what they do: neither
+        # names a detail of something
+        if len(phrase) > 1 and ends != "to":
+            found.append(phrase[-1])
+    return tuple(
+        w
+        for w in dict.fromkeys(found)
+        if w not in GENERIC_THINGS and w not in _VERBS and not answer_kinds.is_kind_word(w)
+    )

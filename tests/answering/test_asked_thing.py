@@ -1,0 +1,57 @@
+"""The thing a question names as what it asks for (`asked_thing`), and the near misses made from it for fitting
+(`near_misses`)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from bot.answering.asked_thing import asked_words
+from bot.answering.matcher import Engine
+from bot.answering.near_misses import asked_detail_cases
+from bot.knowledge.text import clean
+
+
+@pytest.mark.parametrize(
+    ("question", "thing"),
+    [
+        ("how many votes did the budget get on the council", "votes"),
+        ("how much damage did the storm do", "damage"),
+        ("which hospitals took in the patients", "hospitals"),
+        ("what is the utility's annual profit", "profit"),
+        ("what was the mayor's salary last year", "salary"),
+    ],
+)
+def test_the_thing_a_question_asks_for_is_found(question: str, thing: str) -> None:
+    assert thing in asked_words(clean(question))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is redlining",  # asks what the word means
+        "what is the union trying to do",  # asks what they do
+        "which company won the contract",  # a name answers it, whatever the entry calls the company
+        "how many miles long is the new line",  # a number answers it
+        "how much money did the district save",  # a sum answers it
+        "in what context did the firm walk away",  # no thing of its own
+        "what's the name of the new school",
+    ],
+)
+def test_a_question_that_names_no_detail_has_no_asked_thing(question: str) -> None:
+    assert asked_words(clean(question)) == ()
+
+
+def test_a_near_miss_asks_of_its_entry_a_thing_it_never_speaks_of(story_engine: Engine) -> None:
+    cases = asked_detail_cases(story_engine, random.Random(1))  # noqa: S311 - repeatable, not secret
+    assert cases
+    assert all(case.expect == "decline" for case in cases)
+    for case in cases:
+        (thing,) = asked_words(case.question)[:1]
+        term = story_engine._term_id.get(story_engine._vocab.term(thing))
+        assert term is not None  # a word the story knows: the question looks answerable
+    # the same stream gives the same questions: a fit is repeatable
+    assert [c.question for c in asked_detail_cases(story_engine, random.Random(1))] == [  # noqa: S311
+        c.question for c in cases
+    ]
