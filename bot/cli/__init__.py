@@ -137,6 +137,14 @@ def build_parser() -> argparse.ArgumentParser:
         "means); writes nothing: how the decision does on stories it was never fitted on",
     )
     training.add_argument(
+        "--near-misses",
+        type=float,
+        default=0.0,
+        metavar="WEIGHT",
+        help="also learn from near misses made from the phrasings (a detail the entry lacks swapped in), each "
+        "counting WEIGHT beside a real question (default 0: off; see training.NEAR_MISS_WEIGHT)",
+    )
+    training.add_argument(
         "--out", type=Path, default=DECISION_FILE, help="where to write it (default: the shipped one)"
     )
     training.set_defaults(func=cmd_train)

@@ -104,8 +104,8 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
             for path in group:
                 load_cases(path)
         if args.leave_one_out:
-            return _leave_one_out(stories, leave_one_out(stories))
-        result = train(stories)
+            return _leave_one_out(stories, leave_one_out(stories, near_misses=args.near_misses))
+        result = train(stories, near_misses=args.near_misses)
     except (CaseError, ValueError) as exc:
         print(f"storybot: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.answering.asked_thing import asked_words
 from bot.answering.matcher import Engine
 from bot.answering.near_misses import asked_detail_cases
+from bot.answering.training import Story, story_samples
 from bot.knowledge.text import clean
 
 
@@ -55,3 +58,15 @@ def test_a_near_miss_asks_of_its_entry_a_thing_it_never_speaks_of(story_engine: 
     assert [c.question for c in asked_detail_cases(story_engine, random.Random(1))] == [  # noqa: S311
         c.question for c in cases
     ]
+
+
+def test_training_learns_from_near_misses_only_when_asked(tmp_path: Path) -> None:
+    water = Path(__file__).parents[1] / "eval" / "stories" / "water"
+    asked = tmp_path / "questions.yaml"  # a few of the story's questions are enough to fit on
+    asked.write_text(yaml.safe_dump(yaml.safe_load((water / "questions.yaml").read_text())[:8]))
+    story = Story(water / "knowledge", (asked,))
+    plain = story_samples(story, random.Random(1))  # noqa: S311 - repeatable, not secret
+    with_near = story_samples(story, random.Random(1), near_misses=0.5)  # noqa: S311
+    assert len(with_near) > len(plain)
+    extra = [s for s in with_near if s.weight == 0.5]
+    assert extra and all(s.expect == "decline" for s in extra)
