@@ -109,6 +109,7 @@ class Analysis:
     corrections: tuple[tuple[str, str], ...]  # (typed, understood as)
     outside: tuple[tuple[str, float], ...] = ()  # (term, weight) of terms in no entry: unknown or source-only words
     unknown_names: tuple[float, ...] = ()  # per unknown word, how much it looks like a name (0-1)
+    written: str = ""  # the question cleaned with its phrases written out, as typed: before any correction
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +249,7 @@ class Engine(Index, Retrieval, QuoteAnswers, Corrections, SpelledOut):
             tuple(corrections),
             tuple(outside.items()),
             tuple(names),
+            cleaned,
         )
 
     @staticmethod
@@ -364,8 +366,9 @@ class Engine(Index, Retrieval, QuoteAnswers, Corrections, SpelledOut):
             # Only a part with no subject of its own leans on the one before ("... and what did she say?"), not
             # "... what did the council say about its plan?"
             leans = has_pronoun(part) and not has_own_subject(part) and not self.analyse(part).speakers
-            if reading.completed[i : i + 1] not in ((), ("",)):  # "... and where?": with the topic it leaves out
-                tries = [reading.completed[i]]
+            completed = reading.completed[i] if i < len(reading.completed) else ""
+            if completed:  # "... and where?": with the topic it leaves out
+                tries = [completed]
             elif answers and leans:
                 subject = self._subject(before, answers[-1])
                 tries = [carry_subject(part, self.kb.speakers[subject].name) if subject else part]
@@ -454,7 +457,8 @@ class Engine(Index, Retrieval, QuoteAnswers, Corrections, SpelledOut):
         analysis = self.analyse(text)
         ranked = self.rank(analysis)
         self._log_scores(text, analysis, ranked)
-        if (spelt := self._spelled_out(text, ranked)) is not None:  # "what does <initials> stand for?"
+        # "what does <initials> stand for?"
+        if (spelt := self._spelled_out(text, analysis.written, ranked)) is not None:
             return spelt
 
         asks_words = asks_for_words(text, analysis.terms)

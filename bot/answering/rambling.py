@@ -35,5 +35,10 @@ def unwrapped(clause: str) -> str:
     for frame in (_CLEFT, _STORY_SAYS):
         found = frame.match(clause)
         if found is not None:
-            return _WHETHER.sub("did ", clause[found.end() :])
+            return whether_asked(clause[found.end() :])
     return clause
+
+
+def whether_asked(question: str) -> str:
+    """An embedded yes/no question asked as one: "whether ..." and "if ..." read as "did ..."."""
+    return _WHETHER.sub("did ", question)

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from bot.answering.ellipsis import Ellipsis, completions
 from bot.answering.normalize import ENGLISH, English
-from bot.answering.rambling import unwrapped
+from bot.answering.rambling import unwrapped, whether_asked
 from bot.knowledge.text import clean
 
 MAX_PARTS = 3  # questions answered from one message; more would bury each answer in a long reply
@@ -82,7 +82,6 @@ _RELATIVE = re.compile(
 )
 # "... and why?", "... and how?": the reason or the way of what the question before asks, asked with it.
 _SAME_QUESTION = frozenset(["and", "but", "why", "how", "so", "then", "exactly"])
-_WHETHER = re.compile(r"^(?:whether|if)\s+", re.I)
 # Where a long sentence that does not start as a question falls into clauses.
 _CLAUSE = re.compile(r"\s*(?:,|;|(?<!\d):(?!\d)|\s-+\s|\s–\s|\s—\s|\bbut\b|\banyway\b|\bbecause\b)\s*", re.I)
 LONG_SENTENCE_WORDS = 14  # beyond this, a sentence that starts as a statement is read clause by clause
@@ -314,7 +313,7 @@ class Reader:
             embedded = _EMBEDDED.search(clause)
             # "does anyone know who ...": from "who" on; "ngl how did people find out how far ...": as typed
             if embedded and not self._wh_before(clause, embedded.start()):
-                clause = _WHETHER.sub("did ", embedded.group(1))
+                clause = whether_asked(embedded.group(1))
             out.append(clause)
         return out
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from bot.answering.acronyms import Acronyms, could_be_acronym
 from bot.answering.answer import Answer
 from bot.answering.decision import Decision
-from bot.answering.normalize import Vocabulary, is_filler
+from bot.answering.normalize import is_filler
 from bot.knowledge.model import Entry, KnowledgeBase
 from bot.knowledge.text import clean
 
@@ -102,7 +102,6 @@ class SpelledOut:
 
     kb: KnowledgeBase
     _acronyms: Acronyms
-    _vocab: Vocabulary
     confidence: Callable[[Sequence[Scored]], float]
     _entry_answer: Callable[[str, Entry, float, str], Answer]
 
@@ -110,9 +109,10 @@ class SpelledOut:
     def decision(self) -> Decision:
         raise NotImplementedError  # the engine's own (`Engine.decision`)
 
-    def _spelled_out(self, question: str, ranked: Sequence[Scored]) -> Answer | None:
-        """The answer to "what does <initials> stand for?" when the story spells them out, else None."""
-        letters = initials_asked(self._vocab.rewrite_phrases(clean(question)))
+    def _spelled_out(self, question: str, written: str, ranked: Sequence[Scored]) -> Answer | None:
+        """The answer to "what does <initials> stand for?" when the story spells them out, else None. `written`:
+        the question cleaned with its phrases written out, its initials as typed (`Analysis.written`)."""
+        letters = initials_asked(written)
         expansion = spelled_out(letters, self.kb, self._acronyms) if letters else None
         if letters is None or expansion is None:
             return None
