@@ -53,7 +53,7 @@ class Ellipsis:
 
     def _phrase(self, words: list[str]) -> bool:
         """ "for how long", "on how many acres", "what year": a question phrase and nothing it asks about (not
-        "what did ibm do", which names its topic)."""
+        "what did the council do", which names its topic)."""
         rest = words[1:] if len(words) > 1 and words[0] not in self._wh else words
         if not rest or rest[0] not in self._wh:
             return False
