@@ -3,21 +3,11 @@ Riverton story (a library branch the council votes to close)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.answering import Engine, Outcome
 from bot.answering.normalize import general_vocabulary
 from bot.answering.spelling import everyday_word
-from bot.knowledge import load_knowledge
-
-RIVERTON = Path(__file__).parent / "riverton"
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine(load_knowledge(RIVERTON))
 
 
 @pytest.mark.parametrize(
@@ -32,8 +22,8 @@ def engine() -> Engine:
         ("will elm st get a bookmobile or wut", "bookmobile"),
     ],
 )
-def test_a_question_in_chat_shorthand_is_answered(engine: Engine, question: str, entry: str) -> None:
-    answer = engine.ask(question)
+def test_a_question_in_chat_shorthand_is_answered(riverton: Engine, question: str, entry: str) -> None:
+    answer = riverton.ask(question)
     assert answer.outcome is Outcome.ANSWERED, answer.text
     assert answer.entry is not None and answer.entry.id == entry
 
@@ -67,8 +57,8 @@ def test_british_news_words_read_as_the_american_ones(british: str, american: st
     assert vocab.term(british) == vocab.term(american)
 
 
-def test_a_sound_alike_is_read_as_the_word_meant_only_when_the_story_never_uses_it(engine: Engine) -> None:
-    assert ("dose", "does") in engine.analyse("how much money dose closing the branch save").corrections
+def test_a_sound_alike_is_read_as_the_word_meant_only_when_the_story_never_uses_it(riverton: Engine) -> None:
+    assert ("dose", "does") in riverton.analyse("how much money dose closing the branch save").corrections
     assert general_vocabulary().english.sound_alikes["dose"] == "does"
 
 

@@ -4,21 +4,12 @@ subject, and acronyms of the story's own phrases."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.answering import Engine, Outcome
 from bot.answering.acronyms import build_table
 from bot.answering.reading import has_own_subject
 from bot.knowledge import load_knowledge
-
-RIVERTON = Path(__file__).parent / "riverton"
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine(load_knowledge(RIVERTON))
 
 
 @pytest.mark.parametrize(
@@ -30,16 +21,16 @@ def engine() -> Engine:
     ],
 )
 def test_a_common_abbreviation_in_a_context_sentence_is_no_unknown_name(
-    engine: Engine, question: str, entry: str
+    riverton: Engine, question: str, entry: str
 ) -> None:
-    answer = engine.ask(question)
+    answer = riverton.ask(question)
     assert answer.outcome is Outcome.ANSWERED, answer.text
     assert answer.entry is not None and answer.entry.id == entry
 
 
-def test_an_unknown_capitalised_name_in_a_context_sentence_still_counts(engine: Engine) -> None:
+def test_an_unknown_capitalised_name_in_a_context_sentence_still_counts(riverton: Engine) -> None:
     # "Zorblatt" is no one in the story: the question is about him, not about the council's own vote.
-    answer = engine.ask("Councillor Zorblatt spoke for an hour. How did Zorblatt vote on the library?")
+    answer = riverton.ask("Councillor Zorblatt spoke for an hour. How did Zorblatt vote on the library?")
     assert answer.outcome is Outcome.DECLINED
 
 
@@ -126,14 +117,14 @@ def test_a_misspelt_name_is_still_corrected_to_the_name(harbourview: Engine) -> 
         "Who cast the deciding vote? And what did the staff say about their jobs?",
     ],
 )
-def test_a_later_part_with_its_own_subject_keeps_its_pronoun(engine: Engine, message: str) -> None:
+def test_a_later_part_with_its_own_subject_keeps_its_pronoun(riverton: Engine, message: str) -> None:
     # "their" is the workers', not the person the first part asked about: no look-up of that person's quotes.
-    answer = engine.ask(message)
+    answer = riverton.ask(message)
     assert [(p.outcome, p.entry.id if p.entry else None) for p in answer.parts][1] == (Outcome.ANSWERED, "staff-jobs")
 
 
-def test_a_later_part_without_a_subject_still_takes_the_one_before(engine: Engine) -> None:
-    answer = engine.ask("Who is Priya Raman? What did she say?")
+def test_a_later_part_without_a_subject_still_takes_the_one_before(riverton: Engine) -> None:
+    answer = riverton.ask("Who is Priya Raman? What did she say?")
     assert answer.parts[1].outcome is Outcome.QUOTES and answer.parts[1].speaker_id == "priya-raman"
 
 

@@ -19,11 +19,6 @@ from bot.knowledge import bundled_knowledge_dir, load_knowledge
 RIVERTON = Path(__file__).parent / "riverton"
 
 
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine(load_knowledge(RIVERTON))
-
-
 def test_the_invented_story_shares_no_name_or_phrase_with_the_shipped_one() -> None:
     shipped = load_knowledge(bundled_knowledge_dir())
     words = {n.casefold() for s in shipped.speakers.values() for n in s.names if len(n) > 3}
@@ -43,8 +38,8 @@ ANSWERS = [
 
 
 @pytest.mark.parametrize(("question", "entry"), ANSWERS)
-def test_answers_the_entry_that_matches(engine: Engine, question: str, entry: str) -> None:
-    answer = engine.ask(question)
+def test_answers_the_entry_that_matches(riverton: Engine, question: str, entry: str) -> None:
+    answer = riverton.ask(question)
     assert answer.outcome is Outcome.ANSWERED, answer.text
     assert answer.entry is not None and answer.entry.id == entry
     assert answer.question == question, "the question is shown as asked"
@@ -55,10 +50,10 @@ def test_answers_the_entry_that_matches(engine: Engine, question: str, entry: st
     "question",
     ["did the council close the hospital?", "who is the mayor of london", "what's the weather tomorrow?"],
 )
-def test_declines_what_the_story_does_not_say(engine: Engine, question: str) -> None:
-    answer = engine.ask(question)
+def test_declines_what_the_story_does_not_say(riverton: Engine, question: str) -> None:
+    answer = riverton.ask(question)
     assert answer.outcome is Outcome.DECLINED
-    assert all(s.entry_id in engine.kb.entries for s in answer.suggestions)
+    assert all(s.entry_id in riverton.kb.entries for s in answer.suggestions)
 
 
 @pytest.mark.parametrize(
@@ -69,21 +64,21 @@ def test_declines_what_the_story_does_not_say(engine: Engine, question: str) -> 
         ("what did raman say?", "priya-raman"),
     ],
 )
-def test_asking_what_someone_said_returns_their_quotes(engine: Engine, question: str, speaker: str) -> None:
-    answer = engine.ask(question)
+def test_asking_what_someone_said_returns_their_quotes(riverton: Engine, question: str, speaker: str) -> None:
+    answer = riverton.ask(question)
     assert answer.outcome is Outcome.QUOTES
     assert {view.quote.speaker for view in answer.quotes} == {speaker}
 
 
-def test_a_two_part_question_answers_both_parts(engine: Engine) -> None:
-    answer = engine.ask("how did the council vote? also what happens to the staff")
+def test_a_two_part_question_answers_both_parts(riverton: Engine) -> None:
+    answer = riverton.ask("how did the council vote? also what happens to the staff")
     assert [part.entry.id if part.entry else None for part in answer.parts] == ["vote-result", "staff-jobs"]
     assert answer.entry is not None and answer.entry.id == "vote-result"
     assert all(part.evidence for part in answer.parts)
 
 
-def test_a_pronoun_in_the_second_part_means_who_the_first_named(engine: Engine) -> None:
-    answer = engine.ask("who is priya raman and what did she say")
+def test_a_pronoun_in_the_second_part_means_who_the_first_named(riverton: Engine) -> None:
+    answer = riverton.ask("who is priya raman and what did she say")
     assert [part.outcome for part in answer.parts] == [Outcome.ANSWERED, Outcome.QUOTES]
     assert answer.parts[1].speaker_id == "priya-raman"
     data = json.loads(json.dumps(to_json(answer)))
@@ -92,7 +87,7 @@ def test_a_pronoun_in_the_second_part_means_who_the_first_named(engine: Engine) 
     assert data["parts"][1]["question"] == "what did she say"
 
 
-def test_help_offers_the_story_s_own_examples(engine: Engine) -> None:
-    answer = engine.ask("help")
+def test_help_offers_the_story_s_own_examples(riverton: Engine) -> None:
+    answer = riverton.ask("help")
     assert answer.outcome is Outcome.SMALL_TALK
-    assert all(example in answer.text for example in engine.kb.examples[:2])
+    assert all(example in answer.text for example in riverton.kb.examples[:2])

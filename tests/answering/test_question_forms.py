@@ -4,21 +4,11 @@ Asked on the small invented Millford story (whose initials test_spelled_out asks
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.answering import Engine, Outcome
 from bot.answering.normalize import Vocabulary
-from bot.knowledge import load_knowledge
 from bot.knowledge.text import clean
-
-MILLFORD = Path(__file__).parent / "millford"  # a housing story invented for these tests
-
-
-@pytest.fixture(scope="module")
-def millford() -> Engine:
-    return Engine(load_knowledge(MILLFORD))
 
 
 @pytest.mark.parametrize(

@@ -15,17 +15,6 @@ from bot.answering.answer import Answer, Outcome
 from bot.knowledge import load_knowledge
 
 HARBOUR = Path(__file__).parent / "harbour"
-RIVERTON = Path(__file__).parent / "riverton"
-
-
-@pytest.fixture(scope="module")
-def harbour() -> Engine:
-    return Engine(load_knowledge(HARBOUR))
-
-
-@pytest.fixture(scope="module")
-def riverton() -> Engine:
-    return Engine(load_knowledge(RIVERTON))
 
 
 def _quoted(answer: Answer) -> set[str]:

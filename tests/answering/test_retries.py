@@ -3,22 +3,12 @@ would count its words double and sway the match towards whatever that sentence i
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.answering import Engine
 from bot.answering.matcher import in_context
 from bot.answering.reading import Reading
-from bot.knowledge import load_knowledge
 from bot.knowledge.text import clean
-
-RIVERTON = Path(__file__).parent / "riverton"
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine(load_knowledge(RIVERTON))
 
 
 def test_a_question_is_read_after_the_sentence_before_it() -> None:
@@ -51,22 +41,22 @@ def _asked(engine: Engine, monkeypatch: pytest.MonkeyPatch, reading: Reading) ->
 
 
 def test_a_declined_part_holding_its_context_is_not_asked_with_it_twice(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
+    riverton: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A part that was joined to the sentence before it, while that sentence is also its context (as the
     # reader gives it, in its own spelling).
     part = "The weather was bad. What did it cost?"
     reading = Reading(part, part, (part,), ("the weather was bad",), (("the weather was bad",),), (False,))
-    seen = _asked(engine, monkeypatch, reading)
+    seen = _asked(riverton, monkeypatch, reading)
     assert seen
     for text in seen:
         assert clean(text).count("the weather was bad") == 1, text
 
 
 def test_a_declined_part_is_still_tried_with_the_sentences_before_it(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
+    riverton: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     part = "What did it cost?"
     reading = Reading(part, part, (part,), ("The weather was bad.",), (("The weather was bad.",),), (False,))
-    seen = _asked(engine, monkeypatch, reading)
+    seen = _asked(riverton, monkeypatch, reading)
     assert "The weather was bad. What did it cost?" in seen

@@ -3,24 +3,15 @@ people who hold it, and the entries that name them."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.answering import Engine
 from bot.answering.ranking import BASE_FEATURES
-from bot.knowledge import load_knowledge
 
-RIVERTON = Path(__file__).parent / "riverton"
 HOLDS_ROLE = BASE_FEATURES.index("holds_asked_role")
 KEYWORDS = BASE_FEATURES.index("keywords_cover_question")
 CONTENT = BASE_FEATURES.index("content_covers_question")
 PHRASING = BASE_FEATURES.index("phrasing_covers_question")
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine(load_knowledge(RIVERTON))
 
 
 def _holders(engine: Engine, question: str) -> frozenset[str]:
@@ -41,31 +32,31 @@ def _holders(engine: Engine, question: str) -> frozenset[str]:
         ("how much does the branch save", set()),  # asks for no one
     ],
 )
-def test_a_role_look_up_finds_the_people_who_hold_the_role(engine: Engine, question: str, holders: set[str]) -> None:
-    assert _holders(engine, question) == holders
+def test_a_role_look_up_finds_the_people_who_hold_the_role(riverton: Engine, question: str, holders: set[str]) -> None:
+    assert _holders(riverton, question) == holders
 
 
-def test_the_entry_that_names_the_role_holder_is_ranked_first(engine: Engine) -> None:
-    ranked = engine.rank(engine.analyse("who runs the city council"))
+def test_the_entry_that_names_the_role_holder_is_ranked_first(riverton: Engine) -> None:
+    ranked = riverton.rank(riverton.analyse("who runs the city council"))
     assert ranked[0].entry_id == "deciding-vote"
     assert ranked[0].features[HOLDS_ROLE] == 1.0
     assert all(scored.features[HOLDS_ROLE] == 0.0 for scored in ranked[1:] if scored.entry_id == "who-is-raman")
 
 
-def test_asking_who_runs_something_reads_as_asking_who_heads_it(engine: Engine) -> None:
-    heads = engine.analyse("who heads the city council").terms
+def test_asking_who_runs_something_reads_as_asking_who_heads_it(riverton: Engine) -> None:
+    heads = riverton.analyse("who heads the city council").terms
     for question in ("who runs the city council", "who is in charge of the city council", "who leads the city council"):
-        assert engine.analyse(question).terms == heads
+        assert riverton.analyse(question).terms == heads
 
 
-def test_counting_stops_reads_as_counting_stations(engine: Engine) -> None:
-    assert engine.analyse("how many stops are there").terms == engine.analyse("how many stations are there").terms
+def test_counting_stops_reads_as_counting_stations(riverton: Engine) -> None:
+    assert riverton.analyse("how many stops are there").terms == riverton.analyse("how many stations are there").terms
 
 
-def test_an_entry_without_keywords_is_read_by_what_its_other_text_says(engine: Engine) -> None:
+def test_an_entry_without_keywords_is_read_by_what_its_other_text_says(riverton: Engine) -> None:
     # Riverton's entries have no keywords: an entry is then measured by what both its phrasings and its
     # content speak of, not as if it had keywords that speak of nothing.
-    ranked = engine.rank(engine.analyse("what replaces the elm street branch"))
+    ranked = riverton.rank(riverton.analyse("what replaces the elm street branch"))
     assert ranked[0].entry_id == "bookmobile"
     for scored in ranked:
         phrasing, content = scored.features[PHRASING], scored.features[CONTENT]

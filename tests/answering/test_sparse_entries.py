@@ -3,22 +3,12 @@ called and how readers misspell or shorten them, and a decision fitted so that i
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.answering import Engine, Outcome
 from bot.answering import answer_kinds as kinds
 from bot.answering.evaluation import Case
 from bot.answering.ranking import FEATURES
-from bot.knowledge import load_knowledge
-
-RIVERTON = Path(__file__).parent / "riverton"
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine(load_knowledge(RIVERTON))
 
 
 @pytest.mark.parametrize(
@@ -30,20 +20,20 @@ def engine() -> Engine:
         ("wat did okafur say about it", "dana-okafor"),
     ],
 )
-def test_roles_and_misspelt_names_find_the_quoted_person(engine: Engine, question: str, speaker: str) -> None:
-    answer = engine.ask(question)
+def test_roles_and_misspelt_names_find_the_quoted_person(riverton: Engine, question: str, speaker: str) -> None:
+    answer = riverton.ask(question)
     assert answer.outcome is Outcome.QUOTES, answer.text
     assert answer.speaker_id == speaker
 
 
-def test_a_role_inside_another_name_is_not_that_person(engine: Engine) -> None:
-    assert engine.analyse("what did the london councillor say").speakers == ()
-    assert engine.analyse("what did the councillor say").speakers == ("priya-raman",)
+def test_a_role_inside_another_name_is_not_that_person(riverton: Engine) -> None:
+    assert riverton.analyse("what did the london councillor say").speakers == ()
+    assert riverton.analyse("what did the councillor say").speakers == ("priya-raman",)
 
 
-def test_a_clipped_word_is_read_as_the_word_it_shortens(engine: Engine) -> None:
-    assert engine.analyse("will elm street get a bookmob").corrections == (("bookmob", "bookmobile"),)
-    answer = engine.ask("will elm street get a bookmob?")
+def test_a_clipped_word_is_read_as_the_word_it_shortens(riverton: Engine) -> None:
+    assert riverton.analyse("will elm street get a bookmob").corrections == (("bookmob", "bookmobile"),)
+    answer = riverton.ask("will elm street get a bookmob?")
     assert answer.answered and answer.entry is not None and answer.entry.id == "bookmobile"
 
 
@@ -100,7 +90,7 @@ def test_a_word_for_a_kind_of_answer_is_told_from_a_thing(word: str, is_kind: bo
     assert kinds.is_kind_word(word) is is_kind
 
 
-def test_each_part_of_a_message_is_labelled_by_its_own_words(engine: Engine) -> None:
+def test_each_part_of_a_message_is_labelled_by_its_own_words(riverton: Engine) -> None:
     pytest.importorskip("scipy")
     from bot.answering.training import samples
 
@@ -110,9 +100,9 @@ def test_each_part_of_a_message_is_labelled_by_its_own_words(engine: Engine) -> 
         "multipart",
         mentions=("5 to 4", "310,000"),
     )
-    found = samples(engine, [case])
+    found = samples(riverton, [case])
     assert len(found) == 2
-    rights = [{e for e, ok in zip(_ids(engine, s.question), s.labels, strict=True) if ok} for s in found]
+    rights = [{e for e, ok in zip(_ids(riverton, s.question), s.labels, strict=True) if ok} for s in found]
     assert rights == [{"vote-result"}, {"savings"}]
 
 
@@ -140,18 +130,18 @@ def _features(engine: Engine, question: str, entry_id: str) -> dict[str, float]:
     return dict(zip(FEATURES, found.features, strict=True))
 
 
-def test_an_entry_without_the_kind_of_detail_asked_for_is_marked(engine: Engine) -> None:
+def test_an_entry_without_the_kind_of_detail_asked_for_is_marked(riverton: Engine) -> None:
     # The staff entry has a count, but no sum of money and no place.
-    assert _features(engine, "how many staff does the branch have?", "staff-jobs")["lacks_asked_kind"] == 0.0
-    assert _features(engine, "how much money do the branch staff earn?", "staff-jobs")["lacks_asked_kind"] == 1.0
-    assert _features(engine, "where will the branch staff work?", "staff-jobs")["lacks_asked_kind"] == 1.0
+    assert _features(riverton, "how many staff does the branch have?", "staff-jobs")["lacks_asked_kind"] == 0.0
+    assert _features(riverton, "how much money do the branch staff earn?", "staff-jobs")["lacks_asked_kind"] == 1.0
+    assert _features(riverton, "where will the branch staff work?", "staff-jobs")["lacks_asked_kind"] == 1.0
     # The bookmobile stops on a named street: a place.
-    assert _features(engine, "where will the bookmobile stop?", "bookmobile")["lacks_asked_kind"] == 0.0
+    assert _features(riverton, "where will the bookmobile stop?", "bookmobile")["lacks_asked_kind"] == 0.0
 
 
-def test_an_entry_that_never_speaks_of_the_thing_asked_for_is_marked(engine: Engine) -> None:
-    assert _features(engine, "what savings does closing the branch bring?", "savings")["lacks_asked_thing"] == 0.0
+def test_an_entry_that_never_speaks_of_the_thing_asked_for_is_marked(riverton: Engine) -> None:
+    assert _features(riverton, "what savings does closing the branch bring?", "savings")["lacks_asked_thing"] == 0.0
     # "staff" is a word of the story, but the vote entry never speaks of them.
-    assert _features(engine, "what staff voted on the branch?", "vote-result")["lacks_asked_thing"] == 1.0
+    assert _features(riverton, "what staff voted on the branch?", "vote-result")["lacks_asked_thing"] == 1.0
     # "company" asks for a name, which the entry may give without the word.
-    assert _features(engine, "which company cast the deciding vote?", "deciding-vote")["lacks_asked_thing"] == 0.0
+    assert _features(riverton, "which company cast the deciding vote?", "deciding-vote")["lacks_asked_thing"] == 0.0

@@ -4,20 +4,10 @@ Asked on the small invented Millford story and on the shipped one."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.answering import Engine, Outcome
 from bot.answering.spelled_out import initials_asked
-from bot.knowledge import load_knowledge
-
-MILLFORD = Path(__file__).parent / "millford"
-
-
-@pytest.fixture(scope="module")
-def millford() -> Engine:
-    return Engine(load_knowledge(MILLFORD))
 
 
 @pytest.mark.parametrize(

@@ -57,34 +57,29 @@ def test_a_typo_is_not_a_common_word(word: str) -> None:
     assert not typed_as_meant(word)
 
 
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine(load_knowledge(RIVERTON))
-
-
-def test_the_engine_corrects_short_typos_and_leaves_common_words_alone(engine: Engine) -> None:
-    analysis = engine.analyse("hwo cast the vtoe on the whole budget")
+def test_the_engine_corrects_short_typos_and_leaves_common_words_alone(riverton: Engine) -> None:
+    analysis = riverton.analyse("hwo cast the vtoe on the whole budget")
     assert ("hwo", "who") in analysis.corrections
     assert ("vtoe", "vote") in analysis.corrections
     assert all(typed != "whole" for typed, _ in analysis.corrections)
 
 
-def test_a_name_misspelt_into_a_known_stem_is_still_the_name(engine: Engine) -> None:
+def test_a_name_misspelt_into_a_known_stem_is_still_the_name(riverton: Engine) -> None:
     # "beckers" stems to "becker", a known stem, but only the name as typed right is the speaker's alias
-    assert engine.analyse("what did beckers say").speakers == engine.analyse("what did becker say").speakers != ()
+    assert riverton.analyse("what did beckers say").speakers == riverton.analyse("what did becker say").speakers != ()
 
 
-def test_a_name_two_edits_off_is_found_only_when_english_never_saw_the_word(engine: Engine) -> None:
+def test_a_name_two_edits_off_is_found_only_when_english_never_saw_the_word(riverton: Engine) -> None:
     assert unheard_of("okfoor") and not unheard_of("gillard")
-    assert engine.analyse("what did okfoor say").speakers == ("dana-okafor",)
+    assert riverton.analyse("what did okfoor say").speakers == ("dana-okafor",)
 
 
-def test_a_word_english_knows_well_is_a_name_of_its_own_not_a_typo(engine: Engine) -> None:
+def test_a_word_english_knows_well_is_a_name_of_its_own_not_a_typo(riverton: Engine) -> None:
     # "roman" (Zipf 4.5) and "diana" (4.0) are one letter from Raman and Dana, but are words and names of their own
-    assert engine.analyse("what did roman say").speakers == ()
-    assert engine.analyse("what did diana say").speakers == ()
+    assert riverton.analyse("what did roman say").speakers == ()
+    assert riverton.analyse("what did diana say").speakers == ()
     # A rarer spelling (3.3) asked of a story of a few people means its person
-    assert engine.analyse("what did rahman say").speakers == ("priya-raman",)
+    assert riverton.analyse("what did rahman say").speakers == ("priya-raman",)
 
 
 def _with_people(folder: Path, people: list[dict[str, object]]) -> Engine:
@@ -108,17 +103,17 @@ def crowded(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     return _with_people(tmp_path_factory.mktemp("crowded") / "kb", [_person("Ben Okafer"), _person("Ada Okafora")])
 
 
-def test_a_misspelt_name_as_near_two_names_is_neither(engine: Engine, crowded: Engine) -> None:
-    assert engine.analyse("what did okafur say").speakers == ("dana-okafor",)
+def test_a_misspelt_name_as_near_two_names_is_neither(riverton: Engine, crowded: Engine) -> None:
+    assert riverton.analyse("what did okafur say").speakers == ("dana-okafor",)
     # one letter from Okafor and from Okafer: which was meant is a guess
     assert crowded.analyse("what did okafur say").speakers == ()
     assert crowded.analyse("what did okafer say").speakers == ("ben-okafer",)
 
 
 def test_a_name_two_letters_off_is_unsure_when_another_is_only_a_letter_further(
-    engine: Engine, crowded: Engine
+    riverton: Engine, crowded: Engine
 ) -> None:
-    assert engine.analyse("what did okfoor say").speakers == ("dana-okafor",)
+    assert riverton.analyse("what did okfoor say").speakers == ("dana-okafor",)
     assert crowded.analyse("what did okfoor say").speakers == ()  # Okafor two edits off, Okafora three
 
 
