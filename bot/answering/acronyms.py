@@ -40,6 +40,12 @@ def could_be_acronym(word: str) -> bool:
     return MIN_LETTERS <= len(word) <= MAX_LETTERS and word.isascii() and word.isalpha()
 
 
+def initials(words: Iterable[str]) -> set[str]:
+    """A name's initials, with and without its filler words ("power and light": "pal", "pl")."""
+    words = list(words)
+    return {"".join(w[0] for w in words), "".join(w[0] for w in words if not is_filler(w))}
+
+
 def _plain_words(text: str) -> list[str]:
     """A text's cleaned words: the expansion is read like the words of the question it replaces."""
     return clean(text).split()
@@ -71,7 +77,8 @@ def _keyed_runs(tokens: list[str], partial: set[str]) -> list[tuple[str, str]]:
     for start in range(len(tokens)):
         if filler[start]:
             continue
-        every = content = tokens[start][0]  # the initials of the run so far, with and without fillers
+        # `initials` of each run from `start`, grown a word at a time: with and without its fillers
+        every = content = tokens[start][0]
         for end in range(start + 1, min(start + MAX_RUN, len(tokens))):
             letter = tokens[end][0]
             every += letter

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.answering import answer_kinds
+from bot.answering.normalize import ENGLISH
 
 _BE = r"is|are|was|were"
 _DETERMINERS = r"the|a|an|its|their|his|her|this|that|these|those"
@@ -32,23 +33,8 @@ _FRAME = frozenset(
 )
 # Verbs that follow a question word ("what *did* ..."): they ask for no thing.
 _VERBS = frozenset("is are was were do does did has have had will would can could should".split())  # noqa: SIM905
-# Nouns that say nothing of what is asked for ("what *thing* did they do", "how much *time*", "in what *context*",
-# "what *else*", "what *other* ..."), what names and sums and units answer ("what is it *called*", "how much
-# *money*", "how many *miles*": the name or number answers it, `answer_kinds`), and words for what a story is
-# about at all ("what's the *controversy* around ..."): never a thing of their own. Whole families, not one
-# question's word.
-GENERIC_THINGS = frozenset(
-    """
-    thing things stuff one ones way ways time times people kind sort type part parts lot lots bit bits
-    else other others another extra exactly happened happening going context situation deal story article piece
-    news point reason reasons detail details information info fact facts idea ideas issue issues matter
-    money cash dollars bucks amount sum
-    name names called title
-    controversy problem problems concern concerns debate dispute row fuss trouble
-    miles mile kilometres kilometers km pounds euros percent hours minutes days weeks months years acres feet
-    metres meters tons tonnes gallons litres liters units
-    """.split()  # noqa: SIM905 - a word list
-)
+# Nouns that name no detail of their own ("what *thing*", "how much *money*"): general English (`english/words.yaml`).
+GENERIC_THINGS = ENGLISH.generic_things
 
 
 def asked_words(cleaned: str) -> tuple[str, ...]:

@@ -174,6 +174,7 @@ class English:
     role_forms: tuple[tuple[str, ...], ...] = ()  # everyday words for one kind of role (see `roles`)
     abbreviations: dict[str, str] = field(default_factory=dict)  # chat shorthand, written out before phrases
     sound_alikes: dict[str, str] = field(default_factory=dict)  # "dose" -> "does", when the story never says "dose"
+    generic_things: frozenset[str] = frozenset()  # nouns that name no detail of their own ("thing", "money")
 
 
 def _words(value: Any) -> tuple[str, ...]:
@@ -224,6 +225,7 @@ def _english(data: dict[str, Any]) -> English:
         role_forms=tuple(tuple(group.split()) for group in data.get("role_forms") or ()),
         abbreviations=_rewrites(data.get("abbreviations")),
         sound_alikes=_string_map(spelling.get("sound_alikes")),
+        generic_things=frozenset(_words(data.get("generic_things"))),
     )
 
 

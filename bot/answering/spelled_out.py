@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from bot.answering.acronyms import Acronyms, could_be_acronym
+from bot.answering.acronyms import Acronyms, could_be_acronym, initials
 from bot.answering.answer import Answer
 from bot.answering.decision import Decision
 from bot.answering.normalize import is_filler
@@ -53,13 +53,6 @@ def initials_asked(cleaned: str) -> str | None:
     return letters if could_be_acronym(letters) and not is_filler(letters) else None
 
 
-def _initials(words: Sequence[str]) -> set[str]:
-    """A name's initials, with and without its filler words ("power and light": "pal", "pl")."""
-    every = "".join(w[0] for w in words)
-    content = "".join(w[0] for w in words if not is_filler(w))
-    return {every, content}
-
-
 def spelled_out(letters: str, kb: KnowledgeBase, acronyms: Acronyms) -> str | None:
     """The words `letters` stand for in this story: a speaker's full name whose alias they are and whose
     initials they are, else the one phrase of the knowledge base with those initials."""
@@ -69,7 +62,7 @@ def spelled_out(letters: str, kb: KnowledgeBase, acronyms: Acronyms) -> str | No
         for name in speaker.names:
             words = clean(name).split()
             # "CCWD" for "Cordero County Water District"; "the PUC" for "Public Utilities Commission of X"
-            if len(words) > 1 and any(key.startswith(letters) for key in _initials(words)):
+            if len(words) > 1 and any(key.startswith(letters) for key in initials(words)):
                 return name
     phrase = acronyms.phrase(letters)
     return " ".join(phrase) if phrase else None
