@@ -140,6 +140,8 @@ def test_words_with_another_meaning_stay_apart(english: Vocabulary, one: str, ot
         ("the primary school", "the elementary school"),
         ("a power cut", "an outage"),
         ("how many homes lost power", "how many homes had an outage"),
+        ("how much will the council put its rents up", "how much will the council increase its rents"),
+        ("when did they put up fares", "when did they increase fares"),
         ("how much did the repairs cost in total", "how much did the repairs cost"),
         ("were they without electricity for long", "was the outage long"),
         ("why did the power go out", "why was there an outage"),
@@ -172,6 +174,7 @@ def test_a_british_or_chat_phrase_reads_as_the_plain_words(english: Vocabulary, 
         ("police use by amazon", "expiration"),  # a "use by" date, not a use by someone
         ("decided to let people vote", "rent"),
         ("buses get a green light", "approval"),
+        ("they put up posters", "increase"),
     ],
 )
 def test_the_other_meanings_of_a_phrase_s_words_are_kept(english: Vocabulary, kept: str, not_read_as: str) -> None:
