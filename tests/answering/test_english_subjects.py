@@ -142,6 +142,9 @@ def test_words_with_another_meaning_stay_apart(english: Vocabulary, one: str, ot
         ("how many homes lost power", "how many homes had an outage"),
         ("how much will the council put its rents up", "how much will the council increase its rents"),
         ("when did they put up fares", "when did they increase fares"),
+        ("how long is the ride on the school coach", "how long is the ride on the school bus"),
+        ("the protest outside the admin building", "the protest outside the administration building"),
+        ("how many poorly patients were moved", "how many sick patients were moved"),
         ("how much did the repairs cost in total", "how much did the repairs cost"),
         ("were they without electricity for long", "was the outage long"),
         ("why did the power go out", "why was there an outage"),
@@ -175,6 +178,8 @@ def test_a_british_or_chat_phrase_reads_as_the_plain_words(english: Vocabulary, 
         ("decided to let people vote", "rent"),
         ("buses get a green light", "approval"),
         ("they put up posters", "increase"),
+        ("the football coach", "bus"),
+        ("a poorly run hospital", "sick"),
     ],
 )
 def test_the_other_meanings_of_a_phrase_s_words_are_kept(english: Vocabulary, kept: str, not_read_as: str) -> None:
