@@ -143,6 +143,7 @@ def test_words_with_another_meaning_stay_apart(english: Vocabulary, one: str, ot
         ("how much will the council put its rents up", "how much will the council increase its rents"),
         ("when did they put up fares", "when did they increase fares"),
         ("how long is the ride on the school coach", "how long is the ride on the school bus"),
+        ("why did they close it in the first place", "why did they close it"),
         ("the protest outside the admin building", "the protest outside the administration building"),
         ("how many poorly patients were moved", "how many sick patients were moved"),
         ("how much did the repairs cost in total", "how much did the repairs cost"),
