@@ -79,6 +79,7 @@ def terms(vocab: Vocabulary, text: str) -> list[str]:
         ("emissions", "emit"),
         ("depth", "deep"),
         ("safety", "safe"),
+        ("transferred", "moved"),
         # a comparative or superlative meets its adjective
         ("longest", "long"),
         ("strongest", "strong"),
@@ -145,6 +146,7 @@ def test_words_with_another_meaning_stay_apart(english: Vocabulary, one: str, ot
         ("how long is the ride on the school coach", "how long is the ride on the school bus"),
         ("why did they close it in the first place", "why did they close it"),
         ("why is the mayor catching heat", "why is the mayor facing pressure"),
+        ("how many pupils have to switch schools", "how many pupils have to move schools"),
         ("the firm took flak for the plan", "the firm faced pressure for the plan"),
         ("the protest outside the admin building", "the protest outside the administration building"),
         ("how many poorly patients were moved", "how many sick patients were moved"),
