@@ -29,6 +29,7 @@ import yaml
 from bot.answering.amounts import write_out_amounts
 from bot.answering.phrasal import phrasal_phrases
 from bot.answering.question_forms import plain_question
+from bot.answering.terse import asked_in_full
 from bot.knowledge.naming import QUESTION_WORDS
 from bot.knowledge.text import clean
 
@@ -357,7 +358,7 @@ class Vocabulary:
         return word in self.stopwords
 
     def rewrite_phrases(self, cleaned: str) -> str:
-        cleaned = write_out_amounts(cleaned)
+        cleaned = asked_in_full(write_out_amounts(cleaned))
         written_out = self._abbreviation_table.replace(cleaned.split(), lambda rewrite, _: rewrite.split())
         words = self._phrase_table.replace(written_out, lambda rewrite, _: rewrite.split())
         text = plain_question(" ".join(words))

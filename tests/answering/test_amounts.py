@@ -34,3 +34,22 @@ def test_a_short_amount_meets_the_written_one(english: Vocabulary, typed: str, w
 )
 def test_words_that_only_look_like_amounts_stay(english: Vocabulary, kept: str) -> None:
     assert not {"000", "million", "billion"} & set(english.words(kept))
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("is the ride more than 40 min", "is the ride more than 40 minutes"),
+        ("a 3hr wait", "a 3 hour wait"),
+        ("closed for 2 wks", "closed for 2 weeks"),
+        ("in the job for 16 yrs", "in the job for 16 years"),
+        ("every 10 mins", "every 10 minutes"),
+    ],
+)
+def test_a_span_of_time_typed_short_meets_the_written_one(english: Vocabulary, typed: str, written: str) -> None:
+    assert [english.term(w) for w in english.words(typed)] == [english.term(w) for w in english.words(written)]
+
+
+@pytest.mark.parametrize("kept", ["the min wage", "the hr department", "a sec please"])
+def test_a_unit_without_a_number_stays(english: Vocabulary, kept: str) -> None:
+    assert english.words(kept) == kept.split()

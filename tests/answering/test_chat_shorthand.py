@@ -32,11 +32,15 @@ def test_a_question_in_chat_shorthand_is_answered(riverton: Engine, question: st
     ("typed", "read"),
     [
         ("ngl tbh idk imo smh when does it close", "when does it close"),
-        ("how long were people stuck w/ no power", "how long were people stuck with no power"),
+        ("how long were people stuck w/ no power", "how long were people stuck with outage"),
         ("wats up w/ the vote", "what is up with the vote"),
         ("wich one of thier staff", "which one of their staff"),
         ("which court have the parents lodged their claim in", "which court have the parents filed their claim in"),
         ("how much is the leccy bill", "how-many is the electricity bill"),
+        ("what time do the lil kids get picked up", "what time do the little kids get picked up"),
+        ("which commish voted against it", "which commissioner voted against it"),
+        ("is the union big mad about it", "is the union angry about it"),
+        ("how big are the classes, for the youngest i mean", "how big are the classes for the youngest"),
     ],
 )
 def test_shorthand_is_written_out_before_phrases_read_it(typed: str, read: str) -> None:

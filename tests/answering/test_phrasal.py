@@ -56,6 +56,7 @@ def test_a_phrasal_verb_needs_its_particle() -> None:
         ("when did the rules come into force", "when did the rules start"),
         ("who hit back at the mayor", "who responded to the mayor"),
         ("did the nurses walk out", "did the nurses strike"),
+        ("what did the firm offer to make up for the delay", "what did the firm offer to compensate the delay"),
     ],
 )
 def test_a_phrasal_verb_meets_the_word_it_means(english: Vocabulary, asked: str, plain: str) -> None:

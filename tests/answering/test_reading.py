@@ -116,6 +116,9 @@ READINGS = [
     # "like ..." after a question narrows it; it is no question of its own.
     ("when does the branch close, like what month", ["when does the branch close, like what month"]),
     ("serious q who runs the library, help", ["who runs the library"]),
+    ("is the library closing or wut", ["is the library closing"]),
+    ("sry if asked already 🙏 when does the library close", ["when does the library close"]),
+    ("apologies if this has been asked, who runs the library", ["who runs the library"]),
     ("so like who runs the library", ["who runs the library"]),
     ("who runs the library… asking for my class", ["who runs the library…"]),
     ("so yeah, who runs the library", ["who runs the library"]),
