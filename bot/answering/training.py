@@ -3,7 +3,7 @@
 What it learns from, for each story (a knowledge directory and its question sets):
 - the question sets, asked of the story as curated and of copies with each entry's phrasings cut to its
   first three and its first two (how a busy moderator's story looks), so the decision holds on sparse
-  stories;
+  stories (`copies`; `phrasings` keeps only the copies that sparse, `curated` weighs the story as curated);
 - the phrasings cut away, asked of the cut story: real questions, each with its known entry;
 - generated negatives: every phrasing that names one person or organisation, with the name swapped for
   one the story never uses, off-topic questions built from general English words around a word of
@@ -39,7 +39,7 @@ from bot.answering.matcher import Engine
 from bot.answering.near_misses import asked_detail_cases
 from bot.answering.ranking import BASE_FEATURES, FEATURE_SIGNS, FEATURES, SIGNS
 from bot.knowledge import load_knowledge
-from bot.knowledge.model import Kind
+from bot.knowledge.model import Kind, KnowledgeBase
 from bot.knowledge.text import clean
 
 log = logging.getLogger(__name__)
@@ -75,6 +75,9 @@ CUTS = (3, 2)
 # questions right on the stories never fitted on (the near misses pull the weight of a phrasing's coverage down);
 # at 1, fewer still.
 NEAR_MISS_WEIGHT = 0.0
+# How much the copy of a story as curated counts beside its cut copies, sample for sample
+# (`storybot train --curated-weight W`).
+CURATED_WEIGHT = 1.0
 HOLDOUT = 0.25  # share of the questions held out for the figures reported
 # The inverse strength of the L2 penalty on the weights (scikit-learn's C). 0.2 rather than 1: fitted on the
 # shipped story alone and scored on the second, it answered a little more of the second story's questions
@@ -229,25 +232,53 @@ def samples(engine: Engine, cases: Iterable[Case]) -> list[Sample]:
     return found
 
 
-def story_samples(story: Story, rng: random.Random, near_misses: float = NEAR_MISS_WEIGHT) -> list[Sample]:
+def copies(kb: KnowledgeBase, phrasings: int | None = None) -> list[int | None]:
+    """How many phrasings per entry each copy of a story that the fit learns from keeps (None: as curated). By
+    default the story as curated and cut to each of CUTS; with `phrasings` (`storybot train --phrasings N`) only
+    as cut to its first N and to those of CUTS below N, so that the fit sees the story only as sparse as that.
+    A cut that keeps every phrasing is the story as curated, and is learnt from once."""
+    most = max((len(entry.questions) for entry in kb.entries.values()), default=0)
+    wanted = (None, *CUTS) if phrasings is None else (phrasings, *(keep for keep in CUTS if keep < phrasings))
+    found: list[int | None] = []
+    for keep in wanted:
+        copy = None if keep is None or keep >= most else keep
+        if copy not in found:
+            found.append(copy)
+    return found
+
+
+def story_samples(
+    story: Story,
+    rng: random.Random,
+    near_misses: float = NEAR_MISS_WEIGHT,
+    phrasings: int | None = None,
+    curated: float = CURATED_WEIGHT,
+) -> list[Sample]:
+    """A story's samples: its sets asked of each copy (`copies`), with the phrasings a cut copy lacks asked of it
+    as questions, and the generated negatives (off-topic ones once, for the first copy). When the story has cut
+    copies too, each sample of the story as curated counts `curated` times as much."""
     kb = load_knowledge(story.knowledge)
     full = Engine(kb, Decision.neutral())
     cases = [case for path in story.sets for case in load_cases(path)]
-    found = samples(full, cases) + samples(full, swapped_cases(full, rng)) + samples(full, off_topic_cases(full, rng))
-    # their own random stream, so that adding them leaves every other generated question as it was
-    if near_misses > 0.0:
-        near = samples(full, asked_detail_cases(full, random.Random(f"{SEED} {story.knowledge}")))  # noqa: S311
-        found += [replace(s, weight=near_misses) for s in near]
-    for keep in CUTS:
-        if all(len(entry.questions) <= keep for entry in kb.entries.values()):
-            continue  # already this sparse: a copy would only count its questions twice
-        sparse = Engine(cut_phrasings(kb, keep), Decision.neutral())
-        found += samples(sparse, cases) + samples(sparse, cut_phrasing_cases(full, keep))
-        found += samples(sparse, swapped_cases(sparse, rng))
-        # the phrasings the cut copy lacks: a near miss of a question that is no phrasing of its entry
+    found: list[Sample] = []
+    kept = copies(kb, phrasings)
+    for number, keep in enumerate(kept):
+        engine = full if keep is None else Engine(cut_phrasings(kb, keep), Decision.neutral())
+        copy = samples(engine, cases) + samples(engine, swapped_cases(engine, rng))
+        if number == 0:
+            copy += samples(engine, off_topic_cases(engine, rng))
+        if keep is not None:
+            copy += samples(engine, cut_phrasing_cases(full, keep))
+        # their own random stream, so that adding them leaves every other generated question as it was, seeded by
+        # the story's entries (not where its directory lies: the same fit in every checkout); for a cut copy, the
+        # phrasings it lacks: a near miss of a question that is no phrasing of its entry
         if near_misses > 0.0:
-            details = asked_detail_cases(full, random.Random(f"{SEED} {story.knowledge} {keep}"), keep)  # noqa: S311
-            found += [replace(s, weight=near_misses) for s in samples(sparse, details)]
+            stream = random.Random(f"{SEED} {' '.join(sorted(kb.entries))}" + (f" {keep}" if keep else ""))  # noqa: S311
+            details = asked_detail_cases(full, stream, keep or 0)
+            copy += [replace(s, weight=near_misses) for s in samples(engine, details)]
+        if keep is None and len(kept) > 1 and curated != 1.0:
+            copy = [replace(s, weight=s.weight * curated) for s in copy]
+        found += copy
     return found
 
 
@@ -357,9 +388,15 @@ class Training:
     counts: Counter[str]
 
 
-def train(stories: Sequence[Story], holdout: float = HOLDOUT, near_misses: float = NEAR_MISS_WEIGHT) -> Training:
+def train(
+    stories: Sequence[Story],
+    holdout: float = HOLDOUT,
+    near_misses: float = NEAR_MISS_WEIGHT,
+    phrasings: int | None = None,
+    curated: float = CURATED_WEIGHT,
+) -> Training:
     rng = random.Random(SEED)  # noqa: S311 - repeatable generated questions, not secrets
-    found = balanced([story_samples(story, rng, near_misses) for story in stories])
+    found = balanced([story_samples(story, rng, near_misses, phrasings, curated) for story in stories])
     if not any(label for s in found for label in s.labels):
         raise ValueError("no question in these sets has a right entry to learn from")
     # Held out by question, so a question asked of both copies of a story is on one side only.
@@ -369,13 +406,18 @@ def train(stories: Sequence[Story], holdout: float = HOLDOUT, near_misses: float
     return Training(fit(found), held_out, Counter(s.source for s in found))
 
 
-def leave_one_out(stories: Sequence[Story], near_misses: float = NEAR_MISS_WEIGHT) -> list[Report]:
+def leave_one_out(
+    stories: Sequence[Story],
+    near_misses: float = NEAR_MISS_WEIGHT,
+    phrasings: int | None = None,
+    curated: float = CURATED_WEIGHT,
+) -> list[Report]:
     """Each story scored as `storybot eval` scores it, by a decision fitted on the other stories alone: how the
     decision does on a story it was never fitted on, one figure per story (in the order given)."""
     if len(stories) < 2:
         raise ValueError("leaving one story out needs at least two stories to fit on and score")
     rng = random.Random(SEED)  # noqa: S311 - repeatable generated questions, not secrets
-    per_story = [story_samples(story, rng, near_misses) for story in stories]
+    per_story = [story_samples(story, rng, near_misses, phrasings, curated) for story in stories]
     reports = []
     for held, story in enumerate(stories):
         rest = balanced([found for other, found in enumerate(per_story) if other != held])

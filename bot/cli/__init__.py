@@ -145,6 +145,20 @@ def build_parser() -> argparse.ArgumentParser:
         "counting WEIGHT beside a real question (default 0: off; see training.NEAR_MISS_WEIGHT)",
     )
     training.add_argument(
+        "--phrasings",
+        type=int,
+        metavar="N",
+        help="learn from each story only as cut to its first N phrasings per entry (and fewer), the phrasings cut "
+        "away asked as questions: a fit for sparsely curated stories (default: as curated, and cut to 3 and to 2)",
+    )
+    training.add_argument(
+        "--curated-weight",
+        type=float,
+        metavar="W",
+        help="how much each story as curated counts beside its copies cut to 3 and 2 phrasings, sample for sample "
+        "(default: training.CURATED_WEIGHT)",
+    )
+    training.add_argument(
         "--out", type=Path, default=DECISION_FILE, help="where to write it (default: the shipped one)"
     )
     training.set_defaults(func=cmd_train)

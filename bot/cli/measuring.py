@@ -88,13 +88,20 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.answering.training import Story, feature_table, leave_one_out, score_story, train
+    from bot.answering.training import CURATED_WEIGHT, Story, feature_table, leave_one_out, score_story, train
 
     stories = [Story(Path(group[0]), tuple(Path(p) for p in group[1:])) for group in args.also or ()]
     if args.questions:
         stories.append(Story(args.kb or settings.knowledge_dir or bundled_knowledge_dir(), tuple(args.questions)))
     if not stories:
         print("storybot: give question sets to learn from (and --also DIR SET... for other stories)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.phrasings is not None and args.phrasings < 1:
+        print("storybot: --phrasings takes a whole number of 1 or more", file=sys.stderr)
+        return EXIT_USAGE
+    curated = CURATED_WEIGHT if args.curated_weight is None else args.curated_weight
+    if curated < 0:
+        print("storybot: --curated-weight takes a weight of 0 or more", file=sys.stderr)
         return EXIT_USAGE
     if args.leave_one_out and args.score:
         print("storybot: --leave-one-out scores the stories fitted on; give no --score with it", file=sys.stderr)
@@ -104,8 +111,8 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
             for path in group:
                 load_cases(path)
         if args.leave_one_out:
-            return _leave_one_out(stories, leave_one_out(stories, near_misses=args.near_misses))
-        result = train(stories, near_misses=args.near_misses)
+            return _leave_one_out(stories, leave_one_out(stories, args.near_misses, args.phrasings, curated))
+        result = train(stories, near_misses=args.near_misses, phrasings=args.phrasings, curated=curated)
     except (CaseError, ValueError) as exc:
         print(f"storybot: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -119,12 +126,15 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
             print("  " + held.line(source))
         ece = Report(calibration=held.calibration).calibration_error
         print(f"  calibration error (ECE) {ece:.3f}")
-    notes = {
+    notes: dict[str, object] = {
         "stories": [str(display_path(s.knowledge)) for s in stories],
         "sets": [str(display_path(p)) for s in stories for p in s.sets],
         "samples": dict(sorted(result.counts.items())),
         "held_out": {source: f"{held.right[source]}/{held.total[source]}" for source in sorted(held.total)},
     }
+    if args.phrasings is not None:
+        notes["phrasings"] = args.phrasings
+    notes["curated_weight"] = curated
     for group in args.score or ():
         unseen = Story(Path(group[0]), tuple(Path(p) for p in group[1:]))
         print(f"held-out story {display_path(unseen.knowledge)} (not fitted on):")
