@@ -46,6 +46,7 @@ from bot.answering.help_text import help_text
 from bot.answering.index import Index
 from bot.answering.language import ENGLISH, detect, polite_reply
 from bot.answering.normalize import Vocabulary, is_filler
+from bot.answering.pronouns import carry_subject, has_own_subject, has_pronoun
 from bot.answering.quote_answers import QuoteAnswers
 from bot.answering.quote_requests import (
     PLAIN,
@@ -53,7 +54,7 @@ from bot.answering.quote_requests import (
     asks_plainly,
 )
 from bot.answering.ranking import FEATURED, QUESTION_TERMS, UNKNOWN_COUNTED, Question, candidate, contextual
-from bot.answering.reading import MAX_PARTS, Reader, carry_subject, has_own_subject, has_pronoun
+from bot.answering.reading import MAX_PARTS, Reader
 from bot.answering.rebuild_plan import why_not_reused
 from bot.answering.retrieval import Retrieval
 from bot.answering.spelled_out import SpelledOut

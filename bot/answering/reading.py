@@ -12,11 +12,11 @@ Pure text work on general English (`english/chat.yaml`); nothing here knows a st
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.answering.chat_text import plain_text, quoted_lines, sentences
 from bot.answering.ellipsis import Ellipsis, completions
 from bot.answering.normalize import ENGLISH, English
 from bot.answering.rambling import unwrapped, whether_asked
@@ -29,31 +29,7 @@ MIN_PART_WORDS = 1  # a question with fewer words of its own ("and why?") belong
 # before it ("when did it start, what month").
 MIN_COMMA_PART_WORDS = 3
 
-# Discord's markup for mentions, custom emoji, slash commands and timestamps, and the mass pings.
-_DISCORD = re.compile(r"<a?:\w+:\d+>|<@[!&]?\d+>|<#\d+>|</[\w -]+:\d+>|<t:-?\d+(?::\w)?>|@everyone\b|@here\b", re.I)
-# "@jake who runs it", "hey @mods, who runs it": a name typed as a mention addresses someone; it is not what
-# the question is about (people name whom they ask about without an "@").
-_AT_NAMES = re.compile(r"(?<![\w@])@[\w.-]{1,32}(?![\w@])[,:]?")
-_URL = re.compile(r"<?https?://\S+>?")
-_MASKED_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_SHORTCODE = re.compile(r"(?<!\w):[a-z0-9_+-]{2,}:(?!\w)", re.I)  # :thinking:
-_EMOTICON = re.compile(r"(?<!\w)(?:[:;=8xX]-?[)(\]\[DPpOo/\\|3]+|<3+|\^\^|¯\\_\(ツ\)_/¯)(?!\w)")
-_TLDR = re.compile(r"\btl;\s?dr\b", re.I)  # "tl;dr" is one word, not two sentences
-# Laughter and chat words between two clauses end the first, as a full stop would ("... cams lol what's ...").
-_INTERJECTION = re.compile(r"(?<=\w)\s+(?:lol|lmao|lmfao|rofl|haha+|xd|smh|ngl)\s+(?=\w)", re.I)
-_STRUCK = re.compile(r"~~.*?~~", re.S)  # struck-out words are taken back
-_STRETCHED = re.compile(r"([a-z])\1{2,}", re.I)  # "heyyy", "sooo", "lmaooo"
-_MARKDOWN = re.compile(r"\*\*|__|~~|\|\||`+|(?<!\w)[*_]|[*_](?!\w)")
-_QUOTED = re.compile(r"^\s*>(?!>>)\s*(.+)$", re.M)  # Discord's quote line
-_LINE_MARK = re.compile(r"^\s*(?:>>>|>|#{1,3}|-#|[-*•]|\d{1,2}[.)]|[a-z][.)](?=\s))\s+", re.M | re.I)
-# Sentence ends: ?, ! and … always (even "who?what"), a full stop only before a space (not in "2.5" or "U.S.").
-_SENTENCE = re.compile(r"(?<=[?!…])\s*|(?<=\.)\s+|\s*[;\n]+\s*")
-_ABBREVIATION = re.compile(
-    r"(?:\b[A-Za-z]|\b(?:mr|mrs|ms|dr|prof|st|vs|etc|inc|corp|co|jr|sr|no|approx|gov|sen|rep))\.$", re.I
-)
 _JOIN = re.compile(r",?\s+(?:and\s+also|and|also|plus|but|or|\+|&|/)\s*,?\s+|(,)\s*", re.I)
-# A list numbered inside one line ("1) who is X 2) what did she say"): each number starts a line.
-_INLINE_NUMBER = re.compile(r"(?<=\S)\s+(?=\d{1,2}\)\s)")
 # What starts a question, besides the question words: auxiliaries and requests.
 _STARTERS = frozenset(
     """
@@ -104,13 +80,6 @@ _HEDGE = re.compile(
     re.I,
 )
 _IN_PLACE = re.compile(r"\bhow (?:much|many|long|often|far|big|old)\b")
-_PERCENT = re.compile(r"\s*%")
-_PRONOUN = re.compile(r"\b(?:(she|he|they|it|him|them)|(her|his|their|its))\b", re.I)
-# A noun phrase of the part's own ahead of its pronoun: "the <noun>" or "a <noun>" ("did the council change its
-# mind?"), the pronoun then speaks of it, not of the sentence before.
-_OWN_NOUN = re.compile(
-    r"\b(?:the|a|an)\s+(?!(?:she|he|they|it|him|them|her|his|their|its|one|same|other)\b)[a-z]", re.I
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +140,7 @@ class Reader:
         """The question parts of a chat message. `names` are the bot's own (its user and display names)."""
         asked = " ".join(message.split())
         own = tuple(dict.fromkeys(clean(n) for n in (*names, *self.english.chat.default_names) if clean(n)))
-        chunks = self._chunks(_plain_text(message), own)
+        chunks = self._chunks(plain_text(message), own)
         if not chunks:
             return Reading(asked, asked, (asked,), ("",))
         whole = " ".join(chunk for chunk, _ in chunks)
@@ -184,7 +153,7 @@ class Reader:
         earlier = tuple(
             tuple(chunk for chunk, asks in reversed(joined[:i]) if not asks)[:MAX_EARLIER] for i, _ in questions
         )
-        quoted = {" ".join(_plain_text(line).split()) for line in _QUOTED.findall(message)}
+        quoted = quoted_lines(message)
         replies = tuple(bool(c) and any(c in q or q in c for q in quoted if q) for c in contexts)
         parts = tuple(chunk for _, chunk in questions)
         completed = completions(parts, self._asks, self.ellipsis)
@@ -193,7 +162,7 @@ class Reader:
     def _chunks(self, text: str, own: tuple[str, ...]) -> list[tuple[str, bool]]:
         """The message's clauses without the chat around them, each with whether it only clarifies the one
         before ("..., like times of day?"); asides dropped when something else is asked."""
-        clauses = [clause for sentence in _sentences(text) for clause in self._clauses(sentence)]
+        clauses = [clause for sentence in sentences(text) for clause in self._clauses(sentence)]
         pieces = [piece for clause in clauses for piece in self.split(clause)]
         stripped = [(self._strip(p, own), bool(_CLARIFIES.match(p.lstrip(" ,")))) for p in pieces]
         if len([c for c, _ in stripped if c]) > 1:  # "i'm so confused. acme ceo?": the aside says nothing
@@ -375,36 +344,6 @@ class Reader:
         return self.ellipsis.elliptical(rest) and not any(w in self._questions for w in words)
 
 
-def _plain_text(message: str) -> str:
-    """The message without Discord markup, links, emoji and markdown; lines kept. (Each pattern is tried only
-    when the characters it needs are there: most messages have no markup at all.)"""
-    text = message
-    if "<" in text or "@" in text:
-        text = _AT_NAMES.sub(" ", _DISCORD.sub(" ", text))
-    if "~~" in text:
-        text = _STRUCK.sub(" ", text)
-    text = _STRETCHED.sub(r"\1", text)
-    if "](" in text:
-        text = _MASKED_LINK.sub(r"\1", text)
-    if ";" in text:
-        text = _TLDR.sub("tldr", text)
-    if "%" in text:
-        text = _PERCENT.sub(" percent", text)  # "30%" is "30 percent": a sign `clean` would drop
-    text = _INTERJECTION.sub(". ", text)
-    if "://" in text:
-        text = _URL.sub(" ", text)
-    if ":" in text:
-        text = _SHORTCODE.sub(" ", text)
-    text = _EMOTICON.sub(" ", text)
-    if not text.isascii():
-        text = "".join(" " if unicodedata.category(c) in ("So", "Sk", "Cs", "Co") else c for c in text)
-    text = text.replace("\r", "\n")
-    if ")" in text:
-        text = _INLINE_NUMBER.sub("\n", text)
-    text = _LINE_MARK.sub("", text)
-    return _MARKDOWN.sub("", text)
-
-
 @lru_cache(maxsize=4096)
 def _cleaned(text: str) -> tuple[str, ...]:
     return tuple(clean(text).split())
@@ -413,44 +352,3 @@ def _cleaned(text: str) -> tuple[str, ...]:
 def _cleaned_words(text: str) -> list[str]:
     """A chunk's cleaned words: reading looks at each chunk several times, so they are worked out once."""
     return list(_cleaned(text))
-
-
-def _sentences(text: str) -> list[str]:
-    """Sentences and lines, spacing tidied; a full stop after an initial or a title ("U.S.", "Dr.") ends none."""
-    out: list[str] = []
-    for part in _SENTENCE.split(text):
-        part = " ".join(part.split())
-        if not part:
-            continue
-        if out and _ABBREVIATION.search(out[-1]):
-            out[-1] = f"{out[-1]} {part}"
-        else:
-            out.append(part)
-    return out
-
-
-def carry_subject(part: str, name: str) -> str:
-    """A later part of a question with its pronoun replaced by who the part before named:
-    "what did she say" after "who is Jane Doe" asks what Jane Doe said."""
-
-    def named(match: re.Match[str]) -> str:
-        return name if match.group(1) else f"{name}'s"
-
-    return _PRONOUN.sub(named, part, count=1)
-
-
-def has_pronoun(part: str) -> bool:
-    return _PRONOUN.search(part) is not None
-
-
-def has_own_subject(part: str) -> bool:
-    """Whether a part names what its pronoun speaks of before it: "what did the council say about its
-    plan?" is about the council, while "what did she say?" needs the sentence before it. A capitalised word
-    after the first ("why did Riverton change its mind") counts as a name."""
-    pronoun = _PRONOUN.search(part)
-    if pronoun is None:
-        return False
-    ahead = part[: pronoun.start()]
-    if _OWN_NOUN.search(ahead):
-        return True
-    return any(word[:1].isupper() and word != "I" for word in ahead.split()[1:])

@@ -8,7 +8,7 @@ import pytest
 
 from bot.answering import Engine, Outcome
 from bot.answering.acronyms import build_table
-from bot.answering.reading import has_own_subject
+from bot.answering.pronouns import has_own_subject
 from bot.knowledge import load_knowledge
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answering.reading import Reader, carry_subject
+from bot.answering.pronouns import carry_subject
+from bot.answering.reading import Reader
 
 
 @pytest.fixture(scope="module")
