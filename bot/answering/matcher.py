@@ -52,10 +52,11 @@ from bot.answering.quote_requests import (
     asks_for_words,
     asks_plainly,
 )
-from bot.answering.ranking import FEATURED, QUESTION_TERMS, UNKNOWN_COUNTED, Question, candidate, contextual
+from bot.answering.ranking import FEATURED, QUESTION_TERMS, UNKNOWN_COUNTED, Question, contextual
 from bot.answering.reading import MAX_PARTS, Reader, carry_subject, has_own_subject, has_pronoun
 from bot.answering.rebuild_plan import why_not_reused
 from bot.answering.retrieval import Retrieval
+from bot.answering.shortlist_features import candidates, phrasing
 from bot.answering.spelled_out import SpelledOut
 from bot.answering.spelling import typed_as_meant
 from bot.knowledge.model import Entry, Kind, KnowledgeBase
@@ -95,6 +96,7 @@ _REBUILT = (
     "_name_lengths",
     "_name_buckets",
     "_first_stage",
+    "_rows",
 )
 
 
@@ -303,9 +305,9 @@ class Engine(Index, Retrieval, QuoteAnswers, Corrections, SpelledOut):
             topic_weight=sum(topic.values()) + unknown_weight,
         )
         decision = self.decision
-        found = [candidate(self, question, entry) for entry, _, _ in shortlist[:FEATURED]]
+        found = candidates(self, question, [entry for entry, _, _ in shortlist[:FEATURED]])
         ranked = [
-            (Scored(self._entry_ids[c.entry], decision.match(features), self._phrasing(c.doc), features), c.in_order)
+            (Scored(self._entry_ids[c.entry], decision.match(features), phrasing(self, c.doc), features), c.in_order)
             for c, features in zip(found, contextual(found), strict=True)
         ]
         # Equal scores (the same words, in another order) go to the phrasing in the question's own order.

@@ -319,12 +319,12 @@ def candidate(engine: IndexView, question: Question, entry: int) -> Candidate:
         float(question.rarest in bag),
         fuzz.token_sort_ratio(question.cleaned, phrasing) / 100.0,
         _share(focus, weights, weight),
-        _topic_asked(engine, question, flat[offsets[best_doc] : offsets[best_doc + 1]]),
+        topic_asked(engine, question, flat[offsets[best_doc] : offsets[best_doc + 1]]),
     )
     return Candidate(entry, best_doc, features, fuzz.ratio(question.cleaned, phrasing))
 
 
-def _topic_asked(engine: IndexView, question: Question, phrasing: Iterable[int]) -> float:
+def topic_asked(engine: IndexView, question: Question, phrasing: Iterable[int]) -> float:
     """Of a phrasing's weight beyond its names and question words, the share the question asks (see
     `question_covers_phrasing_topic`)."""
     texts, idf = engine._term_text, engine._idf

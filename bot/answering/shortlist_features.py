@@ -1,0 +1,203 @@
+"""The features of a story's shortlisted entries, from one pass of numpy over the whole index.
+
+`ranking.candidate` says what each feature is, one entry at a time, and stays the reference (and the path of an
+archive). What costs most there is summing the question's weight over each doc, passage and bag of each entry,
+term by term in Python. A story (at most `retrieval.READ_ALL_DOCS` docs) is small enough to have all of those
+sums worked out at once: every row (doc, passage, bag, and the terms of an entry's phrasings and keywords) is
+laid out in one flat array, weighed in one look-up and summed by `np.bincount`, which adds a row's values in
+the order given, from 0, as `sum` does (a term the question does not ask adds 0.0, which changes no sum). Every
+feature is so the same to the last bit, and the ranking and decision those `candidate` gives
+(`tests/answering/test_shortlist_features.py`). What is read of one doc (its text, names, own terms) is worked
+out once and kept.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from bot.answering import answer_kinds
+from bot.answering.entry_index import CONTENT, KEYWORDS
+from bot.answering.ranking import (
+    KNOWN_MISSING_COUNTED,
+    QUESTION_TERMS,
+    SWAP_COVER,
+    Candidate,
+    IndexView,
+    Question,
+    candidate,
+)
+from bot.answering.retrieval import READ_ALL_DOCS
+from bot.knowledge.text import clean
+
+
+class _Doc:
+    """What the features read of one doc: its text as written and cleaned, the speakers it names, and its own
+    terms (beyond names and question words) with their weight (`question_covers_phrasing_topic`)."""
+
+    __slots__ = ("cleaned", "names", "own", "own_weight", "text")
+
+    def __init__(self, engine: IndexView, doc: int) -> None:
+        self.text = engine._phrasing(doc)
+        self.cleaned = clean(self.text)
+        self.names = frozenset(engine._doc_names(doc))
+        texts, idf = engine._term_text, engine._idf
+        terms = engine._doc_terms[engine._doc_offsets[doc] : engine._doc_offsets[doc + 1]]
+        self.own = [t for t in terms if not texts[t].startswith("@") and texts[t] not in QUESTION_TERMS]
+        self.own_weight = sum(idf[t] for t in self.own)
+
+
+class StoryIndex(Protocol):
+    """What the rows are laid out from (an engine's index)."""
+
+    _entry_docs: array[int]
+    _doc_offsets: array[int]
+    _doc_terms: array[int]
+    _doc_weight: array[float]
+    _doc_phrasing: array[int]
+    _passage_offsets: array[int]
+    _passage_terms: array[int]
+    _bag_offsets: array[int]
+    _bag_terms: array[int]
+    _term_text: list[str]
+
+
+class Rows:
+    """Every row a story's features sum, in one flat array: each doc, each passage, each entry's bag, and each
+    entry's focus (its phrasings' and keywords' terms, as the set `candidate` fills, in that set's order)."""
+
+    def __init__(self, engine: StoryIndex) -> None:
+        doc_offsets, passage_offsets, bag_offsets = engine._doc_offsets, engine._passage_offsets, engine._bag_offsets
+        entries = len(engine._entry_docs) - 1
+        self.docs, self.passages = len(doc_offsets) - 1, len(passage_offsets) - 1
+        self.bags = self.docs + self.passages  # where the bags' rows start, then the focuses'
+        self.focuses = self.bags + entries
+        focus_terms: array[int] = array("I")
+        focus_offsets = [0]
+        for entry in range(entries):
+            focus: set[int] = set()
+            for doc in range(engine._entry_docs[entry], engine._entry_docs[entry + 1]):
+                if engine._doc_phrasing[doc] != CONTENT:
+                    focus.update(engine._doc_terms[doc_offsets[doc] : doc_offsets[doc + 1]])
+            focus_terms.extend(focus)
+            focus_offsets.append(len(focus_terms))
+        parts = [
+            (engine._doc_terms, doc_offsets),
+            (engine._passage_terms, passage_offsets),
+            (engine._bag_terms, bag_offsets),
+            (focus_terms, focus_offsets),
+        ]
+        self.terms = np.concatenate([np.frombuffer(terms, dtype=np.uint32) for terms, _ in parts]).astype(np.intp)
+        lengths = np.concatenate([np.diff(np.asarray(offsets, dtype=np.int64)) for _, offsets in parts])
+        self.rows = np.repeat(np.arange(len(lengths), dtype=np.intp), lengths)
+        self.count = len(lengths)
+        self.term_count = len(engine._term_text)
+        self.doc_phrasing = list(engine._doc_phrasing)
+        self.doc_weight = list(engine._doc_weight)
+        self._docs: dict[int, _Doc] = {}
+
+    def sums(self, weights: dict[int, float]) -> list[float]:
+        """Each row's share of the question's weight (its terms' weights added left to right)."""
+        dense = np.zeros(self.term_count)
+        dense[np.fromiter(weights, dtype=np.intp, count=len(weights))] = list(weights.values())
+        found: list[float] = np.bincount(self.rows, weights=dense[self.terms], minlength=self.count).tolist()
+        return found
+
+    def doc(self, engine: IndexView, doc: int) -> _Doc:
+        found = self._docs.get(doc)
+        if found is None:
+            found = self._docs[doc] = _Doc(engine, doc)
+        return found
+
+
+def story_rows(engine: StoryIndex) -> Rows | None:
+    """The rows of an engine's story; None for an archive (more than READ_ALL_DOCS docs: `candidate` it is)."""
+    return Rows(engine) if len(engine._doc_offsets) - 1 <= READ_ALL_DOCS else None
+
+
+class _Engine(IndexView, Protocol):
+    _rows: Rows | None
+
+
+def candidates(engine: _Engine, question: Question, entries: Sequence[int]) -> list[Candidate]:
+    """`[ranking.candidate(engine, question, entry) for entry in entries]`: at once for a story's engine."""
+    rows = engine._rows
+    if rows is None:
+        return [candidate(engine, question, entry) for entry in entries]
+    weights, weight = question.weights, question.weight
+    sums = rows.sums(weights)
+    numbers, doc_weights = rows.doc_phrasing, rows.doc_weight
+    unknown = question.unknown_share > 0.0 or question.unknown_name > 0.0
+    swap_at = SWAP_COVER * weight
+    named, name_terms = question.named, question.name_terms
+    passage_rows, bag_offsets = engine._entry_passages, engine._bag_offsets
+    found = []
+    for entry in entries:
+        best_doc, best, covers, covered = -1, -1.0, 0.0, 0.0
+        keywords = content = 0.0
+        has_keywords = swapped = False
+        first_doc, end = engine._entry_docs[entry], engine._entry_docs[entry + 1]
+        for doc in range(first_doc, end):
+            shared = sums[doc]
+            number = numbers[doc]
+            if number == KEYWORDS:
+                keywords, has_keywords = shared / weight, True
+            elif number == CONTENT:
+                content = shared / weight
+            else:
+                explained = shared / doc_weights[doc] if doc_weights[doc] else 0.0
+                if unknown and not swapped and shared >= swap_at:
+                    swapped = bool(rows.doc(engine, doc).names - name_terms)
+                if shared / weight + explained > best:
+                    best_doc, best, covers, covered = doc, shared / weight + explained, shared / weight, explained
+        if not has_keywords:
+            keywords = min(content, covers)
+        if best_doc < 0:
+            best_doc = first_doc
+        passage = max(sums[rows.docs + passage_rows[entry] : rows.docs + passage_rows[entry + 1]], default=0.0)
+        bag = engine._bag_terms[bag_offsets[entry] : bag_offsets[entry + 1]]
+        speakers = engine._entry_speakers[entry]
+        view = rows.doc(engine, best_doc)
+        most = max(covers, keywords, content)
+        topic = question.topic
+        features = (
+            covers,
+            covered,
+            sums[rows.bags + entry] / weight,
+            content,
+            keywords,
+            passage / weight,
+            most,
+            most * weight / question.strict_weight,
+            min(len(question.known.difference(bag)), KNOWN_MISSING_COUNTED) / KNOWN_MISSING_COUNTED,
+            float(bool(question.asks_for & ~(engine._entry_kinds[entry] | (answer_kinds.SOMEONE if speakers else 0)))),
+            max((float(t not in bag) if t >= 0 else r for t, r in question.asked_things), default=0.0),
+            float(not question.role_holders.isdisjoint(speakers)),
+            float(bool(named & speakers)),
+            float(bool(named - speakers)),
+            float(unknown and bool(speakers) and not named),
+            question.unknown_name * float(bool(speakers) and not named),
+            float(swapped or (unknown and bool(view.names - name_terms))),
+            float(unknown and question.asks_words and not named),
+            question.unknown_share,
+            question.unknown_name_share,
+            question.unknown_words,
+            question.unknown_name,
+            float(question.rarest in bag),
+            fuzz.token_sort_ratio(question.cleaned, view.cleaned) / 100.0,
+            sums[rows.focuses + entry] / weight,
+            (sum(engine._idf[t] for t in view.own if t in topic) / view.own_weight)
+            if view.own_weight
+            else (0.0 if question.topic_weight else 1.0),
+        )
+        found.append(Candidate(entry, best_doc, features, fuzz.ratio(question.cleaned, view.cleaned)))
+    return found
+
+
+def phrasing(engine: _Engine, doc: int) -> str:
+    """A doc's phrasing, as `Retrieval._phrasing` reads it (kept, for a story)."""
+    return engine._rows.doc(engine, doc).text if engine._rows is not None else engine._phrasing(doc)
