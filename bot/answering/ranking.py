@@ -61,9 +61,10 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import repeat
+from operator import itemgetter
 from typing import Protocol
 
 from rapidfuzz import fuzz
@@ -165,6 +166,7 @@ FEATURE_SIGNS = tuple([SIGNS[n] for n in BASE_FEATURES] + [SIGNS[n] for n in LOG
 _SWAPPED, _FUZZY = BASE_FEATURES.index("swapped_name"), BASE_FEATURES.index("fuzzy")
 _LOGGED = [BASE_FEATURES.index(n) for n in LOGGED]
 _RELATIVE = [BASE_FEATURES.index(n) for n in RELATIVE]
+_LOGGED_OF, _RELATIVE_OF = itemgetter(*_LOGGED), itemgetter(*_RELATIVE)
 RELATIVE_FROM = len(BASE_FEATURES) + len(LOGGED)  # where the leads start in FEATURES
 KNOWN_MISSING_COUNTED = 3  # known words missing from an entry are counted up to this many...
 UNKNOWN_COUNTED = 3  # ...and so are the question's words the story never uses
@@ -338,21 +340,25 @@ def topic_asked(engine: IndexView, question: Question, phrasing: Iterable[int]) 
 def contextual(candidates: list[Candidate]) -> list[tuple[float, ...]]:
     """Every candidate's full features (FEATURES): its own, their logarithms, and its lead over the best of
     the other candidates (negative when it is behind one)."""
-    columns = [[c.features[i] for c in candidates] for i in _RELATIVE]
-    rest = [_best_of_the_rest(column) for column in columns]
-    swapped = max((c.features[_SWAPPED] * c.features[_FUZZY] for c in candidates), default=0.0)
+    if not candidates:
+        return []
+    features = [c.features for c in candidates]
+    # Column by column (each of RELATIVE over the candidates), then back to one row of leads a candidate.
+    leads = zip(*(_leads(column) for column in zip(*map(_RELATIVE_OF, features), strict=True)), strict=True)
+    swapped = max(f[_SWAPPED] * f[_FUZZY] for f in features)
+    log = math.log
     return [
-        (
-            *c.features,
-            *(math.log(c.features[i] + LOG_FLOOR) for i in _LOGGED),
-            *(column[k] - others[k] for column, others in zip(columns, rest, strict=True)),
-            swapped,
-        )
-        for k, c in enumerate(candidates)
+        (*f, *[log(x + LOG_FLOOR) for x in _LOGGED_OF(f)], *lead, swapped)
+        for f, lead in zip(features, leads, strict=True)
     ]
 
 
-def _best_of_the_rest(values: list[float]) -> list[float]:
+def _leads(values: Sequence[float]) -> list[float]:
+    """How far each value is ahead of the largest of the others."""
+    return [value - other for value, other in zip(values, _best_of_the_rest(values), strict=True)]
+
+
+def _best_of_the_rest(values: Sequence[float]) -> list[float]:
     """For each value, the largest of the others (0 when there are none)."""
     if len(values) < 2:
         return [0.0] * len(values)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -99,13 +99,20 @@ class Rows:
         self.doc_phrasing = list(engine._doc_phrasing)
         self.doc_weight = list(engine._doc_weight)
         self._docs: dict[int, _Doc] = {}
+        self._last: tuple[tuple[tuple[int, float], ...], np.ndarray[Any, Any], list[float]] | None = None
 
-    def sums(self, weights: dict[int, float]) -> list[float]:
-        """Each row's share of the question's weight (its terms' weights added left to right)."""
+    def sums(self, weights: dict[int, float]) -> tuple[np.ndarray[Any, Any], list[float]]:
+        """Each row's share of the question's weight (its terms' weights added left to right), as an array and
+        as a list. The first stage and the features of one question both ask: the last question's are kept."""
+        key = tuple(weights.items())
+        last = self._last
+        if last is not None and last[0] == key:
+            return last[1], last[2]
         dense = np.zeros(self.term_count)
         dense[np.fromiter(weights, dtype=np.intp, count=len(weights))] = list(weights.values())
-        found: list[float] = np.bincount(self.rows, weights=dense[self.terms], minlength=self.count).tolist()
-        return found
+        found = np.bincount(self.rows, weights=dense[self.terms], minlength=self.count)
+        self._last = (key, found, found.tolist())  # one assignment: a question in another thread sees all or none
+        return self._last[1], self._last[2]
 
     def doc(self, engine: IndexView, doc: int) -> _Doc:
         found = self._docs.get(doc)
@@ -129,7 +136,7 @@ def candidates(engine: _Engine, question: Question, entries: Sequence[int]) -> l
     if rows is None:
         return [candidate(engine, question, entry) for entry in entries]
     weights, weight = question.weights, question.weight
-    sums = rows.sums(weights)
+    sums = rows.sums(weights)[1]
     numbers, doc_weights = rows.doc_phrasing, rows.doc_weight
     unknown = question.unknown_share > 0.0 or question.unknown_name > 0.0
     swap_at = SWAP_COVER * weight
