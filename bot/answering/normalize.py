@@ -64,7 +64,7 @@ _LOOK_AGAIN = re.compile(r"\b(?:look|looks|looked|looking) at ((?:\S+ ){0,5}?\S+
 _ANOTHER_LOOK = re.compile(r"\b(?:take|takes|took|taking|have|has|had) (?:another|a second|a fresh|a new) look at\b")
 
 _JOB_WORDS = frozenset(["job", "role", "title", "occupation", "profession"])
-REMEMBERED_REWRITES = 4096  # texts rewritten, kept (then started afresh)
+REMEMBERED_REWRITES = 64  # texts rewritten, kept (then started afresh): those of the last few questions
 
 T = TypeVar("T")
 

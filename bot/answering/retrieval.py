@@ -75,13 +75,11 @@ class Retrieval:
         """
         if not query:
             return []
-        if self._rows is not None:  # a story: every doc's share, as its features read them too
-            shared = self._rows.sums({t: self._idf[t] for t in query})[0][: self._rows.docs]
-            docs = np.arange(len(shared), dtype=np.int64)
-        else:
-            docs, shared = self._shared(query)
-            if not len(docs):
-                return []
+        if self._rows is not None:  # a story: every doc at once, from the rows its features read too
+            return self._rows.shortlist({t: self._idf[t] for t in query}, weight, SHORTLIST)
+        docs, shared = self._shared(query)
+        if not len(docs):
+            return []
         kept = shared != 0.0
         docs, shared = docs[kept], shared[kept]
         covered = shared / weight  # how much of the question the doc explains

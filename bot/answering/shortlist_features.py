@@ -31,7 +31,7 @@ from bot.answering.ranking import (
     Question,
     candidate,
 )
-from bot.answering.retrieval import READ_ALL_DOCS
+from bot.answering.retrieval import COVERED_SHARE, KEYWORD_SHARE, READ_ALL_DOCS
 from bot.knowledge.text import clean
 
 
@@ -59,6 +59,7 @@ class StoryIndex(Protocol):
     _doc_terms: array[int]
     _doc_weight: array[float]
     _doc_phrasing: array[int]
+    _doc_entry: array[int]
     _passage_offsets: array[int]
     _passage_terms: array[int]
     _bag_offsets: array[int]
@@ -96,8 +97,18 @@ class Rows:
         self.rows = np.repeat(np.arange(len(lengths), dtype=np.intp), lengths)
         self.count = len(lengths)
         self.term_count = len(engine._term_text)
-        self.doc_phrasing = list(engine._doc_phrasing)
-        self.doc_weight = list(engine._doc_weight)
+        self.doc_weight = np.frombuffer(engine._doc_weight, dtype=np.float64)
+        # Each entry's phrasing docs (first, end), its keyword doc and its content doc (-1: none).
+        self.entry_docs = [_docs_of(engine, entry) for entry in range(entries)]
+        # For the first stage (`shortlist`): each doc's entry, whether it is a hint (keywords, content) and its
+        # weight as a phrasing's quick score divides by it, and where each entry with docs starts.
+        self.doc_entry = np.frombuffer(engine._doc_entry, dtype=np.uint32).astype(np.int64)
+        self.hint = np.frombuffer(engine._doc_phrasing, dtype=np.int32) < 0
+        self.hint_weight = np.where(self.hint, 1.0, self.doc_weight)
+        firsts = np.asarray(engine._entry_docs, dtype=np.int64)
+        with_docs = np.flatnonzero(firsts[1:] > firsts[:-1])
+        self.entry_first = firsts[with_docs]
+        self.doc_slot = np.repeat(np.arange(len(with_docs)), np.diff(firsts)[with_docs])
         self._docs: dict[int, _Doc] = {}
         self._last: tuple[tuple[tuple[int, float], ...], np.ndarray[Any, Any], list[float]] | None = None
 
@@ -114,6 +125,29 @@ class Rows:
         self._last = (key, found, found.tolist())  # one assignment: a question in another thread sees all or none
         return self._last[1], self._last[2]
 
+    def shortlist(self, weights: dict[int, float], weight: float, limit: int) -> list[tuple[int, float, int]]:
+        """`Retrieval._best_phrasings` over every doc of the story: (entry, quick score, doc) of the entries with
+        a doc that shares a word with the question, each by its best doc (the first of equals), best first
+        (ties in entry order)."""
+        shared = self.sums(weights)[0][: self.docs]
+        if not len(self.entry_first):
+            return []
+        covered = shared / weight
+        scores = np.where(
+            self.hint,
+            KEYWORD_SHARE * covered,
+            COVERED_SHARE * covered + (1 - COVERED_SHARE) * (shared / self.hint_weight),
+        )
+        sharing = shared != 0.0  # a doc that shares nothing is not a candidate
+        scores[~sharing] = -np.inf
+        best = np.maximum.reduceat(scores, self.entry_first)  # of each entry with docs
+        at_best = np.flatnonzero((scores == best[self.doc_slot]) & sharing)
+        slots = self.doc_slot[at_best]
+        docs = at_best[np.flatnonzero(np.diff(slots, prepend=-1))]  # each entry's first doc at its best
+        entries, score = self.doc_entry[docs], scores[docs]
+        order = np.lexsort((entries, -score))[:limit]
+        return list(zip(entries[order].tolist(), score[order].tolist(), docs[order].tolist(), strict=True))
+
     def doc(self, engine: IndexView, doc: int) -> _Doc:
         found = self._docs.get(doc)
         if found is None:
@@ -121,9 +155,32 @@ class Rows:
         return found
 
 
+def _docs_of(engine: StoryIndex, entry: int) -> tuple[int, int, int, int]:
+    """An entry's phrasing docs (first, end), then its keyword doc and its content doc (-1: none), as an entry
+    is indexed (`EntryIndexer.add`): its phrasings' docs, then its keywords', then its content's."""
+    first, end = engine._entry_docs[entry], engine._entry_docs[entry + 1]
+    numbers = list(engine._doc_phrasing[first:end])
+    phrasings = sum(1 for n in numbers if n >= 0)
+    kinds = numbers[phrasings:]
+    if any(n >= 0 for n in kinds) or len(kinds) > len(set(kinds)):
+        raise _Unlaid(entry)
+    keyword = first + kinds.index(KEYWORDS) + phrasings if KEYWORDS in kinds else -1
+    content = first + kinds.index(CONTENT) + phrasings if CONTENT in kinds else -1
+    return first, first + phrasings, keyword, content
+
+
+class _Unlaid(ValueError):
+    """An entry's docs not in the order entries are indexed in: its features are worked out one entry at a time."""
+
+
 def story_rows(engine: StoryIndex) -> Rows | None:
     """The rows of an engine's story; None for an archive (more than READ_ALL_DOCS docs: `candidate` it is)."""
-    return Rows(engine) if len(engine._doc_offsets) - 1 <= READ_ALL_DOCS else None
+    if len(engine._doc_offsets) - 1 > READ_ALL_DOCS:
+        return None
+    try:
+        return Rows(engine)
+    except _Unlaid:
+        return None
 
 
 class _Engine(IndexView, Protocol):
@@ -136,35 +193,30 @@ def candidates(engine: _Engine, question: Question, entries: Sequence[int]) -> l
     if rows is None:
         return [candidate(engine, question, entry) for entry in entries]
     weights, weight = question.weights, question.weight
-    sums = rows.sums(weights)[1]
-    numbers, doc_weights = rows.doc_phrasing, rows.doc_weight
+    all_sums, sums = rows.sums(weights)
+    # Each phrasing's worth as the best phrasing: how much of the question it explains, and of itself is asked.
+    shared = all_sums[: rows.docs]
+    explained_of = np.divide(shared, rows.doc_weight, out=np.zeros(rows.docs), where=rows.doc_weight != 0)
+    value, explained = (shared / weight + explained_of).tolist(), explained_of.tolist()
     unknown = question.unknown_share > 0.0 or question.unknown_name > 0.0
     swap_at = SWAP_COVER * weight
     named, name_terms = question.named, question.name_terms
     passage_rows, bag_offsets = engine._entry_passages, engine._bag_offsets
     found = []
     for entry in entries:
-        best_doc, best, covers, covered = -1, -1.0, 0.0, 0.0
-        keywords = content = 0.0
-        has_keywords = swapped = False
-        first_doc, end = engine._entry_docs[entry], engine._entry_docs[entry + 1]
-        for doc in range(first_doc, end):
-            shared = sums[doc]
-            number = numbers[doc]
-            if number == KEYWORDS:
-                keywords, has_keywords = shared / weight, True
-            elif number == CONTENT:
-                content = shared / weight
-            else:
-                explained = shared / doc_weights[doc] if doc_weights[doc] else 0.0
-                if unknown and not swapped and shared >= swap_at:
-                    swapped = bool(rows.doc(engine, doc).names - name_terms)
-                if shared / weight + explained > best:
-                    best_doc, best, covers, covered = doc, shared / weight + explained, shared / weight, explained
-        if not has_keywords:
-            keywords = min(content, covers)
-        if best_doc < 0:
-            best_doc = first_doc
+        first, end, keyword_doc, content_doc = rows.entry_docs[entry]
+        if first < end:  # the first of the best phrasings (`max` keeps the first of equals)
+            best_doc = max(range(first, end), key=value.__getitem__)
+            covers, covered = sums[best_doc] / weight, explained[best_doc]
+        else:  # an entry with no phrasing of its own words: read as its first doc
+            best_doc, covers, covered = engine._entry_docs[entry], 0.0, 0.0
+        # A phrasing that asks much of the question about someone it leaves out, while it has a word the story
+        # never uses: that word is most likely a name in their place.
+        swapped = unknown and any(
+            rows.doc(engine, doc).names - name_terms for doc in range(first, end) if sums[doc] >= swap_at
+        )
+        content = sums[content_doc] / weight if content_doc >= 0 else 0.0
+        keywords = sums[keyword_doc] / weight if keyword_doc >= 0 else min(content, covers)
         passage = max(sums[rows.docs + passage_rows[entry] : rows.docs + passage_rows[entry + 1]], default=0.0)
         bag = engine._bag_terms[bag_offsets[entry] : bag_offsets[entry + 1]]
         speakers = engine._entry_speakers[entry]

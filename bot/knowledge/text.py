@@ -14,7 +14,7 @@ _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "`": "'
 _NON_WORD = re.compile(r"[^\w]+")
 _POSSESSIVE = re.compile(r"(\w)'s\b")
 _APOSTROPHE = re.compile(r"(\w)'(\w)")
-REMEMBERED_TEXTS = 4096
+REMEMBERED_TEXTS = 256  # a question's own, not a day's: a question asked again is worked out again
 
 
 def _keep(char: str) -> bool:
