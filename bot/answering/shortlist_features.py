@@ -97,6 +97,9 @@ class Rows:
         self.rows = np.repeat(np.arange(len(lengths), dtype=np.intp), lengths)
         self.count = len(lengths)
         self.term_count = len(engine._term_text)
+        # Where each term is in the flat array: positions by term (each term's in order), and where each term's start.
+        self.by_term = np.argsort(self.terms, kind="stable")
+        self.term_starts = np.searchsorted(self.terms[self.by_term], np.arange(self.term_count + 1)).tolist()
         self.doc_weight = np.frombuffer(engine._doc_weight, dtype=np.float64)
         # Each entry's phrasing docs (first, end), its keyword doc and its content doc (-1: none).
         self.entry_docs = [_docs_of(engine, entry) for entry in range(entries)]
@@ -121,7 +124,10 @@ class Rows:
             return last[1], last[2]
         dense = np.zeros(self.term_count)
         dense[np.fromiter(weights, dtype=np.intp, count=len(weights))] = list(weights.values())
-        found = np.bincount(self.rows, weights=dense[self.terms], minlength=self.count)
+        # Only where the question's terms are (in the flat array's order): the other terms would add 0.0.
+        at, starts = self.by_term, self.term_starts
+        positions = np.sort(np.concatenate([at[starts[t] : starts[t + 1]] for t in weights] or [at[:0]]))
+        found = np.bincount(self.rows[positions], weights=dense[self.terms[positions]], minlength=self.count)
         self._last = (key, found, found.tolist())  # one assignment: a question in another thread sees all or none
         return self._last[1], self._last[2]
 
@@ -143,7 +149,9 @@ class Rows:
         best = np.maximum.reduceat(scores, self.entry_first)  # of each entry with docs
         at_best = np.flatnonzero((scores == best[self.doc_slot]) & sharing)
         slots = self.doc_slot[at_best]
-        docs = at_best[np.flatnonzero(np.diff(slots, prepend=-1))]  # each entry's first doc at its best
+        first = np.ones(len(slots), dtype=bool)
+        first[1:] = slots[1:] != slots[:-1]
+        docs = at_best[first]  # each entry's first doc at its best
         entries, score = self.doc_entry[docs], scores[docs]
         order = np.lexsort((entries, -score))[:limit]
         return list(zip(entries[order].tolist(), score[order].tolist(), docs[order].tolist(), strict=True))
