@@ -61,12 +61,13 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import repeat
 from operator import itemgetter
-from typing import Protocol
+from typing import Any, Protocol
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from bot.answering import answer_kinds
@@ -343,8 +344,7 @@ def contextual(candidates: list[Candidate]) -> list[tuple[float, ...]]:
     if not candidates:
         return []
     features = [c.features for c in candidates]
-    # Column by column (each of RELATIVE over the candidates), then back to one row of leads a candidate.
-    leads = zip(*(_leads(column) for column in zip(*map(_RELATIVE_OF, features), strict=True)), strict=True)
+    leads = _leads(np.array([_RELATIVE_OF(f) for f in features]))
     swapped = max(f[_SWAPPED] * f[_FUZZY] for f in features)
     log = math.log
     return [
@@ -353,16 +353,18 @@ def contextual(candidates: list[Candidate]) -> list[tuple[float, ...]]:
     ]
 
 
-def _leads(values: Sequence[float]) -> list[float]:
-    """How far each value is ahead of the largest of the others."""
-    return [value - other for value, other in zip(values, _best_of_the_rest(values), strict=True)]
-
-
-def _best_of_the_rest(values: Sequence[float]) -> list[float]:
-    """For each value, the largest of the others (0 when there are none)."""
-    if len(values) < 2:
-        return [0.0] * len(values)
-    top = max(values)
-    first = values.index(top)
-    second = max(v for k, v in enumerate(values) if k != first)
-    return [second if k == first else top for k in range(len(values))]
+def _leads(values: np.ndarray[Any, Any]) -> list[list[float]]:
+    """For each row (a candidate) and column (a feature), how far the value is ahead of the largest of the other
+    rows' values in that column (0 when there are none)."""
+    rows, columns = values.shape
+    if rows < 2:  # no others: ahead of 0
+        alone: list[list[float]] = (values - 0.0).tolist()
+        return alone
+    first = values.argmax(axis=0)  # the first of the largest, as list.index finds it
+    across = np.arange(columns)
+    top = values[first, across]
+    others = values.copy()
+    others[first, across] = -np.inf
+    rest = np.where(np.arange(rows)[:, None] == first, others.max(axis=0), top)
+    found: list[list[float]] = (values - rest).tolist()
+    return found
