@@ -14,8 +14,9 @@ from typing import Any
 
 from bot.answering import Engine
 
-# Where the engine keeps what is not its index's content: its first stage is compared by what it finds.
-_LEFT_OUT = {"_first_stage", "_index_dir", "_decision", "_reader"}
+# Where the engine keeps what is not its index's content: its first stage is compared by what it finds, and a
+# story's rows (`shortlist_features`) are laid out from the index compared here.
+_LEFT_OUT = {"_first_stage", "_index_dir", "_decision", "_reader", "_rows"}
 
 
 def plain(value: Any) -> Any:
@@ -54,7 +55,8 @@ def engine_state(engine: Engine) -> dict[str, Any]:
         elif name == "_acronyms":
             value = value._built()
         elif name == "_vocab":
-            value = {k: v for k, v in vars(value).items() if k != "_terms"}  # a cache of what was looked up
+            # caches of what was looked up and rewritten
+            value = {k: v for k, v in vars(value).items() if k not in ("_terms", "_rewritten")}
         state[name] = plain(value)
     state["first stage docs"] = engine._first_stage.doc_count
     return state

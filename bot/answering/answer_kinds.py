@@ -11,6 +11,7 @@ city was <someone> born in?" against the entry about them). Plain English patter
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Bits of a kind mask. SOMEONE is any person or organisation ("who is building it?" may be a company);
 # PERSON is a person only ("who is its mayor?"). MONEY is asked beside NUMBER: a sum is also an amount.
@@ -144,6 +145,7 @@ _GIVES = (
 )
 
 
+@lru_cache(maxsize=64)  # ranking a question and finding who holds a role it asks for both ask
 def asked(cleaned: str) -> int:
     """The kinds of answer a question (cleaned words) asks for: a mask of the bits above."""
     return _mask(_ASKS, cleaned)

@@ -9,9 +9,12 @@ English patterns, the same in every story; which words count as telling is the e
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 
 from bot.answering import answer_kinds
-from bot.answering.normalize import ENGLISH
+from bot.answering.general_english import rarity
+from bot.answering.normalize import ENGLISH, is_filler
+from bot.answering.ranking import QUESTION_TERMS
 
 _BE = r"is|are|was|were"
 _DETERMINERS = r"the|a|an|its|their|his|her|this|that|these|those"
@@ -61,3 +64,16 @@ def asked_words(cleaned: str) -> tuple[str, ...]:
         for w in dict.fromkeys(found)
         if w not in GENERIC_THINGS and w not in _VERBS and not answer_kinds.is_kind_word(w)
     )
+
+
+def asked_things(cleaned: str, term: Callable[[str], str], term_id: Mapping[str, int]) -> tuple[tuple[int, float], ...]:
+    """The things a question asks about by name: each one's term id (`term_id`, the story's; -1 when the story
+    never uses it), and how telling it is when it is unknown (0-1)."""
+    found = []
+    for word in asked_words(cleaned):
+        t = term(word)
+        if is_filler(word) or t in QUESTION_TERMS:
+            continue
+        known = term_id.get(t)
+        found.append((known, 0.0) if known is not None else (-1, rarity(word)))
+    return tuple(found)

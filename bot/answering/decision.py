@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import cache
+from operator import mul
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +54,24 @@ ANSWER_INPUTS = ("top", "margin", *BASE_FEATURES, SWAPPED_ANYWHERE)
 _SWAPPED_ANYWHERE = FEATURES.index(SWAPPED_ANYWHERE)
 
 
+class _Terms:
+    """A weighted sum's terms of weight other than 0, which alone change it: many fitted weights are 0."""
+
+    __slots__ = ("_inputs", "_weights", "count")
+
+    def __init__(self, weights: tuple[float, ...]) -> None:
+        kept = [(i, w) for i, w in enumerate(weights) if w != 0.0]
+        self.count = len(weights)
+        self._weights = [w for _, w in kept]
+        self._inputs = [i for i, _ in kept]
+
+    def sum(self, inputs: Sequence[float]) -> float:
+        """fsum of weight times input over all the inputs: the same, as an input times 0 adds exactly 0."""
+        if len(inputs) != self.count:
+            raise ValueError(f"{len(inputs)} inputs for {self.count} weights")
+        return math.fsum(map(mul, self._weights, map(inputs.__getitem__, self._inputs)))
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     match_weights: tuple[float, ...]  # in the order of FEATURES
@@ -62,18 +82,20 @@ class Decision:
     close_at: float
     close_margin: float
     suggest_at: float
+    _match_terms: _Terms = field(init=False, repr=False, compare=False)
+    _answer_terms: _Terms = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_match_terms", _Terms(self.match_weights))
+        object.__setattr__(self, "_answer_terms", _Terms(self.answer_weights))
 
     def match(self, features: tuple[float, ...]) -> float:
         """How likely an entry with these features answers the question."""
-        z = self.match_intercept + math.fsum(w * x for w, x in zip(self.match_weights, features, strict=True))
-        return sigmoid(z)
+        return sigmoid(self.match_intercept + self._match_terms.sum(features))
 
     def answer(self, top: float, second: float, features: tuple[float, ...]) -> float:
         """How likely the best entry (probability `top`, with these features; runner-up `second`) is right."""
-        inputs = answer_inputs(top, second, features)
-        return sigmoid(
-            self.answer_intercept + math.fsum(w * x for w, x in zip(self.answer_weights, inputs, strict=True))
-        )
+        return sigmoid(self.answer_intercept + self._answer_terms.sum(answer_inputs(top, second, features)))
 
     def to_json(self, notes: dict[str, Any] | None = None) -> dict[str, Any]:
         return {

@@ -45,6 +45,7 @@ from bot.answering.rebuild import rebuild
 from bot.answering.rebuild_plan import Plan
 from bot.answering.reusable import Reusable, Words, other_texts, other_words, texts_digest
 from bot.answering.roles import Roles
+from bot.answering.shortlist_features import Rows, story_rows
 from bot.answering.tantivy_index import RetrievalIndex
 from bot.knowledge.model import Entry, Kind, KnowledgeBase
 from bot.knowledge.text import clean
@@ -72,6 +73,7 @@ class Index:
     _reuse: Reusable | None = None  # what the next rebuild of this knowledge base reuses (`rebuild`)
     _roles: Roles
     _acronyms: Acronyms
+    _rows: Rows | None  # a story's rows of terms, which its features sum at once (`shortlist_features`)
 
     @staticmethod
     def _role_names(kb: KnowledgeBase, vocab: Vocabulary) -> dict[str, list[str]]:
@@ -141,6 +143,7 @@ class Index:
             if speaker.kind == Kind.PERSON and len(parts := clean(speaker.name).split()) > 1:
                 firsts[parts[0]].append(speaker.id)
         self._first_names = {name: tuple(ids) for name, ids in firsts.items()}
+        self._rows = story_rows(self)
 
     def _build_index(self) -> None:
         build = IndexBuilder(self._vocab, self._alias_phrases, self._alias_firsts)

@@ -67,6 +67,12 @@ def _zipf(word: str, language: str) -> float:
     return table_zipf(_tables()[language], word)
 
 
+@lru_cache(maxsize=4096)
+def _frequencies(word: str) -> tuple[float, ...]:
+    """A word's Zipf frequency in English, then in each of CANDIDATES."""
+    return tuple(_zipf(word, lang) for lang in (ENGLISH, *CANDIDATES))
+
+
 @lru_cache(maxsize=1)
 def _chat_words() -> frozenset[str]:
     """The one-word chat, shorthand and greetings of the engine's general English (`english/`)."""
@@ -100,16 +106,12 @@ def detect(text: str, known: Container[str] = frozenset()) -> str:
     words = tokenize(text, ENGLISH)
     if not words:
         return ENGLISH
-    scores = {lang: sum(_zipf(w, lang) for w in words) for lang in CANDIDATES}
+    frequencies = [_frequencies(w) for w in words]
+    scores = {lang: sum(f[i] for f in frequencies) for i, lang in enumerate(CANDIDATES, 1)}
     # English chat ("wat", "da", "ayo", "pls") is English however rare in written English, and the story's own
     # words are the story's language: such a word counts as much for English as for the language it is
     # commonest in, so it never tips a question away.
-    english = sum(
-        max(_zipf(w, ENGLISH), *(_zipf(w, lang) for lang in CANDIDATES))
-        if w in _chat_words() or w in known
-        else _zipf(w, ENGLISH)
-        for w in words
-    )
+    english = sum(max(f) if w in _chat_words() or w in known else f[0] for w, f in zip(words, frequencies, strict=True))
     best = max(scores, key=lambda lang: scores[lang])
     log.debug("language of %r: en %.1f, best %s %.1f", text, english, best, scores[best])
     return best if scores[best] - english >= MARGIN else ENGLISH

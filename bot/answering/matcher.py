@@ -36,7 +36,7 @@ from bot.answering.answer import (
     offering,
     quote_view,
 )
-from bot.answering.asked_thing import asked_words
+from bot.answering.asked_thing import asked_things
 from bot.answering.corrections import Corrections, name_like
 from bot.answering.decision import Decision, shipped
 from bot.answering.entry_index import FILLER
@@ -53,10 +53,11 @@ from bot.answering.quote_requests import (
     asks_for_words,
     asks_plainly,
 )
-from bot.answering.ranking import FEATURED, QUESTION_TERMS, UNKNOWN_COUNTED, Question, candidate, contextual
+from bot.answering.ranking import FEATURED, QUESTION_TERMS, UNKNOWN_COUNTED, Question, contextual
 from bot.answering.reading import MAX_PARTS, Reader
 from bot.answering.rebuild_plan import why_not_reused
 from bot.answering.retrieval import Retrieval
+from bot.answering.shortlist_features import candidates, phrasing
 from bot.answering.spelled_out import SpelledOut
 from bot.answering.spelling import typed_as_meant
 from bot.knowledge.model import Entry, Kind, KnowledgeBase
@@ -96,6 +97,7 @@ _REBUILT = (
     "_name_lengths",
     "_name_buckets",
     "_first_stage",
+    "_rows",
 )
 
 
@@ -298,32 +300,20 @@ class Engine(Index, Retrieval, QuoteAnswers, Corrections, SpelledOut):
             asks_words=not PLAIN.isdisjoint(analysis.terms),
             unknown_name=max(analysis.unknown_names, default=0.0),
             asks_for=answer_kinds.asked(analysis.cleaned),
-            asked_things=self._asked_things(analysis.cleaned),
+            asked_things=asked_things(analysis.cleaned, self._vocab.term, self._term_id),
             role_holders=self._roles.holders(analysis.cleaned, analysis.terms, analysis.speakers),
             topic=frozenset(topic),
             topic_weight=sum(topic.values()) + unknown_weight,
         )
         decision = self.decision
-        found = [candidate(self, question, entry) for entry, _, _ in shortlist[:FEATURED]]
+        found = candidates(self, question, [entry for entry, _, _ in shortlist[:FEATURED]])
         ranked = [
-            (Scored(self._entry_ids[c.entry], decision.match(features), self._phrasing(c.doc), features), c.in_order)
+            (Scored(self._entry_ids[c.entry], decision.match(features), phrasing(self, c.doc), features), c.in_order)
             for c, features in zip(found, contextual(found), strict=True)
         ]
         # Equal scores (the same words, in another order) go to the phrasing in the question's own order.
         ranked.sort(key=lambda pair: (-pair[0].score, -pair[1], pair[0].entry_id))
         return [scored for scored, _ in ranked]
-
-    def _asked_things(self, cleaned: str) -> tuple[tuple[int, float], ...]:
-        """The things a question asks about by name (`asked_thing`): each one's term id (-1 when the story never
-        uses it), and how telling it is when it is unknown (0-1)."""
-        found = []
-        for word in asked_words(cleaned):
-            t = self._vocab.term(word)
-            if is_filler(word) or t in _QUESTION_WORDS:
-                continue
-            known = self._term_id.get(t)
-            found.append((known, 0.0) if known is not None else (-1, rarity(word)))
-        return tuple(found)
 
     def parts(self, question: str) -> list[str]:
         """The questions `ask` reads in a message (at least one), each as it is analysed."""

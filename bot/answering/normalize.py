@@ -65,6 +65,7 @@ _LOOK_AGAIN = re.compile(r"\b(?:look|looks|looked|looking) at ((?:\S+ ){0,5}?\S+
 _ANOTHER_LOOK = re.compile(r"\b(?:take|takes|took|taking|have|has|had) (?:another|a second|a fresh|a new) look at\b")
 
 _JOB_WORDS = frozenset(["job", "role", "title", "occupation", "profession"])
+REMEMBERED_REWRITES = 64  # texts rewritten, kept (then started afresh): those of the last few questions
 
 T = TypeVar("T")
 
@@ -293,10 +294,11 @@ class Vocabulary:
         self._phrase_table = PhraseTable(phrases)
         self.synonyms = self._synonyms(english.synonyms, pairs)
         self._terms: dict[str, str] = {}  # word -> term; a plain dict is the cheapest cache for the hottest function
+        self._rewritten: dict[str, str] = {}  # a question is rewritten as it is read, then again as it is analysed
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["_terms"] = {}  # a cache: not worth storing
+        state["_terms"], state["_rewritten"] = {}, {}  # caches: not worth storing
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -358,6 +360,14 @@ class Vocabulary:
         return word in self.stopwords
 
     def rewrite_phrases(self, cleaned: str) -> str:
+        found = self._rewritten.get(cleaned)
+        if found is None:
+            if len(self._rewritten) >= REMEMBERED_REWRITES:
+                self._rewritten.clear()
+            found = self._rewritten[cleaned] = self._rewrite(cleaned)
+        return found
+
+    def _rewrite(self, cleaned: str) -> str:
         cleaned = asked_in_full(write_out_amounts(cleaned))
         written_out = self._abbreviation_table.replace(cleaned.split(), lambda rewrite, _: rewrite.split())
         words = self._phrase_table.replace(written_out, lambda rewrite, _: rewrite.split())

@@ -64,8 +64,10 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import repeat
-from typing import Protocol
+from operator import itemgetter
+from typing import Any, Protocol
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from bot.answering import answer_kinds
@@ -165,6 +167,7 @@ FEATURE_SIGNS = tuple([SIGNS[n] for n in BASE_FEATURES] + [SIGNS[n] for n in LOG
 _SWAPPED, _FUZZY = BASE_FEATURES.index("swapped_name"), BASE_FEATURES.index("fuzzy")
 _LOGGED = [BASE_FEATURES.index(n) for n in LOGGED]
 _RELATIVE = [BASE_FEATURES.index(n) for n in RELATIVE]
+_LOGGED_OF, _RELATIVE_OF = itemgetter(*_LOGGED), itemgetter(*_RELATIVE)
 RELATIVE_FROM = len(BASE_FEATURES) + len(LOGGED)  # where the leads start in FEATURES
 KNOWN_MISSING_COUNTED = 3  # known words missing from an entry are counted up to this many...
 UNKNOWN_COUNTED = 3  # ...and so are the question's words the story never uses
@@ -319,12 +322,12 @@ def candidate(engine: IndexView, question: Question, entry: int) -> Candidate:
         float(question.rarest in bag),
         fuzz.token_sort_ratio(question.cleaned, phrasing) / 100.0,
         _share(focus, weights, weight),
-        _topic_asked(engine, question, flat[offsets[best_doc] : offsets[best_doc + 1]]),
+        topic_asked(engine, question, flat[offsets[best_doc] : offsets[best_doc + 1]]),
     )
     return Candidate(entry, best_doc, features, fuzz.ratio(question.cleaned, phrasing))
 
 
-def _topic_asked(engine: IndexView, question: Question, phrasing: Iterable[int]) -> float:
+def topic_asked(engine: IndexView, question: Question, phrasing: Iterable[int]) -> float:
     """Of a phrasing's weight beyond its names and question words, the share the question asks (see
     `question_covers_phrasing_topic`)."""
     texts, idf = engine._term_text, engine._idf
@@ -338,25 +341,30 @@ def _topic_asked(engine: IndexView, question: Question, phrasing: Iterable[int])
 def contextual(candidates: list[Candidate]) -> list[tuple[float, ...]]:
     """Every candidate's full features (FEATURES): its own, their logarithms, and its lead over the best of
     the other candidates (negative when it is behind one)."""
-    columns = [[c.features[i] for c in candidates] for i in _RELATIVE]
-    rest = [_best_of_the_rest(column) for column in columns]
-    swapped = max((c.features[_SWAPPED] * c.features[_FUZZY] for c in candidates), default=0.0)
+    if not candidates:
+        return []
+    features = [c.features for c in candidates]
+    leads = _leads(np.array([_RELATIVE_OF(f) for f in features]))
+    swapped = max(f[_SWAPPED] * f[_FUZZY] for f in features)
+    log = math.log
     return [
-        (
-            *c.features,
-            *(math.log(c.features[i] + LOG_FLOOR) for i in _LOGGED),
-            *(column[k] - others[k] for column, others in zip(columns, rest, strict=True)),
-            swapped,
-        )
-        for k, c in enumerate(candidates)
+        (*f, *[log(x + LOG_FLOOR) for x in _LOGGED_OF(f)], *lead, swapped)
+        for f, lead in zip(features, leads, strict=True)
     ]
 
 
-def _best_of_the_rest(values: list[float]) -> list[float]:
-    """For each value, the largest of the others (0 when there are none)."""
-    if len(values) < 2:
-        return [0.0] * len(values)
-    top = max(values)
-    first = values.index(top)
-    second = max(v for k, v in enumerate(values) if k != first)
-    return [second if k == first else top for k in range(len(values))]
+def _leads(values: np.ndarray[Any, Any]) -> list[list[float]]:
+    """For each row (a candidate) and column (a feature), how far the value is ahead of the largest of the other
+    rows' values in that column (0 when there are none)."""
+    rows, columns = values.shape
+    if rows < 2:  # no others: ahead of 0
+        alone: list[list[float]] = (values - 0.0).tolist()
+        return alone
+    first = values.argmax(axis=0)  # the first of the largest, as list.index finds it
+    across = np.arange(columns)
+    top = values[first, across]
+    others = values.copy()
+    others[first, across] = -np.inf
+    rest = np.where(np.arange(rows)[:, None] == first, others.max(axis=0), top)
+    found: list[list[float]] = (values - rest).tolist()
+    return found

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from bot.answering.entry_index import SeldomRead
 from bot.answering.tantivy_index import RetrievalIndex
 from bot.knowledge.model import KnowledgeBase
+
+if TYPE_CHECKING:
+    from bot.answering.shortlist_features import Rows
 
 SHORTLIST = 200  # entries given the full, slower scoring
 # A question whose gathering terms are in at most FULL_SCORING docs has every one of them scored (in a
@@ -61,6 +65,7 @@ class Retrieval:
     _phrasing_offsets: array[int]
     _phrasing_bytes: SeldomRead  # every phrasing in UTF-8, one after another
     _first_stage: RetrievalIndex
+    _rows: Rows | None  # a story's rows, whose sums the features read too (`shortlist_features`)
 
     def _best_phrasings(self, query: dict[int, str], weight: float) -> list[tuple[int, float, int]]:
         """(entry, score, doc) of the entries best matched by one of their docs, best first.
@@ -70,18 +75,44 @@ class Retrieval:
         """
         if not query:
             return []
+        if self._rows is not None:  # a story: every doc at once, from the rows its features read too
+            return self._rows.shortlist({t: self._idf[t] for t in query}, weight, SHORTLIST)
+        docs, shared = self._shared(query)
+        if not len(docs):
+            return []
+        kept = shared != 0.0
+        docs, shared = docs[kept], shared[kept]
+        covered = shared / weight  # how much of the question the doc explains
+        phrasing = np.frombuffer(self._doc_phrasing, dtype=np.int32)[docs]
+        doc_weight = np.frombuffer(self._doc_weight, dtype=np.float64)[docs]
+        # ...and for a phrasing, how much of it the question asks; keyword and content docs are hints.
+        scores = np.where(
+            phrasing < 0,
+            KEYWORD_SHARE * covered,
+            COVERED_SHARE * covered + (1 - COVERED_SHARE) * (shared / np.where(phrasing < 0, 1.0, doc_weight)),
+        )
+        entries = np.frombuffer(self._doc_entry, dtype=np.uint32)[docs].astype(np.int64)
+        # Each entry's best doc (the first of equal ones), then entries by score, ties in entry order.
+        order = np.lexsort((docs, -scores, entries))
+        _, best = np.unique(entries[order], return_index=True)
+        chosen = order[best]
+        ranked = chosen[np.lexsort((entries[chosen], -scores[chosen]))][:SHORTLIST]
+        return list(zip(entries[ranked].tolist(), scores[ranked].tolist(), docs[ranked].tolist(), strict=True))
+
+    def _shared(self, query: dict[int, str]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        """The candidate docs (in document order) and how much of the question's weight each shares."""
         offsets = np.frombuffer(self._doc_offsets, dtype=np.uint32)
         if self._first_stage.doc_count <= READ_ALL_DOCS:
             # The docs without a word of the question fall out below, as if tantivy had not found them: asking it
             # which they are took a third of a question's time.
             docs = np.arange(len(offsets) - 1, dtype=np.int64)
             if not len(docs):
-                return []
+                return docs, docs.astype(np.float64)
         else:
             terms, candidates = self._gathering_terms(query.values())
             hits = self._first_stage.doc_ids(terms, candidates if candidates <= FULL_SCORING else CANDIDATE_DOCS)
             if not hits:
-                return []
+                return np.zeros(0, dtype=np.int64), np.zeros(0)
             docs = np.unique(np.fromiter(hits, dtype=np.int64, count=len(hits)))  # in document order
         # In numpy, over the candidates' terms at once: a Python loop over up to FULL_SCORING docs of a dozen
         # terms each was most of a question's time. Each figure is worked out as that loop did, in the same
@@ -101,24 +132,7 @@ class Retrieval:
         values = asked_idf[slot[matched]]
         # bincount adds in the order it is given: each candidate's asked terms left to right.
         shared = np.bincount(owner, weights=values, minlength=len(docs))
-        kept = shared != 0.0
-        docs, shared = docs[kept], shared[kept]
-        covered = shared / weight  # how much of the question the doc explains
-        phrasing = np.frombuffer(self._doc_phrasing, dtype=np.int32)[docs]
-        doc_weight = np.frombuffer(self._doc_weight, dtype=np.float64)[docs]
-        # ...and for a phrasing, how much of it the question asks; keyword and content docs are hints.
-        scores = np.where(
-            phrasing < 0,
-            KEYWORD_SHARE * covered,
-            COVERED_SHARE * covered + (1 - COVERED_SHARE) * (shared / np.where(phrasing < 0, 1.0, doc_weight)),
-        )
-        entries = np.frombuffer(self._doc_entry, dtype=np.uint32)[docs].astype(np.int64)
-        # Each entry's best doc (the first of equal ones), then entries by score, ties in entry order.
-        order = np.lexsort((docs, -scores, entries))
-        _, best = np.unique(entries[order], return_index=True)
-        chosen = order[best]
-        ranked = chosen[np.lexsort((entries[chosen], -scores[chosen]))][:SHORTLIST]
-        return list(zip(entries[ranked].tolist(), scores[ranked].tolist(), docs[ranked].tolist(), strict=True))
+        return docs, shared
 
     def _gathering_terms(self, terms: Iterable[str]) -> tuple[list[str], int]:
         """The question's terms that bring in candidates: all but the common ones, or else its rarest few;

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
 _NON_WORD = re.compile(r"[^\w]+")
 _POSSESSIVE = re.compile(r"(\w)'s\b")
 _APOSTROPHE = re.compile(r"(\w)'(\w)")
+REMEMBERED_TEXTS = 256  # a question's own, not a day's: a question asked again is worked out again
 
 
 def _keep(char: str) -> bool:
@@ -21,8 +23,10 @@ def _keep(char: str) -> bool:
     return not (category in ("Cc", "Cf", "Co", "Cs", "Mn", "Me") and not char.isspace())
 
 
+@lru_cache(maxsize=REMEMBERED_TEXTS)
 def clean(text: str) -> str:
-    """Lower-case, accent-free, punctuation-free text with single spaces."""
+    """Lower-case, accent-free, punctuation-free text with single spaces (the last few thousand texts kept: one
+    question cleans its own words and sentences several times over, as it is read, analysed and ranked)."""
     if not text.isascii():  # most text is ASCII, which has no look-alikes, accents or format characters
         text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
         text = "".join(char for char in text if _keep(char))
