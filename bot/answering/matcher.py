@@ -14,13 +14,14 @@ How a question is answered:
 4. A second fitted model turns the best two probabilities into the calibrated confidence that the best
    entry is right. Below the fitted threshold the engine declines, asks "which of these?" when two
    entries are close, and offers suggestions instead of guessing.
+A message that asks several things is read (`reading`) and answered part by part (`asking`).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
@@ -32,21 +33,19 @@ from bot.answering.answer import (
     EvidenceView,
     Outcome,
     Suggestion,
-    combined,
     offering,
     quote_view,
 )
 from bot.answering.asked_thing import asked_things
+from bot.answering.asking import Asking
 from bot.answering.corrections import Corrections, name_like
 from bot.answering.decision import Decision, shipped
 from bot.answering.entry_index import FILLER
-from bot.answering.followup import Context, leans_on_a_person, resolve
 from bot.answering.general_english import rarity
 from bot.answering.help_text import help_text
 from bot.answering.index import Index
 from bot.answering.language import ENGLISH, detect, polite_reply
 from bot.answering.normalize import Vocabulary, is_filler
-from bot.answering.pronouns import carry_subject, has_own_subject, has_pronoun
 from bot.answering.quote_answers import QuoteAnswers
 from bot.answering.quote_requests import (
     PLAIN,
@@ -60,20 +59,15 @@ from bot.answering.retrieval import Retrieval
 from bot.answering.shortlist_features import candidates, phrasing
 from bot.answering.spelled_out import SpelledOut
 from bot.answering.spelling import typed_as_meant
-from bot.knowledge.model import Entry, Kind, KnowledgeBase
+from bot.knowledge.model import Entry, KnowledgeBase
 from bot.knowledge.text import clean
 
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 500  # a question, not an essay; longer input gets a kind message
-MAX_MESSAGE_CHARS = 4000  # Discord's longest message: the questions in one are read out of it
 # A question less than this share of whose weight is words the story uses is about something else
 # ("weather in paris"): a decline then offers starter questions rather than the nearest entries.
 OFF_TOPIC_SHARE = 0.5
-
-# A follow-up whose pronoun is only "it" or "they" may be a question of its own ("do tech companies want
-# it both ways?"): asked as it stands, an answer this sure wins over the one about the previous subject.
-STANDS_ALONE = 0.9
 
 _SMALL_TALK = frozenset(
     """
@@ -130,16 +124,7 @@ def _is_english_word(word: str) -> bool:
     return is_english_word(word)
 
 
-def in_context(context: str, question: str) -> str:
-    """A question read after the sentence before it, unless it already holds that sentence (in any case or
-    punctuation): a retry never matches one sentence twice, which would count its words double."""
-    said = clean(context)
-    if not said or f" {said} " in f" {clean(question)} ":
-        return question
-    return f"{context} {question}"
-
-
-class Engine(Index, Retrieval, QuoteAnswers, Corrections, SpelledOut):
+class Engine(Asking, Index, Retrieval, QuoteAnswers, Corrections, SpelledOut):
     """Answers questions from one knowledge base. Build once per knowledge base; share freely.
 
     `decision` replaces the shipped fitted decision (`storybot train` tries its candidates this way).
@@ -334,95 +319,6 @@ class Engine(Index, Retrieval, QuoteAnswers, Corrections, SpelledOut):
         return self.decision.answer(ranked[0].score, second, ranked[0].features)
 
     # ---------------------------------------------------------------- answers
-
-    def ask(self, question: str, context: Context | None = None, names: Sequence[str] = ()) -> Answer:
-        """Answer a chat message: a question (or up to three), a request for quotes, or decline honestly.
-
-        The message is read first (`reading`): pings, greetings, emoji and markdown are set aside, and a
-        message that asks several things is answered part by part. `names` are the bot's own names, which
-        front ends pass. The answer's `question` stays the message as typed. Never raises on any string.
-
-        `context` is what the previous answer in the conversation was about: a follow-up such as "what did
-        he say?" is answered about that (see `followup`); without it, every question is a fresh one.
-        """
-        if context is not None and isinstance(question, str):
-            return self._follow_up(question, context, names)
-        reading = self._reader.read(question if isinstance(question, str) else "", names)
-        if len(reading.asked) > MAX_MESSAGE_CHARS:
-            return self._ask_one(reading.asked)
-        answers: list[Answer] = []
-        before = ""  # the part before, as asked
-        for i, (part, before_part) in enumerate(zip(reading.parts[:MAX_PARTS], reading.contexts, strict=False)):
-            tries = [part]
-            # Only a part with no subject of its own leans on the one before ("... and what did she say?"), not
-            # "... what did the council say about its plan?"
-            leans = has_pronoun(part) and not has_own_subject(part) and not self.analyse(part).speakers
-            completed = reading.completed[i] if i < len(reading.completed) else ""
-            if completed:  # "... and where?": with the topic it leaves out
-                tries = [completed]
-            elif answers and leans:
-                subject = self._subject(before, answers[-1])
-                tries = [carry_subject(part, self.kb.speakers[subject].name) if subject else part]
-            elif before_part and self._names_unknown(before_part):
-                tries = [in_context(before_part, part)]  # "According to Zed, ... what ...": never without Zed
-            elif before_part and not answers and (leans or reading.replies[i : i + 1] == (True,)):
-                # "Jane Doe, what did she say?" or a reply to a quoted line; or the part says it all itself
-                tries = list(dict.fromkeys((in_context(before_part, part), part)))
-            answer = self._best(tries)
-            if not answer.answered:  # "The council closed it. For how long?"; the topic a few clauses back
-                earlier = reading.earlier[i] if i < len(reading.earlier) else ()
-                around = dict.fromkeys(in_context(c, tries[0]) for c in (before_part, *earlier) if c)
-                answer = self._best([t for t in around if t not in tries], answer)
-            before = tries[0]
-            answers.append(replace(answer, question=part) if answer.outcome is not Outcome.INVALID else answer)
-        if len(answers) == 1 and not answers[0].answered and reading.text != reading.parts[0]:
-            whole = self._ask_one(reading.text)  # the question may need the sentences around it
-            answers = [whole] if whole.answered else answers
-        return combined(reading.asked, answers)
-
-    def _best(self, questions: Sequence[str], otherwise: Answer | None = None) -> Answer:
-        """The surest answer among readings of one question (the first on a tie); `otherwise` (else the
-        first reading's reply) when none is answered."""
-        best = otherwise
-        for question in questions:
-            answer = self._ask_one(question)
-            if best is None or (answer.answered and (not best.answered or answer.confidence > best.confidence)):
-                best = answer
-        return best if best is not None else self._ask_one("")
-
-    def _names_unknown(self, text: str) -> bool:
-        """Whether text names someone or something the story never does (a capitalised word it never uses):
-        a question read without that sentence would be answered about the story's own people instead."""
-        return any(
-            name_like(word) and word != "I" and (w := clean(word)) not in self._vocabulary and not is_filler(w)
-            for word in text.split()
-        )
-
-    def _subject(self, question: str, answer: Answer) -> str | None:
-        """Who a question was about: the speaker it names, else the person (or organisation) its answer is about."""
-        analysis = self.analyse(question)
-        named = list(analysis.speakers)
-        if not named:  # "Jane?? what did she say": the one person of that first name
-            by_first = self._first_named(question, analysis)
-            named += by_first if len(by_first) == 1 else ()
-        if answer.speaker_id:
-            named.append(answer.speaker_id)
-        if answer.entry is not None:
-            named += answer.entry.about
-        people = [s for s in named if self.kb.speakers[s].kind == Kind.PERSON]
-        return next(iter(people or named), None)
-
-    def _follow_up(self, question: str, context: Context, names: Sequence[str]) -> Answer:
-        resolved = resolve(question, context, self.kb)
-        if resolved == question:
-            return self.ask(question, names=names)
-        log.debug("follow-up %r read as %r", question, resolved)
-        answer = self.ask(resolved, names=names)
-        if not leans_on_a_person(question):
-            alone = self.ask(question, names=names)
-            if alone.answered and alone.confidence >= max(STANDS_ALONE, answer.confidence):
-                return alone
-        return answer
 
     def _ask_one(self, question: str) -> Answer:
         """Answer one question, quote someone, or decline honestly."""

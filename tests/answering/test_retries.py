@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answering import Engine
-from bot.answering.matcher import in_context
+from bot.answering.asking import in_context
 from bot.answering.reading import Reading
 from bot.knowledge.text import clean
 
