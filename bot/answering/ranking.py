@@ -61,11 +61,11 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass
 from itertools import repeat
 from operator import itemgetter
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -291,20 +291,69 @@ def candidate(engine: IndexView, question: Question, entry: int) -> Candidate:
         ),
         default=0.0,
     )
+    phrasing = clean(engine._phrasing(best_doc))
+    return assembled(
+        engine,
+        question,
+        entry,
+        Sums(
+            best_doc,
+            covers,
+            covered,
+            _share(engine._bag_terms[engine._bag_offsets[entry] : engine._bag_offsets[entry + 1]], weights, weight),
+            content,
+            keywords,
+            passage / weight,
+            _share(focus, weights, weight),
+        ),
+        swapped,
+        phrasing,
+        engine._doc_names(best_doc),
+        topic_share(engine, question, *own_topic(engine, flat[offsets[best_doc] : offsets[best_doc + 1]])),
+    )
+
+
+class Sums(NamedTuple):
+    """What an entry's docs explain of a question (shares of its weight), however they were summed."""
+
+    best_doc: int  # its best phrasing
+    covers: float  # of the question, what its best phrasing explains
+    covered: float  # of that phrasing, what the question asks
+    bag: float  # all of its curated text
+    content: float
+    keywords: float  # (for an entry without keywords, the lesser of its content and its best phrasing)
+    passage: float  # its best passage
+    focus: float  # its phrasings and keywords together
+
+
+def assembled(
+    engine: IndexView,
+    question: Question,
+    entry: int,
+    sums: Sums,
+    swapped: bool,
+    phrasing: str,
+    phrasing_names: Set[str],
+    topic: float,
+) -> Candidate:
+    """One entry's candidate from its sums and its best phrasing (`phrasing` cleaned, the speakers it names,
+    the share of its own topic the question asks): the features in the order of BASE_FEATURES, in one place
+    for both ways of summing (`candidate` here, a story's at once in `shortlist_features`)."""
     bag = engine._bag_terms[engine._bag_offsets[entry] : engine._bag_offsets[entry + 1]]
     speakers = engine._entry_speakers[entry]
     named = question.named
-    phrasing = clean(engine._phrasing(best_doc))
-    doc_names = engine._doc_names(best_doc)
+    unknown = question.unknown_share > 0.0 or question.unknown_name > 0.0
+    covers, keywords, content = sums.covers, sums.keywords, sums.content
+    most = max(covers, keywords, content)
     features = (
         covers,
-        covered,
-        _share(bag, weights, weight),
+        sums.covered,
+        sums.bag,
         content,
         keywords,
-        passage / weight,
-        max(covers, keywords, content),
-        max(covers, keywords, content) * weight / question.strict_weight,
+        sums.passage,
+        most,
+        most * question.weight / question.strict_weight,
         min(len(question.known.difference(bag)), KNOWN_MISSING_COUNTED) / KNOWN_MISSING_COUNTED,
         float(bool(question.asks_for & ~(engine._entry_kinds[entry] | (answer_kinds.SOMEONE if speakers else 0)))),
         max((float(t not in bag) if t >= 0 else r for t, r in question.asked_things), default=0.0),
@@ -313,7 +362,7 @@ def candidate(engine: IndexView, question: Question, entry: int) -> Candidate:
         float(bool(named - speakers)),
         float(unknown and bool(speakers) and not named),
         question.unknown_name * float(bool(speakers) and not named),
-        float(swapped or (unknown and bool(doc_names - question.name_terms))),
+        float(swapped or (unknown and bool(phrasing_names - question.name_terms))),
         float(unknown and question.asks_words and not named),
         question.unknown_share,
         question.unknown_name_share,
@@ -321,21 +370,24 @@ def candidate(engine: IndexView, question: Question, entry: int) -> Candidate:
         question.unknown_name,
         float(question.rarest in bag),
         fuzz.token_sort_ratio(question.cleaned, phrasing) / 100.0,
-        _share(focus, weights, weight),
-        topic_asked(engine, question, flat[offsets[best_doc] : offsets[best_doc + 1]]),
+        sums.focus,
+        topic,
     )
-    return Candidate(entry, best_doc, features, fuzz.ratio(question.cleaned, phrasing))
+    return Candidate(entry, sums.best_doc, features, fuzz.ratio(question.cleaned, phrasing))
 
 
-def topic_asked(engine: IndexView, question: Question, phrasing: Iterable[int]) -> float:
-    """Of a phrasing's weight beyond its names and question words, the share the question asks (see
-    `question_covers_phrasing_topic`)."""
+def own_topic(engine: IndexView, phrasing: Iterable[int]) -> tuple[list[int], float]:
+    """A phrasing's terms beyond its names and question words, and their weight."""
     texts, idf = engine._term_text, engine._idf
     own = [t for t in phrasing if not texts[t].startswith("@") and texts[t] not in QUESTION_TERMS]
-    own_weight = sum(idf[t] for t in own)
+    return own, sum(idf[t] for t in own)
+
+
+def topic_share(engine: IndexView, question: Question, own: list[int], own_weight: float) -> float:
+    """Of a phrasing's own weight (`own_topic`), the share the question asks (`question_covers_phrasing_topic`)."""
     if not own_weight:
         return 0.0 if question.topic_weight else 1.0
-    return sum(idf[t] for t in own if t in question.topic) / own_weight
+    return sum(engine._idf[t] for t in own if t in question.topic) / own_weight
 
 
 def contextual(candidates: list[Candidate]) -> list[tuple[float, ...]]:

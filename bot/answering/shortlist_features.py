@@ -8,7 +8,8 @@ laid out in one flat array, weighed in one look-up and summed by `np.bincount`, 
 the order given, from 0, as `sum` does (a term the question does not ask adds 0.0, which changes no sum). Every
 feature is so the same to the last bit, and the ranking and decision those `candidate` gives
 (`tests/answering/test_shortlist_features.py`). What is read of one doc (its text, names, own terms) is worked
-out once and kept.
+out once and kept. Only the sums differ between the two paths: the features are assembled from them in one place
+(`ranking.assembled`).
 """
 
 from __future__ import annotations
@@ -18,18 +19,18 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 import numpy as np
-from rapidfuzz import fuzz
 
-from bot.answering import answer_kinds
 from bot.answering.entry_index import CONTENT, KEYWORDS
 from bot.answering.ranking import (
-    KNOWN_MISSING_COUNTED,
-    QUESTION_TERMS,
     SWAP_COVER,
     Candidate,
     IndexView,
     Question,
+    Sums,
+    assembled,
     candidate,
+    own_topic,
+    topic_share,
 )
 from bot.answering.retrieval import COVERED_SHARE, KEYWORD_SHARE, READ_ALL_DOCS
 from bot.knowledge.text import clean
@@ -45,10 +46,9 @@ class _Doc:
         self.text = engine._phrasing(doc)
         self.cleaned = clean(self.text)
         self.names = frozenset(engine._doc_names(doc))
-        texts, idf = engine._term_text, engine._idf
-        terms = engine._doc_terms[engine._doc_offsets[doc] : engine._doc_offsets[doc + 1]]
-        self.own = [t for t in terms if not texts[t].startswith("@") and texts[t] not in QUESTION_TERMS]
-        self.own_weight = sum(idf[t] for t in self.own)
+        self.own, self.own_weight = own_topic(
+            engine, engine._doc_terms[engine._doc_offsets[doc] : engine._doc_offsets[doc + 1]]
+        )
 
 
 class StoryIndex(Protocol):
@@ -208,8 +208,8 @@ def candidates(engine: _Engine, question: Question, entries: Sequence[int]) -> l
     value, explained = (shared / weight + explained_of).tolist(), explained_of.tolist()
     unknown = question.unknown_share > 0.0 or question.unknown_name > 0.0
     swap_at = SWAP_COVER * weight
-    named, name_terms = question.named, question.name_terms
-    passage_rows, bag_offsets = engine._entry_passages, engine._bag_offsets
+    name_terms = question.name_terms
+    passage_rows = engine._entry_passages
     found = []
     for entry in entries:
         first, end, keyword_doc, content_doc = rows.entry_docs[entry]
@@ -226,42 +226,19 @@ def candidates(engine: _Engine, question: Question, entries: Sequence[int]) -> l
         content = sums[content_doc] / weight if content_doc >= 0 else 0.0
         keywords = sums[keyword_doc] / weight if keyword_doc >= 0 else min(content, covers)
         passage = max(sums[rows.docs + passage_rows[entry] : rows.docs + passage_rows[entry + 1]], default=0.0)
-        bag = engine._bag_terms[bag_offsets[entry] : bag_offsets[entry + 1]]
-        speakers = engine._entry_speakers[entry]
         view = rows.doc(engine, best_doc)
-        most = max(covers, keywords, content)
-        topic = question.topic
-        features = (
+        topic = topic_share(engine, question, view.own, view.own_weight)
+        entry_sums = Sums(
+            best_doc,
             covers,
             covered,
             sums[rows.bags + entry] / weight,
             content,
             keywords,
             passage / weight,
-            most,
-            most * weight / question.strict_weight,
-            min(len(question.known.difference(bag)), KNOWN_MISSING_COUNTED) / KNOWN_MISSING_COUNTED,
-            float(bool(question.asks_for & ~(engine._entry_kinds[entry] | (answer_kinds.SOMEONE if speakers else 0)))),
-            max((float(t not in bag) if t >= 0 else r for t, r in question.asked_things), default=0.0),
-            float(not question.role_holders.isdisjoint(speakers)),
-            float(bool(named & speakers)),
-            float(bool(named - speakers)),
-            float(unknown and bool(speakers) and not named),
-            question.unknown_name * float(bool(speakers) and not named),
-            float(swapped or (unknown and bool(view.names - name_terms))),
-            float(unknown and question.asks_words and not named),
-            question.unknown_share,
-            question.unknown_name_share,
-            question.unknown_words,
-            question.unknown_name,
-            float(question.rarest in bag),
-            fuzz.token_sort_ratio(question.cleaned, view.cleaned) / 100.0,
             sums[rows.focuses + entry] / weight,
-            (sum(engine._idf[t] for t in view.own if t in topic) / view.own_weight)
-            if view.own_weight
-            else (0.0 if question.topic_weight else 1.0),
         )
-        found.append(Candidate(entry, best_doc, features, fuzz.ratio(question.cleaned, view.cleaned)))
+        found.append(assembled(engine, question, entry, entry_sums, swapped, view.cleaned, view.names, topic))
     return found
 
 
