@@ -26,6 +26,14 @@ _THING = re.compile(r"\b(?:it|they|them|this|that)\b", re.I)
 _DETERMINERS = frozenset("the a an this that these those its their his her".split())  # noqa: SIM905
 # The auxiliaries after which a question's last word is its verb ("when did <the shutoff> start"), not its topic.
 _DO = frozenset("do does did will would can could should shall may might must has have had".split())  # noqa: SIM905
+# A span or point of time said of the question before ("... paused the program *for a year*", "... closed the road
+# *in march*"): what a pronoun in the next part stands for ends before it.
+_WHEN = re.compile(
+    r"\s(?:for|in|on|at|since|during|after|before|until|over|within|by)\s(?:(?:a|an|the|one|two|three|last|next|this|"
+    r"that|\d+)\s)?(?:years?|months?|weeks?|days?|hours?|decades?|minutes?|weekend|morning|night|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d{4})\b.*$"
+)
 
 
 class Ellipsis:
@@ -92,10 +100,14 @@ class Ellipsis:
 
     def _topic(self, before: str) -> list[str]:
         """What the question before asks about: its words after the question word, less the verb that ends a
-        "did" question ("when did the shutoff start" is about the shutoff), less plain words."""
+        "did" question ("when did the shutoff start" is about the shutoff), less an adverbial that follows them
+        ("... for a year"), less plain words."""
+        before = _WHEN.sub("", f" {clean(before)}").strip() or before
         words = clean(before).split()
         rest = self._rest(before)
-        if len(rest) > 2 and len(words) > len(rest) and words[len(words) - len(rest) - 1] in _DO:
+        # (a verb with its own object, "did the council close the library", ends in its object: kept)
+        verb_last = not any(w in _DETERMINERS for w in rest[1:])
+        if len(rest) > 2 and verb_last and len(words) > len(rest) and words[len(words) - len(rest) - 1] in _DO:
             rest = rest[:-1]
         return [w for w in rest if w not in self._plain or w in _DETERMINERS][-4:] if rest else []
 

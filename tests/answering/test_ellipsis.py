@@ -43,6 +43,14 @@ def test_an_elliptical_part_takes_the_topic_of_the_part_before(reader: Reader) -
     assert reader.read("who chairs the old board and the new one?").completed[1] == "who chairs the new one"
 
 
+def test_a_pronoun_stands_for_what_was_asked_about_not_for_when(reader: Reader) -> None:
+    # "it" is the program and the library, not the year or the month they were closed in
+    assert "year" not in reader.read("which firm paused the program for a year? which one quit it?").completed[1]
+    completed = reader.read("when did the council close the library in march and why did it do that?").completed[1]
+    assert "library" in completed
+    assert "march" not in completed
+
+
 @pytest.mark.parametrize(
     "message",
     [
