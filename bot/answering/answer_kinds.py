@@ -109,9 +109,11 @@ _GROUPS = re.compile(
 # word for a place after a name ("Lake County", "Elm Street").
 _NOT_PLACES = _NOT_NAMES
 _GIVES_PLACE = re.compile(
-    rf"\b(?:in|at|near|from|outside|across|into|to|on|off|around|throughout)\s+(?:the\s+)?(?!{_NOT_PLACES})[A-Z][a-z]|"
+    # (the word that says where may open the sentence: "On Ash Lane.")
+    rf"\b(?i:in|at|near|from|outside|across|into|to|on|off|around|throughout)\s+(?:the\s+)?(?!{_NOT_PLACES})[A-Z][a-z]|"
     r"\b(?:town|city|village|county|state|country|region|province|district|borough) of [A-Z][a-z]|"
-    r"[A-Z][a-z]+\s+(?:City|County|State|Street|Avenue|Road|River|Lake|Valley|Coast|Bay|Park|Square|Island)s?\b|"
+    r"[A-Z][a-z]+\s+(?:City|County|State|Street|Avenue|Road|Lane|Drive|Way|Boulevard|Highway|Bridge|River|Lake|"
+    r"Valley|Coast|Bay|Beach|Harbou?r|Hill|Heights|Mountain|Park|Square|Plaza|Island|District|Township|Province)s?\b|"
     r"\b(?:nationwide|overseas|abroad|downtown|statewide|citywide|countywide|across the (?:country|state|county))\b"
 )
 
