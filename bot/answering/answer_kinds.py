@@ -14,8 +14,9 @@ import re
 from functools import lru_cache
 
 # Bits of a kind mask. SOMEONE is any person or organisation ("who is building it?" may be a company);
-# PERSON is a person only ("who is its mayor?"). MONEY is asked beside NUMBER: a sum is also an amount.
-NUMBER, TIME, PERSON, PLACE, MONEY, SOMEONE = 1, 2, 4, 8, 16, 32
+# PERSON is a person only ("who is its mayor?"); PARTY a political party ("what party is she in?": an entry
+# about her that names none does not answer it). MONEY is asked beside NUMBER: a sum is also an amount.
+NUMBER, TIME, PERSON, PLACE, MONEY, SOMEONE, PARTY = 1, 2, 4, 8, 16, 32, 64
 
 # Questions, as cleaned words (lower case, no punctuation; "how many" may be read as one word, "how-many").
 _ASKS_NUMBER = re.compile(
@@ -70,6 +71,8 @@ _ASKS_MONEY = re.compile(
     rf"\bhow[ -](?:much|many) (?:{_AUXILIARIES}) (?:\w+ ){{0,4}}(?:{_MONEY_VERBS}|{_MONEY_NOUNS})\b|"
     r"\bwhat (?:does|did|will|would) \w+ (?:cost|pay)\b"
 )
+# "What party is she in?", "which political party does he belong to?"
+_ASKS_PARTY = re.compile(r"\b(?:what|which)[ -](?:political )?part(?:y|ies)\b")
 
 # Answers, as written.
 _NUMBER_WORDS = (
@@ -93,6 +96,11 @@ _GIVES_TIME = re.compile(
     r"morning|afternoon|evening|night|since|until|ago|after|before|already|soon|later|next|last|once)\b|"
     r"\b\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am|pm)",
     re.I,
+)
+# A party named (with its capital, as parties are written: not "a democratic process"), or the word itself.
+_GIVES_PARTY = re.compile(
+    r"\b(?i:part(?:y|ies))\b|\b(?:Democrats?|Democratic|Republicans?|GOP|Labour|Conservatives?|Tory|Tories|"
+    r"Liberals?|Greens?|Libertarians?|Socialists?|Independents?|Nationalists?)\b"
 )
 _GIVES_MONEY = re.compile(r"[$€£¥]|\b(?:dollars?|cents?|euros?|pounds sterling|usd|eur|gbp)\b", re.I)
 # A name: a capitalised word after a word in lower case (not the first word of a sentence, nor a month).
@@ -137,9 +145,11 @@ _ASKS = (
     (_ASKS_SOMEONE, SOMEONE),
     (_ASKS_PERSON, PERSON),
     (_ASKS_PLACE, PLACE),
+    (_ASKS_PARTY, PARTY),
 )
 _GIVES = (
     (_GIVES_MONEY, MONEY),
+    (_GIVES_PARTY, PARTY),
     (_GIVES_TIME, TIME),
     (_GIVES_PLACE, PLACE),
     (_NAME, SOMEONE),

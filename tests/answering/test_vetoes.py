@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answering import Engine, Outcome
+from bot.answering import Engine, Outcome, answer_kinds
 from bot.answering.ranking import FEATURES
 from bot.answering.vetoes import HELD_AT, held
 
@@ -36,3 +36,23 @@ def test_the_confidence_is_held_only_when_the_asked_kind_is_lacking() -> None:
     assert held(0.95, lacking) == HELD_AT
     assert held(0.2, lacking) == 0.2
     assert held(0.95, (0.0,) * len(FEATURES)) == 0.95
+
+
+def test_what_party_someone_is_in_is_declined_when_no_party_is_named(riverton: Engine) -> None:
+    # The entry about the councillor says who she is and how she voted, never which party she belongs to.
+    assert riverton.ask("what party is priya raman in?").outcome is Outcome.DECLINED
+    assert riverton.ask("who is priya raman?").outcome is Outcome.ANSWERED
+
+
+@pytest.mark.parametrize(
+    ("answer", "gives"),
+    [
+        ("Quintero, a Democrat from the valley, filed the bill.", True),
+        ("She sits for the Green Party.", True),
+        ("The decision should be made through an open, democratic process.", False),
+        ("She is a councillor who voted against the plan.", False),
+    ],
+)
+def test_a_party_is_given_by_its_name_or_the_word(answer: str, gives: bool) -> None:
+    assert answer_kinds.asked("what party is she in") & answer_kinds.PARTY
+    assert bool(answer_kinds.given(answer, True) & answer_kinds.PARTY) is gives
