@@ -12,14 +12,23 @@ from __future__ import annotations
 
 from bot.answering.ranking import FEATURES
 
-# Held just below answering, so the reply is a decline (with suggestions) rather than a confident answer.
+# Held below answering (the decision answers from 0.7): the reply is a decline, with suggestions, not a
+# confident answer.
 HELD_AT = 0.5
 _LACKS_ASKED_KIND = FEATURES.index("lacks_asked_kind")
+_PHRASING_COVERS, _QUESTION_COVERS = (
+    FEATURES.index("phrasing_covers_question"),
+    FEATURES.index("question_covers_phrasing"),
+)
+# A question that is one of the entry's own phrasings, word for word, is one its curators (or a moderator
+# teaching it) said the entry answers: their word stands.
+_OWN_PHRASING = 0.999
 
 
 def held(confidence: float, features: tuple[float, ...]) -> float:
     """The confidence to show for the best entry with these features (FEATURES): held at HELD_AT when the entry
-    lacks the kind of answer the question asks for."""
-    if features[_LACKS_ASKED_KIND] >= 1.0:
+    lacks the kind of answer the question asks for (unless the question is one of its own phrasings)."""
+    own = features[_PHRASING_COVERS] >= _OWN_PHRASING and features[_QUESTION_COVERS] >= _OWN_PHRASING
+    if features[_LACKS_ASKED_KIND] >= 1.0 and not own:
         return min(confidence, HELD_AT)
     return confidence
