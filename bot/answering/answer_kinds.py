@@ -14,8 +14,9 @@ import re
 from functools import lru_cache
 
 # Bits of a kind mask. SOMEONE is any person or organisation ("who is building it?" may be a company);
-# PERSON is a person only ("who is its mayor?"). MONEY is asked beside NUMBER: a sum is also an amount.
-NUMBER, TIME, PERSON, PLACE, MONEY, SOMEONE = 1, 2, 4, 8, 16, 32
+# PERSON is a person only ("who is its mayor?"); PARTY a political party ("what party is she in?": an entry
+# about her that names none does not answer it). MONEY is asked beside NUMBER: a sum is also an amount.
+NUMBER, TIME, PERSON, PLACE, MONEY, SOMEONE, PARTY = 1, 2, 4, 8, 16, 32, 64
 
 # Questions, as cleaned words (lower case, no punctuation; "how many" may be read as one word, "how-many").
 _ASKS_NUMBER = re.compile(
@@ -70,6 +71,8 @@ _ASKS_MONEY = re.compile(
     rf"\bhow[ -](?:much|many) (?:{_AUXILIARIES}) (?:\w+ ){{0,4}}(?:{_MONEY_VERBS}|{_MONEY_NOUNS})\b|"
     r"\bwhat (?:does|did|will|would) \w+ (?:cost|pay)\b"
 )
+# "What party is she in?", "which political party does he belong to?"
+_ASKS_PARTY = re.compile(r"\b(?:what|which)[ -](?:political )?part(?:y|ies)\b")
 
 # Answers, as written.
 _NUMBER_WORDS = (
@@ -94,6 +97,11 @@ _GIVES_TIME = re.compile(
     r"\b\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am|pm)",
     re.I,
 )
+# A party named (with its capital, as parties are written: not "a democratic process"), or the word itself.
+_GIVES_PARTY = re.compile(
+    r"\b(?i:part(?:y|ies))\b|\b(?:Democrats?|Democratic|Republicans?|GOP|Labour|Conservatives?|Tory|Tories|"
+    r"Liberals?|Greens?|Libertarians?|Socialists?|Independents?|Nationalists?)\b"
+)
 _GIVES_MONEY = re.compile(r"[$€£¥]|\b(?:dollars?|cents?|euros?|pounds sterling|usd|eur|gbp)\b", re.I)
 # A name: a capitalised word after a word in lower case (not the first word of a sentence, nor a month).
 _NOT_NAMES = rf"(?i:{_MONTHS}|{_DAYS}|the|a|an|i)\b"
@@ -109,9 +117,11 @@ _GROUPS = re.compile(
 # word for a place after a name ("Lake County", "Elm Street").
 _NOT_PLACES = _NOT_NAMES
 _GIVES_PLACE = re.compile(
-    rf"\b(?:in|at|near|from|outside|across|into|to|on|off|around|throughout)\s+(?:the\s+)?(?!{_NOT_PLACES})[A-Z][a-z]|"
+    # (the word that says where may open the sentence: "On Ash Lane.")
+    rf"\b(?i:in|at|near|from|outside|across|into|to|on|off|around|throughout)\s+(?:the\s+)?(?!{_NOT_PLACES})[A-Z][a-z]|"
     r"\b(?:town|city|village|county|state|country|region|province|district|borough) of [A-Z][a-z]|"
-    r"[A-Z][a-z]+\s+(?:City|County|State|Street|Avenue|Road|River|Lake|Valley|Coast|Bay|Park|Square|Island)s?\b|"
+    r"[A-Z][a-z]+\s+(?:City|County|State|Street|Avenue|Road|Lane|Drive|Way|Boulevard|Highway|Bridge|River|Lake|"
+    r"Valley|Coast|Bay|Beach|Harbou?r|Hill|Heights|Mountain|Park|Square|Plaza|Island|District|Township|Province)s?\b|"
     r"\b(?:nationwide|overseas|abroad|downtown|statewide|citywide|countywide|across the (?:country|state|county))\b"
 )
 
@@ -135,9 +145,11 @@ _ASKS = (
     (_ASKS_SOMEONE, SOMEONE),
     (_ASKS_PERSON, PERSON),
     (_ASKS_PLACE, PLACE),
+    (_ASKS_PARTY, PARTY),
 )
 _GIVES = (
     (_GIVES_MONEY, MONEY),
+    (_GIVES_PARTY, PARTY),
     (_GIVES_TIME, TIME),
     (_GIVES_PLACE, PLACE),
     (_NAME, SOMEONE),

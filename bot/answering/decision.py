@@ -27,6 +27,7 @@ from operator import mul
 from pathlib import Path
 from typing import Any
 
+from bot.answering import vetoes
 from bot.answering.ranking import BASE_FEATURES, FEATURES, SWAPPED_ANYWHERE
 
 DECISION_FILE = Path(__file__).with_name("decision.json")
@@ -95,7 +96,8 @@ class Decision:
 
     def answer(self, top: float, second: float, features: tuple[float, ...]) -> float:
         """How likely the best entry (probability `top`, with these features; runner-up `second`) is right."""
-        return sigmoid(self.answer_intercept + self._answer_terms.sum(answer_inputs(top, second, features)))
+        fitted = sigmoid(self.answer_intercept + self._answer_terms.sum(answer_inputs(top, second, features)))
+        return vetoes.held(fitted, features)
 
     def to_json(self, notes: dict[str, Any] | None = None) -> dict[str, Any]:
         return {
