@@ -171,6 +171,8 @@ def test_words_with_another_meaning_stay_apart(english: Vocabulary, one: str, ot
         ("was it on march 14th", "was it on march 14"),
         ("which councillor said no to the budget", "which councillor opposed the budget"),
         ("who said nah to the plan", "who opposed the plan"),
+        ("which school is he getting moved to", "which school is he moved to"),
+        ("who gets to decide", "who decides"),
     ],
 )
 def test_a_british_or_chat_phrase_reads_as_the_plain_words(english: Vocabulary, asked: str, plain: str) -> None:
