@@ -173,6 +173,7 @@ def test_words_with_another_meaning_stay_apart(english: Vocabulary, one: str, ot
         ("who said nah to the plan", "who opposed the plan"),
         ("which school is he getting moved to", "which school is he moved to"),
         ("who gets to decide", "who decides"),
+        ("where were the patients sent to", "where were the patients moved to"),
     ],
 )
 def test_a_british_or_chat_phrase_reads_as_the_plain_words(english: Vocabulary, asked: str, plain: str) -> None:
