@@ -174,6 +174,7 @@ def test_words_with_another_meaning_stay_apart(english: Vocabulary, one: str, ot
         ("which school is he getting moved to", "which school is he moved to"),
         ("who gets to decide", "who decides"),
         ("where were the patients sent to", "where were the patients moved to"),
+        ("how long could the appeal hold things up", "how long could the appeal delay things"),
     ],
 )
 def test_a_british_or_chat_phrase_reads_as_the_plain_words(english: Vocabulary, asked: str, plain: str) -> None:
