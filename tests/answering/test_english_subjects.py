@@ -175,6 +175,8 @@ def test_words_with_another_meaning_stay_apart(english: Vocabulary, one: str, ot
         ("who gets to decide", "who decides"),
         ("where were the patients sent to", "where were the patients moved to"),
         ("how long could the appeal hold things up", "how long could the appeal delay things"),
+        ("how broke is the city", "how big a deficit is the city"),
+        ("did the chain go broke", "did the chain go bankrupt"),
     ],
 )
 def test_a_british_or_chat_phrase_reads_as_the_plain_words(english: Vocabulary, asked: str, plain: str) -> None:
