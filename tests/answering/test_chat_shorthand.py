@@ -18,6 +18,7 @@ from bot.answering.spelling import everyday_word
         ("imo idk y they r closing it, how much does it save", "savings"),
         ("wat happens 2 the staff w/ the branch gone", "staff-jobs"),
         ("wich person cast the deciding vote lol", "deciding-vote"),
+        ("how mutch money does closing the branch save", "savings"),
         ("how much money dose closing the branch save", "savings"),
         ("will elm st get a bookmobile or wut", "bookmobile"),
     ],
@@ -41,6 +42,9 @@ def test_a_question_in_chat_shorthand_is_answered(riverton: Engine, question: st
         ("which commish voted against it", "which commissioner voted against it"),
         ("is the union big mad about it", "is the union angry about it"),
         ("how big are the classes, for the youngest i mean", "how big are the classes for the youngest"),
+        ("how meny branches r there", "how-many branches are there"),
+        ("how lond is it closed for", "how long is it closed for"),
+        ("howmuch does it save", "how-many does it save"),
     ],
 )
 def test_shorthand_is_written_out_before_phrases_read_it(typed: str, read: str) -> None:

@@ -167,6 +167,15 @@ def test_words_with_another_meaning_stay_apart(english: Vocabulary, one: str, ot
         ("what has she been posting on twitter", "what has she tweeted"),
         ("what could it become, according to the union", "what could it become the union"),
         ("who was goin to pay", "who was going to pay"),
+        ("what happened on the 23rd", "what happened on the 23"),
+        ("was it on march 14th", "was it on march 14"),
+        ("which councillor said no to the budget", "which councillor opposed the budget"),
+        ("who said nah to the plan", "who opposed the plan"),
+        ("who gets to decide", "who decides"),
+        ("where were the patients sent to", "where were the patients moved to"),
+        ("how long could the appeal hold things up", "how long could the appeal delay things"),
+        ("how broke is the city", "how big a deficit is the city"),
+        ("did the chain go broke", "did the chain go bankrupt"),
     ],
 )
 def test_a_british_or_chat_phrase_reads_as_the_plain_words(english: Vocabulary, asked: str, plain: str) -> None:

@@ -40,22 +40,22 @@ SPARSE_FLOORS = [  # measured 119/126 and 73/74, 69/80 and 66/70
 # transit and recall were first scored before anything was tuned with them in view (60/110 and 53/113).
 STORY_FLOORS = [
     # (story, answers and quote look-ups right, declines right, calibration ceiling)
-    ("water", 83 / 102, 31 / 35, 0.15),  # measured 86/102, 32/35, ECE 0.084
-    ("transit", 76 / 110, 27 / 31, 0.2),  # measured 79/110, 28/31, ECE 0.107
-    ("recall", 64 / 113, 24 / 30, 0.18),  # measured 67/113, 25/30, ECE 0.113
+    ("water", 83 / 102, 31 / 35, 0.15),  # measured 86/102, 32/35, ECE 0.081
+    ("transit", 77 / 110, 27 / 31, 0.2),  # measured 80/110, 28/31, ECE 0.104
+    ("recall", 65 / 113, 24 / 30, 0.18),  # measured 68/113, 25/30, ECE 0.104
     # nurses and breach are in no fit of the decision: stories it has never seen (first scored untuned at
     # 59/121, 30/30 and 52/117, 26/30)
     ("nurses", 65 / 121, 28 / 30, 0.18),  # measured 68/121, 29/30, ECE 0.107
     ("breach", 58 / 117, 25 / 30, 0.22),  # measured 60/117, 26/30, ECE 0.186
     # stadium and courts were written blind later (first scored untuned at 49/110, 28/30 and 60/113, 29/30),
     # in other voices (young sports fans' slang; British readers and phone typists); in no fit either
-    ("stadium", 58 / 110, 26 / 30, 0.26),  # measured 61/110, 28/30, ECE 0.182
-    ("courts", 63 / 113, 27 / 30, 0.18),  # measured 66/113, 29/30, ECE 0.097
+    ("stadium", 59 / 110, 26 / 30, 0.26),  # measured 62/110, 28/30, ECE 0.179
+    ("courts", 63 / 113, 27 / 30, 0.18),  # measured 66/113, 29/30, ECE 0.080
     # schools and outage were written later still, each scored once untuned before anything else was done
     # with them in view (students' and young gamers' chat; a community server's parents, retirees and shop
     # owners)
-    ("schools", 85 / 116, 23 / 31, 0.2),  # measured 88/116, 25/31, ECE 0.119 (untuned: 80/116, 24/31)
-    ("outage", 74 / 116, 22 / 31, 0.2),  # measured 77/116, 24/31, ECE 0.092 (untuned: 70/116, 23/31)
+    ("schools", 87 / 116, 23 / 31, 0.2),  # measured 90/116, 25/31, ECE 0.114 (untuned: 80/116, 24/31)
+    ("outage", 75 / 116, 22 / 31, 0.2),  # measured 78/116, 24/31, ECE 0.082 (untuned: 70/116, 23/31)
 ]
 WATER = HERE / "stories" / "water"
 CALIBRATION_CEILING = 0.12  # the confidence shown stays within this of how often it is right (ECE)
