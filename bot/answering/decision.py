@@ -97,7 +97,7 @@ class Decision:
     def answer(self, top: float, second: float, features: tuple[float, ...]) -> float:
         """How likely the best entry (probability `top`, with these features; runner-up `second`) is right."""
         fitted = sigmoid(self.answer_intercept + self._answer_terms.sum(answer_inputs(top, second, features)))
-        return vetoes.held(fitted, features)
+        return vetoes.held(fitted, features, self.answer_at)
 
     def to_json(self, notes: dict[str, Any] | None = None) -> dict[str, Any]:
         return {

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from bot.answering.ranking import FEATURES
 
-# Held below answering (the decision answers from 0.7): the reply is a decline, with suggestions, not a
-# confident answer.
+# Held below answering (the shipped decision answers from 0.7): the reply is a decline, with suggestions, not a
+# confident answer. A decision that answers from less holds at the same share of its threshold.
 HELD_AT = 0.5
+HELD_SHARE = 5 / 7
 _LACKS_ASKED_KIND = FEATURES.index("lacks_asked_kind")
 _PHRASING_COVERS, _QUESTION_COVERS = (
     FEATURES.index("phrasing_covers_question"),
@@ -25,10 +26,11 @@ _PHRASING_COVERS, _QUESTION_COVERS = (
 _OWN_PHRASING = 0.999
 
 
-def held(confidence: float, features: tuple[float, ...]) -> float:
-    """The confidence to show for the best entry with these features (FEATURES): held at HELD_AT when the entry
-    lacks the kind of answer the question asks for (unless the question is one of its own phrasings)."""
+def held(confidence: float, features: tuple[float, ...], answer_at: float = 0.7) -> float:
+    """The confidence to show for the best entry with these features (FEATURES), for a decision that answers from
+    `answer_at`: held below it (at HELD_AT) when the entry lacks the kind of answer the question asks for (unless
+    the question is one of its own phrasings)."""
     own = features[_PHRASING_COVERS] >= _OWN_PHRASING and features[_QUESTION_COVERS] >= _OWN_PHRASING
     if features[_LACKS_ASKED_KIND] >= 1.0 and not own:
-        return min(confidence, HELD_AT)
+        return min(confidence, HELD_AT if answer_at > HELD_AT else HELD_SHARE * answer_at)
     return confidence

@@ -38,6 +38,12 @@ def test_the_confidence_is_held_only_when_the_asked_kind_is_lacking() -> None:
     assert held(0.95, (0.0,) * len(FEATURES)) == 0.95
 
 
+def test_the_confidence_is_held_below_answering_whatever_the_decision_answers_from() -> None:
+    lacking = tuple(1.0 if name == "lacks_asked_kind" else 0.0 for name in FEATURES)
+    for answer_at in (0.7, 0.5, 0.4, 0.3):
+        assert held(0.95, lacking, answer_at) < answer_at
+
+
 def test_what_party_someone_is_in_is_declined_when_no_party_is_named(riverton: Engine) -> None:
     # The entry about the councillor says who she is and how she voted, never which party she belongs to.
     assert riverton.ask("what party is priya raman in?").outcome is Outcome.DECLINED
