@@ -31,7 +31,7 @@ def has_pronoun(part: str) -> bool:
 def has_own_subject(part: str) -> bool:
     """Whether a part names what its pronoun speaks of before it: "what did the council say about its
     plan?" is about the council, while "what did she say?" needs the sentence before it. A capitalised word
-    after the first ("why did Riverton change its mind") counts as a name."""
+    after the first ("why did Hartley change its mind") counts as a name."""
     pronoun = _PRONOUN.search(part)
     if pronoun is None:
         return False

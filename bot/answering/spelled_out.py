@@ -1,11 +1,11 @@
-"""What a set of initials stands for: "what does CCWD stand for?", "what's the PUC short for", "KVPL stands
+"""What a set of initials stands for: "what does HCWA stand for?", "what's the PUC short for", "DOT stands
 for what?".
 
 The spelled-out form is the story's own: the full name of a person or organisation one of whose aliases
-the initials are ("Cordero County Water District", alias "CCWD"), else the one run of the knowledge
+the initials are ("Hill County Water Authority", alias "HCWA"), else the one run of the knowledge
 base's words whose initials they are (`acronyms`). The answer is an entry whose answer writes the
 spelled-out form (one that also gives the initials first, as a story introduces them), said plainly:
-"CCWD stands for Cordero County Water District." Initials the story never spells out are left to the
+"HCWA stands for Hill County Water Authority." Initials the story never spells out are left to the
 engine's ordinary matching (which declines "what does <initials> stand for?" when nothing fits).
 
 General by construction: nothing here knows any story, only how people ask what initials mean.
@@ -45,7 +45,7 @@ _ASKS = tuple(
 
 
 def initials_asked(cleaned: str) -> str | None:
-    """The initials a cleaned question asks the meaning of ("what does ccwd stand for" -> "ccwd"), if it asks."""
+    """The initials a cleaned question asks the meaning of ("what does hcwa stand for" -> "hcwa"), if it asks."""
     found = next((f for form in _ASKS if (f := form.search(cleaned))), None)
     if found is None:
         return None
@@ -61,7 +61,7 @@ def spelled_out(letters: str, kb: KnowledgeBase, acronyms: Acronyms) -> str | No
             continue
         for name in speaker.names:
             words = clean(name).split()
-            # "CCWD" for "Cordero County Water District"; "the PUC" for "Public Utilities Commission of X"
+            # "HCWA" for "Hill County Water Authority"; "the PUC" for "Public Utilities Commission of X"
             if len(words) > 1 and any(key.startswith(letters) for key in initials(words)):
                 return name
     phrase = acronyms.phrase(letters)

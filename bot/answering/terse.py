@@ -1,4 +1,4 @@
-"""A terse question read as the question it stands for: "brt cost?" asks how much the BRT costs, "commission
+"""A terse question read as the question it stands for: "permit cost?" asks how much the permit costs, "commission
 vote?" how the commission voted.
 
 Chat often drops the question word and leaves the kind of thing asked for at the end. Read as they are, the
@@ -10,14 +10,17 @@ knowledge base with a question word, is left as it is.
 
 from __future__ import annotations
 
-# Words that make a text a question already (or a statement): a terse question has none of them.
-_ASKING_WORDS = (
-    "what whats wat wats who whos whom whose when whens where wheres why whys how hows which "
+from bot.knowledge.naming import QUESTION_WORDS
+
+# Words that make a text a question already (or a statement): a terse question has none of them. Terse texts
+# are read before chat shorthand is written out, so its spellings of the question words count too.
+_CHAT_AND_AUXILIARIES = (
+    "whats wat wats whos whens wheres whys hows "
     "is are was were am do does did dont didnt will would can could should has have had isnt arent wasnt"
 )
-_ASKING = frozenset(_ASKING_WORDS.split())
-# The last word, and the question word it stands for. ("hearing date" is left alone: read as "when hearing"
-# it meets the entry about the lawsuit as well as the one that dates the hearing.)
+_ASKING = QUESTION_WORDS | frozenset(_CHAT_AND_AUXILIARIES.split())
+# The last word, and the question word it stands for. ("<x> date" is left alone: read as "when <x>", it meets
+# every entry about <x>, not only the one that dates it.)
 _ASKED_BY_LAST = {
     "cost": "how much",
     "costs": "how much",
