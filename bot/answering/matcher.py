@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from bot.answering import answer_kinds
+from bot.answering import answer_kinds, vetoes
 from bot.answering.acronyms import Acronyms, could_be_acronym
 from bot.answering.answer import (
     MAX_SUGGESTIONS,
@@ -46,6 +46,7 @@ from bot.answering.help_text import help_text
 from bot.answering.index import Index
 from bot.answering.language import ENGLISH, detect, polite_reply
 from bot.answering.normalize import Vocabulary, is_filler
+from bot.answering.pronouns import unclear_pronoun
 from bot.answering.quote_answers import QuoteAnswers
 from bot.answering.quote_requests import (
     PLAIN,
@@ -382,6 +383,10 @@ class Engine(Asking, Index, Retrieval, QuoteAnswers, Corrections, SpelledOut):
 
         confidence = self.confidence(ranked)
         decision = self.decision
+        # "when did they stop?" asked on its own: who "they" are is anyone's guess, so never answered confidently
+        unclear = None if analysis.speakers else unclear_pronoun(text, self._topic_words(analysis))
+        if unclear is not None:
+            confidence = vetoes.below_answering(confidence, decision.answer_at)
         if ranked and confidence >= decision.answer_at:
             top = ranked[0]
             return self._entry_answer(text, self.kb.entries[top.entry_id], confidence, top.phrasing)
@@ -394,7 +399,7 @@ class Engine(Asking, Index, Retrieval, QuoteAnswers, Corrections, SpelledOut):
         plain = self._who_is_the(text, analysis)
         if plain is not None:
             return plain
-        declined = self._decline(text, ranked, confidence, close_call=close_call, off_topic=off_topic)
+        declined = self._decline(text, ranked, confidence, close_call, off_topic, unclear)
         return self._people_offered(declined, by_role.close) if by_role is not None else declined
 
     def answer_entry(self, entry_id: str, question: str | None = None) -> Answer:
@@ -408,6 +413,10 @@ class Engine(Asking, Index, Retrieval, QuoteAnswers, Corrections, SpelledOut):
         quotes = tuple(quote_view(kb, kb.quotes[q]) for q in entry.quotes)
         return Answer(question, Outcome.ANSWERED, entry.answer, confidence, entry, phrasing, evidence, quotes)
 
+    def _topic_words(self, analysis: Analysis) -> int:
+        """How many of a question's words say what it is about (not its question words)."""
+        return sum(t not in QUESTION_TERMS for t in analysis.terms)
+
     def _known_share(self, analysis: Analysis) -> float:
         """How much of a question's weight is words the knowledge base uses (0: none of it is about the story)."""
         ids, idf = self._term_id, self._idf
@@ -416,13 +425,21 @@ class Engine(Asking, Index, Retrieval, QuoteAnswers, Corrections, SpelledOut):
         return known / total if total > 0.0 else 0.0
 
     def _decline(
-        self, question: str, ranked: list[Scored], confidence: float, close_call: bool = False, off_topic: bool = False
+        self,
+        question: str,
+        ranked: list[Scored],
+        confidence: float,
+        close_call: bool = False,
+        off_topic: bool = False,
+        unclear: str | None = None,
     ) -> Answer:
         """A kind "the story doesn't say"; `off_topic` (nothing in the question is about the story) offers
-        starter questions instead of near entries."""
+        starter questions instead of near entries; `unclear` is a pronoun the question never says the meaning of."""
         suggestions = self.suggest([] if off_topic else ranked)
         if off_topic:  # nothing comes close: say what the bot is for, and where the story starts
             text = "That isn't something the story covers. Here are a few questions I can answer:"
+        elif unclear is not None:
+            text = f"Who or what do you mean by \u201c{unclear}\u201d? Please name it, and I'll look it up."
         elif close_call:
             text = "I'm not sure which of these you mean: the story covers more than one thing like that."
         else:

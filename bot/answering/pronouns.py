@@ -39,3 +39,15 @@ def has_own_subject(part: str) -> bool:
     if _OWN_NOUN.search(ahead):
         return True
     return any(word[:1].isupper() and word != "I" for word in ahead.split()[1:])
+
+
+def unclear_pronoun(part: str, topic_words: int) -> str | None:
+    """The pronoun a question asked on its own leans on when nothing in it says what the pronoun means: in
+    "which one quit it?" or "when did they stop?" it could be anyone in the story, so an answer would be a guess
+    from one verb. `topic_words` counts the question's words besides its question words; a question with a
+    subject of its own ahead of the pronoun, or two words of topic ("when did they announce the ban?"), is
+    clear enough to match."""
+    pronoun = _PRONOUN.search(part)
+    if pronoun is None or topic_words > 1 or has_own_subject(part):
+        return None
+    return pronoun.group(0)

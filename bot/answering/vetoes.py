@@ -32,5 +32,10 @@ def held(confidence: float, features: tuple[float, ...], answer_at: float = 0.7)
     the question is one of its own phrasings)."""
     own = features[_PHRASING_COVERS] >= _OWN_PHRASING and features[_QUESTION_COVERS] >= _OWN_PHRASING
     if features[_LACKS_ASKED_KIND] >= 1.0 and not own:
-        return min(confidence, HELD_AT if answer_at > HELD_AT else HELD_SHARE * answer_at)
+        return below_answering(confidence, answer_at)
     return confidence
+
+
+def below_answering(confidence: float, answer_at: float = 0.7) -> float:
+    """A confidence held under the decision's threshold `answer_at`: a decline, still with its suggestions."""
+    return min(confidence, HELD_AT if answer_at > HELD_AT else HELD_SHARE * answer_at)

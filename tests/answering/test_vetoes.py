@@ -31,6 +31,20 @@ def test_an_entry_that_gives_the_asked_kind_is_still_answered(millford: Engine, 
     assert answer.entry is not None and answer.entry.id == entry
 
 
+@pytest.mark.parametrize(("question", "pronoun"), [("when will it begin?", "it"), ("where will they live?", "they")])
+def test_a_pronoun_asked_alone_is_asked_about_not_guessed(millford: Engine, question: str, pronoun: str) -> None:
+    # Nothing says what the pronoun stands for: one verb in common with an entry is no ground for an answer.
+    answer = millford.ask(question)
+    assert answer.outcome is Outcome.DECLINED
+    assert f"\u201c{pronoun}\u201d" in answer.text
+    assert answer.suggestions
+
+
+def test_a_question_that_names_its_topic_beside_a_pronoun_is_answered(millford: Engine) -> None:
+    answer = millford.ask("when will construction on it begin?")
+    assert answer.outcome is Outcome.ANSWERED and answer.entry is not None and answer.entry.id == "timeline"
+
+
 def test_the_confidence_is_held_only_when_the_asked_kind_is_lacking() -> None:
     lacking = tuple(1.0 if name == "lacks_asked_kind" else 0.0 for name in FEATURES)
     assert held(0.95, lacking) == HELD_AT
