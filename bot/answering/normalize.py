@@ -177,6 +177,8 @@ class English:
     abbreviations: dict[str, str] = field(default_factory=dict)  # chat shorthand, written out before phrases
     sound_alikes: dict[str, str] = field(default_factory=dict)  # "dose" -> "does", when the story never says "dose"
     generic_things: frozenset[str] = frozenset()  # nouns that name no detail of their own ("thing", "money")
+    asking_words: frozenset[str] = frozenset()  # words that make a text a question already (`terse`)
+    asked_by_last_word: dict[str, str] = field(default_factory=dict)  # a terse question's last word -> "how much"
 
 
 def _words(value: Any) -> tuple[str, ...]:
@@ -228,6 +230,8 @@ def _english(data: dict[str, Any]) -> English:
         abbreviations=_rewrites(data.get("abbreviations")),
         sound_alikes=_string_map(spelling.get("sound_alikes")),
         generic_things=frozenset(_words(data.get("generic_things"))),
+        asking_words=frozenset(_words(data.get("asking_words"))),
+        asked_by_last_word=_rewrites(data.get("asked_by_last_word")),
     )
 
 
@@ -368,7 +372,7 @@ class Vocabulary:
         return found
 
     def _rewrite(self, cleaned: str) -> str:
-        cleaned = asked_in_full(write_out_amounts(cleaned))
+        cleaned = asked_in_full(write_out_amounts(cleaned), self.english)
         written_out = self._abbreviation_table.replace(cleaned.split(), lambda rewrite, _: rewrite.split())
         words = self._phrase_table.replace(written_out, lambda rewrite, _: rewrite.split())
         text = plain_question(" ".join(words))

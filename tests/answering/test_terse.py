@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answering.normalize import Vocabulary
+from bot.answering.normalize import ENGLISH, Vocabulary
 from bot.answering.terse import asked_in_full
 
 
@@ -18,7 +18,7 @@ from bot.answering.terse import asked_in_full
     ],
 )
 def test_a_terse_question_gets_its_question_word(typed: str, meant: str) -> None:
-    assert asked_in_full(typed) == meant
+    assert asked_in_full(typed, ENGLISH) == meant
 
 
 @pytest.mark.parametrize(
@@ -33,7 +33,7 @@ def test_a_terse_question_gets_its_question_word(typed: str, meant: str) -> None
     ],
 )
 def test_a_question_or_a_longer_text_is_left_alone(kept: str) -> None:
-    assert asked_in_full(kept) == kept
+    assert asked_in_full(kept, ENGLISH) == kept
 
 
 def test_a_terse_question_meets_the_phrasing_that_asks_it() -> None:
