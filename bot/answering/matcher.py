@@ -384,7 +384,8 @@ class Engine(Asking, Index, Retrieval, QuoteAnswers, Corrections, SpelledOut):
         confidence = self.confidence(ranked)
         decision = self.decision
         # "when did they stop?" asked on its own: who "they" are is anyone's guess, so never answered confidently
-        unclear = None if analysis.speakers else unclear_pronoun(text, self._topic_words(analysis))
+        topic_words = sum(t not in _QUESTION_WORDS for t in analysis.terms)
+        unclear = None if analysis.speakers else unclear_pronoun(text, topic_words)
         if unclear is not None:
             confidence = vetoes.below_answering(confidence, decision.answer_at)
         if ranked and confidence >= decision.answer_at:
@@ -412,10 +413,6 @@ class Engine(Asking, Index, Retrieval, QuoteAnswers, Corrections, SpelledOut):
         evidence = tuple(EvidenceView(kb.sources[e.source], e.excerpt) for e in entry.evidence)
         quotes = tuple(quote_view(kb, kb.quotes[q]) for q in entry.quotes)
         return Answer(question, Outcome.ANSWERED, entry.answer, confidence, entry, phrasing, evidence, quotes)
-
-    def _topic_words(self, analysis: Analysis) -> int:
-        """How many of a question's words say what it is about (not its question words)."""
-        return sum(t not in QUESTION_TERMS for t in analysis.terms)
 
     def _known_share(self, analysis: Analysis) -> float:
         """How much of a question's weight is words the knowledge base uses (0: none of it is about the story)."""
